@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/** The `mcp-orch` command. */
+import { Command, InvalidArgumentError } from 'commander';
+import { orchVersion } from '../core/version.js';
+import { serve } from './serve.js';
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return port;
+}
+
+const program = new Command()
+  .name('mcp-orch')
+  .description('Runs your local MCP servers, serves each at its own URL, aggregates them and batches tool calls.')
+  .version(orchVersion());
+
+program
+  .command('serve')
+  .description('run the daemon: start the configured servers and serve their endpoints')
+  .option('-c, --config <path>', 'config file (default: $MCP_ORCH_CONFIG or the app-data mcp-config.json)')
+  .option('-p, --port <number>', 'port to listen on (default: orch.port or 8000; 0 = any free port)', portNumber)
+  .option('-H, --host <host>', 'address to bind (default: orch.host or 127.0.0.1)')
+  .action(async (options: { config?: string; port?: number; host?: string }) => {
+    await serve(options);
+  });
+
+await program.parseAsync(process.argv);

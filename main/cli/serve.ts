@@ -1,0 +1,82 @@
+/** `mcp-orch serve`: runs the daemon in the foreground until Ctrl-C. */
+import { ConfigError } from '../core/config/config-loader.js';
+import { createRuntime, type Runtime } from '../core/runtime.js';
+import type { ServerStatus } from '../core/supervisor/server-supervisor.js';
+import { orchVersion } from '../core/version.js';
+
+export interface ServeOptions {
+  config?: string;
+  port?: number;
+  host?: string;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
+function describe(status: ServerStatus): string {
+  switch (status.state) {
+    case 'failed':
+    case 'crashed':
+      return `${status.state}: ${status.lastError ?? ''}`;
+    case 'backoff':
+      return `restarting in ${Math.ceil((status.retryInMs ?? 0) / 1000)} s (${status.lastError ?? 'crashed'})`;
+    default:
+      return status.state;
+  }
+}
+
+export function endpointTable(runtime: Runtime): string {
+  const rows = [['SERVER', 'STATE', 'STREAMABLE HTTP', 'SSE']];
+  for (const server of runtime.supervisor.list()) {
+    const name = encodeURIComponent(server.name);
+    rows.push([server.name, server.state, `${runtime.url}/mcp/${name}`, `${runtime.url}/sse/${name}`]);
+  }
+  return rows.length > 1 ? table(rows) : 'No servers configured: add some to the config file.';
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime({ configPath: options.config, port: options.port, host: options.host, version: orchVersion() });
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `mcp-orch: ${(error as Error).message}`);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+    return;
+  }
+  console.log(`MCP Orch ${orchVersion()}`);
+  console.log(`config:    ${runtime.configPath}${runtime.createdConfig ? ' (created with an example server)' : ''}`);
+  console.log(`logs:      ${runtime.logDir}`);
+  console.log(`dashboard: ${runtime.url}/`);
+  console.log(`MCP Orch listening on ${runtime.url}`);
+
+  let stopping = false;
+  runtime.supervisor.onDidChangeState(({ status, previous }) => {
+    if (stopping || previous === 'stopped' || status.state === 'starting') return;
+    console.log(`[${status.name}] ${describe(status)}`);
+  });
+  await runtime.ready;
+  console.log(`\n${endpointTable(runtime)}\n\nPress Ctrl-C to stop.`);
+
+  const stop = (signal: string) => {
+    if (stopping) {
+      console.error('Forced exit.');
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`\n${signal}: stopping servers…`);
+    runtime.dispose().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`mcp-orch: stop failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,85 @@
+/** Small helpers for raw Node HTTP on the MCP endpoints (hot path: no framework work per call). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RpcErrorCode, checkMessage, errorResponse, type RpcMessage } from '../protocol/jsonrpc.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly rpcCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads the whole body as UTF-8, refusing more than `limit` bytes with 413. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    throw new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+/** Parses a POST body into JSON-RPC messages; throws HttpError 400 naming what is wrong. */
+export function parseMessages(body: string): { messages: RpcMessage[]; batch: boolean } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new HttpError(400, RpcErrorCode.ParseError, 'Parse error: Invalid JSON');
+  }
+  const batch = Array.isArray(parsed);
+  const items: unknown[] = batch ? (parsed as unknown[]) : [parsed];
+  if (items.length === 0) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: empty batch');
+  if (items.length > 1000) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: a batch may hold at most 1000 messages');
+  for (const item of items) {
+    const problem = checkMessage(item);
+    if (problem) throw new HttpError(400, RpcErrorCode.InvalidRequest, `Invalid Request: ${problem}`);
+  }
+  return { messages: items as RpcMessage[], batch };
+}
+
+/** Whether a media type list (Accept) includes `type`, honouring wildcards. */
+export function accepts(header: string | undefined, type: string): boolean {
+  if (!header) return false;
+  const [major] = type.split('/');
+  return header.split(',').some((part) => {
+    const media = part.split(';')[0]!.trim().toLowerCase();
+    return media === type || media === '*/*' || media === `${major}/*`;
+  });
+}
+
+export function isJsonContentType(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** Writes a JSON-RPC error as a JSON HTTP response. */
+export function writeRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = JSON.stringify(errorResponse(null, code, message));
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+} as const;

@@ -1,0 +1,125 @@
+/**
+ * The composition root: loads the configuration, starts the servers, serves the gateway.
+ * Runs the same under the CLI, the tests and (later) inside Electron. `dispose()` stops everything.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appPaths, configPathFrom } from './config/app-paths.js';
+import { loadConfigFile, type ResolvedConfig } from './config/config-loader.js';
+import { ensureConfigFile } from './config/default-config.js';
+import { createGateway, type Gateway } from './gateway/app.js';
+import { LogFiles } from './logs/log-files.js';
+import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
+
+export interface RuntimeOptions {
+  /** Config file; default `MCP_ORCH_CONFIG` or the app-data default (created on first start). */
+  configPath?: string;
+  /** Overrides `orch.port` (0 = any free port). */
+  port?: number;
+  /** Overrides `orch.host`. */
+  host?: string;
+  env?: Record<string, string | undefined>;
+  version?: string;
+  /** Where the runtime keeps logs; default the app-data log folder. */
+  logDir?: string;
+  maxBodyBytes?: number;
+  supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
+}
+
+export interface Runtime {
+  readonly config: ResolvedConfig;
+  readonly configPath: string;
+  /** True when this start wrote the default config. */
+  readonly createdConfig: boolean;
+  readonly supervisor: Supervisor;
+  readonly gateway: Gateway;
+  readonly http: Server;
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`, as clients should use it. */
+  readonly url: string;
+  readonly logDir: string;
+  /** Resolves when every enabled server is running or has failed. */
+  readonly ready: Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const env = options.env ?? process.env;
+  const configPath = configPathFrom(options.configPath, env);
+  const createdConfig = options.configPath === undefined && !env.MCP_ORCH_CONFIG ? await ensureConfigFile(configPath) : false;
+  const config = await loadConfigFile(configPath, { env });
+  const host = options.host ?? config.orch.host;
+  const logDir = options.logDir ?? appPaths(env).logDir;
+
+  const supervisor = new Supervisor({ ...options.supervisor, env, version: options.version });
+  const logFiles = new LogFiles(logDir);
+  for (const server of config.servers) {
+    const added = supervisor.add(server);
+    logFiles.follow(server.name, added.logs);
+  }
+
+  let url = '';
+  const gateway = createGateway({
+    supervisor,
+    host,
+    allowedHosts: config.orch.allowedHosts,
+    allowedOrigins: config.orch.allowedOrigins,
+    sessionIdleMs: config.orch.sessionIdleMs,
+    maxBodyBytes: options.maxBodyBytes,
+    baseUrl: () => url,
+  });
+  const handle = gateway.app.callback();
+  const http = createServer((req, res) => void handle(req, res));
+  http.keepAliveTimeout = 65_000;
+  await listen(http, options.port ?? config.orch.port, host);
+  const port = (http.address() as AddressInfo).port;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const ready = supervisor.startAll();
+  let disposed: Promise<void> | undefined;
+
+  return {
+    config,
+    configPath,
+    createdConfig,
+    supervisor,
+    gateway,
+    http,
+    host,
+    port,
+    url,
+    logDir,
+    ready,
+    dispose() {
+      disposed ??= (async () => {
+        gateway.dispose();
+        http.closeAllConnections();
+        await new Promise<void>((resolve) => http.close(() => resolve()));
+        await supervisor.dispose();
+        await logFiles.dispose();
+      })();
+      return disposed;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use: stop the other process or pass --port`)
+          : error,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Finds commands (`npx`, `uvx`, `node`) the way the user's login shell would. A GUI app on macOS
+ * starts with a bare PATH (/usr/bin:/bin:/usr/sbin:/sbin), so we ask the login shell for its PATH
+ * and add the usual per-user tool directories.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import which from 'which';
+
+import { killTree } from './process-tree.js';
+
+const LOGIN_SHELL_TIMEOUT_MS = 3000;
+const MAX_SHELL_OUTPUT = 1024 * 1024;
+
+export interface LoginShellOptions {
+  /** Shell to run; default `$SHELL`, else /bin/zsh on darwin and /bin/bash elsewhere. */
+  shell?: string;
+  /** Default `process.platform`. */
+  platform?: NodeJS.Platform;
+  /** Environment of the shell (its HOME decides which rc files run); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Default 3000 ms. */
+  timeoutMs?: number;
+}
+
+/** One lookup per shell and home for the life of the process: rc files are slow and rarely change. */
+const loginPathCache = new Map<string, Promise<string | undefined>>();
+
+/**
+ * The PATH an interactive login shell ends up with (`$SHELL -ilc`), or undefined on win32, on
+ * timeout or on any failure. Never rejects. The result is cached per shell and HOME.
+ */
+export function loginShellPath(options: LoginShellOptions = {}): Promise<string | undefined> {
+  const platform = options.platform ?? process.platform;
+  if (platform !== 'darwin' && platform !== 'linux') return Promise.resolve(undefined);
+  const env = options.env ?? process.env;
+  const shell = options.shell ?? (env.SHELL || (platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
+  const key = `${shell}\n${env.HOME ?? ''}`;
+  let cached = loginPathCache.get(key);
+  if (!cached) {
+    cached = readShellPath(shell, env, options.timeoutMs ?? LOGIN_SHELL_TIMEOUT_MS);
+    loginPathCache.set(key, cached);
+  }
+  return cached;
+}
+
+/**
+ * Runs the shell in its own process group, so a timeout can kill whatever its rc files started.
+ * rc files may print banners, hence the markers around the value.
+ */
+function readShellPath(shell: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+  const marker = `__MCP_ORCH_PATH_${randomBytes(8).toString('hex')}__`;
+  const script = `echo '${marker}'; printenv PATH; echo '${marker}'`;
+  return new Promise((resolve) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(shell, ['-ilc', script], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true, windowsHide: true });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    let output = '';
+    const done = (value: string | undefined): void => {
+      child.stdout?.destroy();
+      resolve(value);
+    };
+    // Kills the shell and its jobs if it has not exited in time, even after the value arrived.
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
+      done(undefined);
+    }, timeoutMs);
+    timer.unref();
+    child.once('error', () => {
+      clearTimeout(timer);
+      done(undefined);
+    });
+    child.once('exit', () => clearTimeout(timer));
+    child.once('close', () => done(between(output, marker)));
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (output.length < MAX_SHELL_OUTPUT) output += chunk;
+      const value = between(output, marker);
+      // A background job started by an rc file can keep stdout open: do not wait for 'close'.
+      if (value !== undefined) done(value);
+    });
+  });
+}
+
+function between(text: string, marker: string): string | undefined {
+  const start = text.indexOf(marker);
+  if (start === -1) return undefined;
+  const end = text.indexOf(marker, start + marker.length);
+  if (end === -1) return undefined;
+  const value = text.slice(start + marker.length, end).trim();
+  return value === '' ? undefined : value;
+}
+
+export interface SearchPathOptions {
+  /** Default `process.platform`; decides the delimiter and the well-known directories. */
+  platform?: NodeJS.Platform;
+  /** `%APPDATA%` on win32; default `process.env.APPDATA`. */
+  appData?: string | undefined;
+  /** Whether a well-known directory exists; default `fs.existsSync`. */
+  exists?: (dir: string) => boolean;
+}
+
+/**
+ * Merges the current PATH, the login shell's PATH and the well-known tool directories that exist
+ * (Homebrew, /usr/local/bin, ~/.local/bin, Volta, Bun, Cargo, Deno; `%APPDATA%\npm` on win32), in
+ * that order, without duplicates or empty entries. Returns a PATH string for `platform`.
+ */
+export function buildSearchPath(
+  envPath: string | undefined,
+  loginPath: string | undefined,
+  home: string,
+  options: SearchPathOptions = {},
+): string {
+  const platform = options.platform ?? process.platform;
+  const exists = options.exists ?? existsSync;
+  const delimiter = platform === 'win32' ? ';' : ':';
+  const wellKnown = wellKnownDirs(home, platform, options.appData ?? process.env.APPDATA).filter((dir) => exists(dir));
+  const seen = new Set<string>();
+  const merged: string[] = [];
+  for (const dir of [...splitPath(envPath, delimiter), ...splitPath(loginPath, delimiter), ...wellKnown]) {
+    const key = dedupeKey(dir, platform);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    merged.push(dir);
+  }
+  return merged.join(delimiter);
+}
+
+function wellKnownDirs(home: string, platform: NodeJS.Platform, appData: string | undefined): string[] {
+  const paths = platform === 'win32' ? path.win32 : path.posix;
+  const join = (...parts: string[]): string => paths.join(...parts);
+  const inHome = ['.local/bin', '.volta/bin', '.bun/bin', '.cargo/bin', '.deno/bin'].map((dir) => join(home, dir));
+  if (platform === 'win32') return [...(appData ? [join(appData, 'npm')] : []), ...inHome];
+  return ['/opt/homebrew/bin', '/usr/local/bin', ...inHome];
+}
+
+function splitPath(value: string | undefined, delimiter: string): string[] {
+  return value ? value.split(delimiter).filter((dir) => dir !== '') : [];
+}
+
+/** `/a/b/` and `/a/b` are the same directory; on win32 case does not matter either. */
+function dedupeKey(dir: string, platform: NodeJS.Platform): string {
+  if (platform === 'win32') return (dir.replace(/[\\/]+$/, '') || dir).toLowerCase();
+  return dir.replace(/\/+$/, '') || dir;
+}
+
+/**
+ * Where `command` would be run from: a command containing a path separator is returned as-is (a
+ * relative one is relative to the child's cwd); otherwise the first match in `searchPath`, found
+ * with `which` (which honours PATHEXT on Windows, so `npx` finds `npx.cmd`). Undefined if none.
+ */
+export function resolveCommand(command: string, searchPath: string, platform: NodeJS.Platform): string | undefined {
+  if (command === '') return undefined;
+  if (isPathLike(command, platform)) return command;
+  const delimiter = platform === 'win32' ? ';' : ':';
+  // `which` treats an empty PATH entry as the current directory; a PATH-less search finds nothing.
+  const dirs = splitPath(searchPath, delimiter);
+  if (dirs.length === 0) return undefined;
+  return which.sync(command, { path: dirs.join(delimiter), delimiter, nothrow: true }) ?? undefined;
+}
+
+function isPathLike(command: string, platform: NodeJS.Platform): boolean {
+  if (command.includes('/')) return true;
+  return platform === 'win32' && (command.includes('\\') || /^[a-zA-Z]:/.test(command));
+}

@@ -1,0 +1,81 @@
+/**
+ * A channel to a remote MCP server over Streamable HTTP or legacy SSE, on the SDK's client
+ * transports (they handle sessions, reconnection and the SSE framing).
+ */
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { RpcMessage } from '../protocol/jsonrpc.js';
+import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
+
+export interface RemoteChannelOptions {
+  name: string;
+  transport: 'sse' | 'streamableHttp';
+  url: string;
+  headers: Record<string, string>;
+  logs: LogSink;
+}
+
+export class RemoteChannel implements MessageChannel {
+  onmessage?: (message: RpcMessage) => void;
+  onclose?: (info: ChannelCloseInfo) => void;
+  readonly pid = undefined;
+  private transport: Transport | undefined;
+  private closing = false;
+  private ended = false;
+
+  constructor(private readonly options: RemoteChannelOptions) {}
+
+  async start(): Promise<void> {
+    const { url, headers, transport: kind, logs, name } = this.options;
+    const requestInit: RequestInit = { headers };
+    const transport =
+      kind === 'sse'
+        ? new SSEClientTransport(new URL(url), { requestInit })
+        : new StreamableHTTPClientTransport(new URL(url), { requestInit });
+    transport.onmessage = (message) => this.onmessage?.(message as RpcMessage);
+    transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
+    transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
+    this.transport = transport;
+    try {
+      await transport.start();
+    } catch (error) {
+      const message = `server "${name}": cannot connect to ${url}: ${(error as Error).message}`;
+      logs.append('system', message);
+      throw new Error(message);
+    }
+  }
+
+  send(message: RpcMessage): void {
+    if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
+    this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
+      this.options.logs.append('system', `send failed: ${(error as Error).message}`);
+      // A request that could not be sent gets no answer: end the channel so it fails at once.
+      if ('id' in message && 'method' in message) this.end(`send failed: ${(error as Error).message}`);
+    });
+  }
+
+  /** Tells the transport the negotiated protocol version (Streamable HTTP sends it as a header). */
+  setProtocolVersion(version: string): void {
+    const transport = this.transport as { setProtocolVersion?: (v: string) => void } | undefined;
+    transport?.setProtocolVersion?.(version);
+  }
+
+  async close(): Promise<void> {
+    if (this.ended) return;
+    this.closing = true;
+    const transport = this.transport;
+    if (transport instanceof StreamableHTTPClientTransport) {
+      await transport.terminateSession().catch(() => undefined);
+    }
+    await transport?.close().catch(() => undefined);
+    this.end('stopped');
+  }
+
+  private end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onclose?.({ reason, requested: this.closing });
+  }
+}

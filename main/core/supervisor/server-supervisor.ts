@@ -1,0 +1,395 @@
+/**
+ * Runs one configured MCP server (SPEC §4): starts it, performs the MCP handshake, restarts it
+ * with backoff when it crashes, and lets client sessions share it through an `UpstreamRouter`.
+ *
+ * States: stopped → starting → running → (crashed → backoff → starting) | failed; disabled.
+ */
+import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import type { ResolvedServer } from '../config/config-loader.js';
+import { Emitter, type Disposer } from '../events/emitter.js';
+import { RpcErrorCode, errorResponse, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
+import type { ChannelCloseInfo, MessageChannel } from './channel.js';
+import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
+import { LogBuffer } from './log-buffer.js';
+import type { UpstreamPeer } from './upstream-peer.js';
+import { UpstreamRouter } from './upstream-router.js';
+
+export type ServerState = 'stopped' | 'starting' | 'running' | 'crashed' | 'backoff' | 'failed' | 'disabled';
+
+export interface ServerStatus {
+  name: string;
+  state: ServerState;
+  pid?: number | undefined;
+  /** When the current process became `running` (ms epoch). */
+  startedAt?: number | undefined;
+  /** Restarts after crashes since the last manual start. */
+  restarts: number;
+  /** The last error in words: spawn error, exit code, handshake failure. */
+  lastError?: string | undefined;
+  exitCode?: number | null | undefined;
+  signal?: string | null | undefined;
+  /** Milliseconds until the next start, in `backoff`. */
+  retryInMs?: number | undefined;
+}
+
+export interface StateChange {
+  status: ServerStatus;
+  previous: ServerState;
+}
+
+export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+export interface ServerSupervisorOptions {
+  server: ResolvedServer;
+  /** Makes the channel for one run of the server (stdio child or remote connection). */
+  createChannel: (server: ResolvedServer, logs: LogBuffer) => MessageChannel;
+  /** `initialize` params to send upstream; defaults to MCP Orch as a client with every capability it can route. */
+  initializeParams?: Record<string, unknown>;
+  crashPolicy?: CrashPolicyOptions;
+  /** Time allowed for spawn + `initialize` (npx may download first). */
+  startTimeoutMs?: number;
+  logs?: LogBuffer;
+  version?: string;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 120_000;
+const WAITING_STATES: ReadonlySet<ServerState> = new Set(['starting', 'crashed', 'backoff']);
+
+export class ServerSupervisor {
+  readonly logs: LogBuffer;
+  private server: ResolvedServer;
+  private stateValue: ServerState;
+  private channel: MessageChannel | undefined;
+  private router: UpstreamRouter | undefined;
+  private generation = 0;
+  private backoffTimer: NodeJS.Timeout | undefined;
+  private retryAt: number | undefined;
+  private startedAt: number | undefined;
+  private restarts = 0;
+  private lastError: string | undefined;
+  private lastExit: Pick<ChannelCloseInfo, 'code' | 'signal'> = {};
+  private initialize: Record<string, unknown> | undefined;
+  private readonly crashPolicy: CrashPolicy;
+  private readonly peers = new Set<UpstreamPeer>();
+  private readonly subscriptions = new Map<string, Set<UpstreamPeer>>();
+  private readonly stateEmitter = new Emitter<StateChange>();
+  private readonly catalogEmitter = new Emitter<CatalogKind>();
+  private readonly notificationEmitter = new Emitter<RpcNotification>();
+
+  /** Fires on every state change. */
+  readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires when the server's tools, resources or prompts may have changed (list_changed, restart). */
+  readonly onDidChangeCatalog = this.catalogEmitter.event;
+  /** Fires for every notification the server sends, after routing. */
+  readonly onDidNotify = this.notificationEmitter.event;
+
+  constructor(private readonly options: ServerSupervisorOptions) {
+    this.server = options.server;
+    this.logs = options.logs ?? new LogBuffer();
+    this.crashPolicy = new CrashPolicy(options.crashPolicy);
+    this.stateValue = this.server.disabled ? 'disabled' : 'stopped';
+  }
+
+  get name(): string {
+    return this.server.name;
+  }
+
+  get config(): ResolvedServer {
+    return this.server;
+  }
+
+  get state(): ServerState {
+    return this.stateValue;
+  }
+
+  /** The upstream's `initialize` result (capabilities, serverInfo, instructions) while it runs. */
+  get initializeResult(): Record<string, unknown> | undefined {
+    return this.initialize;
+  }
+
+  status(): ServerStatus {
+    return {
+      name: this.server.name,
+      state: this.stateValue,
+      pid: this.channel?.pid,
+      startedAt: this.stateValue === 'running' ? this.startedAt : undefined,
+      restarts: this.restarts,
+      lastError: this.lastError,
+      exitCode: this.lastExit.code,
+      signal: this.lastExit.signal,
+      retryInMs: this.stateValue === 'backoff' && this.retryAt ? Math.max(0, this.retryAt - Date.now()) : undefined,
+    };
+  }
+
+  /** Starts the server unless it runs or is disabled. Resolves once it is `running` or has `failed`; never throws. */
+  async start(): Promise<void> {
+    if (this.server.disabled) {
+      this.setState('disabled');
+      return;
+    }
+    if (this.stateValue === 'running' || this.stateValue === 'starting') {
+      await this.whenSettled();
+      return;
+    }
+    this.clearBackoff();
+    await this.run();
+  }
+
+  /** Stops the server and its whole process tree. Pending calls fail with an error naming the server. */
+  async stop(): Promise<void> {
+    this.clearBackoff();
+    const channel = this.channel;
+    this.generation++;
+    this.router?.close('was stopped');
+    this.router = undefined;
+    this.channel = undefined;
+    this.initialize = undefined;
+    if (channel) await channel.close().catch((error: unknown) => this.logs.append('system', `stop: ${(error as Error).message}`));
+    this.setState(this.server.disabled ? 'disabled' : 'stopped');
+  }
+
+  /** Manual restart: resets the crash history. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.crashPolicy.reset();
+    this.restarts = 0;
+    this.lastError = undefined;
+    await this.start();
+  }
+
+  /** Replaces the configuration (hot reload); the caller restarts when needed. */
+  updateConfig(server: ResolvedServer): void {
+    this.server = server;
+  }
+
+  /** Attaches a client session; returns the disposer that detaches it and cancels its requests. */
+  attach(peer: UpstreamPeer): Disposer {
+    this.peers.add(peer);
+    return () => {
+      this.peers.delete(peer);
+      for (const subscribers of this.subscriptions.values()) subscribers.delete(peer);
+      this.router?.cancelAllOf(peer, 'the client session ended');
+    };
+  }
+
+  /**
+   * Forwards a peer's request. Waits (within the server's timeout) while the server is starting or
+   * backing off; fails at once when it is stopped, disabled or failed.
+   */
+  async forward(request: RpcRequest, peer: UpstreamPeer | undefined): Promise<RpcResponse | undefined> {
+    const timeoutMs = this.server.timeoutMs;
+    if (!this.router) {
+      const problem = await this.waitForRouter(timeoutMs);
+      if (problem) return errorResponse(request.id, RpcErrorCode.ConnectionClosed, problem);
+    }
+    this.trackSubscription(request, peer);
+    return this.router!.forward(request, peer, timeoutMs);
+  }
+
+  /** Forwards a peer's cancellation of one of its requests. */
+  cancel(peer: UpstreamPeer | undefined, requestId: RequestId, reason?: string): void {
+    this.router?.cancel(peer, requestId, reason);
+  }
+
+  /** Sends a client notification upstream (roots/list_changed…). Dropped while the server is down. */
+  notify(notification: RpcNotification): void {
+    this.router?.notify(notification);
+  }
+
+  /** A request of MCP Orch's own (the registry's `tools/list`, batch calls). */
+  request(method: string, params?: Record<string, unknown>): Promise<RpcResponse | undefined> {
+    return this.forward({ jsonrpc: '2.0', id: 0, method, ...(params ? { params } : {}) }, undefined);
+  }
+
+  /** Resolves when the server is running; rejects with the reason when it is not and will not be soon. */
+  async whenRunning(timeoutMs: number): Promise<void> {
+    const problem = await this.waitForRouter(timeoutMs);
+    if (problem) throw new Error(problem);
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.stateEmitter.dispose();
+    this.catalogEmitter.dispose();
+    this.notificationEmitter.dispose();
+  }
+
+  private async run(): Promise<void> {
+    const generation = ++this.generation;
+    this.setState('starting');
+    const channel = this.options.createChannel(this.server, this.logs);
+    this.channel = channel;
+    const router = new UpstreamRouter(channel, {
+      name: this.server.name,
+      peers: this.peers,
+      subscribersOf: (uri) => this.subscriptions.get(uri) ?? [],
+      onNotification: (notification) => this.onUpstreamNotification(notification),
+      log: (line) => this.logs.append('system', line),
+    });
+    channel.onmessage = (message) => router.handle(message);
+    channel.onclose = (info) => this.onChannelClosed(generation, info);
+
+    const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    try {
+      await channel.start();
+    } catch (error) {
+      if (generation !== this.generation) return;
+      // A command that cannot be spawned will not fix itself by retrying.
+      this.lastError = (error as Error).message;
+      this.channel = undefined;
+      this.setState('failed');
+      return;
+    }
+    if (generation !== this.generation) return;
+    const response = await router.forward(
+      { jsonrpc: '2.0', id: 0, method: 'initialize', params: this.initializeParams() },
+      undefined,
+      timeoutMs,
+    );
+    if (generation !== this.generation) return;
+    if (!response || 'error' in response) {
+      const reason = response && 'error' in response ? response.error.message : 'no answer';
+      this.lastError = `initialize failed: ${reason}`;
+      this.logs.append('system', this.lastError);
+      this.generation++;
+      router.close('failed to initialize');
+      this.channel = undefined;
+      await channel.close().catch(() => undefined);
+      this.afterCrash();
+      return;
+    }
+    this.initialize = response.result;
+    const version = response.result.protocolVersion;
+    if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
+    router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    this.router = router;
+    this.startedAt = Date.now();
+    this.resubscribe(router);
+    this.setState('running');
+    if (this.restarts > 0) for (const kind of ['tools', 'resources', 'prompts'] as const) this.catalogEmitter.fire(kind);
+  }
+
+  private initializeParams(): Record<string, unknown> {
+    return (
+      this.options.initializeParams ?? {
+        protocolVersion: LATEST_PROTOCOL_VERSION,
+        capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
+        clientInfo: { name: 'mcp-orch', version: this.options.version ?? '0.0.0' },
+      }
+    );
+  }
+
+  private onChannelClosed(generation: number, info: ChannelCloseInfo): void {
+    if (generation !== this.generation) return;
+    this.generation++;
+    this.lastExit = { code: info.code, signal: info.signal };
+    const reason = info.requested ? 'was stopped' : `crashed (${info.reason})`;
+    this.router?.close(reason);
+    this.router = undefined;
+    this.channel = undefined;
+    this.initialize = undefined;
+    if (info.requested) {
+      this.setState('stopped');
+      return;
+    }
+    this.lastError = `exited unexpectedly: ${info.reason}`;
+    this.logs.append('system', this.lastError);
+    this.setState('crashed');
+    this.afterCrash();
+  }
+
+  private afterCrash(): void {
+    const delay = this.crashPolicy.recordCrash(Date.now());
+    if (delay === undefined) {
+      this.lastError = `${this.lastError ?? 'crashed'}; gave up after repeated crashes`;
+      this.setState('failed');
+      return;
+    }
+    this.restarts++;
+    this.retryAt = Date.now() + delay;
+    this.backoffTimer = setTimeout(() => {
+      this.backoffTimer = undefined;
+      void this.run();
+    }, delay);
+    this.backoffTimer.unref();
+    this.setState('backoff');
+  }
+
+  private clearBackoff(): void {
+    if (this.backoffTimer) clearTimeout(this.backoffTimer);
+    this.backoffTimer = undefined;
+    this.retryAt = undefined;
+  }
+
+  private onUpstreamNotification(notification: RpcNotification): void {
+    const match = /^notifications\/(tools|resources|prompts)\/list_changed$/.exec(notification.method);
+    if (match) this.catalogEmitter.fire(match[1] as CatalogKind);
+    this.notificationEmitter.fire(notification);
+  }
+
+  private trackSubscription(request: RpcRequest, peer: UpstreamPeer | undefined): void {
+    if (!peer) return;
+    const uri = request.params?.uri;
+    if (typeof uri !== 'string') return;
+    if (request.method === 'resources/subscribe') {
+      let subscribers = this.subscriptions.get(uri);
+      if (!subscribers) this.subscriptions.set(uri, (subscribers = new Set()));
+      subscribers.add(peer);
+    } else if (request.method === 'resources/unsubscribe') {
+      this.subscriptions.get(uri)?.delete(peer);
+    }
+  }
+
+  /** A restarted server has forgotten its subscriptions: renew those clients still hold. */
+  private resubscribe(router: UpstreamRouter): void {
+    for (const [uri, subscribers] of this.subscriptions) {
+      if (subscribers.size === 0) continue;
+      void router.forward({ jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } }, undefined, this.server.timeoutMs);
+    }
+  }
+
+  private setState(state: ServerState): void {
+    const previous = this.stateValue;
+    if (previous === state && state !== 'backoff') return;
+    this.stateValue = state;
+    this.stateEmitter.fire({ status: this.status(), previous });
+  }
+
+  private whenSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stateValue !== 'starting') return resolve();
+      const dispose = this.onDidChangeState(({ status }) => {
+        if (status.state === 'starting') return;
+        dispose();
+        resolve();
+      });
+    });
+  }
+
+  /** Waits until a router exists; returns the reason in words when it will not within `timeoutMs`. */
+  private waitForRouter(timeoutMs: number): Promise<string | undefined> {
+    const describe = (): string =>
+      `server "${this.server.name}" is ${this.stateValue}${this.lastError ? `: ${this.lastError}` : ''}`;
+    if (this.router) return Promise.resolve(undefined);
+    if (!WAITING_STATES.has(this.stateValue)) return Promise.resolve(describe());
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        dispose();
+        resolve(`${describe()} (waited ${Math.round(timeoutMs / 1000)} s)`);
+      }, timeoutMs);
+      const dispose = this.onDidChangeState(({ status }) => {
+        if (this.router) {
+          clearTimeout(timer);
+          dispose();
+          resolve(undefined);
+        } else if (!WAITING_STATES.has(status.state)) {
+          clearTimeout(timer);
+          dispose();
+          resolve(describe());
+        }
+      });
+    });
+  }
+}
+
+export { SUPPORTED_PROTOCOL_VERSIONS };

@@ -1,0 +1,121 @@
+/**
+ * All configured servers: one `ServerSupervisor` each, started in parallel, stopped together.
+ * Builds the channel of each run (stdio child or remote connection) from the resolved config.
+ */
+import { homedir } from 'node:os';
+import type { ResolvedServer } from '../config/config-loader.js';
+import { Emitter } from '../events/emitter.js';
+import type { MessageChannel } from './channel.js';
+import { childEnv } from './child-env.js';
+import { buildSearchPath, loginShellPath } from './command-resolver.js';
+import type { LogBuffer } from './log-buffer.js';
+import { RemoteChannel } from './remote-channel.js';
+import { ServerSupervisor, type StateChange } from './server-supervisor.js';
+import { StdioChannel } from './stdio-channel.js';
+
+export interface SupervisorOptions {
+  env?: Record<string, string | undefined>;
+  version?: string;
+  /** Overrides how channels are made (tests). */
+  createChannel?: (server: ResolvedServer, logs: LogBuffer) => MessageChannel;
+  /** Stop timeouts for stdio children. */
+  stdinGraceMs?: number;
+  termGraceMs?: number;
+}
+
+export class Supervisor {
+  private readonly servers = new Map<string, ServerSupervisor>();
+  private readonly stateEmitter = new Emitter<StateChange>();
+  private searchPath: string | undefined;
+
+  /** Fires on every state change of every server. */
+  readonly onDidChangeState = this.stateEmitter.event;
+
+  constructor(private readonly options: SupervisorOptions = {}) {}
+
+  get(name: string): ServerSupervisor | undefined {
+    return this.servers.get(name);
+  }
+
+  list(): ServerSupervisor[] {
+    return [...this.servers.values()];
+  }
+
+  names(): string[] {
+    return [...this.servers.keys()];
+  }
+
+  /** Adds a server (not started). */
+  add(server: ResolvedServer): ServerSupervisor {
+    const supervisor = this.create(server);
+    this.servers.set(server.name, supervisor);
+    supervisor.onDidChangeState((change) => this.stateEmitter.fire(change));
+    return supervisor;
+  }
+
+  /** Makes a supervisor that is not registered (per-session servers), with custom initialize params. */
+  create(server: ResolvedServer, initializeParams?: Record<string, unknown>): ServerSupervisor {
+    return new ServerSupervisor({
+      server,
+      createChannel: this.options.createChannel ?? ((config, logs) => this.createChannel(config, logs)),
+      initializeParams,
+      version: this.options.version,
+    });
+  }
+
+  /** Removes and stops a server. */
+  async remove(name: string): Promise<void> {
+    const supervisor = this.servers.get(name);
+    if (!supervisor) return;
+    this.servers.delete(name);
+    await supervisor.dispose();
+  }
+
+  /** Starts every enabled server in parallel; resolves when each is running or failed. */
+  async startAll(): Promise<void> {
+    await this.prepareSearchPath();
+    await Promise.all(this.list().map((server) => server.start()));
+  }
+
+  /**
+   * Widens PATH the way a login shell sees it, once. A GUI launch (no TERM) starts with a bare PATH;
+   * `MCP_ORCH_LOGIN_SHELL_PATH=1|0` forces the look-up on or off.
+   */
+  async prepareSearchPath(): Promise<void> {
+    if (this.searchPath !== undefined) return;
+    const env = this.options.env ?? process.env;
+    const wanted = env.MCP_ORCH_LOGIN_SHELL_PATH ?? (env.TERM === undefined ? '1' : '0');
+    const login = wanted === '1' ? await loginShellPath() : undefined;
+    const own = env.PATH ?? env.Path ?? '';
+    // A GUI launch's own PATH is the bare system one: the login shell's order wins (Homebrew before /usr/bin).
+    this.searchPath = login ? buildSearchPath(login, own, env.HOME ?? homedir()) : buildSearchPath(own, undefined, env.HOME ?? homedir());
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.list().map((server) => server.stop()));
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.list().map((server) => server.dispose()));
+    this.servers.clear();
+    this.stateEmitter.dispose();
+  }
+
+  private createChannel(server: ResolvedServer, logs: LogBuffer): MessageChannel {
+    if (server.transport !== 'stdio') {
+      return new RemoteChannel({ name: server.name, transport: server.transport, url: server.url!, headers: server.headers, logs });
+    }
+    const env = this.options.env ?? process.env;
+    this.searchPath ??= buildSearchPath(env.PATH ?? env.Path ?? '', undefined, env.HOME ?? homedir());
+    return new StdioChannel({
+      name: server.name,
+      command: server.command!,
+      args: server.args,
+      env: childEnv(env, this.searchPath, server.env),
+      cwd: server.cwd,
+      logs,
+      ...(this.options.stdinGraceMs !== undefined ? { stdinGraceMs: this.options.stdinGraceMs } : {}),
+      ...(this.options.termGraceMs !== undefined ? { termGraceMs: this.options.termGraceMs } : {}),
+    });
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * Multiplexes many client sessions over one live upstream connection (SPEC §3 "upstream sharing"):
+ * request ids and progress tokens are remapped, responses find their way back, and what the server
+ * sends on its own (notifications, server→client requests) goes to the session that caused it.
+ *
+ * One router lives as long as one channel; the supervisor makes a new one for each (re)start.
+ */
+import {
+  RpcErrorCode,
+  errorResponse,
+  isRequest,
+  isResponse,
+  type RequestId,
+  type RpcMessage,
+  type RpcNotification,
+  type RpcRequest,
+  type RpcResponse,
+} from '../protocol/jsonrpc.js';
+import type { MessageChannel } from './channel.js';
+import type { UpstreamPeer } from './upstream-peer.js';
+
+interface Pending {
+  peer: UpstreamPeer | undefined;
+  /** The id the peer used; the response is sent back under it. */
+  downstreamId: RequestId;
+  /** The progress token the peer used, when it asked for progress. */
+  progressToken: unknown;
+  resolve: (response: RpcResponse | undefined) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+export interface RouterContext {
+  /** Name of the server, for error messages. */
+  readonly name: string;
+  /** Every peer attached to the server (for broadcasts). */
+  readonly peers: ReadonlySet<UpstreamPeer>;
+  /** Peers subscribed to a resource URI. */
+  subscribersOf(uri: string): Iterable<UpstreamPeer>;
+  /** Called for every server notification after routing (the registry follows list_changed through it). */
+  onNotification(notification: RpcNotification): void;
+  /** Where the router reports what it could not deliver. */
+  log(line: string): void;
+}
+
+const CAPABILITY_OF_METHOD: Record<string, string> = {
+  'sampling/createMessage': 'sampling',
+  'elicitation/create': 'elicitation',
+  'roots/list': 'roots',
+};
+
+export class UpstreamRouter {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Server→client requests in flight, by the server's id: aborted when the server cancels them. */
+  private readonly serverRequests = new Map<RequestId, AbortController>();
+  private closed = false;
+
+  constructor(
+    private readonly channel: MessageChannel,
+    private readonly context: RouterContext,
+  ) {}
+
+  /** Number of requests waiting for the upstream. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends a peer's request upstream under a fresh id. Resolves with the response (under the peer's
+   * id), an error response (timeout, crash), or `undefined` when the peer cancelled it.
+   */
+  forward(request: RpcRequest, peer: UpstreamPeer | undefined, timeoutMs: number): Promise<RpcResponse | undefined> {
+    const upstreamId = this.nextId++;
+    const params = request.params;
+    const meta = params?._meta as Record<string, unknown> | undefined;
+    const progressToken = meta?.progressToken;
+    const outgoing: RpcRequest = { jsonrpc: '2.0', id: upstreamId, method: request.method };
+    if (params !== undefined) {
+      outgoing.params =
+        progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
+    }
+    return new Promise((resolve) => {
+      if (this.closed) {
+        resolve(this.unavailable(request.id));
+        return;
+      }
+      const entry: Pending = { peer, downstreamId: request.id, progressToken, resolve, timer: undefined };
+      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        entry.timer = setTimeout(() => this.timeOut(upstreamId, timeoutMs), timeoutMs);
+      }
+      this.pending.set(upstreamId, entry);
+      try {
+        this.channel.send(outgoing);
+      } catch (error) {
+        this.settle(upstreamId, errorResponse(request.id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`));
+      }
+    });
+  }
+
+  /** Forwards the peer's cancellation of one of its requests; its promise resolves with `undefined`. */
+  cancel(peer: UpstreamPeer | undefined, downstreamId: RequestId, reason?: string): void {
+    for (const [upstreamId, entry] of this.pending) {
+      if (entry.peer === peer && entry.downstreamId === downstreamId) {
+        this.sendQuietly({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, ...(reason ? { reason } : {}) } });
+        this.settle(upstreamId, undefined);
+        return;
+      }
+    }
+  }
+
+  /** Cancels every request of a peer that went away. */
+  cancelAllOf(peer: UpstreamPeer, reason: string): void {
+    for (const [upstreamId, entry] of this.pending) {
+      if (entry.peer !== peer) continue;
+      this.sendQuietly({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, reason } });
+      this.settle(upstreamId, undefined);
+    }
+  }
+
+  /** Sends a notification upstream. */
+  notify(notification: RpcNotification): void {
+    this.sendQuietly(notification);
+  }
+
+  /** Ends every pending request with an error naming the server; later forwards fail at once. */
+  close(reason: string): void {
+    this.closed = true;
+    for (const [upstreamId, entry] of this.pending) {
+      this.settle(upstreamId, errorResponse(entry.downstreamId, RpcErrorCode.ConnectionClosed, `server "${this.context.name}" ${reason}`));
+    }
+    for (const controller of this.serverRequests.values()) controller.abort();
+    this.serverRequests.clear();
+  }
+
+  /** Routes one message from the upstream. */
+  handle(message: RpcMessage): void {
+    if (isResponse(message)) this.handleResponse(message);
+    else if (isRequest(message)) this.handleServerRequest(message);
+    else this.handleNotification(message);
+  }
+
+  private handleResponse(response: RpcResponse): void {
+    const upstreamId = response.id;
+    const entry = typeof upstreamId === 'number' ? this.pending.get(upstreamId) : undefined;
+    if (!entry) {
+      // A late answer to a request that timed out or was cancelled: nobody waits for it.
+      return;
+    }
+    response.id = entry.downstreamId;
+    this.settle(upstreamId as number, response);
+  }
+
+  private settle(upstreamId: number, response: RpcResponse | undefined): void {
+    const entry = this.pending.get(upstreamId);
+    if (!entry) return;
+    this.pending.delete(upstreamId);
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.resolve(response);
+  }
+
+  private timeOut(upstreamId: number, timeoutMs: number): void {
+    const entry = this.pending.get(upstreamId);
+    if (!entry) return;
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    this.sendQuietly({
+      jsonrpc: '2.0',
+      method: 'notifications/cancelled',
+      params: { requestId: upstreamId, reason: `timed out after ${seconds} s` },
+    });
+    this.settle(
+      upstreamId,
+      errorResponse(entry.downstreamId, RpcErrorCode.RequestTimeout, `server "${this.context.name}": request timed out after ${seconds} s`),
+    );
+  }
+
+  /** The peer whose request is the newest still waiting: the likely cause of what the server sends now. */
+  private likelyCause(capability?: string): Pending | undefined {
+    let found: Pending | undefined;
+    for (const entry of this.pending.values()) {
+      if (!entry.peer) continue;
+      if (capability && entry.peer.clientCapabilities?.[capability] === undefined) continue;
+      found = entry;
+    }
+    return found;
+  }
+
+  private handleServerRequest(request: RpcRequest): void {
+    if (request.method === 'ping') {
+      this.sendQuietly({ jsonrpc: '2.0', id: request.id, result: {} });
+      return;
+    }
+    const capability = CAPABILITY_OF_METHOD[request.method];
+    const cause = this.likelyCause(capability);
+    let peer = cause?.peer;
+    if (!peer) {
+      for (const candidate of this.context.peers) {
+        if (!capability || candidate.clientCapabilities?.[capability] !== undefined) peer = candidate;
+      }
+    }
+    if (!peer) {
+      const why = capability ? `no connected client supports ${capability}` : 'no client is connected';
+      this.sendQuietly(errorResponse(request.id, RpcErrorCode.MethodNotFound, `${request.method}: ${why}`));
+      return;
+    }
+    const controller = new AbortController();
+    this.serverRequests.set(request.id, controller);
+    peer.askClient(request, cause?.downstreamId, controller.signal).then(
+      (reply) => {
+        if (this.serverRequests.get(request.id) !== controller) return;
+        this.serverRequests.delete(request.id);
+        if (controller.signal.aborted) return;
+        this.sendQuietly({ jsonrpc: '2.0', id: request.id, ...reply });
+      },
+      (error: unknown) => {
+        this.serverRequests.delete(request.id);
+        this.sendQuietly(errorResponse(request.id, RpcErrorCode.InternalError, (error as Error).message));
+      },
+    );
+  }
+
+  private handleNotification(notification: RpcNotification): void {
+    const method = notification.method;
+    if (method === 'notifications/progress') {
+      this.routeProgress(notification);
+    } else if (method === 'notifications/cancelled') {
+      const requestId = notification.params?.requestId as RequestId | undefined;
+      if (requestId !== undefined) this.serverRequests.get(requestId)?.abort();
+    } else if (method === 'notifications/resources/updated') {
+      const uri = notification.params?.uri;
+      if (typeof uri === 'string') for (const peer of this.context.subscribersOf(uri)) peer.deliverNotification(notification);
+    } else if (method === 'notifications/message') {
+      const cause = this.likelyCause();
+      if (cause?.peer) cause.peer.deliverNotification(notification, cause.downstreamId);
+      else for (const peer of this.context.peers) peer.deliverNotification(notification);
+    } else {
+      for (const peer of this.context.peers) peer.deliverNotification(notification);
+    }
+    this.context.onNotification(notification);
+  }
+
+  private routeProgress(notification: RpcNotification): void {
+    const token = notification.params?.progressToken;
+    const entry = typeof token === 'number' ? this.pending.get(token) : undefined;
+    if (!entry?.peer || entry.progressToken === undefined) {
+      this.context.log(`progress for unknown token ${JSON.stringify(token)} dropped`);
+      return;
+    }
+    entry.peer.deliverNotification(
+      { ...notification, params: { ...notification.params, progressToken: entry.progressToken } },
+      entry.downstreamId,
+    );
+  }
+
+  private unavailable(id: RequestId): RpcResponse {
+    return errorResponse(id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}" is not running`);
+  }
+
+  private sendQuietly(message: RpcMessage): void {
+    if (this.closed) return;
+    try {
+      this.channel.send(message);
+    } catch (error) {
+      this.context.log(`could not send to the server: ${(error as Error).message}`);
+    }
+  }
+}
