@@ -31,8 +31,15 @@ interface Exchange {
   /** Batch responses held back to be sent as one JSON array. */
   held: RpcMessage[];
   stream: SseStream | undefined;
+  /** Turns a slow answer into a primed SSE stream, so the client can resume it if the connection drops. */
+  timer: NodeJS.Timeout | undefined;
 }
 
+/**
+ * A call still unanswered after this long is switched to SSE with a priming event: fast calls stay
+ * plain JSON, slow ones become resumable.
+ */
+const STREAM_AFTER_MS = 50;
 /** Streams finished but kept for replay, per session. */
 const KEPT_FINISHED_STREAMS = 32;
 const PRIMING_VERSION = '2025-11-25';
@@ -98,6 +105,7 @@ class StreamableSession implements DownstreamChannel {
     if (this.closed) return;
     this.closed = true;
     for (const exchange of new Set(this.exchanges.values())) {
+      if (exchange.timer) clearTimeout(exchange.timer);
       if (exchange.res && !exchange.res.headersSent) writeRpcError(exchange.res, 404, RpcErrorCode.ConnectionClosed, 'Session closed');
     }
     this.exchanges.clear();
@@ -117,6 +125,11 @@ class StreamableSession implements DownstreamChannel {
     return this.standalone;
   }
 
+  /** Arms the switch to a primed SSE stream for a slow answer (only for clients that can resume). */
+  armStreaming(exchange: Exchange): void {
+    if (exchange.acceptsSse && this.primes) exchange.timer = setTimeout(() => this.startStream(exchange), STREAM_AFTER_MS);
+  }
+
   private deliver(exchange: Exchange, message: RpcMessage, response: boolean): void {
     if (!exchange.stream) {
       if (response && exchange.acceptsJson) {
@@ -129,18 +142,29 @@ class StreamableSession implements DownstreamChannel {
         return;
       }
       // Something to stream before the answer: this POST becomes an SSE stream.
-      if (!exchange.acceptsSse || !exchange.res) return;
-      exchange.stream = this.newStream();
-      exchange.stream.attach(exchange.res, this.headers, { prime: this.primes });
-      exchange.res = undefined;
-      for (const held of exchange.held) exchange.stream.push(JSON.stringify(held));
-      exchange.held = [];
+      if (!this.startStream(exchange)) return;
     }
-    exchange.stream.push(JSON.stringify(message));
+    exchange.stream!.push(JSON.stringify(message));
     if (exchange.remaining === 0) this.complete(exchange);
   }
 
+  /** Switches a POST to an SSE stream (priming event first). False when the client cannot take one. */
+  private startStream(exchange: Exchange): boolean {
+    if (exchange.timer) clearTimeout(exchange.timer);
+    exchange.timer = undefined;
+    if (exchange.stream) return true;
+    if (!exchange.acceptsSse || !exchange.res) return false;
+    exchange.stream = this.newStream();
+    exchange.stream.attach(exchange.res, this.headers, { prime: this.primes });
+    exchange.res = undefined;
+    for (const held of exchange.held) exchange.stream.push(JSON.stringify(held));
+    exchange.held = [];
+    return true;
+  }
+
   private writeJson(exchange: Exchange, body: string): void {
+    if (exchange.timer) clearTimeout(exchange.timer);
+    exchange.timer = undefined;
     const res = exchange.res;
     exchange.res = undefined;
     if (!res || res.writableEnded) return;
@@ -149,6 +173,8 @@ class StreamableSession implements DownstreamChannel {
   }
 
   private complete(exchange: Exchange): void {
+    if (exchange.timer) clearTimeout(exchange.timer);
+    exchange.timer = undefined;
     if (exchange.stream) {
       exchange.stream.finish();
       this.forgetOldStreams();
@@ -251,12 +277,15 @@ export class StreamableHttpEndpoint {
       for (const message of messages) session.handler.handle(message);
       return;
     }
-    const exchange: Exchange = { res, remaining: requests.length, batch, acceptsJson, acceptsSse, held: [], stream: undefined };
+    const exchange: Exchange = { res, remaining: requests.length, batch, acceptsJson, acceptsSse, held: [], stream: undefined, timer: undefined };
     for (const request of requests) session.exchanges.set(request.id, exchange);
     res.on('close', () => {
       // A client that leaves before a JSON answer cannot resume it; an SSE stream can be resumed.
-      if (exchange.res === res) exchange.res = undefined;
+      if (exchange.res !== res) return;
+      exchange.res = undefined;
+      if (exchange.timer) clearTimeout(exchange.timer);
     });
+    session.armStreaming(exchange);
     for (const message of messages) session.handler.handle(message);
   }
 
