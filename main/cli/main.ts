@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { orchVersion } from '../core/version.js';
 import { serve } from './serve.js';
+import { clientConfigCommand } from './client-config.command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -24,5 +25,7 @@ program
   .action(async (options: { config?: string; port?: number; host?: string }) => {
     await serve(options);
   });
+
+program.addCommand(clientConfigCommand());
 
 await program.parseAsync(process.argv);

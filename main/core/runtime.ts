@@ -2,14 +2,20 @@
  * The composition root: loads the configuration, starts the servers, serves the gateway.
  * Runs the same under the CLI, the tests and (later) inside Electron. `dispose()` stops everything.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { appPaths, configPathFrom } from './config/app-paths.js';
-import { loadConfigFile, type ResolvedConfig } from './config/config-loader.js';
+import { ConfigError, parseConfig, type ResolvedConfig } from './config/config-loader.js';
+import { ConfigWatcher } from './config/config-watcher.js';
 import { ensureConfigFile } from './config/default-config.js';
 import { createGateway, type Gateway } from './gateway/app.js';
+import { HotReload } from './hot-reload.js';
 import { LogFiles } from './logs/log-files.js';
+import { AggregateView } from './registry/aggregate-view.js';
+import { ToolRegistry } from './registry/tool-registry.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
+import { orchVersion } from './version.js';
 
 export interface RuntimeOptions {
   /** Config file; default `MCP_ORCH_CONFIG` or the app-data default (created on first start). */
@@ -24,10 +30,16 @@ export interface RuntimeOptions {
   logDir?: string;
   maxBodyBytes?: number;
   supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
+  /** Follow the config file and apply changes (default true). */
+  watchConfig?: boolean;
 }
 
 export interface Runtime {
+  /** The configuration in force (changes with hot reload). */
   readonly config: ResolvedConfig;
+  readonly reload: HotReload;
+  readonly registry: ToolRegistry;
+  readonly view: AggregateView;
   readonly configPath: string;
   /** True when this start wrote the default config. */
   readonly createdConfig: boolean;
@@ -48,20 +60,28 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const env = options.env ?? process.env;
   const configPath = configPathFrom(options.configPath, env);
   const createdConfig = options.configPath === undefined && !env.MCP_ORCH_CONFIG ? await ensureConfigFile(configPath) : false;
-  const config = await loadConfigFile(configPath, { env });
+  const configText = await readConfigText(configPath);
+  const config: ResolvedConfig = { ...parseConfig(configText, { env, source: configPath }), path: configPath };
   const host = options.host ?? config.orch.host;
   const logDir = options.logDir ?? appPaths(env).logDir;
+  const version = options.version ?? orchVersion();
 
-  const supervisor = new Supervisor({ ...options.supervisor, env, version: options.version });
+  const supervisor = new Supervisor({ ...options.supervisor, env, version });
   const logFiles = new LogFiles(logDir);
+  const registry = new ToolRegistry({ disabledTools: config.orch.disabledTools });
+  const view = new AggregateView(registry, config.orch.namespaceSeparator);
   for (const server of config.servers) {
     const added = supervisor.add(server);
     logFiles.follow(server.name, added.logs);
   }
+  registry.watchAll(supervisor);
 
   let url = '';
   const gateway = createGateway({
     supervisor,
+    registry,
+    view,
+    version,
     host,
     allowedHosts: config.orch.allowedHosts,
     allowedOrigins: config.orch.allowedOrigins,
@@ -76,11 +96,27 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const reload = new HotReload(config, {
+    supervisor,
+    registry,
+    view,
+    gateway,
+    env,
+    onServerAdded: (server) => logFiles.follow(server.name, server.logs),
+  });
+  const watcher = new ConfigWatcher(configPath, (text) => void reload.reload(text, configPath));
+  if (options.watchConfig !== false) watcher.start(configText);
+
   const ready = supervisor.startAll();
   let disposed: Promise<void> | undefined;
 
   return {
-    config,
+    get config() {
+      return reload.config;
+    },
+    reload,
+    registry,
+    view,
     configPath,
     createdConfig,
     supervisor,
@@ -93,15 +129,26 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     ready,
     dispose() {
       disposed ??= (async () => {
+        watcher.dispose();
+        reload.dispose();
         gateway.dispose();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await supervisor.dispose();
+        registry.dispose();
         await logFiles.dispose();
       })();
       return disposed;
     },
   };
+}
+
+async function readConfigText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError([{ path: '(file)', message: `cannot read ${path}: ${(error as Error).message}` }], path);
+  }
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

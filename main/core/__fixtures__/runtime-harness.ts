@@ -6,11 +6,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as realSetTimeout } from 'node:timers';
+import { setTimeout as pause } from 'node:timers/promises';
 import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ConfigFile, ServerConfig } from '../../../shared/config.js';
+import type { Event } from '../events/emitter.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
+import type { LogBuffer, LogEntry } from '../supervisor/log-buffer.js';
+import type { ServerState, ServerStatus, StateChange } from '../supervisor/server-supervisor.js';
 
 const require = createRequire(import.meta.url);
 
@@ -93,4 +98,94 @@ export async function startHarness(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The state changes of one server (or of all), recorded from the moment `recordStates` is called. */
+export interface StateRecorder {
+  /** Every state entered since recording began, in order. */
+  readonly states: ServerState[];
+  /**
+   * Resolves with the status once `state` has been entered `times` times since recording began (at
+   * once if it already has). Rejects after `timeoutMs`, naming the states seen, so a test that goes
+   * wrong fails with a reason instead of hanging.
+   */
+  until(state: ServerState, times?: number, timeoutMs?: number): Promise<ServerStatus>;
+  /** Stops recording. */
+  dispose(): void;
+}
+
+/** Records the state changes `event` reports (of `server` only, when given). */
+export function recordStates(event: Event<StateChange>, server?: string): StateRecorder {
+  const states: ServerState[] = [];
+  const statuses: ServerStatus[] = [];
+  const waiters = new Set<() => void>();
+  const dispose = event(({ status }) => {
+    if (server !== undefined && status.name !== server) return;
+    states.push(status.state);
+    statuses.push(status);
+    for (const waiter of [...waiters]) waiter();
+  });
+  const nth = (state: ServerState, times: number): ServerStatus | undefined => {
+    let seen = 0;
+    for (const status of statuses) if (status.state === state && ++seen === times) return status;
+    return undefined;
+  };
+  return {
+    states,
+    until(state, times = 1, timeoutMs = 10_000) {
+      const found = nth(state, times);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        // node:timers, not the global: tests with fake timers still get a real deadline.
+        const timer = realSetTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`waited ${timeoutMs} ms for state "${state}" (×${times}); saw: ${states.join(' → ') || '(nothing)'}`));
+        }, timeoutMs);
+        timer.unref();
+        const check = (): void => {
+          const status = nth(state, times);
+          if (!status) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(status);
+        };
+        waiters.add(check);
+      });
+    },
+    dispose,
+  };
+}
+
+/** Resolves with the first entry of `logs` that matches, already there or appended later; rejects after `timeoutMs`. */
+export function waitForLog(logs: LogBuffer, match: (entry: LogEntry) => boolean, timeoutMs = 10_000): Promise<LogEntry> {
+  const seen = logs.entries().find(match);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = realSetTimeout(() => {
+      dispose();
+      const tail = logs.entries(10).map((entry) => `  [${entry.stream}] ${entry.line}`).join('\n');
+      reject(new Error(`waited ${timeoutMs} ms for a matching log line; last lines:\n${tail}`));
+    }, timeoutMs);
+    timer.unref();
+    const dispose = logs.onDidAppend((entry) => {
+      if (!match(entry)) return;
+      clearTimeout(timer);
+      dispose();
+      resolve(entry);
+    });
+  });
+}
+
+/**
+ * Polls `check` until it holds, for what has no event to wait for (a process disappearing).
+ * Rejects after `timeoutMs` with `what` in the message.
+ */
+export async function pollUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let interval = 5;
+  while (!check()) {
+    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await pause(interval);
+    interval = Math.min(interval * 2, 100);
+  }
 }

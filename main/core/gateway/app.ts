@@ -4,8 +4,11 @@
  */
 import Koa from 'koa';
 import { errorBody } from '../../../shared/errors.js';
+import type { AggregateView } from '../registry/aggregate-view.js';
+import type { ToolRegistry } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { AggregateSession } from './aggregate-session.js';
 import type { SessionFactory } from './downstream.js';
 import { createHostGuard, type HostGuardOptions } from './host-guard.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
@@ -15,6 +18,9 @@ import { StreamableHttpEndpoint } from './streamable-http.js';
 
 export interface GatewayOptions extends HostGuardOptions {
   supervisor: Supervisor;
+  registry: ToolRegistry;
+  view: AggregateView;
+  version: string;
   sessionIdleMs: number;
   maxBodyBytes?: number;
   /** The base URL clients use, for the status page. */
@@ -25,13 +31,17 @@ export interface Gateway {
   app: Koa;
   /** Closes every client session of one server (it was removed or reconfigured). */
   closeSessionsOf(server: string): void;
+  /** A server was added (hot reload): aggregate sessions start hearing from it. */
+  serverAdded(server: ServerSupervisor): void;
+  /** The user enabled or disabled tools of these servers: their sessions are told. */
+  toolsToggled(servers: Iterable<string>): void;
   dispose(): void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** `/mcp/<name>`, `/sse/<name>`, `/messages/<name>`: the kind of endpoint and the server name. */
-const ENDPOINT_PATH = /^\/(mcp|sse|messages)\/([^/]+)\/?$/;
+/** `/mcp[/<name>]`, `/sse[/<name>]`, `/messages[/<name>]`: the kind of endpoint and the server name (none: the aggregate). */
+const ENDPOINT_PATH = /^\/(mcp|sse|messages)(?:\/([^/]+))?\/?$/;
 
 export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -39,11 +49,31 @@ export function createGateway(options: GatewayOptions): Gateway {
   const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000 });
   /** Which server each open session belongs to, to close them when the server goes away. */
   const sessionServers = new Map<string, string>();
+  const proxySessions = new Set<ProxySession>();
+  const aggregateSessions = new Set<AggregateSession>();
+  const { registry, view } = options;
+
+  view.onDidChange((kinds) => {
+    for (const session of aggregateSessions) session.listsChanged(kinds);
+  });
+
+  const aggregateFactory: SessionFactory = (channel) => {
+    const session = new AggregateSession(channel, { supervisor: options.supervisor, view, version: options.version });
+    aggregateSessions.add(session);
+    return {
+      handle: (message) => session.handle(message),
+      close: () => {
+        aggregateSessions.delete(session);
+        session.close();
+      },
+    };
+  };
 
   const factoryFor = (server: ServerSupervisor): SessionFactory => (channel) => {
     sessionServers.set(channel.sessionId, server.name);
     const session = new ProxySession(channel, {
       server,
+      isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool),
       ...(server.config.sessionMode === 'per-session'
         ? {
             dedicated: async (initializeParams: Record<string, unknown>) => {
@@ -54,10 +84,12 @@ export function createGateway(options: GatewayOptions): Gateway {
           }
         : {}),
     });
+    proxySessions.add(session);
     return {
       handle: (message) => session.handle(message),
       close: () => {
         sessionServers.delete(channel.sessionId);
+        proxySessions.delete(session);
         session.close();
       },
     };
@@ -86,14 +118,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
     const [, kind, encodedName] = match;
-    const name = decodeSegment(encodedName!);
-    if (name === undefined) {
+    const name = encodedName === undefined ? undefined : decodeSegment(encodedName);
+    if (encodedName !== undefined && name === undefined) {
       ctx.status = 400;
       ctx.body = errorBody('bad_request', 'the server name in the URL is not valid percent-encoding');
       return;
     }
-    const server = options.supervisor.get(name);
-    if (!server) {
+    const server = name === undefined ? undefined : options.supervisor.get(name);
+    if (name !== undefined && !server) {
       const known = options.supervisor.names();
       ctx.status = 404;
       ctx.body = errorBody(
@@ -105,11 +137,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     ctx.respond = false;
     const { req, res } = ctx;
+    const factory = server ? factoryFor(server) : aggregateFactory;
     if (kind === 'mcp') {
-      await streamable.handle(req, res, factoryFor(server));
+      await streamable.handle(req, res, factory);
     } else if (kind === 'sse') {
       if (req.method !== 'GET') return methodNotAllowed(ctx, 'GET');
-      legacy.open(req, res, `/messages/${encodedName}`, factoryFor(server));
+      legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory);
     } else {
       if (req.method !== 'POST') return methodNotAllowed(ctx, 'POST');
       await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined);
@@ -130,6 +163,13 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     app,
+    serverAdded(server) {
+      for (const session of aggregateSessions) session.attachTo(server);
+    },
+    toolsToggled(servers) {
+      const names = new Set(servers);
+      for (const session of proxySessions) if (names.has(session.serverName)) session.toolsChanged();
+    },
     closeSessionsOf(server: string) {
       const mine = (session: { sessionId: string }) => sessionServers.get(session.sessionId) === server;
       streamable.closeSessions(mine);

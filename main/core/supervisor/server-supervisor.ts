@@ -61,6 +61,8 @@ export class ServerSupervisor {
   private stateValue: ServerState;
   private channel: MessageChannel | undefined;
   private router: UpstreamRouter | undefined;
+  /** The router of a run still in its handshake: closed with its channel, so the handshake ends at once. */
+  private handshake: UpstreamRouter | undefined;
   private generation = 0;
   private backoffTimer: NodeJS.Timeout | undefined;
   private retryAt: number | undefined;
@@ -121,7 +123,10 @@ export class ServerSupervisor {
     };
   }
 
-  /** Starts the server unless it runs or is disabled. Resolves once it is `running` or has `failed`; never throws. */
+  /**
+   * Starts the server unless it runs or is disabled. Resolves once the first attempt has ended: `running`,
+   * `failed`, or `backoff` after a crash during the handshake (the retries go on). Never throws.
+   */
   async start(): Promise<void> {
     if (this.server.disabled) {
       this.setState('disabled');
@@ -142,6 +147,7 @@ export class ServerSupervisor {
     this.generation++;
     this.router?.close('was stopped');
     this.router = undefined;
+    this.endHandshake('was stopped');
     this.channel = undefined;
     this.initialize = undefined;
     if (channel) await channel.close().catch((error: unknown) => this.logs.append('system', `stop: ${(error as Error).message}`));
@@ -228,11 +234,13 @@ export class ServerSupervisor {
     });
     channel.onmessage = (message) => router.handle(message);
     channel.onclose = (info) => this.onChannelClosed(generation, info);
+    this.handshake = router;
 
     const timeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     try {
       await channel.start();
     } catch (error) {
+      if (this.handshake === router) this.handshake = undefined;
       if (generation !== this.generation) return;
       // A command that cannot be spawned will not fix itself by retrying.
       this.lastError = (error as Error).message;
@@ -246,6 +254,7 @@ export class ServerSupervisor {
       undefined,
       timeoutMs,
     );
+    if (this.handshake === router) this.handshake = undefined;
     if (generation !== this.generation) return;
     if (!response || 'error' in response) {
       const reason = response && 'error' in response ? response.error.message : 'no answer';
@@ -286,6 +295,7 @@ export class ServerSupervisor {
     const reason = info.requested ? 'was stopped' : `crashed (${info.reason})`;
     this.router?.close(reason);
     this.router = undefined;
+    this.endHandshake(reason);
     this.channel = undefined;
     this.initialize = undefined;
     if (info.requested) {
@@ -313,6 +323,12 @@ export class ServerSupervisor {
     }, delay);
     this.backoffTimer.unref();
     this.setState('backoff');
+  }
+
+  /** Fails the pending `initialize` of a run that ends before its handshake did. */
+  private endHandshake(reason: string): void {
+    this.handshake?.close(reason);
+    this.handshake = undefined;
   }
 
   private clearBackoff(): void {

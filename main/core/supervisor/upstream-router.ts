@@ -7,6 +7,7 @@
  */
 import {
   RpcErrorCode,
+  checkMessage,
   errorResponse,
   isRequest,
   isResponse,
@@ -132,8 +133,13 @@ export class UpstreamRouter {
     this.serverRequests.clear();
   }
 
-  /** Routes one message from the upstream. */
+  /** Routes one message from the upstream; logs and drops what is not JSON-RPC (a JSON logger on stdout). */
   handle(message: RpcMessage): void {
+    const problem = checkMessage(message);
+    if (problem) {
+      this.context.log(`ignored a message from the server that is not JSON-RPC (${problem}): ${JSON.stringify(message).slice(0, 500)}`);
+      return;
+    }
     if (isResponse(message)) this.handleResponse(message);
     else if (isRequest(message)) this.handleServerRequest(message);
     else this.handleNotification(message);

@@ -1,0 +1,188 @@
+/**
+ * One client session on the aggregated endpoint (`/mcp`, `/sse`): one MCP server made of all of
+ * them. Tools and prompts carry namespaced names, resources keep their URIs, and every call is
+ * routed through the lookup tables of the `AggregateView` to the server that owns it.
+ */
+import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import type { Disposer } from '../events/emitter.js';
+import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest } from '../protocol/jsonrpc.js';
+import type { AggregateView } from '../registry/aggregate-view.js';
+import type { ListKind } from '../registry/tool-registry.js';
+import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import { ClientSession } from './client-session.js';
+import type { DownstreamChannel } from './downstream.js';
+import { negotiateVersion } from './proxy-session.js';
+
+export interface AggregateSessionOptions {
+  supervisor: Supervisor;
+  view: AggregateView;
+  version: string;
+}
+
+/** MCP error for an unknown resource (as the SDK's servers answer). */
+const RESOURCE_NOT_FOUND = -32002;
+
+const LIST_CHANGED: Record<'tools' | 'resources' | 'prompts', string> = {
+  tools: 'notifications/tools/list_changed',
+  resources: 'notifications/resources/list_changed',
+  prompts: 'notifications/prompts/list_changed',
+};
+
+export class AggregateSession extends ClientSession {
+  private readonly attached = new Map<string, Disposer>();
+  /** Which server each in-flight client request went to, to forward a cancellation. */
+  private readonly inFlight = new Map<RequestId, ServerSupervisor>();
+
+  constructor(
+    channel: DownstreamChannel,
+    private readonly options: AggregateSessionOptions,
+  ) {
+    super(channel);
+    for (const server of options.supervisor.list()) this.attachTo(server);
+  }
+
+  /** Starts receiving what `server` sends (a server added by hot reload). */
+  attachTo(server: ServerSupervisor): void {
+    if (!this.attached.has(server.name)) this.attached.set(server.name, server.attach(this));
+  }
+
+  /** Tells the client which lists changed. */
+  listsChanged(kinds: readonly ListKind[]): void {
+    const sent = new Set<string>();
+    for (const kind of kinds) {
+      const method = LIST_CHANGED[kind === 'resourceTemplates' ? 'resources' : kind];
+      if (sent.has(method)) continue;
+      sent.add(method);
+      super.deliverNotification({ jsonrpc: '2.0', method });
+    }
+  }
+
+  override deliverNotification(notification: RpcNotification, relatedRequestId?: RequestId): void {
+    // Upstream list changes reach the client through the registry, as changes of the aggregate.
+    if (notification.method.endsWith('/list_changed')) return;
+    super.deliverNotification(notification, relatedRequestId);
+  }
+
+  protected onRequest(request: RpcRequest): void {
+    const view = this.options.view;
+    const params = request.params ?? {};
+    switch (request.method) {
+      case 'initialize':
+        this.clientCapabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+        this.result(request.id, {
+          protocolVersion: negotiateVersion(params.protocolVersion, LATEST_PROTOCOL_VERSION),
+          capabilities: {
+            tools: { listChanged: true },
+            resources: { subscribe: true, listChanged: true },
+            prompts: { listChanged: true },
+            completions: {},
+            logging: {},
+          },
+          serverInfo: { name: 'mcp-orch', title: 'MCP Orch (all servers)', version: this.options.version },
+          instructions: `The tools of several MCP servers, each named <server>${view.separator}<tool>. Servers: ${this.options.supervisor.names().join(', ')}.`,
+        });
+        return;
+      case 'ping':
+        this.result(request.id, {});
+        return;
+      case 'tools/list':
+        this.result(request.id, { tools: view.tools });
+        return;
+      case 'prompts/list':
+        this.result(request.id, { prompts: view.prompts });
+        return;
+      case 'resources/list':
+        this.result(request.id, { resources: view.resources });
+        return;
+      case 'resources/templates/list':
+        this.result(request.id, { resourceTemplates: view.resourceTemplates });
+        return;
+      case 'tools/call':
+      case 'prompts/get': {
+        const name = params.name;
+        const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;
+        if (!origin) {
+          this.fail(request.id, RpcErrorCode.InvalidParams, `${request.method === 'tools/call' ? 'Unknown tool' : 'Unknown prompt'}: ${String(name)}`);
+          return;
+        }
+        this.route(origin.server, { ...request, params: { ...params, name: origin.name } });
+        return;
+      }
+      case 'resources/read':
+      case 'resources/subscribe':
+      case 'resources/unsubscribe': {
+        const uri = params.uri;
+        const server = typeof uri === 'string' ? view.serverOfUri(uri) : undefined;
+        if (!server) {
+          this.fail(request.id, RESOURCE_NOT_FOUND, `Resource not found: ${String(uri)}`);
+          return;
+        }
+        this.route(server, request);
+        return;
+      }
+      case 'completion/complete':
+        this.complete(request);
+        return;
+      case 'logging/setLevel':
+        this.setLevel(request);
+        return;
+      default:
+        this.fail(request.id, RpcErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+    }
+  }
+
+  protected onNotification(notification: RpcNotification): void {
+    if (notification.method === 'notifications/cancelled') {
+      const requestId = notification.params?.requestId as RequestId | undefined;
+      const server = requestId === undefined ? undefined : this.inFlight.get(requestId);
+      const reason = notification.params?.reason;
+      server?.cancel(this, requestId!, typeof reason === 'string' ? reason : undefined);
+    } else if (notification.method !== 'notifications/initialized') {
+      for (const server of this.options.supervisor.list()) server.notify(notification);
+    }
+  }
+
+  protected onClose(): void {
+    for (const detach of this.attached.values()) detach();
+    this.attached.clear();
+    this.inFlight.clear();
+  }
+
+  private route(serverName: string, request: RpcRequest): void {
+    const server = this.options.supervisor.get(serverName);
+    if (!server) {
+      this.fail(request.id, RpcErrorCode.ConnectionClosed, `server "${serverName}" is not configured any more`);
+      return;
+    }
+    this.inFlight.set(request.id, server);
+    this.forwardTo(server, request, () => this.inFlight.delete(request.id));
+  }
+
+  private complete(request: RpcRequest): void {
+    const params = request.params ?? {};
+    const ref = (params.ref ?? {}) as { type?: string; name?: string; uri?: string };
+    if (ref.type === 'ref/prompt' && typeof ref.name === 'string') {
+      const origin = this.options.view.resolvePrompt(ref.name);
+      if (origin) {
+        this.route(origin.server, { ...request, params: { ...params, ref: { ...ref, name: origin.name } } });
+        return;
+      }
+    } else if (ref.type === 'ref/resource' && typeof ref.uri === 'string') {
+      const server = this.options.view.serverOfTemplate(ref.uri) ?? this.options.view.serverOfUri(ref.uri);
+      if (server) {
+        this.route(server, request);
+        return;
+      }
+    }
+    this.fail(request.id, RpcErrorCode.InvalidParams, 'completion/complete: unknown prompt or resource reference');
+  }
+
+  /** Sets the log level on every running server that logs; answers once all did. */
+  private setLevel(request: RpcRequest): void {
+    const servers = this.options.supervisor
+      .list()
+      .filter((server) => server.state === 'running' && (server.initializeResult?.capabilities as Record<string, unknown> | undefined)?.logging);
+    void Promise.all(servers.map((server) => server.forward({ ...request }, this))).then(() => this.result(request.id, {}));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * What every client session has in common, on any endpoint: dispatching the client's messages,
+ * asking the client what a server asks it (sampling, elicitation, roots), and forwarding a request
+ * to a server with its answer — or its cancellation — going back.
+ */
+import {
+  RpcErrorCode,
+  errorResponse,
+  isRequest,
+  isResponse,
+  type RequestId,
+  type RpcMessage,
+  type RpcNotification,
+  type RpcRequest,
+  type RpcResponse,
+} from '../protocol/jsonrpc.js';
+import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
+import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
+import type { DownstreamChannel, SessionHandler } from './downstream.js';
+
+const SESSION_ENDED: PeerReply = { error: { code: RpcErrorCode.ConnectionClosed, message: 'the client session ended' } };
+
+export abstract class ClientSession implements SessionHandler, UpstreamPeer {
+  clientCapabilities: Record<string, unknown> | undefined;
+  protected closed = false;
+  private nextAskId = 1;
+  private readonly asked = new Map<RequestId, (reply: PeerReply) => void>();
+
+  constructor(protected readonly channel: DownstreamChannel) {}
+
+  handle(message: RpcMessage): void {
+    if (isRequest(message)) this.onRequest(message);
+    else if (isResponse(message)) this.onResponse(message);
+    else this.onNotification(message);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const resolve of this.asked.values()) resolve(SESSION_ENDED);
+    this.asked.clear();
+    this.onClose();
+  }
+
+  deliverNotification(notification: RpcNotification, relatedRequestId?: RequestId): void {
+    if (!this.closed) this.channel.send(notification, relatedRequestId);
+  }
+
+  askClient(request: RpcRequest, relatedRequestId: RequestId | undefined, signal: AbortSignal): Promise<PeerReply> {
+    if (this.closed) return Promise.resolve(SESSION_ENDED);
+    const id = `orch-${this.nextAskId++}`;
+    return new Promise((resolve) => {
+      this.asked.set(id, resolve);
+      signal.addEventListener(
+        'abort',
+        () => {
+          if (!this.asked.delete(id)) return;
+          this.channel.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'cancelled by the server' } }, relatedRequestId);
+          resolve({ error: { code: RpcErrorCode.ConnectionClosed, message: 'cancelled' } });
+        },
+        { once: true },
+      );
+      this.channel.send({ ...request, id }, relatedRequestId);
+    });
+  }
+
+  /** Handles a request from the client. */
+  protected abstract onRequest(request: RpcRequest): void;
+  /** Handles a notification from the client. */
+  protected abstract onNotification(notification: RpcNotification): void;
+  /** Releases what the session holds; called once. */
+  protected abstract onClose(): void;
+
+  /** Forwards `request` to `server`; the answer (or nothing, if it was cancelled) goes back to the client. */
+  protected forwardTo(server: ServerSupervisor, request: RpcRequest, done?: (response: RpcResponse | undefined) => void): void {
+    server.forward(request, this).then(
+      (response) => {
+        done?.(response);
+        if (response) this.reply(response);
+        else this.channel.abandon(request.id);
+      },
+      (error: unknown) => this.reply(errorResponse(request.id, RpcErrorCode.InternalError, (error as Error).message)),
+    );
+  }
+
+  protected reply(response: RpcResponse): void {
+    if (!this.closed) this.channel.send(response);
+  }
+
+  protected result(id: RequestId, result: Record<string, unknown>): void {
+    this.reply({ jsonrpc: '2.0', id, result });
+  }
+
+  protected fail(id: RequestId, code: number, message: string): void {
+    this.reply(errorResponse(id, code, message));
+  }
+
+  private onResponse(response: RpcResponse): void {
+    if (response.id === null) return;
+    const resolve = this.asked.get(response.id);
+    if (!resolve) return;
+    this.asked.delete(response.id);
+    resolve('error' in response ? { error: response.error } : { result: response.result });
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Applies a new configuration to the running daemon (SPEC §2): only the difference. Added servers
+ * start, removed ones stop, changed ones restart (their client sessions survive, as after a crash),
+ * untouched ones are not disturbed. An invalid file changes nothing and is reported.
+ */
+import { diffConfigs, isEmptyDiff, type ConfigDiff } from './config/config-diff.js';
+import { ConfigError, parseConfig, type ConfigIssue, type ResolvedConfig } from './config/config-loader.js';
+import { Emitter } from './events/emitter.js';
+import type { Gateway } from './gateway/app.js';
+import type { AggregateView } from './registry/aggregate-view.js';
+import type { ToolRegistry } from './registry/tool-registry.js';
+import type { ServerSupervisor } from './supervisor/server-supervisor.js';
+import type { Supervisor } from './supervisor/supervisor.js';
+
+export interface ReloadResult {
+  ok: boolean;
+  time: number;
+  /** The problems of an invalid file (the running config stays). */
+  issues?: ConfigIssue[];
+  /** What changed, for a valid file. */
+  diff?: ConfigDiff;
+  /** Settings that only take effect after a restart of the daemon. */
+  needsRestart?: string[];
+}
+
+export interface HotReloadDeps {
+  supervisor: Supervisor;
+  registry: ToolRegistry;
+  view: AggregateView;
+  gateway: Gateway;
+  env: Record<string, string | undefined>;
+  /** Called for each server added, after it is registered and before it starts (log files…). */
+  onServerAdded(server: ServerSupervisor): void;
+}
+
+export class HotReload {
+  private current: ResolvedConfig;
+  private last: ReloadResult;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly emitter = new Emitter<ReloadResult>();
+
+  /** Fires after every reload attempt, valid or not. */
+  readonly onDidReload = this.emitter.event;
+
+  constructor(
+    initial: ResolvedConfig,
+    private readonly deps: HotReloadDeps,
+  ) {
+    this.current = initial;
+    this.last = { ok: true, time: Date.now() };
+  }
+
+  get config(): ResolvedConfig {
+    return this.current;
+  }
+
+  /** The outcome of the last reload (ok, or the issues of the file on disk). */
+  get status(): ReloadResult {
+    return this.last;
+  }
+
+  /** Parses `text` and applies it; reloads run one at a time, in order. */
+  reload(text: string, source?: string): Promise<ReloadResult> {
+    const run = this.queue.then(() => this.apply(text, source));
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  private async apply(text: string, source: string | undefined): Promise<ReloadResult> {
+    let next: ResolvedConfig;
+    try {
+      next = { ...parseConfig(text, { env: this.deps.env, source }), path: this.current.path };
+    } catch (error) {
+      const issues = error instanceof ConfigError ? error.issues : [{ path: '(file)', message: (error as Error).message }];
+      return this.finish({ ok: false, time: Date.now(), issues });
+    }
+    const previous = this.current;
+    const diff = diffConfigs(previous, next);
+    this.current = next;
+    if (isEmptyDiff(diff)) return this.finish({ ok: true, time: Date.now(), diff });
+    const needsRestart = diff.orch.filter((key) => key === 'port' || key === 'host');
+    await this.applyServers(diff);
+    this.applyOrch(diff, previous, next);
+    return this.finish({ ok: true, time: Date.now(), diff, ...(needsRestart.length ? { needsRestart } : {}) });
+  }
+
+  private async applyServers(diff: ConfigDiff): Promise<void> {
+    const { supervisor, registry, gateway } = this.deps;
+    const work: Promise<void>[] = [];
+    for (const name of diff.removed) {
+      gateway.closeSessionsOf(name);
+      registry.unwatch(name);
+      work.push(supervisor.remove(name));
+    }
+    for (const config of diff.added) {
+      const server = supervisor.add(config);
+      this.deps.onServerAdded(server);
+      registry.watch(server);
+      gateway.serverAdded(server);
+      work.push(server.start());
+    }
+    for (const config of [...diff.restarted, ...diff.enabled, ...diff.disabled, ...diff.updated]) {
+      const server = supervisor.get(config.name);
+      if (!server) continue;
+      const modeChanged = server.config.sessionMode !== config.sessionMode || config.sessionMode === 'per-session';
+      server.updateConfig(config);
+      if (diff.updated.includes(config)) continue;
+      if (modeChanged && !diff.updated.includes(config)) gateway.closeSessionsOf(config.name);
+      work.push(config.disabled ? server.stop() : diff.enabled.includes(config) ? server.start() : server.restart());
+    }
+    await supervisor.prepareSearchPath();
+    await Promise.all(work);
+  }
+
+  private applyOrch(diff: ConfigDiff, previous: ResolvedConfig, next: ResolvedConfig): void {
+    if (diff.orch.includes('disabledTools')) {
+      const before = previous.orch.disabledTools;
+      const after = next.orch.disabledTools;
+      const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+        (server) => [...(before[server] ?? [])].sort().join('\0') !== [...(after[server] ?? [])].sort().join('\0'),
+      );
+      this.deps.registry.setDisabledTools(after);
+      this.deps.gateway.toolsToggled(changed);
+    }
+    if (diff.orch.includes('namespaceSeparator')) this.deps.view.setSeparator(next.orch.namespaceSeparator);
+  }
+
+  private finish(result: ReloadResult): ReloadResult {
+    this.last = result;
+    this.emitter.fire(result);
+    return result;
+  }
+}
