@@ -12,8 +12,12 @@ import { ensureConfigFile } from './config/default-config.js';
 import { createGateway, type Gateway } from './gateway/app.js';
 import { HotReload } from './hot-reload.js';
 import { LogFiles } from './logs/log-files.js';
+import { join } from 'node:path';
 import { AggregateView } from './registry/aggregate-view.js';
 import { ToolRegistry } from './registry/tool-registry.js';
+import { reapOrphans, type ReapReport } from './store/orphan-reaper.js';
+import { catalogCache, recordActivity } from './store/record-activity.js';
+import { Store, retentionFromConfig } from './store/store.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
 import { orchVersion } from './version.js';
 
@@ -28,6 +32,8 @@ export interface RuntimeOptions {
   version?: string;
   /** Where the runtime keeps logs; default the app-data log folder. */
   logDir?: string;
+  /** The SQLite file; default `orch.database` or `<app data>/mcp-orch.db`. */
+  databasePath?: string;
   maxBodyBytes?: number;
   supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
   /** Follow the config file and apply changes (default true). */
@@ -40,6 +46,9 @@ export interface Runtime {
   readonly reload: HotReload;
   readonly registry: ToolRegistry;
   readonly view: AggregateView;
+  readonly store: Store;
+  /** Child processes of a previous daemon that this start killed. */
+  readonly reaped: ReapReport;
   readonly configPath: string;
   /** True when this start wrote the default config. */
   readonly createdConfig: boolean;
@@ -66,15 +75,21 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const logDir = options.logDir ?? appPaths(env).logDir;
   const version = options.version ?? orchVersion();
 
+  const paths = appPaths(env);
+  const store = Store.open(options.databasePath ?? config.orch.database ?? join(paths.dataDir, 'mcp-orch.db'), {
+    retention: retentionFromConfig(config.orch.retention),
+  });
+  store.onDidError((error) => console.error(`mcp-orch: store: ${error.message}`));
   const supervisor = new Supervisor({ ...options.supervisor, env, version });
   const logFiles = new LogFiles(logDir);
-  const registry = new ToolRegistry({ disabledTools: config.orch.disabledTools });
+  const registry = new ToolRegistry({ disabledTools: config.orch.disabledTools, cache: catalogCache(store) });
   const view = new AggregateView(registry, config.orch.namespaceSeparator);
   for (const server of config.servers) {
     const added = supervisor.add(server);
     logFiles.follow(server.name, added.logs);
   }
   registry.watchAll(supervisor);
+  const stopRecording = recordActivity(store, supervisor);
 
   let url = '';
   const gateway = createGateway({
@@ -92,7 +107,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const handle = gateway.app.callback();
   const http = createServer((req, res) => void handle(req, res));
   http.keepAliveTimeout = 65_000;
-  await listen(http, options.port ?? config.orch.port, host);
+  try {
+    await listen(http, options.port ?? config.orch.port, host);
+  } catch (error) {
+    gateway.dispose();
+    registry.dispose();
+    stopRecording();
+    store.close();
+    await logFiles.dispose();
+    throw error;
+  }
+  // Only now, with the port ours (no second daemon on it), are the recorded children of a dead daemon reaped.
+  const reaped = await reapOrphans(store.pids);
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -103,6 +129,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     gateway,
     env,
     onServerAdded: (server) => logFiles.follow(server.name, server.logs),
+  });
+  reload.onDidReload((result) => {
+    if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
   });
   const watcher = new ConfigWatcher(configPath, (text) => void reload.reload(text, configPath));
   if (options.watchConfig !== false) watcher.start(configText);
@@ -117,6 +146,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     reload,
     registry,
     view,
+    store,
+    reaped,
     configPath,
     createdConfig,
     supervisor,
@@ -136,6 +167,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await supervisor.dispose();
         registry.dispose();
+        stopRecording();
+        store.close();
         await logFiles.dispose();
       })();
       return disposed;

@@ -52,6 +52,8 @@ export interface Harness {
   url(path: string): URL;
   /** Connects an SDK client to `/mcp/<server>` (streamable) or `/sse/<server>` (sse). */
   connect(server: string, kind: TransportKind, options?: ClientOptions, clientName?: string): Promise<Client>;
+  /** Connects an SDK client to the aggregated endpoint: `/mcp` (streamable) or `/sse` (sse). */
+  connectAggregate(kind: TransportKind, options?: ClientOptions, clientName?: string): Promise<Client>;
   dispose(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startHarness(
     port: 0,
     host: '127.0.0.1',
     logDir: join(dir, 'logs'),
+    databasePath: join(dir, 'mcp-orch.db'),
     env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
     ...options.runtime,
   });
@@ -88,6 +91,14 @@ export async function startHarness(
         kind === 'streamable'
           ? new StreamableHTTPClientTransport(new URL(`/mcp/${name}`, runtime.url))
           : new SSEClientTransport(new URL(`/sse/${name}`, runtime.url));
+      await client.connect(transport);
+      clients.push(client);
+      return client;
+    },
+    async connectAggregate(kind, clientOptions, clientName = 'test-client') {
+      const client = new Client({ name: clientName, version: '1.0.0' }, clientOptions);
+      const transport =
+        kind === 'streamable' ? new StreamableHTTPClientTransport(new URL('/mcp', runtime.url)) : new SSEClientTransport(new URL('/sse', runtime.url));
       await client.connect(transport);
       clients.push(client);
       return client;

@@ -69,7 +69,7 @@ export class AggregateSession extends ClientSession {
     const params = request.params ?? {};
     switch (request.method) {
       case 'initialize':
-        this.clientCapabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+        this.initialized(params);
         this.result(request.id, {
           protocolVersion: negotiateVersion(params.protocolVersion, LATEST_PROTOCOL_VERSION),
           capabilities: {

@@ -22,11 +22,23 @@ const SESSION_ENDED: PeerReply = { error: { code: RpcErrorCode.ConnectionClosed,
 
 export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   clientCapabilities: Record<string, unknown> | undefined;
+  clientName: string | undefined;
   protected closed = false;
   private nextAskId = 1;
   private readonly asked = new Map<RequestId, (reply: PeerReply) => void>();
 
   constructor(protected readonly channel: DownstreamChannel) {}
+
+  get sessionId(): string {
+    return this.channel.sessionId;
+  }
+
+  /** Records what the client says of itself in `initialize`. */
+  protected initialized(params: Record<string, unknown>): void {
+    this.clientCapabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+    const info = params.clientInfo as { name?: unknown } | undefined;
+    this.clientName = typeof info?.name === 'string' ? info.name : undefined;
+  }
 
   handle(message: RpcMessage): void {
     if (isRequest(message)) this.onRequest(message);

@@ -93,7 +93,7 @@ export class ProxySession extends ClientSession {
 
   private async initialize(request: RpcRequest): Promise<void> {
     const params = request.params ?? {};
-    this.clientCapabilities = (params.capabilities as Record<string, unknown> | undefined) ?? {};
+    this.initialized(params);
     if (this.options.dedicated) {
       if (this.ownServer) {
         this.fail(request.id, RpcErrorCode.InvalidRequest, 'the session is already initialised');

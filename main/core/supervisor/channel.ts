@@ -22,10 +22,10 @@ export interface MessageChannel {
    * cannot (e.g. spawn ENOENT) — then `onclose` is not called: the rejection is the only report.
    */
   start(): Promise<void>;
-  /** Sends one message. Throws if the channel is not open. Never awaits the peer. */
-  send(message: JSONRPCMessage): void;
-  /** Called with every message the upstream sends, in order. */
-  onmessage?: (message: JSONRPCMessage) => void;
+  /** Sends one message; returns its size in bytes on the wire (0 when unknown). Throws if the channel is not open. Never awaits the peer. */
+  send(message: JSONRPCMessage): number;
+  /** Called with every message the upstream sends, in order, with its size in bytes (0 when unknown). */
+  onmessage?: (message: JSONRPCMessage, size: number) => void;
   /** Called exactly once when a started channel ends, whatever the cause (exit, crash, `close()`). */
   onclose?: (info: ChannelCloseInfo) => void;
   /** Ends the channel and, for a child process, its whole process tree. Resolves when everything is gone. */

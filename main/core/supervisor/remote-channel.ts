@@ -18,7 +18,7 @@ export interface RemoteChannelOptions {
 }
 
 export class RemoteChannel implements MessageChannel {
-  onmessage?: (message: RpcMessage) => void;
+  onmessage?: (message: RpcMessage, size: number) => void;
   onclose?: (info: ChannelCloseInfo) => void;
   readonly pid = undefined;
   private transport: Transport | undefined;
@@ -34,7 +34,7 @@ export class RemoteChannel implements MessageChannel {
       kind === 'sse'
         ? new SSEClientTransport(new URL(url), { requestInit })
         : new StreamableHTTPClientTransport(new URL(url), { requestInit });
-    transport.onmessage = (message) => this.onmessage?.(message as RpcMessage);
+    transport.onmessage = (message) => this.onmessage?.(message as RpcMessage, 0);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
     this.transport = transport;
@@ -47,13 +47,14 @@ export class RemoteChannel implements MessageChannel {
     }
   }
 
-  send(message: RpcMessage): void {
+  send(message: RpcMessage): number {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
     this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
       this.options.logs.append('system', `send failed: ${(error as Error).message}`);
       // A request that could not be sent gets no answer: end the channel so it fails at once.
       if ('id' in message && 'method' in message) this.end(`send failed: ${(error as Error).message}`);
     });
+    return 0;
   }
 
   /** Tells the transport the negotiated protocol version (Streamable HTTP sends it as a header). */

@@ -12,7 +12,7 @@ import type { ChannelCloseInfo, MessageChannel } from './channel.js';
 import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
 import { LogBuffer } from './log-buffer.js';
 import type { UpstreamPeer } from './upstream-peer.js';
-import { UpstreamRouter } from './upstream-router.js';
+import { UpstreamRouter, type CallRecord } from './upstream-router.js';
 
 export type ServerState = 'stopped' | 'starting' | 'running' | 'crashed' | 'backoff' | 'failed' | 'disabled';
 
@@ -38,6 +38,13 @@ export interface StateChange {
 }
 
 export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+export interface ProcessEvent {
+  server: string;
+  pid: number;
+  kind: 'spawned' | 'exited';
+  command?: string | undefined;
+}
 
 export interface ServerSupervisorOptions {
   server: ResolvedServer;
@@ -77,6 +84,8 @@ export class ServerSupervisor {
   private readonly stateEmitter = new Emitter<StateChange>();
   private readonly catalogEmitter = new Emitter<CatalogKind>();
   private readonly notificationEmitter = new Emitter<RpcNotification>();
+  private readonly callEmitter = new Emitter<CallRecord>();
+  private readonly processEmitter = new Emitter<ProcessEvent>();
 
   /** Fires on every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -84,6 +93,10 @@ export class ServerSupervisor {
   readonly onDidChangeCatalog = this.catalogEmitter.event;
   /** Fires for every notification the server sends, after routing. */
   readonly onDidNotify = this.notificationEmitter.event;
+  /** Fires when a client session's request to this server ends (the call log). */
+  readonly onDidCall = this.callEmitter.event;
+  /** Fires when a child process of this server is spawned and when it is gone (PID records). */
+  readonly onDidChangeProcess = this.processEmitter.event;
 
   constructor(private readonly options: ServerSupervisorOptions) {
     this.server = options.server;
@@ -218,6 +231,8 @@ export class ServerSupervisor {
     this.stateEmitter.dispose();
     this.catalogEmitter.dispose();
     this.notificationEmitter.dispose();
+    this.callEmitter.dispose();
+    this.processEmitter.dispose();
   }
 
   private async run(): Promise<void> {
@@ -231,8 +246,9 @@ export class ServerSupervisor {
       subscribersOf: (uri) => this.subscriptions.get(uri) ?? [],
       onNotification: (notification) => this.onUpstreamNotification(notification),
       log: (line) => this.logs.append('system', line),
+      onCall: (record) => this.callEmitter.fire(record),
     });
-    channel.onmessage = (message) => router.handle(message);
+    channel.onmessage = (message, size) => router.handle(message, size);
     channel.onclose = (info) => this.onChannelClosed(generation, info);
     this.handshake = router;
 
@@ -247,6 +263,15 @@ export class ServerSupervisor {
       this.channel = undefined;
       this.setState('failed');
       return;
+    }
+    const pid = channel.pid;
+    if (pid !== undefined) {
+      this.processEmitter.fire({ server: this.server.name, pid, kind: 'spawned', command: this.server.command });
+      const previousOnClose = channel.onclose;
+      channel.onclose = (info) => {
+        this.processEmitter.fire({ server: this.server.name, pid, kind: 'exited' });
+        previousOnClose?.(info);
+      };
     }
     if (generation !== this.generation) return;
     const response = await router.forward(
@@ -272,10 +297,23 @@ export class ServerSupervisor {
     if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
     router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
     this.router = router;
+    const rerun = this.startedAt !== undefined;
     this.startedAt = Date.now();
     this.resubscribe(router);
     this.setState('running');
     if (this.restarts > 0) for (const kind of ['tools', 'resources', 'prompts'] as const) this.catalogEmitter.fire(kind);
+    if (rerun) this.announceListsChanged(response.result.capabilities);
+  }
+
+  /** A restarted server may offer other tools, resources or prompts: tell the sessions that stayed (SPEC §4). */
+  private announceListsChanged(capabilities: unknown): void {
+    const offered = (capabilities ?? {}) as Record<string, unknown>;
+    for (const kind of ['tools', 'resources', 'prompts'] as const) {
+      if (offered[kind] === undefined) continue;
+      const notification: RpcNotification = { jsonrpc: '2.0', method: `notifications/${kind}/list_changed` };
+      // Only sessions that completed initialize: the others have nothing to refresh.
+      for (const peer of this.peers) if (peer.clientCapabilities !== undefined) peer.deliverNotification(notification);
+    }
   }
 
   private initializeParams(): Record<string, unknown> {

@@ -36,7 +36,7 @@ type State = 'idle' | 'starting' | 'running' | 'stopping' | 'exited' | 'closed';
 
 /** A `MessageChannel` over a child process's stdio. Single use: start once, close once. */
 export class StdioChannel implements MessageChannel {
-  onmessage?: (message: RpcMessage) => void;
+  onmessage?: (message: RpcMessage, size: number) => void;
   onclose?: (info: ChannelCloseInfo) => void;
 
   private readonly options: StdioChannelOptions;
@@ -55,7 +55,7 @@ export class StdioChannel implements MessageChannel {
   constructor(options: StdioChannelOptions) {
     this.options = options;
     this.logs = options.logs;
-    const deliver = (message: RpcMessage): void => this.onmessage?.(message);
+    const deliver = (message: RpcMessage, size: number): void => this.onmessage?.(message, size);
     const noise = (line: string): void => this.logs.append('stdout', line);
     this.stdout = new LineSplitter(
       (line) => dispatchLine(line, deliver, noise),
@@ -115,11 +115,13 @@ export class StdioChannel implements MessageChannel {
   }
 
   /** Writes one message as a JSON line to the child's stdin. Throws if the server is not running. */
-  send(message: RpcMessage): void {
+  send(message: RpcMessage): number {
     if (this.state !== 'running' || !this.child || this.stdinFailed) {
       throw new Error(`server "${this.options.name}" is not running`);
     }
-    this.child.stdin.write(JSON.stringify(message) + '\n');
+    const text = JSON.stringify(message) + '\n';
+    this.child.stdin.write(text);
+    return Buffer.byteLength(text);
   }
 
   /**
@@ -324,7 +326,7 @@ export class LineSplitter {
  * Routes one stdout line: a JSON object goes to `onMessage`, a JSON array of objects (a batch) to
  * `onMessage` element by element; anything else (banners, logs, broken JSON) to `onNoise`.
  */
-export function dispatchLine(line: string, onMessage: (message: RpcMessage) => void, onNoise: (line: string) => void): void {
+export function dispatchLine(line: string, onMessage: (message: RpcMessage, size: number) => void, onNoise: (line: string) => void): void {
   if (!startsLikeJson(line)) {
     onNoise(line);
     return;
@@ -338,10 +340,10 @@ export function dispatchLine(line: string, onMessage: (message: RpcMessage) => v
   }
   if (Array.isArray(value)) {
     const batch = value as unknown[];
-    if (batch.length > 0 && batch.every(isObject)) for (const message of batch) onMessage(message as RpcMessage);
+    if (batch.length > 0 && batch.every(isObject)) for (const message of batch) onMessage(message as RpcMessage, 0);
     else onNoise(line);
   } else if (isObject(value)) {
-    onMessage(value as RpcMessage);
+    onMessage(value as RpcMessage, Buffer.byteLength(line));
   } else {
     onNoise(line);
   }

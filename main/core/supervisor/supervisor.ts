@@ -26,10 +26,13 @@ export interface SupervisorOptions {
 export class Supervisor {
   private readonly servers = new Map<string, ServerSupervisor>();
   private readonly stateEmitter = new Emitter<StateChange>();
+  private readonly createEmitter = new Emitter<ServerSupervisor>();
   private searchPath: string | undefined;
 
-  /** Fires on every state change of every server. */
+  /** Fires on every state change of every registered server. */
   readonly onDidChangeState = this.stateEmitter.event;
+  /** Fires for every server supervisor made, registered or per-session (call log, PID records). */
+  readonly onDidCreateServer = this.createEmitter.event;
 
   constructor(private readonly options: SupervisorOptions = {}) {}
 
@@ -55,12 +58,14 @@ export class Supervisor {
 
   /** Makes a supervisor that is not registered (per-session servers), with custom initialize params. */
   create(server: ResolvedServer, initializeParams?: Record<string, unknown>): ServerSupervisor {
-    return new ServerSupervisor({
+    const created = new ServerSupervisor({
       server,
       createChannel: this.options.createChannel ?? ((config, logs) => this.createChannel(config, logs)),
       initializeParams,
       version: this.options.version,
     });
+    this.createEmitter.fire(created);
+    return created;
   }
 
   /** Removes and stops a server. */
@@ -99,6 +104,7 @@ export class Supervisor {
     await Promise.all(this.list().map((server) => server.dispose()));
     this.servers.clear();
     this.stateEmitter.dispose();
+    this.createEmitter.dispose();
   }
 
   private createChannel(server: ResolvedServer, logs: LogBuffer): MessageChannel {

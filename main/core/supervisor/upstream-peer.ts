@@ -8,6 +8,10 @@ import type { RequestId, RpcErrorObject, RpcNotification, RpcRequest } from '../
 export type PeerReply = { result: Record<string, unknown> } | { error: RpcErrorObject };
 
 export interface UpstreamPeer {
+  /** The client session's id, for the call log. */
+  readonly sessionId?: string;
+  /** The client's name from `initialize` (clientInfo.name), for the call log. */
+  readonly clientName?: string | undefined;
   /** Capabilities the peer's client declared in `initialize` (sampling, elicitation, roots…); undefined before. */
   readonly clientCapabilities: Record<string, unknown> | undefined;
   /**

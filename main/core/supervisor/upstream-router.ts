@@ -22,12 +22,30 @@ import type { UpstreamPeer } from './upstream-peer.js';
 
 interface Pending {
   peer: UpstreamPeer | undefined;
+  method: string;
+  /** What the call is about: the tool or prompt name, or the resource URI. */
+  target: string | undefined;
+  startedAt: number;
+  bytesIn: number;
   /** The id the peer used; the response is sent back under it. */
   downstreamId: RequestId;
   /** The progress token the peer used, when it asked for progress. */
   progressToken: unknown;
   resolve: (response: RpcResponse | undefined) => void;
   timer: NodeJS.Timeout | undefined;
+}
+
+/** One finished request of a client session, for the call log. */
+export interface CallRecord {
+  peer: UpstreamPeer;
+  method: string;
+  target: string | undefined;
+  startedAt: number;
+  durationMs: number;
+  ok: boolean;
+  error: string | undefined;
+  bytesIn: number;
+  bytesOut: number;
 }
 
 export interface RouterContext {
@@ -41,6 +59,8 @@ export interface RouterContext {
   onNotification(notification: RpcNotification): void;
   /** Where the router reports what it could not deliver. */
   log(line: string): void;
+  /** Called when a client session's request ends (answered, failed, timed out or cancelled). */
+  onCall?(record: CallRecord): void;
 }
 
 const CAPABILITY_OF_METHOD: Record<string, string> = {
@@ -85,13 +105,24 @@ export class UpstreamRouter {
         resolve(this.unavailable(request.id));
         return;
       }
-      const entry: Pending = { peer, downstreamId: request.id, progressToken, resolve, timer: undefined };
+      const target = (params?.name ?? params?.uri) as string | undefined;
+      const entry: Pending = {
+        peer,
+        method: request.method,
+        target: typeof target === 'string' ? target : undefined,
+        startedAt: Date.now(),
+        bytesIn: 0,
+        downstreamId: request.id,
+        progressToken,
+        resolve,
+        timer: undefined,
+      };
       if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         entry.timer = setTimeout(() => this.timeOut(upstreamId, timeoutMs), timeoutMs);
       }
       this.pending.set(upstreamId, entry);
       try {
-        this.channel.send(outgoing);
+        entry.bytesIn = this.channel.send(outgoing);
       } catch (error) {
         this.settle(upstreamId, errorResponse(request.id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`));
       }
@@ -133,19 +164,19 @@ export class UpstreamRouter {
     this.serverRequests.clear();
   }
 
-  /** Routes one message from the upstream; logs and drops what is not JSON-RPC (a JSON logger on stdout). */
-  handle(message: RpcMessage): void {
+  /** Routes one message from the upstream (`size`: its bytes on the wire); logs and drops what is not JSON-RPC (a JSON logger on stdout). */
+  handle(message: RpcMessage, size = 0): void {
     const problem = checkMessage(message);
     if (problem) {
       this.context.log(`ignored a message from the server that is not JSON-RPC (${problem}): ${JSON.stringify(message).slice(0, 500)}`);
       return;
     }
-    if (isResponse(message)) this.handleResponse(message);
+    if (isResponse(message)) this.handleResponse(message, size);
     else if (isRequest(message)) this.handleServerRequest(message);
     else this.handleNotification(message);
   }
 
-  private handleResponse(response: RpcResponse): void {
+  private handleResponse(response: RpcResponse, size: number): void {
     const upstreamId = response.id;
     const entry = typeof upstreamId === 'number' ? this.pending.get(upstreamId) : undefined;
     if (!entry) {
@@ -153,15 +184,34 @@ export class UpstreamRouter {
       return;
     }
     response.id = entry.downstreamId;
-    this.settle(upstreamId as number, response);
+    this.settle(upstreamId as number, response, size);
   }
 
-  private settle(upstreamId: number, response: RpcResponse | undefined): void {
+  private settle(upstreamId: number, response: RpcResponse | undefined, bytesOut = 0): void {
     const entry = this.pending.get(upstreamId);
     if (!entry) return;
     this.pending.delete(upstreamId);
     if (entry.timer) clearTimeout(entry.timer);
+    if (entry.peer && this.context.onCall) this.record(entry, response, bytesOut);
     entry.resolve(response);
+  }
+
+  private record(entry: Pending, response: RpcResponse | undefined, bytesOut: number): void {
+    let error: string | undefined;
+    if (!response) error = 'cancelled';
+    else if ('error' in response) error = response.error.message;
+    else if (response.result.isError === true) error = 'the tool reported an error';
+    this.context.onCall!({
+      peer: entry.peer!,
+      method: entry.method,
+      target: entry.target,
+      startedAt: entry.startedAt,
+      durationMs: Date.now() - entry.startedAt,
+      ok: error === undefined,
+      error,
+      bytesIn: entry.bytesIn,
+      bytesOut,
+    });
   }
 
   private timeOut(upstreamId: number, timeoutMs: number): void {

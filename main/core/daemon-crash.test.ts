@@ -1,0 +1,133 @@
+/**
+ * A daemon killed with SIGKILL during a burst of calls: the next start finds the store readable,
+ * the call log consistent, and reaps the children the dead daemon left behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from './supervisor/process-tree.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const faultServer = fileURLToPath(new URL('./supervisor/__fixtures__/fault-server.mjs', import.meta.url));
+
+interface Daemon {
+  child: ChildProcess;
+  url: string;
+}
+
+function startDaemon(home: string, configPath: string): Promise<Daemon> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve', '--config', configPath, '--port', '0'], {
+    cwd: root,
+    env: { ...process.env, HOME: home, MCP_ORCH_HOME: home, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/\S+)/.exec(output);
+      if (listening && output.includes('Press Ctrl-C')) {
+        child.stdout.off('data', onData);
+        resolve({ child, url: listening[1]! });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}:\n${output}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('daemon killed with SIGKILL', () => {
+  let home: string;
+  let configPath: string;
+  const daemons: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'mcp-orch-crash-'));
+    configPath = join(home, 'mcp-config.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({ mcpServers: { faulty: { command: process.execPath, args: [faultServer, '--grandchild'] } } }),
+    );
+  });
+
+  afterAll(async () => {
+    for (const daemon of daemons) if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill('SIGKILL');
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('restarts with a readable store, a consistent call log and no orphans', async () => {
+    const first = await startDaemon(home, configPath);
+    daemons.push(first.child);
+    const client = new Client({ name: 'burst', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', first.url)));
+    const { content } = (await client.callTool({ name: 'pid', arguments: {} })) as { content: { text: string }[] };
+    const { pid, grandchild } = JSON.parse(content[0]!.text) as { pid: number; grandchild: number };
+
+    // A burst of calls; the daemon dies in the middle of it.
+    let answered = 0;
+    const burst = Array.from({ length: 400 }, (_, i) =>
+      client.callTool({ name: 'echo', arguments: { text: `call ${i}` } }).then(
+        () => answered++,
+        () => undefined,
+      ),
+    );
+    await until(() => answered >= 100, '100 answers');
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    await Promise.allSettled(burst);
+    await client.close().catch(() => undefined);
+    expect(isAlive(grandchild)).toBe(true); // left behind by the dead daemon
+
+    const second = await startDaemon(home, configPath);
+    daemons.push(second.child);
+    await until(() => !isAlive(pid) && !isAlive(grandchild), 'the orphans to be reaped');
+
+    const db = new Database(join(home, 'mcp-orch.db'), { readonly: true });
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const rows = db.prepare('SELECT * FROM calls').all() as Record<string, unknown>[];
+      // Committed batches are whole; at most the last ~50 ms of calls are lost with the process.
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeLessThanOrEqual(answered + 1);
+      for (const row of rows) {
+        expect(row).toMatchObject({ server: 'faulty', method: 'tools/call', ok: 1 });
+        expect(typeof row.duration_ms).toBe('number');
+        expect(row.session_id).toEqual(expect.any(String));
+      }
+      const pids = db.prepare('SELECT pid FROM pids').all() as { pid: number }[];
+      expect(pids.map((row) => row.pid)).not.toContain(pid);
+    } finally {
+      db.close();
+    }
+
+    // The restarted daemon serves again, and its own stop leaves nothing behind.
+    const again = new Client({ name: 'after', version: '1.0.0' });
+    await again.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', second.url)));
+    const after = (await again.callTool({ name: 'pid', arguments: {} })) as { content: { text: string }[] };
+    const fresh = JSON.parse(after.content[0]!.text) as { pid: number; grandchild: number };
+    await again.close();
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+    expect(second.child.exitCode).toBe(0);
+    await until(() => !isAlive(fresh.pid) && !isAlive(fresh.grandchild), 'the children of a clean stop to end');
+  }, 60_000);
+});

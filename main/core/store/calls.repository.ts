@@ -1,0 +1,220 @@
+/**
+ * The call log: one row per proxied request. `record` is on the proxy's hot path, so it only queues
+ * (see `BatchWriter`); the rows reach SQLite in batches, one transaction each.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
+import { computeCallStats, type CallGroupRow, type CallStats, type DurationSample } from './call-stats.js';
+
+/** One proxied request, as recorded. */
+export interface CallEntry {
+  /** When the call started (ms epoch). */
+  time: number;
+  sessionId: string;
+  /** The client's name from `initialize`, when known. */
+  client?: string | undefined;
+  server: string;
+  /** The tool name of a `tools/call`; absent for other requests. */
+  tool?: string | undefined;
+  /** The JSON-RPC method (`tools/call`, `resources/read`, …). */
+  method: string;
+  durationMs: number;
+  ok: boolean;
+  /** The error message of a failed call. */
+  error?: string | undefined;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+/** A call as read back, with its row id. */
+export interface CallRecord extends CallEntry {
+  id: number;
+}
+
+export interface CallQuery {
+  server?: string | undefined;
+  tool?: string | undefined;
+  ok?: boolean | undefined;
+  /** Inclusive lower bound on `time` (ms epoch). */
+  since?: number | undefined;
+  /** Exclusive upper bound on `time` (ms epoch). */
+  until?: number | undefined;
+  /** Page size, 1 … 1000; default 100. */
+  limit?: number | undefined;
+  /** `nextCursor` of the previous page. */
+  before?: string | undefined;
+}
+
+/** One page of calls, newest first; `nextCursor` is set while older rows may remain. */
+export interface CallPage {
+  items: CallRecord[];
+  nextCursor?: string | undefined;
+}
+
+export interface CallPruneOptions {
+  /** Rows older than this are deleted. */
+  maxAgeMs: number;
+  /** Only the newest `maxRows` rows are kept. */
+  maxRows: number;
+  /** "Now", for tests; default `Date.now()`. */
+  now?: number;
+}
+
+export interface CallStatsQuery {
+  /** Inclusive lower bound on `time`; pass one: the cost grows with the rows covered (~1 µs each). */
+  since?: number | undefined;
+  /** Exclusive upper bound on `time`. */
+  until?: number | undefined;
+  /** How many of the newest matching calls p95 is computed over; default 10,000. */
+  p95Window?: number | undefined;
+}
+
+interface CallRow {
+  id: number;
+  time: number;
+  session_id: string;
+  client: string | null;
+  server: string;
+  tool: string | null;
+  method: string;
+  duration_ms: number;
+  ok: number;
+  error: string | null;
+  bytes_in: number;
+  bytes_out: number;
+}
+
+const MAX_PAGE = 1000;
+
+export class CallsRepository {
+  private readonly writer: BatchWriter<CallEntry>;
+  private readonly insert: Statement<unknown[]>;
+
+  /** Fires after each committed batch with its row count. */
+  readonly onDidFlush: BatchWriter<CallEntry>['onDidFlush'];
+  /** Fires when a batch could not be written (see `BatchWriter.onDidFail`). */
+  readonly onDidFail: BatchWriter<CallEntry>['onDidFail'];
+
+  constructor(
+    private readonly db: Database,
+    options: BatchWriterOptions = {},
+  ) {
+    this.insert = db.prepare(`INSERT INTO calls (time, session_id, client, server, tool, method, duration_ms, ok, error, bytes_in, bytes_out)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const writeBatch = db.transaction((entries: readonly CallEntry[]) => {
+      for (const e of entries) {
+        this.insert.run(Math.trunc(e.time) || 0, e.sessionId, e.client ?? null, e.server, e.tool ?? null, e.method, Number(e.durationMs) || 0,
+          e.ok ? 1 : 0, e.error ?? null, Math.trunc(e.bytesIn) || 0, Math.trunc(e.bytesOut) || 0);
+      }
+    });
+    this.writer = new BatchWriter<CallEntry>((entries) => writeBatch(entries), options);
+    this.onDidFlush = this.writer.onDidFlush;
+    this.onDidFail = this.writer.onDidFail;
+  }
+
+  /** Queues `entry` for the next batch and returns at once. Do not mutate `entry` afterwards. */
+  record(entry: CallEntry): void {
+    this.writer.push(entry);
+  }
+
+  /** Writes every queued entry now. Returns how many; throws if the database fails. */
+  flush(): number {
+    return this.writer.flush();
+  }
+
+  /** Queue counters: queued, dropped, written, batches. */
+  get queueStats(): BatchWriterStats {
+    return this.writer.stats;
+  }
+
+  /** Calls matching `query`, newest first (by `time`, then insertion order). Sees only flushed rows. */
+  list(query: CallQuery = {}): CallPage {
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]): void => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.server !== undefined) add('server = ?', query.server);
+    if (query.tool !== undefined) add('tool = ?', query.tool);
+    if (query.ok !== undefined) add('ok = ?', query.ok ? 1 : 0);
+    if (query.since !== undefined) add('time >= ?', query.since);
+    if (query.until !== undefined) add('time < ?', query.until);
+    if (query.before !== undefined) {
+      const cursor = decodeCursor(query.before);
+      add('(time, id) < (?, ?)', cursor.time, cursor.id);
+    }
+    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare<unknown[], CallRow>(sql).all(...params, limit + 1);
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items.at(-1);
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+  }
+
+  /**
+   * Totals overall, per server and per (server, method, tool) since `since`: count, errors and mean
+   * duration over every row in [since, until), p95 over the newest `p95Window` of them.
+   */
+  stats(query: CallStatsQuery = {}): CallStats {
+    const since = query.since ?? Number.MIN_SAFE_INTEGER;
+    const until = query.until ?? Number.MAX_SAFE_INTEGER;
+    const window = Math.max(1, Math.trunc(query.p95Window ?? 10_000));
+    const groups = this.db
+      .prepare<[number, number], CallGroupRow>(`SELECT server, tool, method, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
+        FROM calls WHERE time >= ? AND time < ? GROUP BY server, method, tool ORDER BY server, method, tool`)
+      .all(since, until);
+    const samples = this.db
+      .prepare<[number, number, number], DurationSample>(`SELECT server, tool, method, duration_ms AS durationMs
+        FROM calls WHERE time >= ? AND time < ? ORDER BY time DESC, id DESC LIMIT ?`)
+      .all(since, until, window);
+    return computeCallStats(groups, samples);
+  }
+
+  /** Deletes rows older than `maxAgeMs` and all but the newest `maxRows`. Returns how many went. */
+  prune(options: CallPruneOptions): number {
+    const cutoff = (options.now ?? Date.now()) - options.maxAgeMs;
+    const keep = Math.max(0, Math.trunc(options.maxRows));
+    return this.db.transaction(() => {
+      const byAge = this.db.prepare('DELETE FROM calls WHERE time < ?').run(cutoff).changes;
+      const byCount = this.db
+        .prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)')
+        .run(keep).changes;
+      return byAge + byCount;
+    })();
+  }
+
+  /** Flushes what is queued (failures go to `onDidFail`) and stops accepting entries. Idempotent. */
+  close(): void {
+    this.writer.close();
+  }
+}
+
+function toRecord(row: CallRow): CallRecord {
+  const record: CallRecord = {
+    id: row.id,
+    time: row.time,
+    sessionId: row.session_id,
+    server: row.server,
+    method: row.method,
+    durationMs: row.duration_ms,
+    ok: row.ok === 1,
+    bytesIn: row.bytes_in,
+    bytesOut: row.bytes_out,
+  };
+  if (row.client !== null) record.client = row.client;
+  if (row.tool !== null) record.tool = row.tool;
+  if (row.error !== null) record.error = row.error;
+  return record;
+}
+
+/** A cursor is the position of the last row of a page: its time and id, as `<time>.<id>`. */
+function encodeCursor(record: Pick<CallRecord, 'time' | 'id'>): string {
+  return `${record.time}.${record.id}`;
+}
+
+function decodeCursor(cursor: string): { time: number; id: number } {
+  const match = /^(-?\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
+  return { time: Number(match[1]), id: Number(match[2]) };
+}

@@ -1,0 +1,124 @@
+/**
+ * Versioned schema migrations. The database's `PRAGMA user_version` holds the version of the last
+ * migration applied; each migration runs in its own transaction together with the version bump, so a
+ * crash mid-migration leaves the previous version intact. Append new migrations; never edit old ones.
+ */
+import type { Database } from 'better-sqlite3';
+
+/** One schema step. `up` runs inside a transaction and must not open its own. */
+export interface Migration {
+  /** 1, 2, 3 … in order, without gaps. */
+  readonly version: number;
+  /** A short description, shown in errors. */
+  readonly name: string;
+  /** Applies the step. */
+  up(db: Database): void;
+}
+
+/** Raised when the file was written by a newer MCP Orch, whose schema this build does not know. */
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(`the database has schema version ${found}, but this MCP Orch supports up to ${supported}: upgrade MCP Orch or use another database file`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/** The schema of the store, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'call log, server events, catalog cache, child pids',
+    up(db) {
+      db.exec(`
+        CREATE TABLE calls (
+          id          INTEGER PRIMARY KEY,
+          time        INTEGER NOT NULL,
+          session_id  TEXT    NOT NULL,
+          client      TEXT,
+          server      TEXT    NOT NULL,
+          tool        TEXT,
+          method      TEXT    NOT NULL,
+          duration_ms REAL    NOT NULL,
+          ok          INTEGER NOT NULL,
+          error       TEXT,
+          bytes_in    INTEGER NOT NULL,
+          bytes_out   INTEGER NOT NULL
+        );
+        CREATE INDEX calls_time ON calls (time);
+        CREATE INDEX calls_server_time ON calls (server, time);
+
+        CREATE TABLE server_events (
+          id        INTEGER PRIMARY KEY,
+          time      INTEGER NOT NULL,
+          server    TEXT    NOT NULL,
+          kind      TEXT    NOT NULL,
+          pid       INTEGER,
+          exit_code INTEGER,
+          signal    TEXT,
+          message   TEXT
+        );
+        CREATE INDEX server_events_time ON server_events (time);
+        CREATE INDEX server_events_server_time ON server_events (server, time);
+
+        CREATE TABLE catalog (
+          server     TEXT    NOT NULL,
+          kind       TEXT    NOT NULL,
+          items      TEXT    NOT NULL,
+          updated_at INTEGER NOT NULL,
+          PRIMARY KEY (server, kind)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE pids (
+          pid                INTEGER PRIMARY KEY,
+          server             TEXT    NOT NULL,
+          started_at         INTEGER NOT NULL,
+          process_start_time TEXT,
+          command            TEXT    NOT NULL,
+          owner_pid          INTEGER NOT NULL
+        );
+      `);
+    },
+  },
+];
+
+/** The version a database has once every migration in `migrations` is applied. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
+/** The database's current schema version (`PRAGMA user_version`). */
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings `db` up to the latest version and returns the migrations it applied (none when already
+ * current). Throws `SchemaTooNewError` for a database from a newer build, touching nothing.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): Migration[] {
+  assertOrdered(migrations);
+  const latest = latestVersion(migrations);
+  const current = schemaVersion(db);
+  if (current > latest) throw new SchemaTooNewError(current, latest);
+  const pending = migrations.filter((m) => m.version > current);
+  for (const migration of pending) {
+    // IMMEDIATE takes the write lock first, so two processes cannot both apply the same step.
+    db.transaction(() => {
+      if (schemaVersion(db) >= migration.version) return;
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+  return pending;
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+}
