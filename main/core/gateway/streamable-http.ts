@@ -50,6 +50,8 @@ class StreamableSession implements DownstreamChannel {
   readonly exchanges = new Map<RequestId, Exchange>();
   readonly streams = new Map<string, SseStream>();
   standalone: SseStream | undefined;
+  /** The id of the `initialize` request that opened the session, until it is answered. */
+  initializeId: RequestId | undefined;
   private streamCounter = 0;
   private closed = false;
 
@@ -81,6 +83,11 @@ class StreamableSession implements DownstreamChannel {
       this.exchanges.delete(message.id as RequestId);
       exchange.remaining--;
       this.deliver(exchange, message, true);
+      if (message.id === this.initializeId) {
+        this.initializeId = undefined;
+        // A session whose initialize failed is of no use: the client must start over.
+        if ('error' in message) this.close();
+      }
       return;
     }
     const exchange = relatedRequestId === undefined ? undefined : this.exchanges.get(relatedRequestId);
@@ -263,6 +270,7 @@ export class StreamableHttpEndpoint {
       if (messages.length > 1) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: Only one initialization request is allowed');
       const requested = (initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
       session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', this);
+      session.initializeId = (initialize as { id: RequestId }).id;
       session.handler = factory(session);
       this.sessions.set(session.sessionId, session);
     } else {
