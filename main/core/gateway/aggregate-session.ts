@@ -30,7 +30,8 @@ const LIST_CHANGED: Record<'tools' | 'resources' | 'prompts', string> = {
 };
 
 export class AggregateSession extends ClientSession {
-  private readonly attached = new Map<string, Disposer>();
+  /** Keyed by supervisor, not name: a server removed and added back under its name is a new one. */
+  private readonly attached = new Map<ServerSupervisor, Disposer>();
   /** Which server each in-flight client request went to, to forward a cancellation. */
   private readonly inFlight = new Map<RequestId, ServerSupervisor>();
 
@@ -44,7 +45,7 @@ export class AggregateSession extends ClientSession {
 
   /** Starts receiving what `server` sends (a server added by hot reload). */
   attachTo(server: ServerSupervisor): void {
-    if (!this.attached.has(server.name)) this.attached.set(server.name, server.attach(this));
+    if (!this.attached.has(server)) this.attached.set(server, server.attach(this));
   }
 
   /** Tells the client which lists changed. */

@@ -9,6 +9,8 @@ const KEPT_EVENTS = 200;
 
 export class SseStream {
   private seq = 0;
+  /** The last event written to a connection: a new connection gets what came after it. */
+  private deliveredSeq = 0;
   private readonly kept: { seq: number; text: string }[] = [];
   private res: ServerResponse | undefined;
   /** True once the stream has everything it will ever get (all responses of its POST). */
@@ -23,14 +25,17 @@ export class SseStream {
     return this.res !== undefined;
   }
 
-  /** Takes over `res`: writes the headers, a priming event when asked, then what was kept after `afterSeq`. */
+  /**
+   * Takes over `res`: writes the headers, a priming event when asked, then what was kept after
+   * `afterSeq` (a resuming client's Last-Event-ID) or, by default, what no connection got yet.
+   */
   attach(res: ServerResponse, headers: Record<string, string>, options: { prime: boolean; afterSeq?: number }): void {
     this.res = res;
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
     if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.retryMs}\ndata: \n\n`);
-    if (options.afterSeq !== undefined) {
-      for (const event of this.kept) if (event.seq > options.afterSeq) res.write(event.text);
-    }
+    const after = options.afterSeq ?? this.deliveredSeq;
+    for (const event of this.kept) if (event.seq > after) res.write(event.text);
+    this.deliveredSeq = this.seq;
     res.on('close', () => {
       if (this.res === res) this.res = undefined;
     });
@@ -43,7 +48,9 @@ export class SseStream {
     const text = `id: ${this.id}_${seq}\nevent: message\ndata: ${json}\n\n`;
     this.kept.push({ seq, text });
     if (this.kept.length > KEPT_EVENTS) this.kept.shift();
-    this.res?.write(text);
+    if (!this.res) return;
+    this.res.write(text);
+    this.deliveredSeq = seq;
   }
 
   /** Writes an SSE comment so idle connections stay open through proxies. */

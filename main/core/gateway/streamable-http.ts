@@ -316,7 +316,7 @@ export class StreamableHttpEndpoint {
     if (session.standalone.attached) {
       throw new HttpError(409, RpcErrorCode.ConnectionClosed, 'Conflict: Only one SSE stream is allowed per session');
     }
-    session.standalone.attach(res, session.headers, { prime: session.primes, afterSeq: undefined });
+    session.standalone.attach(res, session.headers, { prime: session.primes });
   }
 
   private handleDelete(req: IncomingMessage, res: ServerResponse): void {

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// A small stdio MCP server that lets proxy tests see what happened upstream.
+//
+// Tools:
+//   pid                  → the server's process id (text, and structuredContent { pid })
+//   block { label }      → reports progress 0 ("started <label>") when asked for progress, then
+//                          waits until the request is cancelled (at most 60 s); records the
+//                          cancellation with its reason
+//   cancellations        → the recorded cancellations, as structuredContent { cancelled: [{ label, reason }] }
+//   count { label, steps } → sends `steps` progress notifications whose message names the call,
+//                          then answers with the label
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { z } from 'zod';
+
+const MAX_BLOCK_MS = 60_000;
+const cancelled = [];
+
+const server = new McpServer({ name: 'mcp-orch-probe', version: '1.0.0' }, { capabilities: { logging: {} } });
+
+server.registerTool('pid', { description: 'The process id of this server.', outputSchema: { pid: z.number() } }, () => ({
+  content: [{ type: 'text', text: String(process.pid) }],
+  structuredContent: { pid: process.pid },
+}));
+
+server.registerTool(
+  'block',
+  { description: 'Waits until cancelled.', inputSchema: { label: z.string() } },
+  async ({ label }, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    if (progressToken !== undefined) {
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken, progress: 0, message: `started ${label}` },
+      });
+    }
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, MAX_BLOCK_MS);
+      extra.signal.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          cancelled.push({ label, reason: String(extra.signal.reason) });
+          resolve();
+        },
+        { once: true },
+      );
+    });
+    return { content: [{ type: 'text', text: `not cancelled: ${label}` }] };
+  },
+);
+
+server.registerTool(
+  'cancellations',
+  { description: 'The cancellations seen so far.', outputSchema: { cancelled: z.array(z.object({ label: z.string(), reason: z.string() })) } },
+  () => ({ content: [{ type: 'text', text: JSON.stringify(cancelled) }], structuredContent: { cancelled } }),
+);
+
+server.registerTool(
+  'count',
+  { description: 'Reports `steps` progress notifications, then answers with the label.', inputSchema: { label: z.string(), steps: z.number().int().min(1).max(100) } },
+  async ({ label, steps }, extra) => {
+    const progressToken = extra._meta?.progressToken;
+    for (let step = 1; step <= steps; step++) {
+      if (progressToken !== undefined) {
+        await extra.sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress: step, total: steps, message: `${label}#${step}` },
+        });
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { content: [{ type: 'text', text: label }] };
+  },
+);
+
+// Exit when the parent closes our stdin: the usual end of a stdio server's life.
+process.stdin.on('end', () => process.exit(0));
+await server.connect(new StdioServerTransport());
