@@ -93,18 +93,21 @@ export class HotReload {
 
   private async applyServers(diff: ConfigDiff): Promise<void> {
     const { supervisor, registry, gateway } = this.deps;
-    const work: Promise<void>[] = [];
+    await supervisor.prepareSearchPath();
+    // Stops are awaited (bounded by the stop timeouts); starts are not: a server that takes minutes
+    // to come up (npx downloading) must not hold back the rest of this reload, nor the next one.
+    const stops: Promise<void>[] = [];
     for (const name of diff.removed) {
       gateway.closeSessionsOf(name);
       registry.unwatch(name);
-      work.push(supervisor.remove(name));
+      stops.push(supervisor.remove(name));
     }
     for (const config of diff.added) {
       const server = supervisor.add(config);
       this.deps.onServerAdded(server);
       registry.watch(server);
       gateway.serverAdded(server);
-      work.push(server.start());
+      void server.start();
     }
     for (const config of [...diff.restarted, ...diff.enabled, ...diff.disabled, ...diff.updated]) {
       const server = supervisor.get(config.name);
@@ -112,11 +115,12 @@ export class HotReload {
       const modeChanged = server.config.sessionMode !== config.sessionMode || config.sessionMode === 'per-session';
       server.updateConfig(config);
       if (diff.updated.includes(config)) continue;
-      if (modeChanged && !diff.updated.includes(config)) gateway.closeSessionsOf(config.name);
-      work.push(config.disabled ? server.stop() : diff.enabled.includes(config) ? server.start() : server.restart());
+      if (modeChanged) gateway.closeSessionsOf(config.name);
+      if (config.disabled) stops.push(server.stop());
+      else if (diff.enabled.includes(config)) void server.start();
+      else void server.restart();
     }
-    await supervisor.prepareSearchPath();
-    await Promise.all(work);
+    await Promise.all(stops);
   }
 
   private applyOrch(diff: ConfigDiff, previous: ResolvedConfig, next: ResolvedConfig): void {

@@ -1,0 +1,369 @@
+/**
+ * Hot reload of `mcp-config.json` (SPEC §2): the file is rewritten on disk, as an editor or the
+ * dashboard would, and the daemon applies only the difference — added servers start, removed ones
+ * stop, changed ones restart, disabled ones stop — while sessions on untouched servers carry on
+ * (same clients, no reconnect). An invalid file changes nothing and says where it is wrong.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigFile } from '../../shared/config.js';
+import {
+  askFixture,
+  errorOf,
+  manyToolsServer,
+  nextReload,
+  replaceFile,
+  pidsOf,
+  rawTools,
+  recordListChanges,
+  rewriteConfig,
+  untilTools,
+  type ListChangeRecorder,
+} from './__fixtures__/aggregate-test-kit.js';
+import { processExists, rawHttp, textOf } from './__fixtures__/proxy-test-kit.js';
+import {
+  TRANSPORT_KINDS,
+  exampleServer,
+  fixtureServer,
+  recordStates,
+  startHarness,
+  type Harness,
+  type TransportKind,
+} from './__fixtures__/runtime-harness.js';
+import { updateConfigFile } from './config/config-writer.js';
+
+/** A variable no test environment sets. */
+const UNSET_VARIABLE = 'MCP_ORCH_TEST_VARIABLE_THAT_IS_NOT_SET';
+
+describe('hot reload of the config file on disk', () => {
+  const config: ConfigFile = {
+    mcpServers: {
+      example: exampleServer(),
+      steady: manyToolsServer(2, 'steady'),
+    },
+  };
+  let harness: Harness;
+  /** Sessions on `/mcp/example` and `/sse/example`: the server is never touched. */
+  const example = {} as Record<TransportKind, Client>;
+  const aggregate = {} as Record<TransportKind, Client>;
+  const aggregateChanges = {} as Record<TransportKind, ListChangeRecorder>;
+  /** A session on `/mcp/extra`, the server that is added, changed, disabled and removed. */
+  let extra: Client;
+  let extraChanges: ListChangeRecorder;
+  let untouchedPids: Record<string, number | undefined>;
+  /** Every child process seen, to check none outlives the daemon. */
+  const seenPids = new Set<number>();
+
+  const notePids = (): void => {
+    for (const pid of Object.values(pidsOf(harness.runtime))) if (pid !== undefined) seenPids.add(pid);
+  };
+
+  /** The untouched servers still run the same processes, and every open session on them still works. */
+  const expectUntouchedServersUndisturbed = async (): Promise<void> => {
+    const pids = pidsOf(harness.runtime);
+    expect({ example: pids.example, steady: pids.steady }).toEqual(untouchedPids);
+    for (const kind of TRANSPORT_KINDS) {
+      expect((await example[kind].callTool({ name: 'add', arguments: { a: 20, b: 22 } })).structuredContent, kind).toEqual({ sum: 42 });
+      expect((await aggregate[kind].callTool({ name: 'example__add', arguments: { a: 1, b: 2 } })).structuredContent, kind).toEqual({ sum: 3 });
+      expect(await askFixture(aggregate[kind], 'steady__tool_0'), kind).toEqual({ tool: 'tool_0', pid: untouchedPids.steady, label: 'steady' });
+    }
+  };
+
+  beforeAll(async () => {
+    harness = await startHarness(config.mcpServers);
+    await harness.runtime.registry.settled();
+    for (const kind of TRANSPORT_KINDS) {
+      example[kind] = await harness.connect('example', kind);
+      aggregate[kind] = await harness.connectAggregate(kind);
+      aggregateChanges[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
+    }
+    const pids = pidsOf(harness.runtime);
+    untouchedPids = { example: pids.example, steady: pids.steady };
+    notePids();
+  });
+
+  afterAll(async () => {
+    await harness?.dispose();
+    expect([...seenPids].filter(processExists)).toEqual([]);
+  });
+
+  it('starts a server added to the file', async () => {
+    await expectUntouchedServersUndisturbed();
+    const states = recordStates(harness.runtime.supervisor.onDidChangeState, 'extra');
+    const seen = aggregateChanges.streamable.count('tools');
+    config.mcpServers.extra = manyToolsServer(2, 'first');
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.ok).toBe(true);
+    expect(result.diff?.added.map((server) => server.name)).toEqual(['extra']);
+    await states.until('running');
+    states.dispose();
+    notePids();
+
+    extra = await harness.connect('extra', 'streamable');
+    extraChanges = recordListChanges(extra, '/mcp/extra');
+    expect(await askFixture(extra, 'tool_0')).toEqual({ tool: 'tool_0', pid: pidsOf(harness.runtime).extra, label: 'first' });
+    await aggregateChanges.streamable.after('tools', seen);
+    await untilTools(aggregate.streamable, aggregateChanges.streamable, (tools) => tools.some((tool) => tool.name === 'extra__tool_1'), 'extra__tool_1 is listed');
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('does not restart a server when only a per-call setting (timeout) changed', async () => {
+    const pid = pidsOf(harness.runtime).extra;
+    config.mcpServers.extra = { ...manyToolsServer(2, 'first'), timeout: 30 };
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.diff).toMatchObject({ added: [], removed: [], restarted: [], updated: [{ name: 'extra', timeoutMs: 30_000 }] });
+    expect(harness.runtime.supervisor.get('extra')?.config.timeoutMs).toBe(30_000);
+    expect(await askFixture(extra, 'tool_0')).toEqual({ tool: 'tool_0', pid, label: 'first' });
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('restarts a server whose env changed; its session survives and reaches the new process', async () => {
+    const before = pidsOf(harness.runtime).extra!;
+    const states = recordStates(harness.runtime.supervisor.onDidChangeState, 'extra');
+    config.mcpServers.extra = manyToolsServer(2, 'second');
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.ok).toBe(true);
+    expect(result.diff?.restarted.map((server) => server.name)).toEqual(['extra']);
+    await states.until('running');
+    expect(states.states).toEqual(expect.arrayContaining(['starting', 'running']));
+    states.dispose();
+    notePids();
+
+    const after = pidsOf(harness.runtime).extra!;
+    expect(after).not.toBe(before);
+    expect(processExists(before)).toBe(false);
+    // The same client, no reconnect: now answered by the new process with the new environment.
+    expect(await askFixture(extra, 'tool_1')).toEqual({ tool: 'tool_1', pid: after, label: 'second' });
+    expect(await askFixture(aggregate.sse, 'extra__tool_1')).toEqual({ tool: 'tool_1', pid: after, label: 'second' });
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('restarts a server whose args changed; the aggregate and the server’s own session are told of its new tools', async () => {
+    const seenAggregate = { streamable: aggregateChanges.streamable.count('tools'), sse: aggregateChanges.sse.count('tools') };
+    const seenExtra = extraChanges.count('tools');
+    config.mcpServers.extra = manyToolsServer(4, 'second');
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.diff?.restarted.map((server) => server.name)).toEqual(['extra']);
+    notePids();
+
+    for (const kind of TRANSPORT_KINDS) {
+      await aggregateChanges[kind].after('tools', seenAggregate[kind]);
+      await untilTools(aggregate[kind], aggregateChanges[kind], (tools) => tools.some((tool) => tool.name === 'extra__tool_3'), `extra__tool_3 is listed (${kind})`);
+      expect((await askFixture(aggregate[kind], 'extra__tool_3')).label).toBe('second');
+    }
+    // SPEC §4: sessions survive a restart and get list_changed, so they re-fetch the tools.
+    await extraChanges.after('tools', seenExtra);
+    expect((await rawTools(extra)).map((tool) => tool.name)).toEqual(['tool_0', 'tool_1', 'tool_2', 'tool_3']);
+    expect((await askFixture(extra, 'tool_3')).label).toBe('second');
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('stops a server marked disabled, and starts it again when the mark is removed', async () => {
+    const pid = pidsOf(harness.runtime).extra!;
+    const seen = aggregateChanges.sse.count('tools');
+    config.mcpServers.extra = { ...manyToolsServer(4, 'second'), disabled: true };
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.diff?.disabled.map((server) => server.name)).toEqual(['extra']);
+    expect(harness.runtime.supervisor.get('extra')?.state).toBe('disabled');
+    expect(processExists(pid)).toBe(false);
+
+    await aggregateChanges.sse.after('tools', seen);
+    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => !tools.some((tool) => tool.name.startsWith('extra__')), 'extra__* are hidden');
+    expect(await errorOf(aggregate.sse.callTool({ name: 'extra__tool_0', arguments: {} }))).toMatchObject({ message: expect.stringContaining('extra__tool_0') as unknown });
+    const refused = await errorOf(extra.callTool({ name: 'tool_0', arguments: {} }));
+    expect(refused?.message).toMatch(/"extra".*disabled/);
+    await expectUntouchedServersUndisturbed();
+
+    config.mcpServers.extra = manyToolsServer(4, 'second');
+    const started = recordStates(harness.runtime.supervisor.onDidChangeState, 'extra');
+    const enabled = await rewriteConfig(harness.runtime, config);
+    expect(enabled.diff?.enabled.map((server) => server.name)).toEqual(['extra']);
+    await started.until('running');
+    started.dispose();
+    notePids();
+    expect(await askFixture(extra, 'tool_2')).toMatchObject({ pid: pidsOf(harness.runtime).extra, label: 'second' });
+    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => tools.some((tool) => tool.name === 'extra__tool_2'), 'extra__tool_2 is back');
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('stops and forgets a server removed from the file: process gone, its sessions closed, its URL 404', async () => {
+    const pid = pidsOf(harness.runtime).extra!;
+    const seen = aggregateChanges.streamable.count('tools');
+    delete config.mcpServers.extra;
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result.diff?.removed).toEqual(['extra']);
+    expect(harness.runtime.supervisor.get('extra')).toBeUndefined();
+    expect(processExists(pid)).toBe(false);
+
+    expect(await errorOf(extra.callTool({ name: 'tool_0', arguments: {} }))).toBeDefined();
+    const initialize = await rawHttp(harness.url('/mcp/extra'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'late', version: '1' } } }),
+    });
+    expect(initialize.status).toBe(404);
+    expect(initialize.text).toContain('extra');
+
+    await aggregateChanges.streamable.after('tools', seen);
+    await untilTools(aggregate.streamable, aggregateChanges.streamable, (tools) => !tools.some((tool) => tool.name.startsWith('extra__')), 'extra__* are gone');
+    await expectUntouchedServersUndisturbed();
+  });
+
+  const invalidFiles: { case: string; text: () => string; path: string; message: RegExp }[] = [
+    {
+      case: 'bad JSON',
+      text: () => JSON.stringify(config, null, 2).replace('"mcpServers": {', '"mcpServers": {{'),
+      path: '(file)',
+      message: /line \d+, column \d+/,
+    },
+    {
+      case: 'a schema error',
+      text: () => JSON.stringify({ mcpServers: { ...config.mcpServers, example: { ...exampleServer(), timeout: 'soon' } } }, null, 2),
+      path: 'mcpServers.example.timeout',
+      message: /number/,
+    },
+    {
+      case: 'a missing environment variable',
+      text: () => JSON.stringify({ mcpServers: { ...config.mcpServers, steady: { ...manyToolsServer(2, 'steady'), env: { FIXTURE_LABEL: `\${env:${UNSET_VARIABLE}}` } } } }, null, 2),
+      path: 'mcpServers.steady.env.FIXTURE_LABEL',
+      message: new RegExp(UNSET_VARIABLE),
+    },
+  ];
+
+  it.each(invalidFiles)('changes nothing for a file with $case, and reports where it is wrong', async ({ text, path, message }) => {
+    expect(process.env[UNSET_VARIABLE]).toBeUndefined();
+    const running = harness.runtime.config;
+    const pids = pidsOf(harness.runtime);
+    const reported = new Promise((resolve) => {
+      const dispose = harness.runtime.reload.onDidReload((result) => {
+        dispose();
+        resolve(result);
+      });
+    });
+    const result = await rewriteConfig(harness.runtime, text());
+    expect(result.ok).toBe(false);
+    expect(result.issues).toEqual(expect.arrayContaining([{ path, message: expect.stringMatching(message) as unknown }]));
+    expect(await reported).toBe(result);
+    expect(harness.runtime.reload.status).toEqual(result);
+
+    expect(harness.runtime.config).toBe(running);
+    expect(harness.runtime.supervisor.names()).toEqual(['example', 'steady']);
+    expect(pidsOf(harness.runtime)).toEqual(pids);
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('applies the next valid file after an invalid one', async () => {
+    expect(harness.runtime.reload.status.ok).toBe(false);
+    config.mcpServers.late = manyToolsServer(1, 'late');
+    const started = recordStates(harness.runtime.supervisor.onDidChangeState, 'late');
+    const result = await rewriteConfig(harness.runtime, config);
+    expect(result).toMatchObject({ ok: true });
+    expect(result.diff?.added.map((server) => server.name)).toEqual(['late']);
+    expect(harness.runtime.reload.status).toEqual(result);
+    await started.until('running');
+    started.dispose();
+    notePids();
+    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => tools.some((tool) => tool.name === 'late__tool_0'), 'late__tool_0 is listed');
+    expect((await askFixture(aggregate.sse, 'late__tool_0')).label).toBe('late');
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('reloads a JSONC file edited with updateConfigFile: comments and unknown fields survive, a .bak is kept', async () => {
+    const commented = [
+      '// MCP Orch test configuration, written by hand',
+      '{',
+      '  /* the servers */',
+      '  "mcpServers": {',
+      `    "example": ${JSON.stringify(config.mcpServers.example)},`,
+      `    "steady": ${JSON.stringify({ ...config.mcpServers.steady, 'x-owner': 'team-a' })}, // keep this one`,
+      `    "late": ${JSON.stringify(config.mcpServers.late)},`,
+      '  },',
+      '  "myEditor": { "theme": "dark" },',
+      '  "orch": { "x-future-setting": 7 },',
+      '}',
+      '',
+    ].join('\n');
+    const same = await rewriteConfig(harness.runtime, commented);
+    expect(same.ok).toBe(true);
+    expect(harness.runtime.supervisor.names()).toEqual(['example', 'steady', 'late']);
+
+    const seen = aggregateChanges.streamable.count('tools');
+    const reloaded = nextReload(harness.runtime);
+    await updateConfigFile(
+      harness.configPath,
+      [
+        { path: ['mcpServers', 'late', 'disabled'], value: true },
+        { path: ['orch', 'disabledTools'], value: { steady: ['tool_1'] } },
+      ],
+      { env: process.env },
+    );
+    const result = await reloaded;
+    expect(result.ok).toBe(true);
+    expect(result.diff?.disabled.map((server) => server.name)).toEqual(['late']);
+    expect(result.diff?.orch).toEqual(['disabledTools']);
+
+    expect(harness.runtime.supervisor.get('late')?.state).toBe('disabled');
+    await aggregateChanges.streamable.after('tools', seen);
+    const tools = await untilTools(
+      aggregate.streamable,
+      aggregateChanges.streamable,
+      (list) => !list.some((tool) => tool.name === 'steady__tool_1' || tool.name === 'late__tool_0'),
+      'steady__tool_1 and late__tool_0 are hidden',
+    );
+    expect(tools.map((tool) => tool.name)).toContain('steady__tool_0');
+    expect(await errorOf(aggregate.streamable.callTool({ name: 'steady__tool_1', arguments: {} }))).toMatchObject({ message: expect.stringContaining('steady__tool_1') as unknown });
+
+    const written = await readFile(harness.configPath, 'utf8');
+    for (const kept of ['// MCP Orch test configuration, written by hand', '/* the servers */', '// keep this one', '"x-owner":"team-a"', '"myEditor"', '"x-future-setting": 7']) {
+      expect(written).toContain(kept);
+    }
+    expect(await readFile(`${harness.configPath}.bak`, 'utf8')).toBe(commented);
+    expect(harness.runtime.config.file).toMatchObject({
+      myEditor: { theme: 'dark' },
+      orch: { 'x-future-setting': 7, disabledTools: { steady: ['tool_1'] } },
+      mcpServers: { steady: { 'x-owner': 'team-a' }, late: { disabled: true } },
+    });
+    await expectUntouchedServersUndisturbed();
+  });
+
+  it('keeps an untouched server’s sessions on the very same process through every change', async () => {
+    expect(pidsOf(harness.runtime)).toMatchObject(untouchedPids);
+    for (const kind of TRANSPORT_KINDS) expect(textOf(await example[kind].callTool({ name: 'echo', arguments: { text: kind } }))).toBe(kind);
+  });
+});
+
+describe('hot reload while a new server is slow to start', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ quick: manyToolsServer(2, 'quick') });
+    await harness.runtime.registry.settled();
+  });
+
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+
+  // BUG: HotReload.applyServers (hot-reload.ts) awaits every added server's start() before it applies
+  // the orch settings and reports the reload, and reloads run one at a time. A server that takes long
+  // to initialise (an npx download; here one that never answers, up to the 120 s start timeout) holds
+  // back the disabled tool written in the same save, runtime.reload.status and onDidReload, and every
+  // later reload (an invalid file included) until its start ends.
+  it('applies the rest of the change (a disabled tool) and reports the reload while the new server still starts', async () => {
+    const client = await harness.connectAggregate('streamable');
+    const changes = recordListChanges(client, 'aggregate');
+    // Reads stdin but never answers `initialize`; exits when stdin closes.
+    const sleepy = fixtureServer('-e', ['process.stdin.resume(); process.stdin.on("end", () => process.exit(0));']);
+    const reloaded = nextReload(harness.runtime, 3_000);
+    await replaceFile(
+      harness.configPath,
+      JSON.stringify({ mcpServers: { quick: manyToolsServer(2, 'quick'), sleepy }, orch: { disabledTools: { quick: ['tool_1'] } } }),
+    );
+    const result = await reloaded;
+    expect(result.ok).toBe(true);
+    expect(harness.runtime.supervisor.get('sleepy')?.state).toBe('starting');
+    const tools = await untilTools(client, changes, (list) => !list.some((tool) => tool.name === 'quick__tool_1'), 'quick__tool_1 is hidden', 3_000);
+    expect(tools.map((tool) => tool.name)).toEqual(['quick__tool_0']);
+  });
+});
