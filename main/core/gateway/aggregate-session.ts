@@ -3,7 +3,7 @@
  * them. Tools and prompts carry namespaced names, resources keep their URIs, and every call is
  * routed through the lookup tables of the `AggregateView` to the server that owns it.
  */
-import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest } from '../protocol/jsonrpc.js';
 import type { AggregateView } from '../registry/aggregate-view.js';

@@ -4,7 +4,7 @@
  * back raw, and the server's requests to the client (sampling, elicitation, roots) are asked here.
  * The only edit: tools the user disabled are left out of `tools/list` and refused by `tools/call`.
  */
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';

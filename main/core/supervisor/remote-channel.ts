@@ -2,8 +2,7 @@
  * A channel to a remote MCP server over Streamable HTTP or legacy SSE, on the SDK's client
  * transports (they handle sessions, reconnection and the SSE framing).
  */
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { RpcMessage } from '../protocol/jsonrpc.js';
@@ -30,10 +29,11 @@ export class RemoteChannel implements MessageChannel {
   async start(): Promise<void> {
     const { url, headers, transport: kind, logs, name } = this.options;
     const requestInit: RequestInit = { headers };
+    // Loaded on first use: most setups have no remote server, and the client transports are heavy.
     const transport =
       kind === 'sse'
-        ? new SSEClientTransport(new URL(url), { requestInit })
-        : new StreamableHTTPClientTransport(new URL(url), { requestInit });
+        ? new (await import('@modelcontextprotocol/sdk/client/sse.js')).SSEClientTransport(new URL(url), { requestInit })
+        : new (await import('@modelcontextprotocol/sdk/client/streamableHttp.js')).StreamableHTTPClientTransport(new URL(url), { requestInit });
     transport.onmessage = (message) => this.onmessage?.(message as RpcMessage, 0);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
@@ -67,8 +67,8 @@ export class RemoteChannel implements MessageChannel {
     if (this.ended) return;
     this.closing = true;
     const transport = this.transport;
-    if (transport instanceof StreamableHTTPClientTransport) {
-      await transport.terminateSession().catch(() => undefined);
+    if (this.options.transport === 'streamableHttp' && transport) {
+      await (transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
     }
     await transport?.close().catch(() => undefined);
     this.end('stopped');
