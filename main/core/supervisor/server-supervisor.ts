@@ -4,7 +4,7 @@
  *
  * States: stopped → starting → running → (crashed → backoff → starting) | failed; disabled.
  */
-import { LATEST_PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
+import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { ResolvedServer } from '../config/config-loader.js';
 import { Emitter, type Disposer } from '../events/emitter.js';
 import { RpcErrorCode, errorResponse, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
