@@ -1,0 +1,208 @@
+#!/usr/bin/env node
+// Proxy benchmark: mcp-orch against the floors (stdio direct, the SDK's own HTTP transports) and
+// the peers (supergateway, mcp-proxy, mcp-hub), all serving the same echo fixture on 127.0.0.1.
+//
+//   npm run bench:proxy                      full run (builds first)
+//   node bench/proxy/run.mjs --quick         smoke run
+//   node bench/proxy/run.mjs --only mcp-orch,"SDK native" --json results/proxy.json
+//
+// See bench/proxy/README.md for what each figure means.
+import { rmSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runLevel, runSleepFanout } from './client-load.mjs';
+import { runRawLoad } from './http-load.mjs';
+import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
+import { clientTable, floorRatios, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
+import { allTargets } from './targets.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../..');
+const LEVELS = [1, 10, 50];
+/** Removed on exit, also on Ctrl-C. */
+let scratchDir;
+
+const PROFILES = {
+  full: { calls: 2000, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
+  quick: { calls: 300, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
+};
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      json: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: node bench/proxy/run.mjs [--quick] [--only <name,...>] [--rounds N] [--json <file>]');
+    console.log(`targets: ${allTargets().map((target) => target.name).join(', ')}`);
+    process.exit(0);
+  }
+  const only = values.only
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('--rounds must be 1..10');
+  return { quick: values.quick, only, json: values.json, rounds };
+}
+
+function selected(target, only) {
+  if (!only) return true;
+  const name = target.name.toLowerCase();
+  return only.some((wanted) => name.startsWith(wanted));
+}
+
+function loadText() {
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0].slice(0, 200);
+}
+
+async function measureTarget(target, ctx, profile) {
+  const row = { name: target.name, group: target.group, transport: target.transport, status: 'ok', levels: [] };
+  if (target.unavailable) return { ...row, status: 'n/a', reason: target.unavailable };
+  let instance;
+  try {
+    instance = await target.start(ctx);
+  } catch (error) {
+    return { ...row, status: 'n/a', reason: firstLine(error), detail: String(error?.message ?? error) };
+  }
+  const sampler = startMemorySampler(instance.pids);
+  try {
+    for (const clients of LEVELS) {
+      process.stderr.write(`  ${target.name}: ${clients} client(s)…\n`);
+      try {
+        row.levels.push(
+          await runLevel(instance, {
+            clients,
+            calls: profile.calls,
+            warmupCalls: profile.warmupCalls,
+            deadlineMs: profile.levelDeadlineMs,
+            tag: `${target.name}:${clients}`,
+          }),
+        );
+      } catch (error) {
+        row.levels.push({ clients, error: firstLine(error) });
+      }
+      sampler.sample();
+    }
+    process.stderr.write(`  ${target.name}: 20 concurrent sleeps…\n`);
+    row.sleep = await runSleepFanout(instance, { count: 20, ms: 100 }).catch((error) => ({ error: firstLine(error) }));
+    if (target.transport === 'streamable') {
+      process.stderr.write(`  ${target.name}: raw HTTP load…\n`);
+      row.raw = await runRawLoad(instance.url, instance.toolName.echo, {
+        connections: profile.rawConnections,
+        durationSec: profile.rawDurationSec,
+        warmupSec: profile.rawWarmupSec,
+        headers: instance.headers,
+      }).catch((error) => ({ error: firstLine(error) }));
+    }
+  } finally {
+    row.memory = sampler.stop();
+    await instance.stop();
+  }
+  return row;
+}
+
+async function main() {
+  const options = readOptions();
+  const profile = options.quick ? PROFILES.quick : PROFILES.full;
+  const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-bench-'));
+  scratchDir = tmpDir;
+  const ctx = {
+    repoRoot,
+    tmpDir,
+    fixturePath: join(repoRoot, 'main/core/gateway/__fixtures__/echo-server.mjs'),
+    loopbackPreload: pathToFileURL(join(here, 'loopback-only.mjs')).href,
+    orchToken: process.env.MCP_ORCH_BENCH_TOKEN,
+  };
+  const targets = allTargets().filter((target) => selected(target, options.only));
+  if (targets.length === 0) throw new Error(`--only matched no target; targets: ${allTargets().map((target) => target.name).join(', ')}`);
+
+  console.log(
+    `proxy bench (${options.quick ? 'quick' : 'full'}, ${options.rounds} round(s)): Node ${process.version}, ${cpus().length} CPU(s), ` +
+      `${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls; load average before: ${loadText()}`,
+  );
+  const rounds = [];
+  try {
+    for (let round = 1; round <= options.rounds; round += 1) {
+      const measured = [];
+      for (const target of targets) {
+        process.stderr.write(`[round ${round}/${options.rounds}] ${target.name}\n`);
+        measured.push(await measureTarget(target, ctx, profile));
+      }
+      rounds.push(measured);
+    }
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+  const rows = medianRows(rounds);
+  console.log(`load average after: ${loadText()}${options.rounds > 1 ? `; figures are medians over ${options.rounds} rounds (RSS: the largest; bad: the sum)` : ''}`);
+
+  console.log('\nSDK Client, echo calls (latency ms; calls/s; sleep = wall ms of 20 concurrent sleep(100) on one session; RSS = peak ΣVmHWM of the serving tree; bad = wrong + lost answers)');
+  console.log(clientTable(rows, LEVELS));
+  if (rows.some((row) => row.raw)) {
+    console.log(`\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`);
+    console.log(rawTable(rows));
+  }
+  console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport)');
+  console.log(floorRatios(rows, LEVELS).join('\n'));
+  console.log('\nmcp-orch vs peers (ahead = lower latency/RSS/wall, higher throughput, no more bad answers)');
+  console.log(peerComparison(rows, LEVELS).join('\n'));
+  const notes = rowNotes(rows);
+  if (notes.length > 0) console.log(`\nNotes\n${notes.map((note) => `- ${note}`).join('\n')}`);
+
+  const left = leftovers();
+  if (left.length > 0) {
+    console.log(`\nWARNING: processes still alive after the run, killing them: ${left.join(', ')}`);
+    killEverything();
+  }
+  if (options.json) {
+    const file = resolve(options.json);
+    await mkdir(dirname(file), { recursive: true });
+    const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg(), profile, levels: LEVELS };
+    await writeFile(file, JSON.stringify({ ...meta, rows, rounds }, null, 2));
+    console.log(`\nraw figures written to ${file}`);
+  }
+}
+
+// undici's fetch adds an abort listener to the SDK client transport's session-long signal on every
+// POST and drops it only when the request is garbage-collected, so thousands of calls on one session
+// trip Node's leak warning. Client-side noise, the same for every row: keep it off the output.
+const emitWarning = process.emitWarning;
+process.emitWarning = function emitWarningUnlessAbortListeners(warning, ...rest) {
+  if (String(warning?.message ?? warning).includes('abort listeners added to [AbortSignal]')) return;
+  return emitWarning.call(process, warning, ...rest);
+};
+
+function cleanUpNow() {
+  killEverything();
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    process.stderr.write(`${signal}: stopping every server started…\n`);
+    cleanUpNow();
+    process.exit(130);
+  });
+}
+process.on('exit', cleanUpNow);
+
+main().catch((error) => {
+  console.error(error);
+  cleanUpNow();
+  process.exitCode = 1;
+});
