@@ -35,6 +35,8 @@ export interface Gateway {
   serverAdded(server: ServerSupervisor): void;
   /** The user enabled or disabled tools of these servers: their sessions are told. */
   toolsToggled(servers: Iterable<string>): void;
+  /** Open client sessions, per transport. */
+  sessionCounts(): { streamable: number; sse: number };
   dispose(): void;
 }
 
@@ -163,6 +165,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     app,
+    sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),
     serverAdded(server) {
       for (const session of aggregateSessions) session.attachTo(server);
     },
