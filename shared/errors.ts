@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   'not_found',
   'unknown_server',
   'unknown_tool',
+  /** The resource is not in a state that allows it (stale revision, finished run, taken name). */
+  'conflict',
   'forbidden',
   'unauthorized',
   'rate_limited',

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { orchVersion } from '../core/version.js';
 import { serve } from './serve.js';
 import { clientConfigCommand } from './client-config.command.js';
+import { tokenCommand } from './token.command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -27,5 +28,6 @@ program
   });
 
 program.addCommand(clientConfigCommand());
+program.addCommand(tokenCommand());
 
 await program.parseAsync(process.argv);

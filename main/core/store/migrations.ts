@@ -82,6 +82,48 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'API keys, audit log',
+    up(db) {
+      // A name is unique among live keys: neither revoked nor replaced by a rotation.
+      db.exec(`
+        CREATE TABLE api_keys (
+          id                    TEXT    PRIMARY KEY,
+          name                  TEXT    NOT NULL,
+          role                  TEXT    NOT NULL,
+          secret_hash           TEXT    NOT NULL,
+          prefix                TEXT    NOT NULL,
+          created_at            INTEGER NOT NULL,
+          expires_at            INTEGER,
+          revoked_at            INTEGER,
+          replaced_by           TEXT,
+          grace_until           INTEGER,
+          allow                 TEXT    NOT NULL,
+          deny                  TEXT    NOT NULL,
+          rate_limit_per_minute INTEGER,
+          usage_count           INTEGER NOT NULL DEFAULT 0,
+          last_used_at          INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX api_keys_prefix ON api_keys (prefix);
+        CREATE UNIQUE INDEX api_keys_live_name ON api_keys (name) WHERE revoked_at IS NULL AND replaced_by IS NULL;
+
+        CREATE TABLE audit (
+          id       INTEGER PRIMARY KEY,
+          time     INTEGER NOT NULL,
+          key_id   TEXT,
+          key_name TEXT,
+          action   TEXT    NOT NULL,
+          target   TEXT,
+          outcome  TEXT    NOT NULL,
+          details  TEXT
+        );
+        CREATE INDEX audit_time ON audit (time);
+        CREATE INDEX audit_key_time ON audit (key_name, time);
+        CREATE INDEX audit_action_time ON audit (action, time);
+      `);
+    },
+  },
 ];
 
 /** The version a database has once every migration in `migrations` is applied. */

@@ -18,8 +18,8 @@ describe('Store', () => {
     const second = temp.open(undefined, { retention: { maxAgeMs: 10.5 * DAY, maxCalls: 5, maxServerEvents: 1_000 } });
     expect(second.calls.list({ limit: 1000 }).items).toHaveLength(5);
     expect(second.serverEvents.list({ limit: 1000 })).toHaveLength(11);
-    expect(second.prune({ maxAgeMs: DAY * 100, maxCalls: 1, maxServerEvents: 2 }, now)).toEqual({ calls: 4, serverEvents: 9 });
-    expect(second.setRetention({ maxAgeMs: 0.5 * DAY, maxCalls: 10 })).toEqual({ calls: 0, serverEvents: 1 });
+    expect(second.prune({ maxAgeMs: DAY * 100, maxCalls: 1, maxServerEvents: 2 }, now)).toEqual({ calls: 4, serverEvents: 9, audit: 0 });
+    expect(second.setRetention({ maxAgeMs: 0.5 * DAY, maxCalls: 10 })).toEqual({ calls: 0, serverEvents: 1, audit: 0 });
   });
 
   it('records and lists server events, newest first, per server', () => {

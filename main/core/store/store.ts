@@ -4,12 +4,15 @@
  */
 import type { Database } from 'better-sqlite3';
 import { Emitter } from '../events/emitter.js';
+import { AuditRepository } from './audit.repository.js';
 import type { BatchWriterOptions } from './batch-writer.js';
 import { CallsRepository } from './calls.repository.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { PidsRepository } from './pids.repository.js';
 import { ServerEventsRepository } from './server-events.repository.js';
+import { TokensRepository } from './tokens.repository.js';
+import type { UsageCounterOptions } from './usage-counter.js';
 
 /** How much history to keep. */
 export interface StoreRetention {
@@ -19,12 +22,17 @@ export interface StoreRetention {
   maxCalls: number;
   /** The server event log keeps at most this many rows; default 10,000. */
   maxServerEvents?: number;
+  /** Audit entries older than this are deleted; default 90 days. */
+  maxAuditAgeMs?: number;
+  /** The audit log keeps at most this many rows; default 100,000. */
+  maxAuditEntries?: number;
 }
 
 /** Rows deleted by one `prune`. */
 export interface PruneResult {
   calls: number;
   serverEvents: number;
+  audit: number;
 }
 
 export interface StoreOptions extends OpenDatabaseOptions {
@@ -34,9 +42,14 @@ export interface StoreOptions extends OpenDatabaseOptions {
   pruneIntervalMs?: number;
   /** Batching of the call log. */
   callLog?: BatchWriterOptions;
+  /** Batching of the audit log. */
+  auditLog?: BatchWriterOptions;
+  /** How often API-key usage counters are written. */
+  keyUsage?: UsageCounterOptions;
 }
 
 const DAY_MS = 86_400_000;
+const DEFAULT_AUDIT_AGE_MS = 90 * DAY_MS;
 /** The defaults of `orch.retention` (30 days, 100,000 calls). */
 export const DEFAULT_RETENTION: StoreRetention = { maxAgeMs: 30 * DAY_MS, maxCalls: 100_000, maxServerEvents: 10_000 };
 
@@ -54,13 +67,17 @@ export class Store {
   readonly catalog: CatalogRepository;
   /** Children to reap after a crash (see `reapOrphans`). */
   readonly pids: PidsRepository;
+  /** API keys; usage counters are written in batches. */
+  readonly tokens: TokensRepository;
+  /** The audit log; `record` only queues. */
+  readonly audit: AuditRepository;
 
   private retention: StoreRetention;
   private readonly errorEmitter = new Emitter<Error>();
   private readonly pruneTimer: NodeJS.Timeout;
   private closed = false;
 
-  /** Background failures: a call-log batch that could not be written, a scheduled prune that failed. */
+  /** Background failures: a call-log, audit or key-usage batch that could not be written, a scheduled prune that failed. */
   readonly onDidError = this.errorEmitter.event;
 
   /** Opens (creating and migrating) the database at `path` and prunes it; `:memory:` for a throwaway store. */
@@ -84,7 +101,11 @@ export class Store {
     this.serverEvents = new ServerEventsRepository(db);
     this.catalog = new CatalogRepository(db);
     this.pids = new PidsRepository(db);
+    this.tokens = new TokensRepository(db, options.keyUsage);
+    this.audit = new AuditRepository(db, options.auditLog);
     this.calls.onDidFail((error) => this.errorEmitter.fire(error));
+    this.tokens.onDidFail((error) => this.errorEmitter.fire(error));
+    this.audit.onDidFail((error) => this.errorEmitter.fire(error));
     this.prune();
     this.pruneTimer = setInterval(() => this.pruneInBackground(), options.pruneIntervalMs ?? 3_600_000).unref();
   }
@@ -95,22 +116,25 @@ export class Store {
     return this.prune();
   }
 
-  /** Applies `retention` (default: the current one) to calls and server events now. */
+  /** Applies `retention` (default: the current one) to calls, server events and the audit log now. */
   prune(retention: StoreRetention = this.retention, now: number = Date.now()): PruneResult {
     const maxAgeMs = retention.maxAgeMs;
     return {
       calls: this.calls.prune({ maxAgeMs, maxRows: retention.maxCalls, now }),
       serverEvents: this.serverEvents.prune({ maxAgeMs, maxRows: retention.maxServerEvents ?? 10_000, now }),
+      audit: this.audit.prune({ maxAgeMs: retention.maxAuditAgeMs ?? DEFAULT_AUDIT_AGE_MS, maxRows: retention.maxAuditEntries ?? 100_000, now }),
     };
   }
 
-  /** Flushes the call log, then closes the database. Idempotent. */
+  /** Flushes the call log, the audit log and key usage, then closes the database. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
     try {
       this.calls.close();
+      this.audit.close();
+      this.tokens.close();
       this.db.pragma('optimize');
     } finally {
       this.db.close();

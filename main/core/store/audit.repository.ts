@@ -1,0 +1,199 @@
+/**
+ * The audit log (SPEC §7): who did what, to what, when, and how it ended — every mutating API call
+ * and every tool call. Tool calls are frequent, so `record` only queues (see `BatchWriter`) and the
+ * rows reach SQLite in batches, one transaction each.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
+
+/** How an audited action ended: done, failed, or refused by authorisation. */
+export type AuditOutcome = 'ok' | 'error' | 'denied';
+
+/** One audited action. */
+export interface AuditEntry {
+  /** ms epoch. */
+  time: number;
+  /** The key's id; absent when no key was presented. */
+  keyId?: string | undefined;
+  /** The key's name, e.g. `cline`, `(bootstrap)`, `(session)`. */
+  keyName?: string | undefined;
+  /** What was done, e.g. `servers.restart`, `tokens.create`, `tools/call`. */
+  action: string;
+  /** What it was done to, e.g. a server name or `github__create_issue`. */
+  target?: string | undefined;
+  outcome: AuditOutcome;
+  /** A little context (arguments' shape, error message). Never secrets; cut beyond 4 KB of JSON. */
+  details?: unknown;
+}
+
+/** An entry as read back, with its row id. */
+export interface AuditRecord extends AuditEntry {
+  id: number;
+}
+
+export interface AuditQuery {
+  keyName?: string | undefined;
+  /** Exact action, or a prefix ending in `*`: `servers.*`. */
+  action?: string | undefined;
+  target?: string | undefined;
+  outcome?: AuditOutcome | undefined;
+  /** Inclusive lower bound on `time` (ms epoch). */
+  since?: number | undefined;
+  /** Exclusive upper bound on `time` (ms epoch). */
+  until?: number | undefined;
+  /** Page size, 1 … 1000; default 100. */
+  limit?: number | undefined;
+  /** `nextCursor` of the previous page. */
+  before?: string | undefined;
+}
+
+/** One page of entries, newest first; `nextCursor` is set while older ones may remain. */
+export interface AuditPage {
+  items: AuditRecord[];
+  nextCursor?: string | undefined;
+}
+
+export interface AuditPruneOptions {
+  /** Entries older than this are deleted. */
+  maxAgeMs: number;
+  /** Only the newest `maxRows` entries are kept. */
+  maxRows: number;
+  /** "Now", for tests; default `Date.now()`. */
+  now?: number;
+}
+
+interface AuditRow {
+  id: number;
+  time: number;
+  key_id: string | null;
+  key_name: string | null;
+  action: string;
+  target: string | null;
+  outcome: AuditOutcome;
+  details: string | null;
+}
+
+/** Longest `details` JSON stored; anything longer keeps a preview. */
+export const MAX_AUDIT_DETAILS = 4_096;
+const MAX_PAGE = 1000;
+
+export class AuditRepository {
+  private readonly writer: BatchWriter<AuditEntry>;
+  private readonly insert: Statement<unknown[]>;
+
+  /** Fires after each committed batch with its row count. */
+  readonly onDidFlush: BatchWriter<AuditEntry>['onDidFlush'];
+  /** Fires when a batch could not be written (see `BatchWriter.onDidFail`). */
+  readonly onDidFail: BatchWriter<AuditEntry>['onDidFail'];
+
+  constructor(
+    private readonly db: Database,
+    options: BatchWriterOptions = {},
+  ) {
+    this.insert = db.prepare('INSERT INTO audit (time, key_id, key_name, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const writeBatch = db.transaction((entries: readonly AuditEntry[]) => {
+      for (const e of entries) {
+        this.insert.run(Math.trunc(e.time) || 0, e.keyId ?? null, e.keyName ?? null, e.action, e.target ?? null, e.outcome, serialiseDetails(e.details));
+      }
+    });
+    this.writer = new BatchWriter<AuditEntry>((entries) => writeBatch(entries), options);
+    this.onDidFlush = this.writer.onDidFlush;
+    this.onDidFail = this.writer.onDidFail;
+  }
+
+  /** Queues `entry` for the next batch and returns at once. Do not mutate `entry` afterwards. */
+  record(entry: AuditEntry): void {
+    this.writer.push(entry);
+  }
+
+  /** Writes every queued entry now. Returns how many; throws if the database fails. */
+  flush(): number {
+    return this.writer.flush();
+  }
+
+  /** Queue counters: queued, dropped, written, batches. */
+  get queueStats(): BatchWriterStats {
+    return this.writer.stats;
+  }
+
+  /** Entries matching `query`, newest first (by `time`, then insertion order). Sees only flushed rows. */
+  list(query: AuditQuery = {}): AuditPage {
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]): void => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.keyName !== undefined) add('key_name = ?', query.keyName);
+    if (query.action !== undefined) {
+      if (query.action.endsWith('*')) add("action LIKE ? ESCAPE '\\'", `${escapeLike(query.action.slice(0, -1))}%`);
+      else add('action = ?', query.action);
+    }
+    if (query.target !== undefined) add('target = ?', query.target);
+    if (query.outcome !== undefined) add('outcome = ?', query.outcome);
+    if (query.since !== undefined) add('time >= ?', query.since);
+    if (query.until !== undefined) add('time < ?', query.until);
+    if (query.before !== undefined) {
+      const cursor = decodeCursor(query.before);
+      add('(time, id) < (?, ?)', cursor.time, cursor.id);
+    }
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare<unknown[], AuditRow>(sql).all(...params, limit + 1);
+    const items = rows.slice(0, limit).map(toRecord);
+    const last = items.at(-1);
+    return rows.length > limit && last ? { items, nextCursor: `${last.time}.${last.id}` } : { items };
+  }
+
+  /** Deletes entries older than `maxAgeMs` and all but the newest `maxRows`. Returns how many went. */
+  prune(options: AuditPruneOptions): number {
+    const cutoff = (options.now ?? Date.now()) - options.maxAgeMs;
+    const keep = Math.max(0, Math.trunc(options.maxRows));
+    return this.db.transaction(() => {
+      const byAge = this.db.prepare('DELETE FROM audit WHERE time < ?').run(cutoff).changes;
+      const byCount = this.db
+        .prepare('DELETE FROM audit WHERE id IN (SELECT id FROM audit ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)')
+        .run(keep).changes;
+      return byAge + byCount;
+    })();
+  }
+
+  /** Flushes what is queued (failures go to `onDidFail`) and stops accepting entries. Idempotent. */
+  close(): void {
+    this.writer.close();
+  }
+}
+
+/** `details` as JSON text of at most about `MAX_AUDIT_DETAILS` characters; a longer value keeps a preview. */
+function serialiseDetails(details: unknown): string | null {
+  if (details === undefined) return null;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(details);
+  } catch {
+    json = JSON.stringify({ unserialisable: true });
+  }
+  if (json === undefined) return null;
+  if (json.length <= MAX_AUDIT_DETAILS) return json;
+  // Escaping can at most double the preview, which keeps the result under the limit.
+  return JSON.stringify({ truncated: true, preview: json.slice(0, MAX_AUDIT_DETAILS / 2 - 64) });
+}
+
+function toRecord(row: AuditRow): AuditRecord {
+  const record: AuditRecord = { id: row.id, time: row.time, action: row.action, outcome: row.outcome };
+  if (row.key_id !== null) record.keyId = row.key_id;
+  if (row.key_name !== null) record.keyName = row.key_name;
+  if (row.target !== null) record.target = row.target;
+  if (row.details !== null) record.details = JSON.parse(row.details) as unknown;
+  return record;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+function decodeCursor(cursor: string): { time: number; id: number } {
+  const match = /^(-?\d+)\.(\d+)$/.exec(cursor);
+  if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
+  return { time: Number(match[1]), id: Number(match[2]) };
+}

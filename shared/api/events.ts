@@ -1,0 +1,77 @@
+/**
+ * The live events of `GET /api/events` (SPEC §7, §9): one union, told apart by `type`. Over SSE each
+ * event is sent as `event: <type>` with the JSON of the whole object as `data:`.
+ */
+import { z } from 'zod';
+import { RUN_STATUSES, TASK_STATUSES, taskIdSchema } from '../batch-plan.js';
+import { callEntrySchema } from './operations/calls.js';
+import { issueSchema, serverName, timestamp } from './operations/common.js';
+import { reloadDiffSchema } from './operations/config.js';
+import { serverStateSchema, serverStatusSchema } from './operations/servers.js';
+
+/** The lists of a server's catalog. */
+export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
+
+/** A server changed state. */
+export const serverStateEventSchema = z.object({
+  type: z.literal('server.state'),
+  time: timestamp,
+  status: serverStatusSchema,
+  previous: serverStateSchema,
+});
+
+/** A proxied request ended (the call log entry). */
+export const callEventSchema = z.object({
+  type: z.literal('call'),
+  time: timestamp,
+  call: callEntrySchema,
+});
+
+/** A run or one of its tasks moved on. */
+export const runProgressEventSchema = z.object({
+  type: z.literal('run.progress'),
+  time: timestamp,
+  runId: z.string(),
+  status: z.enum(RUN_STATUSES),
+  /** The task that changed, when one did. */
+  task: z
+    .object({
+      id: taskIdSchema,
+      status: z.enum(TASK_STATUSES),
+      durationMs: z.number().nonnegative().optional(),
+      error: z.string().optional(),
+    })
+    .optional(),
+  /** Tasks per status, after the change. */
+  counts: z.partialRecord(z.enum(TASK_STATUSES), z.number().int().nonnegative()),
+});
+
+/** The configuration was applied, or a change to the file was rejected. */
+export const configReloadEventSchema = z.object({
+  type: z.literal('config.reload'),
+  time: timestamp,
+  ok: z.boolean(),
+  issues: z.array(issueSchema).optional(),
+  diff: reloadDiffSchema.optional(),
+  needsRestart: z.array(z.string()).optional(),
+});
+
+/** A server's catalog changed (list_changed, restart, a tool switched on or off). */
+export const toolsChangedEventSchema = z.object({
+  type: z.literal('tools.changed'),
+  time: timestamp,
+  server: serverName,
+  kinds: z.array(z.enum(LIST_KINDS)),
+});
+
+export const orchEventSchema = z.discriminatedUnion('type', [
+  serverStateEventSchema,
+  callEventSchema,
+  runProgressEventSchema,
+  configReloadEventSchema,
+  toolsChangedEventSchema,
+]);
+
+export type OrchEvent = z.output<typeof orchEventSchema>;
+export type OrchEventType = OrchEvent['type'];
+export const ORCH_EVENT_TYPES = orchEventSchema.options.map((option) => option.shape.type.value);

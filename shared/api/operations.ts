@@ -1,0 +1,62 @@
+/**
+ * Every operation of the API, keyed by id and in a stable order (the order of the OpenAPI document,
+ * the CLI's help and the route table). Add an operation in its domain file, then list it here.
+ */
+import { callOperations } from './operations/calls.js';
+import { configOperations, modeOperations } from './operations/config.js';
+import { metaOperations } from './operations/meta.js';
+import { runOperations } from './operations/runs.js';
+import { serverOperations } from './operations/servers.js';
+import { auditOperations, tokenOperations } from './operations/tokens.js';
+import { toolOperations } from './operations/tools.js';
+
+const OPERATION_LIST = [
+  serverOperations.list,
+  serverOperations.status,
+  serverOperations.start,
+  serverOperations.stop,
+  serverOperations.restart,
+  serverOperations.enable,
+  serverOperations.disable,
+  serverOperations.logs,
+  toolOperations.list,
+  toolOperations.enable,
+  toolOperations.disable,
+  toolOperations.call,
+  configOperations.get,
+  configOperations.validate,
+  configOperations.put,
+  modeOperations.get,
+  modeOperations.set,
+  runOperations.create,
+  runOperations.dryRun,
+  runOperations.list,
+  runOperations.get,
+  runOperations.cancel,
+  callOperations.list,
+  callOperations.stats,
+  tokenOperations.list,
+  tokenOperations.create,
+  tokenOperations.revoke,
+  tokenOperations.rotate,
+  auditOperations.list,
+  metaOperations.clientConfig,
+  metaOperations.events,
+  metaOperations.openapi,
+] as const;
+
+type AnyListed = (typeof OPERATION_LIST)[number];
+export type OperationId = AnyListed['id'];
+
+/** One operation, by id, with its exact input and output types. */
+export type OperationById<Id extends OperationId> = Extract<AnyListed, { id: Id }>;
+
+export type Operations = { readonly [Id in OperationId]: OperationById<Id> };
+
+/** Every operation in a stable order. */
+export const operationList: readonly AnyListed[] = OPERATION_LIST;
+
+/** Every operation, keyed by id. */
+export const operations = Object.freeze(Object.fromEntries(OPERATION_LIST.map((operation) => [operation.id, operation]))) as Operations;
+
+export { callOperations, configOperations, modeOperations, metaOperations, runOperations, serverOperations, tokenOperations, auditOperations, toolOperations };

@@ -1,0 +1,81 @@
+/** `/api/calls` and `/api/stats`: the proxied call log and its totals (SPEC §8, §9). */
+import { z } from 'zod';
+import { defineOperation } from '../contract.js';
+import { durationMs, pageCursor, pageLimit, pageOf, serverName, timestamp } from './common.js';
+
+/** One proxied request, as recorded (`CallEntry` of the store). */
+export const callEntrySchema = z.object({
+  /** When the call started. */
+  time: timestamp,
+  sessionId: z.string(),
+  /** The client's name from `initialize`, when known. */
+  client: z.string().optional(),
+  server: serverName,
+  /** The tool of a `tools/call`; absent for other requests. */
+  tool: z.string().optional(),
+  /** The JSON-RPC method: `tools/call`, `resources/read`, … */
+  method: z.string(),
+  durationMs,
+  ok: z.boolean(),
+  error: z.string().optional(),
+  bytesIn: z.number().int().nonnegative(),
+  bytesOut: z.number().int().nonnegative(),
+});
+
+export const callRecordSchema = callEntrySchema.extend({ id: z.number().int().positive() });
+
+const totals = {
+  count: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  /** Mean duration over every call of the set. */
+  meanMs: durationMs,
+  /** 95th-percentile duration over the newest `p95Window` calls; 0 without samples. */
+  p95Ms: durationMs,
+};
+
+/** `CallsRepository.stats`: totals overall, per server and per (server, method, tool). */
+export const callStatsSchema = z.object({
+  total: z.object(totals),
+  servers: z.array(z.object({ server: serverName, ...totals })),
+  tools: z.array(z.object({ server: serverName, method: z.string(), tool: z.string().optional(), ...totals })),
+});
+
+const timeRange = {
+  since: timestamp.optional().describe('inclusive lower bound on the call time'),
+  until: timestamp.optional().describe('exclusive upper bound on the call time'),
+};
+
+export const callOperations = {
+  list: defineOperation({
+    id: 'calls.list',
+    method: 'GET',
+    path: '/api/calls',
+    summary: 'Proxied calls, newest first, with filters',
+    role: 'viewer',
+    mutating: false,
+    input: z.object({
+      server: serverName.optional(),
+      tool: z.string().min(1).optional(),
+      ok: z.boolean().optional().describe('only successful (true) or failed (false) calls'),
+      ...timeRange,
+      limit: pageLimit(100),
+      before: pageCursor,
+    }),
+    output: pageOf(callRecordSchema),
+    errors: [],
+  }),
+  stats: defineOperation({
+    id: 'stats.get',
+    method: 'GET',
+    path: '/api/stats',
+    summary: 'Call totals: count, errors, mean and p95 duration, overall, per server and per tool',
+    role: 'viewer',
+    mutating: false,
+    input: z.object({
+      ...timeRange,
+      p95Window: z.number().int().min(1).max(100_000).optional().describe('newest calls p95 is computed over; default 10,000'),
+    }),
+    output: callStatsSchema,
+    errors: [],
+  }),
+} as const;

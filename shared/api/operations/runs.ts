@@ -1,0 +1,157 @@
+/** `/api/runs`: batch runs from a plan or a natural-language request (SPEC §6, §7). */
+import { z } from 'zod';
+import { RUN_STATUSES, TASK_STATUSES, batchPlanSchema, taskIdSchema } from '../../batch-plan.js';
+import { defineOperation } from '../contract.js';
+import { durationMs, issueSchema, pageCursor, pageLimit, pageOf, serverName, timestamp } from './common.js';
+import { callToolResultSchema } from './tools.js';
+
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+
+/** Where a run came from. */
+export const RUN_SOURCES = ['api', 'batch_execute', 'plan_and_execute'] as const;
+
+export const taskStateSchema = z.object({
+  id: taskIdSchema,
+  tool: z.string(),
+  /** The server the tool resolved to. */
+  server: serverName.optional(),
+  status: taskStatusSchema,
+  /** The dependency wave it belongs to, from 0. */
+  wave: z.number().int().nonnegative(),
+  attempts: z.number().int().nonnegative(),
+  startedAt: timestamp.optional(),
+  finishedAt: timestamp.optional(),
+  durationMs: durationMs.optional(),
+  /** The tool's result; long text is cut to the configured size. */
+  result: callToolResultSchema.optional(),
+  truncated: z.boolean().optional(),
+  error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
+  /** For `skipped`: the failed task it depended on. */
+  skippedBecause: taskIdSchema.optional(),
+});
+
+const runTimings = {
+  createdAt: timestamp,
+  startedAt: timestamp.optional(),
+  finishedAt: timestamp.optional(),
+  /** Wall time of the whole run. */
+  wallMs: durationMs.optional(),
+  /** The sum of the task times: what running them one after another would have taken. */
+  sumTaskMs: durationMs.optional(),
+  /** `sumTaskMs / wallMs`. */
+  speedup: z.number().nonnegative().optional(),
+};
+
+export const runSchema = z.object({
+  id: z.string(),
+  status: runStatusSchema,
+  source: z.enum(RUN_SOURCES),
+  /** The natural-language request, for a planned run. */
+  request: z.string().optional(),
+  plan: batchPlanSchema,
+  tasks: z.array(taskStateSchema),
+  /** Why the run as a whole failed (planner error, cancelled by…). */
+  error: z.string().optional(),
+  /** The name of the key that started it. */
+  createdBy: z.string().optional(),
+  ...runTimings,
+});
+
+export const runSummarySchema = z.object({
+  id: z.string(),
+  status: runStatusSchema,
+  source: z.enum(RUN_SOURCES),
+  request: z.string().optional(),
+  taskCount: z.number().int().nonnegative(),
+  /** Tasks per status. */
+  counts: z.partialRecord(taskStatusSchema, z.number().int().nonnegative()),
+  createdBy: z.string().optional(),
+  ...runTimings,
+});
+
+/** A plan checked but not run: its waves, or every problem found. */
+export const planPreviewSchema = z.object({
+  valid: z.boolean(),
+  plan: batchPlanSchema.optional(),
+  /** Task ids per wave, in execution order. */
+  waves: z.array(z.array(taskIdSchema)),
+  problems: z.array(issueSchema),
+  /** Tools that would need approval (not in autoApprove, not read-only). */
+  needsApproval: z.array(z.string()),
+});
+
+/** A run's source: exactly one of a plan or a request for the planner. */
+const runSource = z
+  .object({
+    plan: batchPlanSchema.optional(),
+    request: z.string().min(1).max(10_000).optional().describe('natural language, for the LLM planner'),
+  })
+  .superRefine((input, ctx) => {
+    if ((input.plan === undefined) === (input.request === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['plan'], message: 'give exactly one of "plan" or "request"' });
+    }
+  });
+
+const byId = z.object({ id: z.string().min(1).max(128) });
+
+export const runOperations = {
+  create: defineOperation({
+    id: 'runs.create',
+    method: 'POST',
+    path: '/api/runs',
+    summary: 'Start a run from a batch plan, or from a request the planner turns into one',
+    description: 'Answers 202 with the queued run; follow it with runs.get or the run.progress events. An invalid plan answers 400 with `details.problems`.',
+    role: 'operator',
+    mutating: true,
+    input: runSource,
+    output: runSchema,
+    status: 202,
+    errors: ['unknown_tool', 'unknown_server', 'server_unavailable', 'timeout'],
+  }),
+  dryRun: defineOperation({
+    id: 'runs.dryRun',
+    method: 'POST',
+    path: '/api/runs/dry-run',
+    summary: 'Plan (for a request) and validate without running: the waves and every problem',
+    role: 'operator',
+    mutating: true,
+    input: runSource,
+    output: planPreviewSchema,
+    errors: ['server_unavailable', 'timeout'],
+  }),
+  list: defineOperation({
+    id: 'runs.list',
+    method: 'GET',
+    path: '/api/runs',
+    summary: 'Runs, newest first',
+    role: 'viewer',
+    mutating: false,
+    input: z.object({ status: runStatusSchema.optional(), limit: pageLimit(50), before: pageCursor }),
+    output: pageOf(runSummarySchema),
+    errors: [],
+  }),
+  get: defineOperation({
+    id: 'runs.get',
+    method: 'GET',
+    path: '/api/runs/{id}',
+    summary: 'One run with its plan, tasks, results and timings',
+    role: 'viewer',
+    mutating: false,
+    input: byId,
+    output: runSchema,
+    errors: ['not_found'],
+  }),
+  cancel: defineOperation({
+    id: 'runs.cancel',
+    method: 'POST',
+    path: '/api/runs/{id}/cancel',
+    summary: 'Cancel a queued or running run: running tasks are cancelled upstream, the rest skipped',
+    description: 'A finished run answers 409.',
+    role: 'operator',
+    mutating: true,
+    input: byId,
+    output: runSchema,
+    errors: ['not_found', 'conflict'],
+  }),
+} as const;
