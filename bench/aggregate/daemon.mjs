@@ -7,6 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startProcess } from '../proxy/processes.mjs';
+import { randomBytes } from 'node:crypto';
+
+/** The bootstrap token of every daemon this bench starts: the daemon requires one on every endpoint. */
+export const BENCH_TOKEN = randomBytes(24).toString('hex');
+/** The header that authenticates with it. */
+export const AUTH_HEADERS = { Authorization: `Bearer ${BENCH_TOKEN}` };
 
 export const LISTENING = /MCP Orch listening on (http:\/\/127\.0\.0\.1:\d+)/;
 export const READY = /Press Ctrl-C to stop\./;
@@ -44,6 +50,7 @@ export async function startDaemon(ctx, { label, servers }) {
     NODE_ENV: 'production',
     MCP_ORCH_HOME: home,
     MCP_ORCH_LOGIN_SHELL_PATH: '0',
+    MCP_ORCH_TOKEN: BENCH_TOKEN,
   };
   const startedAt = performance.now();
   const proc = startProcess({
@@ -77,7 +84,7 @@ export async function startDaemon(ctx, { label, servers }) {
 /** A connected SDK client in a session of its own on `url`. */
 export async function connectClient(url) {
   const client = new Client({ name: 'mcp-orch-bench-aggregate', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: AUTH_HEADERS } });
   try {
     await client.connect(transport);
   } catch (error) {

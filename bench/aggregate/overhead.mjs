@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { openRawSession } from '../proxy/http-load.mjs';
 import { percentile } from '../proxy/client-load.mjs';
-import { connectClient } from './daemon.mjs';
+import { AUTH_HEADERS, connectClient } from './daemon.mjs';
 
 const CALL_TIMEOUT_MS = 10_000;
 const ACCEPT = 'application/json, text/event-stream';
@@ -173,7 +173,7 @@ export async function rawOverhead(base, { connections, amount, warmup, rounds })
   const aggregate = path('aggregate /mcp', `${base}/mcp`, 'echo__echo');
   const sessions = new Map();
   try {
-    for (const target of [direct, aggregate]) sessions.set(target, await openRawSession(target.url));
+    for (const target of [direct, aggregate]) sessions.set(target, await openRawSession(target.url, AUTH_HEADERS));
     const totals = new Map([[direct, { latencies: [], answered: 0, wallMs: 0 }], [aggregate, { latencies: [], answered: 0, wallMs: 0 }]]);
     for (const target of [direct, aggregate]) await cannon(target, sessions.get(target), { connections, amount: warmup, tag: `w${connections}` });
     for (let round = 0; round < rounds; round += 1) {

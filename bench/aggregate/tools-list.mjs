@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { ListToolsResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { openRawSession } from '../proxy/http-load.mjs';
 import { percentile } from '../proxy/client-load.mjs';
-import { connectClient, fixtureServers, startDaemon } from './daemon.mjs';
+import { AUTH_HEADERS, connectClient, fixtureServers, startDaemon } from './daemon.mjs';
 
 const CATALOG_TIMEOUT_MS = 60_000;
 const CALL_TIMEOUT_MS = 30_000;
@@ -76,7 +76,7 @@ export async function measureToolsList(ctx, { servers, toolsPerServer, calls, wa
       sdk.push(performance.now() - started);
       if (tools.length !== expected) throw new Error(`call ${i}: ${tools.length} tools listed, expected ${expected}`);
     }
-    raw = await openRawSession(url);
+    raw = await openRawSession(url, AUTH_HEADERS);
     let last;
     for (let i = 0; i < warmupCalls; i += 1) last = await rawList(url, raw.headers, `warm${i}`);
     const rawLatencies = [];

@@ -14,6 +14,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+
+/** The daemon requires a token on every endpoint: a fresh bootstrap token for this run. */
+const PROXY_TOKEN = randomBytes(24).toString('hex');
 
 const CONFORMANCE_PACKAGE = '@modelcontextprotocol/conformance@0.1.16';
 // The suite needs Node 22; npx fetches it as a package, so the machine's own Node may be older.
@@ -182,6 +186,8 @@ async function startProxy(workDir) {
   await writeFile(configFile, JSON.stringify(config, null, 2));
   const env = {
     ...process.env,
+    MCP_ORCH_TOKEN: PROXY_TOKEN,
+    MCP_ORCH_LOGIN_SHELL_PATH: '0',
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_DATA_HOME: join(home, '.local/share'),
@@ -191,7 +197,8 @@ async function startProxy(workDir) {
   delete env.MCP_ORCH_CONFIG;
   const proxy = start(process.execPath, [join(REPO_ROOT, 'bin/mcp-orch.js'), 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'], { cwd: REPO_ROOT, env });
   const base = await waitForListening(proxy, 'mcp-orch serve');
-  return { url: `${base}/mcp/${SERVER_NAME}`, process: proxy };
+  // The suite cannot set headers: the token travels as ?access_token= (RFC 6750).
+  return { url: `${base}/mcp/${SERVER_NAME}?access_token=${PROXY_TOKEN}`, process: proxy };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { runRawLoad } from './http-load.mjs';
 import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
 import { clientTable, floorRatios, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
+import { randomBytes } from 'node:crypto';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
@@ -126,7 +127,8 @@ async function main() {
     tmpDir,
     fixturePath: join(repoRoot, 'main/core/gateway/__fixtures__/echo-server.mjs'),
     loopbackPreload: pathToFileURL(join(here, 'loopback-only.mjs')).href,
-    orchToken: process.env.MCP_ORCH_BENCH_TOKEN,
+    // The daemon requires a token on every endpoint: a fresh bootstrap token for this run.
+    orchToken: process.env.MCP_ORCH_BENCH_TOKEN ?? randomBytes(24).toString('hex'),
   };
   const targets = allTargets().filter((target) => selected(target, options.only));
   if (targets.length === 0) throw new Error(`--only matched no target; targets: ${allTargets().map((target) => target.name).join(', ')}`);

@@ -175,7 +175,7 @@ function mcpOrch(kind) {
         command: process.execPath,
         args: [join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
         cwd: home,
-        env: baseEnv(home),
+        env: baseEnv(home, { MCP_ORCH_TOKEN: ctx.orchToken, MCP_ORCH_LOGIN_SHELL_PATH: '0' }),
       });
       let base;
       try {

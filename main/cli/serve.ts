@@ -48,7 +48,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`MCP Orch ${orchVersion()}`);
   console.log(`config:    ${runtime.configPath}${runtime.createdConfig ? ' (created with an example server)' : ''}`);
   console.log(`logs:      ${runtime.logDir}`);
-  console.log(`dashboard: ${runtime.url}/`);
+  console.log(`dashboard: ${runtime.url}/?access_token=${runtime.sessionToken}`);
   console.log(`MCP Orch listening on ${runtime.url}`);
 
   let stopping = false;
@@ -57,7 +57,10 @@ export async function serve(options: ServeOptions): Promise<void> {
     console.log(`[${status.name}] ${describe(status)}`);
   });
   await runtime.ready;
-  console.log(`\n${endpointTable(runtime)}\n\nPress Ctrl-C to stop.`);
+  console.log(`\n${endpointTable(runtime)}\n`);
+  console.log('Every endpoint needs a token: `npx mcp-orch token create --name <client> --role operator`,');
+  console.log('then `npx mcp-orch client-config <client> --token <token>` prints the configuration to paste.');
+  console.log('\nPress Ctrl-C to stop.');
 
   const stop = (signal: string) => {
     if (stopping) {

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AUTH_HEADERS, TEST_TOKEN } from './__fixtures__/runtime-harness.js';
 import { isAlive } from './supervisor/process-tree.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,7 +25,7 @@ interface Daemon {
 function startDaemon(home: string, configPath: string): Promise<Daemon> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'serve', '--config', configPath, '--port', '0'], {
     cwd: root,
-    env: { ...process.env, HOME: home, MCP_ORCH_HOME: home, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
+    env: { ...process.env, HOME: home, MCP_ORCH_HOME: home, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -78,7 +79,7 @@ describe('daemon killed with SIGKILL', () => {
     const first = await startDaemon(home, configPath);
     daemons.push(first.child);
     const client = new Client({ name: 'burst', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', first.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', first.url), { requestInit: { headers: AUTH_HEADERS } }));
     const { content } = (await client.callTool({ name: 'pid', arguments: {} })) as { content: { text: string }[] };
     const { pid, grandchild } = JSON.parse(content[0]!.text) as { pid: number; grandchild: number };
 
@@ -121,7 +122,7 @@ describe('daemon killed with SIGKILL', () => {
 
     // The restarted daemon serves again, and its own stop leaves nothing behind.
     const again = new Client({ name: 'after', version: '1.0.0' });
-    await again.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', second.url)));
+    await again.connect(new StreamableHTTPClientTransport(new URL('/mcp/faulty', second.url), { requestInit: { headers: AUTH_HEADERS } }));
     const after = (await again.callTool({ name: 'pid', arguments: {} })) as { content: { text: string }[] };
     const fresh = JSON.parse(after.content[0]!.text) as { pid: number; grandchild: number };
     await again.close();

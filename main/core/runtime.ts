@@ -15,6 +15,9 @@ import { LogFiles } from './logs/log-files.js';
 import { join } from 'node:path';
 import { AggregateView } from './registry/aggregate-view.js';
 import { ToolRegistry } from './registry/tool-registry.js';
+import { RateLimiter } from './auth/rate-limiter.js';
+import { deleteSessionToken, writeSessionToken } from './auth/session-token.js';
+import { TokenService, bootstrapTokenFromEnv } from './auth/token-service.js';
 import { reapOrphans, type ReapReport } from './store/orphan-reaper.js';
 import { catalogCache, recordActivity } from './store/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
@@ -49,6 +52,9 @@ export interface Runtime {
   readonly store: Store;
   /** Child processes of a previous daemon that this start killed. */
   readonly reaped: ReapReport;
+  readonly tokens: TokenService;
+  /** This daemon's local session token (for the desktop window and the CLI), also in `<data>/session-token`. */
+  readonly sessionToken: string;
   readonly configPath: string;
   /** True when this start wrote the default config. */
   readonly createdConfig: boolean;
@@ -80,6 +86,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     retention: retentionFromConfig(config.orch.retention),
   });
   store.onDidError((error) => console.error(`mcp-orch: store: ${error.message}`));
+  const sessionToken = writeSessionToken(paths.dataDir);
+  const tokens = new TokenService({ tokens: store.tokens, bootstrapToken: bootstrapTokenFromEnv(env), sessionToken });
   const supervisor = new Supervisor({ ...options.supervisor, env, version });
   const logFiles = new LogFiles(logDir);
   const registry = new ToolRegistry({ disabledTools: config.orch.disabledTools, cache: catalogCache(store) });
@@ -103,6 +111,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     sessionIdleMs: config.orch.sessionIdleMs,
     maxBodyBytes: options.maxBodyBytes,
     baseUrl: () => url,
+    tokens,
+    limiter: new RateLimiter(),
+    keyIsLive: (keyId) => {
+      if (keyId === 'bootstrap' || keyId === 'session') return true;
+      const status = tokens.get(keyId)?.status;
+      return status === 'active' || status === 'rotating';
+    },
+    audit: (entry) => store.audit.record(entry),
   });
   const handle = gateway.app.callback();
   const http = createServer((req, res) => void handle(req, res));
@@ -110,6 +126,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   try {
     await listen(http, options.port ?? config.orch.port, host);
   } catch (error) {
+    deleteSessionToken(paths.dataDir, sessionToken);
     gateway.dispose();
     registry.dispose();
     stopRecording();
@@ -148,6 +165,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     view,
     store,
     reaped,
+    tokens,
+    sessionToken,
     configPath,
     createdConfig,
     supervisor,
@@ -169,6 +188,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         registry.dispose();
         stopRecording();
         store.close();
+        deleteSessionToken(paths.dataDir, sessionToken);
         await logFiles.dispose();
       })();
       return disposed;

@@ -19,6 +19,11 @@ import type { ServerState, ServerStatus, StateChange } from '../supervisor/serve
 
 const require = createRequire(import.meta.url);
 
+/** The bootstrap admin token every harness daemon accepts (`MCP_ORCH_TOKEN`). */
+export const TEST_TOKEN = 'test-admin-token-0123456789abcdef';
+/** The header an SDK client sends to authenticate with `TEST_TOKEN`. */
+export const AUTH_HEADERS = { Authorization: `Bearer ${TEST_TOKEN}` };
+
 /** `@modelcontextprotocol/server-everything` over stdio. */
 export function everythingServer(extra: Partial<ServerConfig> = {}): ServerConfig {
   return { command: process.execPath, args: [require.resolve('@modelcontextprotocol/server-everything/dist/index.js'), 'stdio'], ...extra };
@@ -48,8 +53,10 @@ export interface Harness {
   runtime: Runtime;
   dir: string;
   configPath: string;
-  /** Absolute URL of a path on the daemon. */
+  /** Absolute URL of a path on the daemon, authenticated with `?access_token=` (for raw requests). */
   url(path: string): URL;
+  /** Absolute URL of a path on the daemon, without credentials. */
+  bareUrl(path: string): URL;
   /** Connects an SDK client to `/mcp/<server>` (streamable) or `/sse/<server>` (sse). */
   connect(server: string, kind: TransportKind, options?: ClientOptions, clientName?: string): Promise<Client>;
   /** Connects an SDK client to the aggregated endpoint: `/mcp` (streamable) or `/sse` (sse). */
@@ -74,7 +81,7 @@ export async function startHarness(
     host: '127.0.0.1',
     logDir: join(dir, 'logs'),
     databasePath: join(dir, 'mcp-orch.db'),
-    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
+    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir },
     ...options.runtime,
   });
   await runtime.ready;
@@ -83,14 +90,19 @@ export async function startHarness(
     runtime,
     dir,
     configPath,
-    url: (path) => new URL(path, runtime.url),
+    url: (path) => {
+      const url = new URL(path, runtime.url);
+      url.searchParams.set('access_token', TEST_TOKEN);
+      return url;
+    },
+    bareUrl: (path) => new URL(path, runtime.url),
     async connect(server, kind, clientOptions, clientName = 'test-client') {
       const client = new Client({ name: clientName, version: '1.0.0' }, clientOptions);
       const name = encodeURIComponent(server);
       const transport =
         kind === 'streamable'
-          ? new StreamableHTTPClientTransport(new URL(`/mcp/${name}`, runtime.url))
-          : new SSEClientTransport(new URL(`/sse/${name}`, runtime.url));
+          ? new StreamableHTTPClientTransport(new URL(`/mcp/${name}`, runtime.url), { requestInit: { headers: AUTH_HEADERS } })
+          : new SSEClientTransport(new URL(`/sse/${name}`, runtime.url), { requestInit: { headers: AUTH_HEADERS } });
       await client.connect(transport);
       clients.push(client);
       return client;
@@ -98,7 +110,9 @@ export async function startHarness(
     async connectAggregate(kind, clientOptions, clientName = 'test-client') {
       const client = new Client({ name: clientName, version: '1.0.0' }, clientOptions);
       const transport =
-        kind === 'streamable' ? new StreamableHTTPClientTransport(new URL('/mcp', runtime.url)) : new SSEClientTransport(new URL('/sse', runtime.url));
+        kind === 'streamable'
+          ? new StreamableHTTPClientTransport(new URL('/mcp', runtime.url), { requestInit: { headers: AUTH_HEADERS } })
+          : new SSEClientTransport(new URL('/sse', runtime.url), { requestInit: { headers: AUTH_HEADERS } });
       await client.connect(transport);
       clients.push(client);
       return client;

@@ -11,6 +11,9 @@ import type { ListKind } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { ClientSession } from './client-session.js';
+import type { Principal } from '../auth/roles.js';
+import { ORIGIN_META_KEY } from '../registry/aggregate-view.js';
+import type { Origin } from '../registry/naming.js';
 import type { DownstreamChannel } from './downstream.js';
 import { negotiateVersion } from './proxy-session.js';
 
@@ -18,6 +21,10 @@ export interface AggregateSessionOptions {
   supervisor: Supervisor;
   view: AggregateView;
   version: string;
+  /** Whether the session's key may see and call a tool. */
+  canCall: (server: string, tool: string) => boolean;
+  /** Reports a call refused for the key (the audit log). */
+  onDenied?: (server: string, tool: string) => void;
 }
 
 /** MCP error for an unknown resource (as the SDK's servers answer). */
@@ -37,9 +44,10 @@ export class AggregateSession extends ClientSession {
 
   constructor(
     channel: DownstreamChannel,
+    principal: Principal,
     private readonly options: AggregateSessionOptions,
   ) {
-    super(channel);
+    super(channel, principal);
     for (const server of options.supervisor.list()) this.attachTo(server);
   }
 
@@ -88,7 +96,7 @@ export class AggregateSession extends ClientSession {
         this.result(request.id, {});
         return;
       case 'tools/list':
-        this.result(request.id, { tools: view.tools });
+        this.result(request.id, { tools: this.visibleTools() });
         return;
       case 'prompts/list':
         this.result(request.id, { prompts: view.prompts });
@@ -105,6 +113,11 @@ export class AggregateSession extends ClientSession {
         const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;
         if (!origin) {
           this.fail(request.id, RpcErrorCode.InvalidParams, `${request.method === 'tools/call' ? 'Unknown tool' : 'Unknown prompt'}: ${String(name)}`);
+          return;
+        }
+        if (request.method === 'tools/call' && !this.options.canCall(origin.server, origin.name)) {
+          this.options.onDenied?.(origin.server, origin.name);
+          this.fail(request.id, RpcErrorCode.InvalidParams, `Unknown tool: ${String(name)}`);
           return;
         }
         this.route(origin.server, { ...request, params: { ...params, name: origin.name } });
@@ -148,6 +161,15 @@ export class AggregateSession extends ClientSession {
     for (const detach of this.attached.values()) detach();
     this.attached.clear();
     this.inFlight.clear();
+  }
+
+  /** The aggregate's tools this session's key may call (a key sees only what it may call). */
+  private visibleTools(): Record<string, unknown>[] {
+    const tools = this.options.view.tools;
+    return tools.filter((tool) => {
+      const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
+      return this.options.canCall(origin.server, origin.name);
+    });
   }
 
   private route(serverName: string, request: RpcRequest): void {

@@ -10,6 +10,12 @@ import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { AggregateSession } from './aggregate-session.js';
 import type { SessionFactory } from './downstream.js';
+import { toolFilter } from '../auth/permissions.js';
+import type { RateLimiter } from '../auth/rate-limiter.js';
+import type { Principal } from '../auth/roles.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { AuditEntry } from '../store/audit.repository.js';
+import { createAuthGuard, type AuthState } from './auth-guard.js';
 import { createHostGuard, type HostGuardOptions } from './host-guard.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
 import { ProxySession } from './proxy-session.js';
@@ -25,6 +31,12 @@ export interface GatewayOptions extends HostGuardOptions {
   maxBodyBytes?: number;
   /** The base URL clients use, for the status page. */
   baseUrl: () => string;
+  tokens: TokenService;
+  limiter: RateLimiter;
+  /** Whether a key may still be used; sessions of keys revoked or expired since are closed. */
+  keyIsLive: (keyId: string) => boolean;
+  /** Records a refused tool call in the audit log. */
+  audit: (entry: AuditEntry) => void;
 }
 
 export interface Gateway {
@@ -59,8 +71,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     for (const session of aggregateSessions) session.listsChanged(kinds);
   });
 
-  const aggregateFactory: SessionFactory = (channel) => {
-    const session = new AggregateSession(channel, { supervisor: options.supervisor, view, version: options.version });
+  const denied = (principal: Principal, server: string, tool: string): void =>
+    options.audit({ time: Date.now(), keyId: principal.keyId, keyName: principal.name, action: 'tools/call', target: `${server}__${tool}`, outcome: 'denied' });
+
+  const aggregateFactory = (principal: Principal): SessionFactory => (channel) => {
+    const allowed = toolFilter(principal);
+    const session = new AggregateSession(channel, principal, {
+      supervisor: options.supervisor,
+      view,
+      version: options.version,
+      canCall: allowed,
+      onDenied: (server, tool) => denied(principal, server, tool),
+    });
     aggregateSessions.add(session);
     return {
       handle: (message) => session.handle(message),
@@ -71,11 +93,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
   };
 
-  const factoryFor = (server: ServerSupervisor): SessionFactory => (channel) => {
+  const factoryFor = (server: ServerSupervisor, principal: Principal): SessionFactory => (channel) => {
     sessionServers.set(channel.sessionId, server.name);
-    const session = new ProxySession(channel, {
+    const allowed = toolFilter(principal);
+    const session = new ProxySession(channel, principal, {
       server,
-      isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool),
+      isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool) && allowed(server.name, tool),
+      onDenied: (tool) => denied(principal, server.name, tool),
       ...(server.config.sessionMode === 'per-session'
         ? {
             dedicated: async (initializeParams: Record<string, unknown>) => {
@@ -97,7 +121,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     };
   };
 
-  const app = new Koa();
+  const app = new Koa<AuthState>();
   app.silent = true;
   app.use(async (ctx, next) => {
     try {
@@ -113,6 +137,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
   app.use(createHostGuard(options));
+  app.use(createAuthGuard(options));
   app.use(async (ctx, next) => {
     const match = ENDPOINT_PATH.exec(ctx.path);
     if (!match) {
@@ -139,15 +164,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
     ctx.respond = false;
     const { req, res } = ctx;
-    const factory = server ? factoryFor(server) : aggregateFactory;
+    const principal = ctx.state.principal;
+    const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
     if (kind === 'mcp') {
-      await streamable.handle(req, res, factory);
+      await streamable.handle(req, res, factory, principal.keyId);
     } else if (kind === 'sse') {
       if (req.method !== 'GET') return methodNotAllowed(ctx, 'GET');
-      legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory);
+      legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId);
     } else {
       if (req.method !== 'POST') return methodNotAllowed(ctx, 'POST');
-      await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined);
+      await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId);
     }
   });
   app.use(async (ctx, next) => {
@@ -162,6 +188,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     ctx.status = 404;
     ctx.body = errorBody('not_found', `nothing at ${ctx.method} ${ctx.path}`);
   });
+
+  // Sessions of a key revoked or expired since they opened end (a revoke from the CLI included).
+  const keyCheck = setInterval(() => {
+    const live = new Map<string, boolean>();
+    const dead = (session: { owner: string }): boolean => {
+      let isLive = live.get(session.owner);
+      if (isLive === undefined) live.set(session.owner, (isLive = options.keyIsLive(session.owner)));
+      return !isLive;
+    };
+    streamable.closeSessions(dead);
+    legacy.closeSessions(dead);
+  }, 2_000);
+  keyCheck.unref();
 
   return {
     app,
@@ -179,6 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       legacy.closeSessions(mine);
     },
     dispose() {
+      clearInterval(keyCheck);
       streamable.dispose();
       legacy.dispose();
     },

@@ -16,6 +16,7 @@ import {
 } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
+import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel, SessionHandler } from './downstream.js';
 
 const SESSION_ENDED: PeerReply = { error: { code: RpcErrorCode.ConnectionClosed, message: 'the client session ended' } };
@@ -27,10 +28,18 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   private nextAskId = 1;
   private readonly asked = new Map<RequestId, (reply: PeerReply) => void>();
 
-  constructor(protected readonly channel: DownstreamChannel) {}
+  constructor(
+    protected readonly channel: DownstreamChannel,
+    /** The caller, as the auth guard established it. */
+    protected readonly principal: Principal,
+  ) {}
 
   get sessionId(): string {
     return this.channel.sessionId;
+  }
+
+  get keyName(): string {
+    return this.principal.name;
   }
 
   /** Records what the client says of itself in `initialize`. */

@@ -8,6 +8,8 @@ import type { RequestId, RpcMessage } from '../protocol/jsonrpc.js';
 export interface DownstreamChannel {
   /** The transport's session id (Mcp-Session-Id, or the legacy SSE sessionId). */
   readonly sessionId: string;
+  /** The id of the key that opened the session; only that key may use it. */
+  readonly owner: string;
   /**
    * Sends a message to the client. `relatedRequestId` names the client request it belongs to
    * (Streamable HTTP then sends it on that request's stream); responses relate to their own id.

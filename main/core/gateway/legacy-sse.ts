@@ -20,6 +20,7 @@ class LegacySession implements DownstreamChannel {
 
   constructor(
     readonly sessionId: string,
+    readonly owner: string,
     private readonly res: ServerResponse,
     private readonly onClose: (session: LegacySession) => void,
   ) {}
@@ -61,8 +62,8 @@ export class LegacySseEndpoint {
   }
 
   /** `GET /sse/<server>`: opens a session whose POST endpoint is `messagesPath`. */
-  open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory): void {
-    const session = new LegacySession(randomUUID(), res, (closed) => this.sessions.delete(closed.sessionId));
+  open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string): void {
+    const session = new LegacySession(randomUUID(), owner, res, (closed) => this.sessions.delete(closed.sessionId));
     res.writeHead(200, SSE_HEADERS);
     res.write(`event: endpoint\ndata: ${messagesPath}?sessionId=${session.sessionId}\n\n`);
     this.sessions.set(session.sessionId, session);
@@ -73,9 +74,10 @@ export class LegacySseEndpoint {
   }
 
   /** `POST /messages/<server>?sessionId=…`. */
-  async post(req: IncomingMessage, res: ServerResponse, sessionId: string | undefined): Promise<void> {
+  async post(req: IncomingMessage, res: ServerResponse, sessionId: string | undefined, owner: string): Promise<void> {
     try {
-      const session = sessionId ? this.sessions.get(sessionId) : undefined;
+      const found = sessionId ? this.sessions.get(sessionId) : undefined;
+      const session = found?.owner === owner ? found : undefined;
       if (!sessionId) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the sessionId query parameter is required');
       if (!session) throw new HttpError(404, -32001, 'Session not found');
       if (!isJsonContentType(req.headers['content-type'])) {

@@ -9,6 +9,7 @@ import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import { ClientSession } from './client-session.js';
+import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';
 
 export interface ProxySessionOptions {
@@ -16,8 +17,10 @@ export interface ProxySessionOptions {
   server: ServerSupervisor;
   /** In `per-session` mode: makes and starts the session's own supervisor, initialised with the client's params. */
   dedicated?: (initializeParams: Record<string, unknown>) => Promise<ServerSupervisor>;
-  /** Whether the user left a tool of this server enabled. */
+  /** Whether this session may see and call a tool of this server (enabled by the user, allowed for the key). */
   isToolEnabled?: (tool: string) => boolean;
+  /** Reports a call refused for the key (the audit log). */
+  onDenied?: (tool: string) => void;
 }
 
 /** The protocol version to answer a client with: its own when we speak it, else the server's. */
@@ -33,9 +36,10 @@ export class ProxySession extends ClientSession {
 
   constructor(
     channel: DownstreamChannel,
+    principal: Principal,
     private readonly options: ProxySessionOptions,
   ) {
-    super(channel);
+    super(channel, principal);
     this.server = options.server;
     if (!options.dedicated) this.detach = this.server.attach(this);
   }
@@ -57,7 +61,8 @@ export class ProxySession extends ClientSession {
       case 'tools/call': {
         const name = request.params?.name;
         if (typeof name === 'string' && this.options.isToolEnabled && !this.options.isToolEnabled(name)) {
-          this.fail(request.id, RpcErrorCode.InvalidParams, `Tool ${name} is disabled in MCP Orch`);
+          this.options.onDenied?.(name);
+          this.fail(request.id, RpcErrorCode.InvalidParams, `Tool ${name} is disabled in MCP Orch or not allowed for this key`);
           return;
         }
         this.forwardTo(this.server, request);

@@ -58,6 +58,7 @@ class StreamableSession implements DownstreamChannel {
   constructor(
     readonly sessionId: string,
     readonly protocolVersion: string,
+    readonly owner: string,
     private readonly endpoint: StreamableHttpEndpoint,
   ) {}
 
@@ -221,12 +222,15 @@ export class StreamableHttpEndpoint {
     return this.sessions.size;
   }
 
-  /** Handles one HTTP request on this endpoint; `factory` makes the handler of a new session. */
-  async handle(req: IncomingMessage, res: ServerResponse, factory: SessionFactory): Promise<void> {
+  /**
+   * Handles one HTTP request on this endpoint; `factory` makes the handler of a new session;
+   * `owner` is the caller's key id: a session answers only the key that opened it.
+   */
+  async handle(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string): Promise<void> {
     try {
-      if (req.method === 'POST') await this.handlePost(req, res, factory);
-      else if (req.method === 'GET') this.handleGet(req, res);
-      else if (req.method === 'DELETE') this.handleDelete(req, res);
+      if (req.method === 'POST') await this.handlePost(req, res, factory, owner);
+      else if (req.method === 'GET') this.handleGet(req, res, owner);
+      else if (req.method === 'DELETE') this.handleDelete(req, res, owner);
       else writeRpcError(res, 405, RpcErrorCode.ConnectionClosed, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
     } catch (error) {
       if (error instanceof HttpError) writeRpcError(res, error.status, error.rpcCode, error.message);
@@ -252,7 +256,7 @@ export class StreamableHttpEndpoint {
     this.closeSessions();
   }
 
-  private async handlePost(req: IncomingMessage, res: ServerResponse, factory: SessionFactory): Promise<void> {
+  private async handlePost(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string): Promise<void> {
     const accept = req.headers.accept;
     const acceptsJson = !accept || accepts(accept, 'application/json');
     const acceptsSse = accepts(accept, 'text/event-stream');
@@ -269,12 +273,12 @@ export class StreamableHttpEndpoint {
     if (initialize) {
       if (messages.length > 1) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: Only one initialization request is allowed');
       const requested = (initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
-      session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', this);
+      session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', owner, this);
       session.initializeId = (initialize as { id: RequestId }).id;
       session.handler = factory(session);
       this.sessions.set(session.sessionId, session);
     } else {
-      session = this.sessionOf(req);
+      session = this.sessionOf(req, owner);
     }
     session.lastActivity = Date.now();
 
@@ -297,11 +301,11 @@ export class StreamableHttpEndpoint {
     for (const message of messages) session.handler.handle(message);
   }
 
-  private handleGet(req: IncomingMessage, res: ServerResponse): void {
+  private handleGet(req: IncomingMessage, res: ServerResponse, owner: string): void {
     if (!accepts(req.headers.accept, 'text/event-stream')) {
       throw new HttpError(406, RpcErrorCode.ConnectionClosed, 'Not Acceptable: Client must accept text/event-stream');
     }
-    const session = this.sessionOf(req);
+    const session = this.sessionOf(req, owner);
     session.lastActivity = Date.now();
     const lastEventId = req.headers['last-event-id'];
     if (typeof lastEventId === 'string' && lastEventId) {
@@ -319,20 +323,21 @@ export class StreamableHttpEndpoint {
     session.standalone.attach(res, session.headers, { prime: session.primes });
   }
 
-  private handleDelete(req: IncomingMessage, res: ServerResponse): void {
-    const session = this.sessionOf(req);
+  private handleDelete(req: IncomingMessage, res: ServerResponse, owner: string): void {
+    const session = this.sessionOf(req, owner);
     this.closeSession(session.sessionId);
     res.writeHead(200, { 'content-length': 0 });
     res.end();
   }
 
-  private sessionOf(req: IncomingMessage): StreamableSession {
+  private sessionOf(req: IncomingMessage, owner: string): StreamableSession {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string' || !sessionId) {
       throw new HttpError(400, RpcErrorCode.ConnectionClosed, 'Bad Request: Mcp-Session-Id header is required');
     }
     const session = this.sessions.get(sessionId);
-    if (!session) throw new HttpError(404, -32001, 'Session not found');
+    // Another key's session is not found either: its id reveals nothing and grants nothing.
+    if (!session || session.owner !== owner) throw new HttpError(404, -32001, 'Session not found');
     const version = req.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       throw new HttpError(

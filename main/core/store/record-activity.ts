@@ -35,6 +35,16 @@ function recordServer(store: Store, server: ServerSupervisor): void {
       bytesIn: call.bytesIn,
       bytesOut: call.bytesOut,
     });
+    if (call.method === 'tools/call') {
+      store.audit.record({
+        time: call.startedAt,
+        keyName: call.peer.keyName,
+        action: 'tools/call',
+        target: `${server.name}__${call.target ?? '?'}`,
+        outcome: call.ok ? 'ok' : 'error',
+        ...(call.error ? { details: { error: call.error } } : {}),
+      });
+    }
   });
   server.onDidChangeProcess((event) => {
     if (event.kind === 'spawned') {
