@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { errorBody, type ErrorBody, type ErrorCode } from '../errors.js';
+import { formatJsonPath } from '../json-path.js';
 
 /** The roles, most powerful first; each includes the ones after it. */
 export const ROLES = ['admin', 'operator', 'viewer'] as const;
@@ -119,16 +120,8 @@ export function splitInput(operation: Pick<Operation, 'path'>, input: Record<str
   return { path, rest };
 }
 
-/** `a.b[0]["odd key"]`: a zod issue path as users read it. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_$][\w$-]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out || '(root)';
-}
+/** A zod issue path as users read it: `a.b[0]["odd key"]`. */
+export const formatIssuePath = formatJsonPath;
 
 /** One problem with an input, for `details.issues`. */
 export interface InputIssue {

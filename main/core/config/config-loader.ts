@@ -9,6 +9,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { DEFAULTS, configFileSchema, transportOf, type ConfigFile, type ServerConfig, type TransportKind } from '../../../shared/config.js';
+import { formatJsonPath } from '../../../shared/json-path.js';
 import { interpolateDeep, type InterpolationIssue } from './interpolate.js';
 
 export interface ResolvedServer {
@@ -72,16 +73,7 @@ export interface LoadOptions {
   source?: string;
 }
 
-/** Formats a JSON path the way users read it: `mcpServers["my.server"].args[0]`. */
-export function formatJsonPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && /^[A-Za-z_$][\w$-]*$/.test(part)) out += out ? `.${part}` : part;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out || '(root)';
-}
+export { formatJsonPath };
 
 function zodIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message }));
