@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'timeout',
   'cancelled',
   'internal',
+  /** The operation exists in the contract but this daemon does not do it yet. */
+  'not_implemented',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

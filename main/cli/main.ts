@@ -5,6 +5,12 @@ import { orchVersion } from '../core/version.js';
 import { serve } from './serve.js';
 import { clientConfigCommand } from './client-config.command.js';
 import { tokenCommand } from './token.command.js';
+import { auditCommand } from './audit.command.js';
+import { callCommand } from './call.command.js';
+import { logsCommand } from './logs.command.js';
+import { serversCommand } from './servers.command.js';
+import { statusCommand } from './status.command.js';
+import { toolsCommand } from './tools.command.js';
 
 function portNumber(value: string): number {
   const port = Number(value);
@@ -29,5 +35,6 @@ program
 
 program.addCommand(clientConfigCommand());
 program.addCommand(tokenCommand());
+for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()]) program.addCommand(command);
 
 await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@ import { appPaths, configPathFrom } from './config/app-paths.js';
 import { ConfigError, parseConfig, type ResolvedConfig } from './config/config-loader.js';
 import { ConfigWatcher } from './config/config-watcher.js';
 import { ensureConfigFile } from './config/default-config.js';
+import { createApi } from './gateway/api/api-router.js';
 import { createGateway, type Gateway } from './gateway/app.js';
 import { HotReload } from './hot-reload.js';
 import { LogFiles } from './logs/log-files.js';
@@ -100,7 +101,23 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const stopRecording = recordActivity(store, supervisor);
 
   let url = '';
+  // Hot reload needs the gateway, the API needs hot reload: it gets it through a getter.
+  let hotReload: HotReload | undefined = undefined;
+  const api = createApi({
+    supervisor,
+    registry,
+    view,
+    store,
+    tokens,
+    reload: () => hotReload,
+    configPath,
+    env,
+    version,
+    baseUrl: () => url,
+    maxBodyBytes: options.maxBodyBytes,
+  });
   const gateway = createGateway({
+    api,
     supervisor,
     registry,
     view,
@@ -147,6 +164,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     env,
     onServerAdded: (server) => logFiles.follow(server.name, server.logs),
   });
+  hotReload = reload;
   reload.onDidReload((result) => {
     if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
   });

@@ -78,6 +78,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  not_implemented: 501,
   server_unavailable: 503,
   timeout: 504,
 };

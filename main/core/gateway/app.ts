@@ -37,6 +37,8 @@ export interface GatewayOptions extends HostGuardOptions {
   keyIsLive: (keyId: string) => boolean;
   /** Records a refused tool call in the audit log. */
   audit: (entry: AuditEntry) => void;
+  /** The REST API (`/api/...`), served after authentication. */
+  api?: Koa.Middleware<AuthState>;
 }
 
 export interface Gateway {
@@ -138,6 +140,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   app.use(createHostGuard(options));
   app.use(createAuthGuard(options));
+  if (options.api) app.use(options.api);
   app.use(async (ctx, next) => {
     const match = ENDPOINT_PATH.exec(ctx.path);
     if (!match) {

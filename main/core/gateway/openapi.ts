@@ -54,6 +54,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Body too large',
   429: 'Rate limit exceeded',
   500: 'Internal error',
+  501: 'Not implemented yet',
   503: 'Server unavailable',
   504: 'Timed out',
 };

@@ -107,7 +107,7 @@ export const runOperations = {
     input: runSource,
     output: runSchema,
     status: 202,
-    errors: ['unknown_tool', 'unknown_server', 'server_unavailable', 'timeout'],
+    errors: ['unknown_tool', 'unknown_server', 'server_unavailable', 'timeout', 'not_implemented'],
   }),
   dryRun: defineOperation({
     id: 'runs.dryRun',
@@ -118,7 +118,7 @@ export const runOperations = {
     mutating: true,
     input: runSource,
     output: planPreviewSchema,
-    errors: ['server_unavailable', 'timeout'],
+    errors: ['server_unavailable', 'timeout', 'not_implemented'],
   }),
   list: defineOperation({
     id: 'runs.list',
@@ -129,7 +129,7 @@ export const runOperations = {
     mutating: false,
     input: z.object({ status: runStatusSchema.optional(), limit: pageLimit(50), before: pageCursor }),
     output: pageOf(runSummarySchema),
-    errors: [],
+    errors: ['not_implemented'],
   }),
   get: defineOperation({
     id: 'runs.get',
@@ -140,7 +140,7 @@ export const runOperations = {
     mutating: false,
     input: byId,
     output: runSchema,
-    errors: ['not_found'],
+    errors: ['not_found', 'not_implemented'],
   }),
   cancel: defineOperation({
     id: 'runs.cancel',
@@ -152,6 +152,6 @@ export const runOperations = {
     mutating: true,
     input: byId,
     output: runSchema,
-    errors: ['not_found', 'conflict'],
+    errors: ['not_found', 'conflict', 'not_implemented'],
   }),
 } as const;
