@@ -81,6 +81,15 @@ export const orchConfigSchema = z.looseObject({
       maxCalls: z.number().int().positive().optional(),
     })
     .optional(),
+  /** Batch mode (SPEC §6). */
+  batch: z
+    .looseObject({
+      /** Runs every plan without asking for approval, whatever its tools. */
+      approveAll: z.boolean().optional(),
+      /** Result text of a task longer than this is cut in the `batch_execute` report; default 2,000. */
+      maxResultChars: z.number().int().positive().optional(),
+    })
+    .optional(),
   llm: z.looseObject({}).optional(),
 });
 
@@ -109,4 +118,5 @@ export const DEFAULTS = {
   namespaceSeparator: '__',
   timeoutSeconds: 60,
   sessionIdleMinutes: 30,
+  batchMaxResultChars: 2_000,
 } as const;

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** The `mcp-orch` command. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { orchVersion } from '../core/version.js';
 import { serve } from './serve.js';
 import { clientConfigCommand } from './client-config.command.js';
 import { tokenCommand } from './token.command.js';
+import { batchCommand } from './batch.command.js';
 import { auditCommand } from './audit.command.js';
 import { callCommand } from './call.command.js';
 import { logsCommand } from './logs.command.js';
@@ -29,12 +30,15 @@ program
   .option('-c, --config <path>', 'config file (default: $MCP_ORCH_CONFIG or the app-data mcp-config.json)')
   .option('-p, --port <number>', 'port to listen on (default: orch.port or 8000; 0 = any free port)', portNumber)
   .option('-H, --host <host>', 'address to bind (default: orch.host or 127.0.0.1)')
-  .action(async (options: { config?: string; port?: number; host?: string }) => {
+  .addOption(new Option('-m, --mode <mode>', 'proxy, or batch to offer batch_execute (default: orch.mode or proxy)').choices(['proxy', 'batch']))
+  .action(async (options: { config?: string; port?: number; host?: string; mode?: 'proxy' | 'batch' }) => {
     await serve(options);
   });
 
 program.addCommand(clientConfigCommand());
 program.addCommand(tokenCommand());
 for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()]) program.addCommand(command);
+
+program.addCommand(batchCommand());
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ export interface ServeOptions {
   config?: string;
   port?: number;
   host?: string;
+  mode?: 'proxy' | 'batch';
 }
 
 function table(rows: string[][]): string {
@@ -39,7 +40,7 @@ export function endpointTable(runtime: Runtime): string {
 export async function serve(options: ServeOptions): Promise<void> {
   let runtime: Runtime;
   try {
-    runtime = await createRuntime({ configPath: options.config, port: options.port, host: options.host, version: orchVersion() });
+    runtime = await createRuntime({ configPath: options.config, port: options.port, host: options.host, mode: options.mode, version: orchVersion() });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `mcp-orch: ${(error as Error).message}`);
     process.exitCode = error instanceof ConfigError ? 2 : 1;
@@ -49,6 +50,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`config:    ${runtime.configPath}${runtime.createdConfig ? ' (created with an example server)' : ''}`);
   console.log(`logs:      ${runtime.logDir}`);
   console.log(`dashboard: ${runtime.url}/?access_token=${runtime.sessionToken}`);
+  console.log(`mode:      ${runtime.mode}${runtime.mode === 'batch' ? ' (batch_execute offered on every endpoint)' : ''}`);
   console.log(`MCP Orch listening on ${runtime.url}`);
 
   let stopping = false;

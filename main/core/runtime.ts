@@ -23,6 +23,7 @@ import { reapOrphans, type ReapReport } from './store/orphan-reaper.js';
 import { catalogCache, recordActivity } from './store/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
+import { BatchService, type OrchMode } from './batch/batch-service.js';
 import { orchVersion } from './version.js';
 
 export interface RuntimeOptions {
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
   /** Follow the config file and apply changes (default true). */
   watchConfig?: boolean;
+  /** Overrides `orch.mode` until the config's mode changes (`serve --mode`). */
+  mode?: OrchMode;
 }
 
 export interface Runtime {
@@ -69,6 +72,12 @@ export interface Runtime {
   readonly logDir: string;
   /** Resolves when every enabled server is running or has failed. */
   readonly ready: Promise<void>;
+  /** `proxy` or `batch` (SPEC §6): whether `batch_execute` is offered. */
+  readonly mode: OrchMode;
+  /** Switches the mode now; every connected session gets `notifications/tools/list_changed`. */
+  setMode(mode: OrchMode): void;
+  /** Runs `batch_execute` calls; the mode lives here. */
+  readonly batch: BatchService;
   dispose(): Promise<void>;
 }
 
@@ -116,7 +125,14 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     baseUrl: () => url,
     maxBodyBytes: options.maxBodyBytes,
   });
+  const batch = new BatchService({
+    mode: options.mode ?? config.orch.mode,
+    settings: () => (hotReload ?? { config }).config.orch.batch,
+    runs: store.runs,
+    onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
+  });
   const gateway = createGateway({
+    batch,
     api,
     supervisor,
     registry,
@@ -153,6 +169,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   }
   // Only now, with the port ours (no second daemon on it), are the recorded children of a dead daemon reaped.
   const reaped = await reapOrphans(store.pids);
+  store.runs.markInterrupted();
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -167,6 +184,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   hotReload = reload;
   reload.onDidReload((result) => {
     if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
+    if (result.diff?.orch.includes('mode')) batch.setMode(reload.config.orch.mode);
   });
   const watcher = new ConfigWatcher(configPath, (text) => void reload.reload(text, configPath));
   if (options.watchConfig !== false) watcher.start(configText);
@@ -195,10 +213,16 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     url,
     logDir,
     ready,
+    get mode() {
+      return batch.mode;
+    },
+    setMode: (mode) => batch.setMode(mode),
+    batch,
     dispose() {
       disposed ??= (async () => {
         watcher.dispose();
         reload.dispose();
+        batch.dispose();
         gateway.dispose();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -4,6 +4,9 @@
  * routed through the lookup tables of the `AggregateView` to the server that owns it.
  */
 import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
+import type { BatchService } from '../batch/batch-service.js';
+import { BATCH_TOOL_NAME, batchToolDefinition } from '../batch/batch-tool.js';
+import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest } from '../protocol/jsonrpc.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
@@ -25,6 +28,8 @@ export interface AggregateSessionOptions {
   canCall: (server: string, tool: string) => boolean;
   /** Reports a call refused for the key (the audit log). */
   onDenied?: (server: string, tool: string) => void;
+  /** Batch mode: `batch_execute` is offered while it is on. */
+  batch?: BatchService | undefined;
 }
 
 /** MCP error for an unknown resource (as the SDK's servers answer). */
@@ -49,6 +54,7 @@ export class AggregateSession extends ClientSession {
   ) {
     super(channel, principal);
     for (const server of options.supervisor.list()) this.attachTo(server);
+    if (options.batch) this.followMode(options.batch);
   }
 
   /** Starts receiving what `server` sends (a server added by hot reload). */
@@ -96,7 +102,7 @@ export class AggregateSession extends ClientSession {
         this.result(request.id, {});
         return;
       case 'tools/list':
-        this.result(request.id, { tools: this.visibleTools() });
+        this.result(request.id, { tools: this.options.batch?.active ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
         return;
       case 'prompts/list':
         this.result(request.id, { prompts: view.prompts });
@@ -110,6 +116,10 @@ export class AggregateSession extends ClientSession {
       case 'tools/call':
       case 'prompts/get': {
         const name = params.name;
+        if (request.method === 'tools/call' && name === BATCH_TOOL_NAME && this.options.batch?.active) {
+          this.executeBatch(this.options.batch, request, this.batchCatalog(), (server) => this.options.supervisor.get(server));
+          return;
+        }
         const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;
         if (!origin) {
           this.fail(request.id, RpcErrorCode.InvalidParams, `${request.method === 'tools/call' ? 'Unknown tool' : 'Unknown prompt'}: ${String(name)}`);
@@ -149,6 +159,7 @@ export class AggregateSession extends ClientSession {
   protected onNotification(notification: RpcNotification): void {
     if (notification.method === 'notifications/cancelled') {
       const requestId = notification.params?.requestId as RequestId | undefined;
+      if (this.cancelBatch(requestId, notification.params?.reason)) return;
       const server = requestId === undefined ? undefined : this.inFlight.get(requestId);
       const reason = notification.params?.reason;
       server?.cancel(this, requestId!, typeof reason === 'string' ? reason : undefined);
@@ -170,6 +181,17 @@ export class AggregateSession extends ClientSession {
       const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
       return this.options.canCall(origin.server, origin.name);
     });
+  }
+
+  /** What a batch of this session may call: the tools it sees, by their aggregated names. */
+  private batchCatalog(): ToolCatalog {
+    const tools = new Map(this.visibleTools().map((tool) => [tool.name as string, tool]));
+    return (name) => {
+      const tool = tools.get(name);
+      if (!tool) return undefined;
+      const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
+      return { server: origin.server, name: origin.name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations as Record<string, unknown> | undefined };
+    };
   }
 
   private route(serverName: string, request: RpcRequest): void {

@@ -4,6 +4,7 @@
  */
 import Koa from 'koa';
 import { errorBody } from '../../../shared/errors.js';
+import type { BatchService } from '../batch/batch-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
@@ -39,6 +40,8 @@ export interface GatewayOptions extends HostGuardOptions {
   audit: (entry: AuditEntry) => void;
   /** The REST API (`/api/...`), served after authentication. */
   api?: Koa.Middleware<AuthState>;
+  /** Batch mode: offers `batch_execute` on every MCP endpoint while it is on. */
+  batch?: BatchService;
 }
 
 export interface Gateway {
@@ -83,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       view,
       version: options.version,
       canCall: allowed,
+      batch: options.batch,
       onDenied: (server, tool) => denied(principal, server, tool),
     });
     aggregateSessions.add(session);
@@ -102,6 +106,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       server,
       isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool) && allowed(server.name, tool),
       onDenied: (tool) => denied(principal, server.name, tool),
+      batch: options.batch,
+      tools: () => registry.enabledTools(server.name),
       ...(server.config.sessionMode === 'per-session'
         ? {
             dedicated: async (initializeParams: Record<string, unknown>) => {

@@ -14,6 +14,9 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
+import type { BatchService } from '../batch/batch-service.js';
+import type { ToolCatalog } from '../batch/plan-graph.js';
+import type { Disposer } from '../events/emitter.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
 import type { Principal } from '../auth/roles.js';
@@ -27,6 +30,9 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   protected closed = false;
   private nextAskId = 1;
   private readonly asked = new Map<RequestId, (reply: PeerReply) => void>();
+  /** `batch_execute` calls in flight, to cancel them. */
+  private readonly batches = new Map<RequestId, AbortController>();
+  private stopFollowingMode: Disposer | undefined;
 
   constructor(
     protected readonly channel: DownstreamChannel,
@@ -60,6 +66,9 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
     this.closed = true;
     for (const resolve of this.asked.values()) resolve(SESSION_ENDED);
     this.asked.clear();
+    for (const controller of this.batches.values()) controller.abort(new Error('the client session ended'));
+    this.batches.clear();
+    this.stopFollowingMode?.();
     this.onClose();
   }
 
@@ -91,6 +100,45 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   protected abstract onNotification(notification: RpcNotification): void;
   /** Releases what the session holds; called once. */
   protected abstract onClose(): void;
+
+  /** Tells the client its tool list changed whenever the mode turns `batch_execute` on or off. */
+  protected followMode(batch: BatchService): void {
+    this.stopFollowingMode = batch.onDidChangeMode(() => {
+      // Only sessions that completed initialize have a list to refresh.
+      if (this.clientCapabilities !== undefined && !this.closed) this.channel.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+    });
+  }
+
+  /** Runs a `batch_execute` call; the report is the answer, unless the client cancelled the call. */
+  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, serverFor: (name: string) => ServerSupervisor | undefined): void {
+    const controller = new AbortController();
+    this.batches.set(request.id, controller);
+    const params = request.params ?? {};
+    const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
+    void batch
+      .execute({
+        requestId: request.id,
+        arguments: params.arguments,
+        catalog,
+        serverFor,
+        peer: this,
+        progressToken: typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined,
+        signal: controller.signal,
+      })
+      .then((result) => {
+        this.batches.delete(request.id);
+        if (controller.signal.aborted) this.channel.abandon(request.id);
+        else this.result(request.id, result);
+      });
+  }
+
+  /** Cancels the client's `batch_execute` call `requestId`; false when it is no such call. */
+  protected cancelBatch(requestId: RequestId | undefined, reason: unknown): boolean {
+    const controller = requestId === undefined ? undefined : this.batches.get(requestId);
+    if (!controller) return false;
+    controller.abort(new Error(typeof reason === 'string' ? `cancelled by the client: ${reason}` : 'cancelled by the client'));
+    return true;
+  }
 
   /** Forwards `request` to `server`; the answer (or nothing, if it was cancelled) goes back to the client. */
   protected forwardTo(server: ServerSupervisor, request: RpcRequest, done?: (response: RpcResponse | undefined) => void): void {

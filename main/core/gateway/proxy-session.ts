@@ -5,6 +5,9 @@
  * The only edit: tools the user disabled are left out of `tools/list` and refused by `tools/call`.
  */
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
+import type { BatchService } from '../batch/batch-service.js';
+import { BATCH_TOOL_NAME, batchToolDefinition } from '../batch/batch-tool.js';
+import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
@@ -21,6 +24,10 @@ export interface ProxySessionOptions {
   isToolEnabled?: (tool: string) => boolean;
   /** Reports a call refused for the key (the audit log). */
   onDenied?: (tool: string) => void;
+  /** Batch mode: `batch_execute` over this server's tools is offered while it is on. */
+  batch?: BatchService | undefined;
+  /** The server's tools as last listed (the registry's catalog), for batch plans. */
+  tools?: () => readonly Record<string, unknown>[];
 }
 
 /** The protocol version to answer a client with: its own when we speak it, else the server's. */
@@ -42,6 +49,7 @@ export class ProxySession extends ClientSession {
     super(channel, principal);
     this.server = options.server;
     if (!options.dedicated) this.detach = this.server.attach(this);
+    if (options.batch) this.followMode(options.batch);
   }
 
   get serverName(): string {
@@ -60,6 +68,10 @@ export class ProxySession extends ClientSession {
         return;
       case 'tools/call': {
         const name = request.params?.name;
+        if (name === BATCH_TOOL_NAME && this.options.batch?.active) {
+          this.executeBatch(this.options.batch, request, this.batchCatalog(), (server) => (server === this.server.name ? this.server : undefined));
+          return;
+        }
         if (typeof name === 'string' && this.options.isToolEnabled && !this.options.isToolEnabled(name)) {
           this.options.onDenied?.(name);
           this.fail(request.id, RpcErrorCode.InvalidParams, `Tool ${name} is disabled in MCP Orch or not allowed for this key`);
@@ -69,7 +81,10 @@ export class ProxySession extends ClientSession {
         return;
       }
       case 'tools/list':
-        this.forwardTo(this.server, request, (response) => this.hideDisabledTools(response));
+        this.forwardTo(this.server, request, (response) => {
+          this.hideDisabledTools(response);
+          this.addBatchTool(response);
+        });
         return;
       default:
         this.forwardTo(this.server, request);
@@ -83,6 +98,7 @@ export class ProxySession extends ClientSession {
       case 'notifications/cancelled': {
         const requestId = notification.params?.requestId as RequestId | undefined;
         const reason = notification.params?.reason;
+        if (this.cancelBatch(requestId, reason)) return;
         if (requestId !== undefined) this.server.cancel(this, requestId, typeof reason === 'string' ? reason : undefined);
         return;
       }
@@ -121,6 +137,25 @@ export class ProxySession extends ClientSession {
     const result = this.server.initializeResult ?? {};
     const protocolVersion = this.options.dedicated ? result.protocolVersion : negotiateVersion(params.protocolVersion, result.protocolVersion);
     this.result(request.id, { ...result, protocolVersion });
+  }
+
+  /** Appends `batch_execute` to the last page of `tools/list` in batch mode. */
+  private addBatchTool(response: RpcResponse | undefined): void {
+    if (!this.options.batch?.active || !response || !('result' in response) || !Array.isArray(response.result.tools)) return;
+    if (response.result.nextCursor !== undefined) return;
+    response.result = { ...response.result, tools: [...(response.result.tools as unknown[]), batchToolDefinition('server')] };
+  }
+
+  /** What a batch of this session may call: the server's tools it may see, by their plain names. */
+  private batchCatalog(): ToolCatalog {
+    const enabled = this.options.isToolEnabled ?? (() => true);
+    const tools = new Map<string, Record<string, unknown>>();
+    for (const tool of this.options.tools?.() ?? []) if (typeof tool.name === 'string' && enabled(tool.name)) tools.set(tool.name, tool);
+    return (name) => {
+      const tool = tools.get(name);
+      if (!tool) return undefined;
+      return { server: this.server.name, name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations as Record<string, unknown> | undefined };
+    };
   }
 
   private hideDisabledTools(response: RpcResponse | undefined): void {

@@ -124,6 +124,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'batch runs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs (
+          id          TEXT    PRIMARY KEY,
+          source      TEXT    NOT NULL,
+          status      TEXT    NOT NULL,
+          plan        TEXT    NOT NULL,
+          created_by  TEXT,
+          session_id  TEXT,
+          task_count  INTEGER NOT NULL,
+          started_at  INTEGER NOT NULL,
+          ended_at    INTEGER,
+          wall_ms     REAL,
+          sum_task_ms REAL,
+          speedup     REAL,
+          error       TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX runs_started ON runs (started_at);
+        CREATE INDEX runs_status ON runs (status);
+
+        CREATE TABLE run_tasks (
+          run_id        TEXT    NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          idx           INTEGER NOT NULL,
+          task_id       TEXT    NOT NULL,
+          tool          TEXT    NOT NULL,
+          server        TEXT,
+          status        TEXT    NOT NULL,
+          attempts      INTEGER NOT NULL DEFAULT 0,
+          started_at    REAL,
+          ended_at      REAL,
+          duration_ms   REAL,
+          result        TEXT,
+          truncated     INTEGER NOT NULL DEFAULT 0,
+          error_code    TEXT,
+          error_message TEXT,
+          reason        TEXT,
+          PRIMARY KEY (run_id, idx)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 /** The version a database has once every migration in `migrations` is applied. */

@@ -10,6 +10,7 @@ import { CallsRepository } from './calls.repository.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { PidsRepository } from './pids.repository.js';
+import { RunsRepository } from './runs.repository.js';
 import { ServerEventsRepository } from './server-events.repository.js';
 import { TokensRepository } from './tokens.repository.js';
 import type { UsageCounterOptions } from './usage-counter.js';
@@ -71,6 +72,8 @@ export class Store {
   readonly tokens: TokensRepository;
   /** The audit log; `record` only queues. */
   readonly audit: AuditRepository;
+  /** Batch runs. */
+  readonly runs: RunsRepository;
 
   private retention: StoreRetention;
   private readonly errorEmitter = new Emitter<Error>();
@@ -103,6 +106,7 @@ export class Store {
     this.pids = new PidsRepository(db);
     this.tokens = new TokensRepository(db, options.keyUsage);
     this.audit = new AuditRepository(db, options.auditLog);
+    this.runs = new RunsRepository(db);
     this.calls.onDidFail((error) => this.errorEmitter.fire(error));
     this.tokens.onDidFail((error) => this.errorEmitter.fire(error));
     this.audit.onDidFail((error) => this.errorEmitter.fire(error));

@@ -1,0 +1,113 @@
+/**
+ * The `batch_execute` tool as MCP clients see it (SPEC §6): its definition — a description that
+ * teaches a calling LLM to write plans, the plan's JSON Schema as input — and the compact report it
+ * answers with, long result text cut so the caller spends fewer tokens.
+ */
+import { z } from 'zod';
+import { batchPlanSchema } from '../../../shared/batch-plan.js';
+import { resultText } from './references.js';
+import type { RunReport, TaskReport } from './run-report.js';
+
+export const BATCH_TOOL_NAME = 'batch_execute';
+
+function description(example: { first: string; second: string; third: string }): string {
+  return [
+    'Runs many tool calls in one go, in parallel where possible, and returns one compact report.',
+    `Give "tasks": each has a unique "id", a "tool" (${example.first === 'list_issues' ? 'a tool of this server' : 'a tool name as listed, e.g. github__list_issues'}) and its "arguments".`,
+    'Tasks without dependencies run at once (up to "maxConcurrency", default 8).',
+    'Use a result in later arguments: "{{id.text}}" (its text), "{{id.structuredContent.items[0].number}}" (a path into its structured result), "{{id}}" (structured result, else text).',
+    'A string that is exactly one reference keeps the JSON type (number, array…); inside a longer string it becomes text. Each reference makes the task wait for that one.',
+    'Add "dependsOn": ["id"] to wait for a task without using its result.',
+    '"onError": "continue" (default) skips only the dependents of a failed task; "stop" halts the rest.',
+    `Example: {"tasks":[{"id":"a","tool":"${example.first}","arguments":{}},{"id":"b","tool":"${example.second}","arguments":{}},{"id":"c","tool":"${example.third}","arguments":{"text":"{{a.text}} / {{b.structuredContent.total}}"}}]}`,
+    'The whole plan is checked first (unknown tools, bad arguments, cycles); nothing runs if anything is wrong.',
+  ].join('\n');
+}
+
+let inputSchema: Record<string, unknown> | undefined;
+
+/** The tool definition: `scope` is `aggregate` (namespaced names) or `server` (plain names). */
+export function batchToolDefinition(scope: 'aggregate' | 'server'): Record<string, unknown> {
+  inputSchema ??= z.toJSONSchema(batchPlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const example =
+    scope === 'aggregate'
+      ? { first: 'github__list_issues', second: 'github__list_pull_requests', third: 'notion__create_page' }
+      : { first: 'list_issues', second: 'list_pull_requests', third: 'create_page' };
+  return {
+    name: BATCH_TOOL_NAME,
+    title: 'Run a batch of tool calls',
+    description: description(example),
+    inputSchema,
+    annotations: { title: 'Run a batch of tool calls', readOnlyHint: false, openWorldHint: true },
+  };
+}
+
+/** One task in the report. */
+export interface CompactTask {
+  id: string;
+  tool: string;
+  status: TaskReport['status'];
+  durationMs?: number;
+  attempts?: number;
+  /** The result's text, cut to the limit. */
+  text?: string;
+  structuredContent?: unknown;
+  isError?: boolean;
+  /** Set when text or structured content was cut. */
+  truncated?: true;
+  error?: TaskReport['error'];
+  reason?: string;
+}
+
+/** What `batch_execute` answers with, as text (JSON) and as `structuredContent`. */
+export interface CompactReport {
+  runId: string;
+  status: RunReport['status'];
+  wallTimeMs: number;
+  taskTimeMs: number;
+  speedup: number;
+  tasks: CompactTask[];
+  warnings?: string[];
+}
+
+const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Cuts `text` to `max` characters, with a note of how much was left out. */
+export function truncateText(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  return { text: `${text.slice(0, max)}… [truncated: ${text.length - max} more characters]`, truncated: true };
+}
+
+function compactTask(task: TaskReport, maxChars: number): CompactTask {
+  const compact: CompactTask = { id: task.id, tool: task.tool, status: task.status };
+  if (task.durationMs !== undefined) compact.durationMs = round(task.durationMs);
+  if (task.attempts > 1) compact.attempts = task.attempts;
+  if (task.result) {
+    const cut = truncateText(resultText(task.result), maxChars);
+    if (cut.text) compact.text = cut.text;
+    let truncated = cut.truncated;
+    if (task.result.structuredContent !== undefined) {
+      // Structured content is kept whole when it fits; a cut JSON would be of no use.
+      if (JSON.stringify(task.result.structuredContent).length <= maxChars) compact.structuredContent = task.result.structuredContent;
+      else truncated = true;
+    }
+    if (task.result.isError === true) compact.isError = true;
+    if (truncated) compact.truncated = true;
+  }
+  if (task.error) compact.error = task.error;
+  if (task.reason) compact.reason = task.reason;
+  return compact;
+}
+
+/** The report of a finished run, with each task's text cut to `maxChars`. */
+export function compactReport(runId: string, report: RunReport, maxChars: number, warnings: readonly string[] = []): CompactReport {
+  return {
+    runId,
+    status: report.status,
+    wallTimeMs: round(report.wallTimeMs),
+    taskTimeMs: round(report.taskTimeMs),
+    speedup: round(report.speedup, 2),
+    tasks: report.tasks.map((task) => compactTask(task, maxChars)),
+    ...(warnings.length ? { warnings: [...warnings] } : {}),
+  };
+}

@@ -1,0 +1,363 @@
+/**
+ * `batch_execute` end to end (SPEC §6): real SDK clients over real HTTP, a real daemon, two real
+ * stdio servers (the batch fixture as `a` and `b`). Concurrency and cancellation are read from what
+ * the servers recorded, in order — no clock is compared.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema, type ElicitRequest, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompactReport } from '../batch/batch-tool.js';
+import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { Store } from '../store/store.js';
+
+const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
+
+interface CallResult {
+  content: { type: string; text?: string }[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+async function batch(client: Client, plan: unknown, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {}): Promise<CallResult> {
+  return (await client.callTool({ name: 'batch_execute', arguments: plan as Record<string, unknown> }, undefined, options)) as CallResult;
+}
+
+const report = (result: CallResult): CompactReport => {
+  expect(result.isError, result.content[0]?.text).toBeFalsy();
+  expect(JSON.parse(result.content[0]!.text!)).toEqual(result.structuredContent);
+  return result.structuredContent as unknown as CompactReport;
+};
+
+const task = (result: CompactReport, id: string) => result.tasks.find((entry) => entry.id === id)!;
+
+async function serverEvents(client: Client, tool = 'a__events'): Promise<string[]> {
+  const result = (await client.callTool({ name: tool, arguments: {} })) as CallResult;
+  return (result.structuredContent as { events: string[] }).events;
+}
+
+/** Resolves once `check` holds, asking again after each short pause; fails with `what` after 10 s. */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    if (await check()) return;
+    await pause(20);
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+describe('batch_execute in batch mode', () => {
+  let harness: Harness;
+  let client: Client;
+
+  beforeAll(async () => {
+    harness = await startHarness(
+      {
+        a: fixtureServer(BATCH_SERVER, [], { env: { FIXTURE_LABEL: 'A' } }),
+        b: fixtureServer(BATCH_SERVER, [], { env: { FIXTURE_LABEL: 'B' }, autoApprove: ['write'] }),
+      },
+      { orch: { mode: 'batch', disabledTools: { b: ['long'] } } },
+    );
+    client = await harness.connectAggregate('streamable');
+  });
+
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+
+  it('is listed with a description that teaches plans and the plan as its input schema, namespaced on the aggregate and plain per server', async () => {
+    const { tools } = await client.listTools();
+    const tool = tools.find((entry) => entry.name === 'batch_execute')!;
+    expect(tool.description).toContain('{{id.text}}');
+    expect(tool.description).toContain('{{id.structuredContent.');
+    expect(tool.description).toContain('dependsOn');
+    expect(tool.description).toContain('github__list_issues');
+    expect(tool.inputSchema.required).toEqual(['tasks']);
+    expect(tool.inputSchema.properties).toHaveProperty('maxConcurrency');
+
+    const perServer = await harness.connect('a', 'streamable');
+    const own = (await perServer.listTools()).tools;
+    expect(own.map((entry) => entry.name)).toEqual(expect.arrayContaining(['slow', 'emit', 'batch_execute']));
+    expect(own.find((entry) => entry.name === 'batch_execute')!.description).not.toContain('github__');
+    const result = report(await batch(perServer, { tasks: [{ id: 'e', tool: 'emit' }] }));
+    expect(task(result, 'e')).toMatchObject({ status: 'succeeded', text: 'emitted', structuredContent: { label: 'A' } });
+  });
+
+  it('runs independent calls at the same time, on one server and across servers', async () => {
+    const plan = {
+      tasks: [
+        { id: 'p1', tool: 'a__slow', arguments: { label: 'par-1', ms: 300 } },
+        { id: 'p2', tool: 'a__slow', arguments: { label: 'par-2', ms: 300 } },
+        { id: 'p3', tool: 'a__slow', arguments: { label: 'par-3', ms: 300 } },
+        { id: 'q1', tool: 'b__slow', arguments: { label: 'par-4', ms: 300 } },
+      ],
+    };
+    const result = report(await batch(client, plan));
+    expect(result.status).toBe('succeeded');
+    expect(result.tasks.map((entry) => entry.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    // Every call on `a` had started before the first one ended.
+    const events = (await serverEvents(client)).filter((event) => event.includes('par-'));
+    expect(events.slice(0, 3).sort()).toEqual(['start par-1', 'start par-2', 'start par-3']);
+    expect(events.slice(3).every((event) => event.startsWith('end '))).toBe(true);
+    expect(result.speedup).toBeGreaterThan(1);
+    expect(result.taskTimeMs).toBeGreaterThan(result.wallTimeMs);
+  });
+
+  it('carries typed values and text from one server to another through references', async () => {
+    const plan = {
+      tasks: [
+        { id: 'e', tool: 'a__emit' },
+        {
+          id: 't',
+          tool: 'b__typed',
+          arguments: { count: '{{e.structuredContent.count}}', items: '{{e.structuredContent.items}}', text: 'got {{e.text}} from {{e.structuredContent.label}}' },
+        },
+      ],
+    };
+    const result = report(await batch(client, plan));
+    expect(task(result, 't').structuredContent).toEqual({
+      received: { count: 3, items: ['x', 'y', 'z'], text: 'got emitted from A' },
+      types: { count: 'number', items: 'array', text: 'string' },
+    });
+  });
+
+  it('skips only the dependents of a failed task and runs the rest', async () => {
+    const plan = {
+      tasks: [
+        { id: 'f', tool: 'a__fail' },
+        { id: 'after', tool: 'b__emit', dependsOn: ['f'] },
+        { id: 'later', tool: 'b__typed', arguments: { count: 1, text: '{{after.text}}' } },
+        { id: 'free', tool: 'b__emit' },
+      ],
+    };
+    const result = report(await batch(client, plan));
+    expect(result.status).toBe('failed');
+    expect(task(result, 'f')).toMatchObject({ status: 'failed', isError: true, error: { code: 'tool_error' } });
+    expect(task(result, 'after')).toMatchObject({ status: 'skipped', reason: 'dependency "f" failed' });
+    expect(task(result, 'later')).toMatchObject({ status: 'skipped', reason: 'dependency "after" was skipped' });
+    expect(task(result, 'free')).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('with onError "stop", halts the rest: running calls are cancelled upstream, waiting ones skipped', async () => {
+    const plan = {
+      onError: 'stop',
+      tasks: [
+        { id: 'hold', tool: 'b__block', arguments: { label: 'stop-hold' } },
+        { id: 'f', tool: 'a__fail', dependsOn: [] },
+        { id: 'next', tool: 'a__emit', dependsOn: ['hold'] },
+      ],
+    };
+    const result = report(await batch(client, plan));
+    expect(task(result, 'f').status).toBe('failed');
+    expect(task(result, 'hold')).toMatchObject({ status: 'cancelled', reason: 'the run stopped after task "f" failed' });
+    expect(task(result, 'next')).toMatchObject({ status: 'skipped' });
+    await eventually(async () => {
+      const cancelled = ((await client.callTool({ name: 'b__cancellations', arguments: {} })) as CallResult).structuredContent as { cancelled: { label: string }[] };
+      return cancelled.cancelled.some((entry) => entry.label === 'stop-hold');
+    }, 'b saw the cancellation of stop-hold');
+  });
+
+  it('refuses a plan with a cycle, an unknown tool, bad arguments and a disabled tool, listing every problem and running nothing', async () => {
+    const before = await serverEvents(client);
+    const plan = {
+      tasks: [
+        { id: 'x', tool: 'a__slow', arguments: { label: 'never-x', ms: 1 }, dependsOn: ['y'] },
+        { id: 'y', tool: 'a__slow', arguments: { label: 'never-y', ms: 1 }, dependsOn: ['x'] },
+        { id: 'z', tool: 'a__nope' },
+        { id: 'w', tool: 'b__typed', arguments: { count: 'three' } },
+        { id: 'v', tool: 'b__long', arguments: { size: 1 } },
+      ],
+    };
+    const result = await batch(client, plan);
+    expect(result.isError).toBe(true);
+    const text = result.content[0]!.text!;
+    expect(text).toContain('The plan has 4 problems');
+    expect(text).toContain('cycle: x → y → x');
+    expect(text).toContain('unknown tool "a__nope"');
+    expect(text).toContain('unknown tool "b__long"');
+    expect(text).toMatch(/task "w": .*count/);
+    expect(text).toContain('Nothing was run');
+    expect(await serverEvents(client)).toEqual(before);
+  });
+
+  it('reports progress once per finished task', async () => {
+    const progress: Progress[] = [];
+    const plan = { tasks: [{ id: 'one', tool: 'a__emit' }, { id: 'two', tool: 'b__emit', dependsOn: ['one'] }, { id: 'three', tool: 'a__fail', dependsOn: ['two'] }] };
+    await batch(client, plan, { onprogress: (update) => progress.push(update) });
+    expect(progress).toEqual([
+      { progress: 1, total: 3, message: 'one succeeded' },
+      { progress: 2, total: 3, message: 'two succeeded' },
+      { progress: 3, total: 3, message: 'three failed' },
+    ]);
+  });
+
+  it('stops when the client cancels: running calls are cancelled upstream and the run is recorded as cancelled', async () => {
+    const controller = new AbortController();
+    // `hold` is sent to `a` before `quick`, so once `quick` has answered, `a` has `hold` too.
+    const plan = { tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'client-cancel' } }, { id: 'quick', tool: 'a__emit' }] };
+    const call = batch(client, plan, {
+      signal: controller.signal,
+      onprogress: (update) => {
+        if (update.message === 'quick succeeded') controller.abort('enough');
+      },
+    });
+    await expect(call).rejects.toThrow();
+    await eventually(async () => {
+      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent as { cancelled: { label: string }[] };
+      return cancelled.cancelled.some((entry) => entry.label === 'client-cancel');
+    }, 'a saw the cancellation of client-cancel');
+    const runs = harness.runtime.store.runs;
+    const thisRun = () => runs.list(10).map((entry) => runs.get(entry.id)!).find((run) => JSON.stringify(run.plan).includes('client-cancel'));
+    await eventually(() => Promise.resolve(thisRun()?.status === 'cancelled'), 'the run was recorded as cancelled');
+    const stored = thisRun()!;
+    expect(stored.tasks.map((entry) => [entry.id, entry.status])).toEqual([
+      ['hold', 'cancelled'],
+      ['quick', 'succeeded'],
+    ]);
+  });
+
+  it('records each run: plan, key, status, task timings and results; and tells listeners as it goes', async () => {
+    const seen: string[] = [];
+    const stop = harness.runtime.batch.onDidRun((event) => seen.push(event.type === 'task' ? `${event.event.type} ${event.event.id}` : event.type));
+    const result = report(await batch(client, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'f', tool: 'a__fail', dependsOn: ['e'] }] }));
+    stop();
+    expect(seen).toEqual(['started', 'started e', 'ended e', 'started f', 'ended f', 'ended']);
+    const stored = harness.runtime.store.runs.get(result.runId)!;
+    expect(stored).toMatchObject({ id: result.runId, source: 'batch_execute', status: 'failed', taskCount: 2, plan: { tasks: [{ id: 'e' }, { id: 'f' }] } });
+    expect(stored.createdBy).toEqual(expect.any(String));
+    expect(stored.wallMs).toBeGreaterThan(0);
+    expect(stored.tasks[0]).toMatchObject({ id: 'e', tool: 'a__emit', server: 'a', status: 'succeeded', attempts: 1, result: { text: 'emitted' } });
+    expect(stored.tasks[0]!.durationMs).toBeGreaterThanOrEqual(0);
+    expect(stored.tasks[1]).toMatchObject({ id: 'f', status: 'failed', error: { code: 'tool_error' } });
+  });
+
+  it('lets a key batch only the tools it may call: the others are unknown tools', async () => {
+    const { token } = harness.runtime.tokens.createToken({ name: 'emit-only', role: 'operator', allow: ['a__emit', 'b__typed'] });
+    const restricted = new Client({ name: 'restricted', version: '1.0.0' });
+    const headers = { Authorization: `Bearer ${token}` };
+    await restricted.connect(new SSEClientTransport(new URL('/sse', harness.runtime.url), { requestInit: { headers }, eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) } }));
+    try {
+      const refused = await batch(restricted, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'f', tool: 'b__emit' }, { id: 's', tool: 'a__slow', arguments: { label: 'not-allowed', ms: 1 } }] });
+      expect(refused.isError).toBe(true);
+      expect(refused.content[0]!.text).toContain('The plan has 2 problems');
+      expect(refused.content[0]!.text).toContain('unknown tool "b__emit"');
+      expect(refused.content[0]!.text).toContain('unknown tool "a__slow"');
+      const result = report(await batch(restricted, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'b__typed', arguments: { count: '{{e.structuredContent.count}}' } }] }));
+      expect(result.status).toBe('succeeded');
+      expect(harness.runtime.store.runs.get(result.runId)?.createdBy).toBe('emit-only');
+    } finally {
+      await restricted.close();
+    }
+  });
+
+  describe('approval', () => {
+    it('asks a client that supports elicitation, naming the tools, and runs once it accepts', async () => {
+      const asking = await harness.connectAggregate('streamable', { capabilities: { elicitation: {} } });
+      const asked: ElicitRequest[] = [];
+      asking.setRequestHandler(ElicitRequestSchema, (request) => {
+        asked.push(request);
+        return { action: 'accept', content: { approve: true } };
+      });
+      const plan = { tasks: [{ id: 'w', tool: 'a__write', arguments: { text: 'approved-write' } }, { id: 'auto', tool: 'b__write', arguments: { text: 'auto-write' } }] };
+      const result = report(await batch(asking, plan));
+      expect(result.status).toBe('succeeded');
+      expect(asked).toHaveLength(1);
+      // `b__write` is in b's autoApprove: only `a__write` is asked for.
+      expect(asked[0]!.params.message).toContain('a__write');
+      expect(asked[0]!.params.message).not.toContain('b__write');
+      expect(await serverEvents(client)).toContain('write approved-write');
+    });
+
+    it('runs nothing when the user declines', async () => {
+      const asking = await harness.connectAggregate('streamable', { capabilities: { elicitation: {} } });
+      asking.setRequestHandler(ElicitRequestSchema, () => ({ action: 'decline' }));
+      const result = await batch(asking, { tasks: [{ id: 'w', tool: 'a__write', arguments: { text: 'declined-write' } }] });
+      expect(result.isError).toBe(true);
+      expect(result.content[0]!.text).toContain('declined');
+      expect(await serverEvents(client)).not.toContain('write declined-write');
+    });
+
+    it('refuses before starting, naming the tools, when the client cannot be asked', async () => {
+      const plan = { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'w', tool: 'a__write', arguments: { text: 'refused-write' } }] };
+      const result = await batch(client, plan);
+      expect(result.isError).toBe(true);
+      expect(result.content[0]!.text).toContain('a__write');
+      expect(result.content[0]!.text).toContain('elicitation');
+      expect(await serverEvents(client)).not.toContain('write refused-write');
+    });
+  });
+});
+
+describe('the mode switch', () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ a: fixtureServer(BATCH_SERVER) });
+  });
+
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+
+  const nextListChanged = (client: Client): Promise<void> =>
+    new Promise((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+  const names = async (client: Client): Promise<string[]> => (await client.listTools()).tools.map((tool) => tool.name);
+
+  it('adds batch_execute when the config file says batch and removes it with setMode, telling every session', async () => {
+    const aggregate = await harness.connectAggregate('streamable');
+    const perServer = await harness.connect('a', 'sse');
+    expect(harness.runtime.mode).toBe('proxy');
+    expect(await names(aggregate)).not.toContain('batch_execute');
+    expect(await names(perServer)).not.toContain('batch_execute');
+
+    let changed = [nextListChanged(aggregate), nextListChanged(perServer)];
+    await writeFile(harness.configPath, JSON.stringify({ mcpServers: { a: fixtureServer(BATCH_SERVER) }, orch: { mode: 'batch' } }));
+    await Promise.all(changed);
+    expect(harness.runtime.mode).toBe('batch');
+    expect(await names(aggregate)).toContain('batch_execute');
+    expect(await names(perServer)).toContain('batch_execute');
+
+    changed = [nextListChanged(aggregate), nextListChanged(perServer)];
+    harness.runtime.setMode('proxy');
+    await Promise.all(changed);
+    expect(harness.runtime.mode).toBe('proxy');
+    expect(await names(aggregate)).not.toContain('batch_execute');
+    expect(await names(perServer)).not.toContain('batch_execute');
+    await expect(aggregate.callTool({ name: 'batch_execute', arguments: { tasks: [] } })).rejects.toThrow(/Unknown tool/);
+  });
+});
+
+describe('serve --mode', () => {
+  it('overrides orch.mode for the daemon (and orch.batch.maxResultChars cuts long results)', async () => {
+    const harness = await startHarness({ a: fixtureServer(BATCH_SERVER) }, { orch: { mode: 'proxy', batch: { maxResultChars: 10 } }, runtime: { mode: 'batch' } });
+    try {
+      expect(harness.runtime.mode).toBe('batch');
+      const client = await harness.connect('a', 'streamable');
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('batch_execute');
+      const result = report(await batch(client, { tasks: [{ id: 'l', tool: 'long', arguments: { size: 25 } }] }));
+      expect(task(result, 'l')).toMatchObject({ text: `${'x'.repeat(10)}… [truncated: 15 more characters]`, truncated: true });
+    } finally {
+      await harness.dispose();
+    }
+  });
+});
+
+describe('daemon start', () => {
+  it('marks the runs a stopped daemon left running as interrupted', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mcp-orch-runs-'));
+    const databasePath = join(dir, 'orch.db');
+    const before = Store.open(databasePath);
+    before.runs.start({ id: 'left-running', source: 'batch_execute', plan: { tasks: [{ id: 'a', tool: 'a__emit' }] }, startedAt: Date.now(), tasks: [{ id: 'a', tool: 'a__emit', server: 'a' }] });
+    before.close();
+    const harness = await startHarness({ a: fixtureServer(BATCH_SERVER) }, { runtime: { databasePath } });
+    try {
+      expect(harness.runtime.store.runs.get('left-running')).toMatchObject({ status: 'interrupted', tasks: [{ id: 'a', status: 'interrupted' }] });
+    } finally {
+      await harness.dispose();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

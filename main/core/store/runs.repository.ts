@@ -1,0 +1,212 @@
+/**
+ * Batch runs (SPEC §6): each run is written when it starts (its plan, who started it, every task
+ * queued, in one transaction) and when it ends (status, timings, every task's outcome, again in one
+ * transaction). Runs a stopped daemon left `running` are marked `interrupted` at the next start.
+ */
+import type { Database } from 'better-sqlite3';
+import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
+
+/** Where a run came from (as the API contract names it). */
+export type RunSource = 'api' | 'batch_execute' | 'plan_and_execute';
+
+/** A run as it starts. */
+export interface NewRun {
+  id: string;
+  source: RunSource;
+  /** The plan as validated (defaults applied). */
+  plan: unknown;
+  /** The name of the key that started it. */
+  createdBy?: string | undefined;
+  sessionId?: string | undefined;
+  startedAt: number;
+  tasks: { id: string; tool: string; server?: string | undefined }[];
+}
+
+/** One task as it ended. */
+export interface TaskOutcome {
+  status: TaskStatus;
+  attempts: number;
+  startedAt?: number | undefined;
+  endedAt?: number | undefined;
+  durationMs?: number | undefined;
+  /** The (possibly cut) result, stored as JSON. */
+  result?: unknown;
+  truncated?: boolean | undefined;
+  error?: { code: string; message: string } | undefined;
+  reason?: string | undefined;
+}
+
+/** A run as it ended. */
+export interface RunOutcome {
+  status: RunStatus;
+  endedAt: number;
+  wallMs: number;
+  sumTaskMs: number;
+  speedup: number;
+  error?: string | undefined;
+  /** In plan order. */
+  tasks: TaskOutcome[];
+}
+
+export interface StoredTask extends TaskOutcome {
+  index: number;
+  id: string;
+  tool: string;
+  server?: string | undefined;
+}
+
+export interface StoredRun {
+  id: string;
+  source: RunSource;
+  status: RunStatus;
+  plan: unknown;
+  createdBy?: string | undefined;
+  sessionId?: string | undefined;
+  taskCount: number;
+  startedAt: number;
+  endedAt?: number | undefined;
+  wallMs?: number | undefined;
+  sumTaskMs?: number | undefined;
+  speedup?: number | undefined;
+  error?: string | undefined;
+  tasks: StoredTask[];
+}
+
+interface RunRow {
+  id: string;
+  source: RunSource;
+  status: RunStatus;
+  plan: string;
+  created_by: string | null;
+  session_id: string | null;
+  task_count: number;
+  started_at: number;
+  ended_at: number | null;
+  wall_ms: number | null;
+  sum_task_ms: number | null;
+  speedup: number | null;
+  error: string | null;
+}
+
+interface TaskRow {
+  idx: number;
+  task_id: string;
+  tool: string;
+  server: string | null;
+  status: TaskStatus;
+  attempts: number;
+  started_at: number | null;
+  ended_at: number | null;
+  duration_ms: number | null;
+  result: string | null;
+  truncated: number;
+  error_code: string | null;
+  error_message: string | null;
+  reason: string | null;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+export class RunsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Records a run that starts: the run `running`, every task `queued`. */
+  start(run: NewRun): void {
+    const insertRun = this.db.prepare(
+      'INSERT INTO runs (id, source, status, plan, created_by, session_id, task_count, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertTask = this.db.prepare("INSERT INTO run_tasks (run_id, idx, task_id, tool, server, status) VALUES (?, ?, ?, ?, ?, 'queued')");
+    this.db.transaction(() => {
+      insertRun.run(run.id, run.source, 'running', JSON.stringify(run.plan), run.createdBy ?? null, run.sessionId ?? null, run.tasks.length, Math.trunc(run.startedAt));
+      run.tasks.forEach((task, index) => insertTask.run(run.id, index, task.id, task.tool, task.server ?? null));
+    })();
+  }
+
+  /** Records how a run ended, every task included. */
+  finish(id: string, outcome: RunOutcome): void {
+    const updateRun = this.db.prepare('UPDATE runs SET status = ?, ended_at = ?, wall_ms = ?, sum_task_ms = ?, speedup = ?, error = ? WHERE id = ?');
+    const updateTask = this.db.prepare(
+      `UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, ended_at = ?, duration_ms = ?, result = ?, truncated = ?,
+         error_code = ?, error_message = ?, reason = ? WHERE run_id = ? AND idx = ?`,
+    );
+    this.db.transaction(() => {
+      updateRun.run(outcome.status, Math.trunc(outcome.endedAt), outcome.wallMs, outcome.sumTaskMs, outcome.speedup, outcome.error ?? null, id);
+      outcome.tasks.forEach((task, index) =>
+        updateTask.run(
+          task.status,
+          task.attempts,
+          task.startedAt ?? null,
+          task.endedAt ?? null,
+          task.durationMs ?? null,
+          task.result === undefined ? null : JSON.stringify(task.result),
+          task.truncated ? 1 : 0,
+          task.error?.code ?? null,
+          task.error?.message ?? null,
+          task.reason ?? null,
+          id,
+          index,
+        ),
+      );
+    })();
+  }
+
+  /** Marks runs still `running` (the daemon stopped mid-run) and their unfinished tasks `interrupted`; returns how many runs. */
+  markInterrupted(now: number = Date.now()): number {
+    return this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE run_tasks SET status = 'interrupted' WHERE status IN ('queued', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')")
+        .run();
+      return this.db
+        .prepare("UPDATE runs SET status = 'interrupted', ended_at = ?, error = 'the daemon stopped during the run' WHERE status = 'running'")
+        .run(Math.trunc(now)).changes;
+    })();
+  }
+
+  get(id: string): StoredRun | undefined {
+    const row = this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+    if (!row) return undefined;
+    const tasks = this.db.prepare<[string], TaskRow>('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY idx').all(id);
+    return {
+      id: row.id,
+      source: row.source,
+      status: row.status,
+      plan: JSON.parse(row.plan) as unknown,
+      createdBy: orUndefined(row.created_by),
+      sessionId: orUndefined(row.session_id),
+      taskCount: row.task_count,
+      startedAt: row.started_at,
+      endedAt: orUndefined(row.ended_at),
+      wallMs: orUndefined(row.wall_ms),
+      sumTaskMs: orUndefined(row.sum_task_ms),
+      speedup: orUndefined(row.speedup),
+      error: orUndefined(row.error),
+      tasks: tasks.map(toTask),
+    };
+  }
+
+  /** Run ids, newest first. */
+  list(limit = 50): { id: string; status: RunStatus; startedAt: number }[] {
+    return this.db
+      .prepare<[number], { id: string; status: RunStatus; started_at: number }>('SELECT id, status, started_at FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
+      .all(limit)
+      .map((row) => ({ id: row.id, status: row.status, startedAt: row.started_at }));
+  }
+}
+
+function toTask(row: TaskRow): StoredTask {
+  return {
+    index: row.idx,
+    id: row.task_id,
+    tool: row.tool,
+    server: orUndefined(row.server),
+    status: row.status,
+    attempts: row.attempts,
+    startedAt: orUndefined(row.started_at),
+    endedAt: orUndefined(row.ended_at),
+    durationMs: orUndefined(row.duration_ms),
+    result: row.result === null ? undefined : (JSON.parse(row.result) as unknown),
+    truncated: row.truncated === 1,
+    error: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '' },
+    reason: orUndefined(row.reason),
+  };
+}
