@@ -9,6 +9,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, TRANSPORT_KINDS, exampleServer, startHarness, type Harness, type TransportKind } from '../__fixtures__/runtime-harness.js';
 import { pollFor, rawHttp } from '../__fixtures__/proxy-test-kit.js';
+import { buildPath, pathParamNames } from '../../../shared/api/contract.js';
+import { operationList } from '../../../shared/api/operations.js';
 
 const INIT = JSON.stringify({
   jsonrpc: '2.0',
@@ -68,6 +70,20 @@ describe('authentication on every endpoint', () => {
     const withHost = await rawHttp(harness.url(path), { method, headers: { ...MCP_HEADERS, host: 'evil.example' }, ...(body ? { body } : {}) });
     expect(withHost.status).toBe(403);
   });
+
+  it.each(operationList.map((operation) => [operation.id, operation] as const))(
+    'API %s: a foreign Origin or Host → 403, with a valid token',
+    async (_id, operation) => {
+      const params = Object.fromEntries(pathParamNames(operation.path).map((name) => [name, 'example']));
+      const path = buildPath(operation, params);
+      const body = operation.method === 'GET' || operation.method === 'DELETE' ? undefined : '{}';
+      const headers = { 'content-type': 'application/json', ...AUTH_HEADERS };
+      const withOrigin = await rawHttp(harness.bareUrl(path), { method: operation.method, headers: { ...headers, origin: 'http://evil.example' }, ...(body ? { body } : {}) });
+      expect(withOrigin.status).toBe(403);
+      const withHost = await rawHttp(harness.bareUrl(path), { method: operation.method, headers: { ...headers, host: 'evil.example:80' }, ...(body ? { body } : {}) });
+      expect(withHost.status).toBe(403);
+    },
+  );
 
   it('refuses a token sent both as a header and in the URL', async () => {
     const response = await rawHttp(harness.url('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, ...AUTH_HEADERS }, body: INIT });
