@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RpcErrorCode, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RpcErrorCode, stringifyMessage, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-util.js';
 
@@ -26,7 +26,7 @@ class LegacySession implements DownstreamChannel {
   ) {}
 
   send(message: RpcMessage): void {
-    if (!this.closed) this.res.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+    if (!this.closed) this.res.write(`event: message\ndata: ${stringifyMessage(message)}\n\n`);
   }
 
   abandon(): void {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
-import { RpcErrorCode, isRequest, isResponse, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RpcErrorCode, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-util.js';
 import { SseStream, parseEventId } from './sse-stream.js';
@@ -93,7 +93,7 @@ class StreamableSession implements DownstreamChannel {
     }
     const exchange = relatedRequestId === undefined ? undefined : this.exchanges.get(relatedRequestId);
     if (exchange) this.deliver(exchange, message, false);
-    else this.standaloneStream().push(JSON.stringify(message));
+    else this.standaloneStream().push(stringifyMessage(message));
   }
 
   abandon(requestId: RequestId): void {
@@ -142,17 +142,17 @@ class StreamableSession implements DownstreamChannel {
     if (!exchange.stream) {
       if (response && exchange.acceptsJson) {
         if (!exchange.batch) {
-          this.writeJson(exchange, JSON.stringify(message));
+          this.writeJson(exchange, stringifyMessage(message));
           return;
         }
         exchange.held.push(message);
-        if (exchange.remaining === 0) this.writeJson(exchange, JSON.stringify(exchange.held));
+        if (exchange.remaining === 0) this.writeJson(exchange, stringifyMessage(exchange.held));
         return;
       }
       // Something to stream before the answer: this POST becomes an SSE stream.
       if (!this.startStream(exchange)) return;
     }
-    exchange.stream!.push(JSON.stringify(message));
+    exchange.stream!.push(stringifyMessage(message));
     if (exchange.remaining === 0) this.complete(exchange);
   }
 
@@ -165,7 +165,7 @@ class StreamableSession implements DownstreamChannel {
     exchange.stream = this.newStream();
     exchange.stream.attach(exchange.res, this.headers, { prime: this.primes });
     exchange.res = undefined;
-    for (const held of exchange.held) exchange.stream.push(JSON.stringify(held));
+    for (const held of exchange.held) exchange.stream.push(stringifyMessage(held));
     exchange.held = [];
     return true;
   }
@@ -187,7 +187,7 @@ class StreamableSession implements DownstreamChannel {
       exchange.stream.finish();
       this.forgetOldStreams();
     } else if (exchange.held.length > 0) {
-      this.writeJson(exchange, JSON.stringify(exchange.batch ? exchange.held : exchange.held[0]));
+      this.writeJson(exchange, stringifyMessage(exchange.batch ? exchange.held : exchange.held[0]!));
     } else if (exchange.res && !exchange.res.headersSent) {
       // Every request was abandoned (cancelled): nothing to say.
       exchange.res.writeHead(202, this.headers);

@@ -94,3 +94,23 @@ export function checkMessage(value: unknown): string | undefined {
   }
   return 'not a request, notification or response';
 }
+
+/**
+ * Results whose JSON is kept ready (the aggregate's tool list: megabytes for thousands of tools,
+ * the same for every caller until a catalog changes). Keyed by the result object itself.
+ */
+const serializedResults = new WeakMap<object, string>();
+
+/** Marks `result` as immutable and keeps its JSON, so `stringifyMessage` need not serialise it again. */
+export function preserialize<T extends Record<string, unknown>>(result: T): T {
+  if (!serializedResults.has(result)) serializedResults.set(result, JSON.stringify(result));
+  return result;
+}
+
+/** `JSON.stringify` of a message, reusing the ready JSON of a preserialised result. */
+export function stringifyMessage(message: RpcMessage | RpcMessage[]): string {
+  if (Array.isArray(message)) return `[${message.map(stringifyMessage).join(',')}]`;
+  const result = isResponse(message) && 'result' in message ? serializedResults.get(message.result) : undefined;
+  if (result === undefined) return JSON.stringify(message);
+  return `{"jsonrpc":"2.0","id":${JSON.stringify((message as RpcResult).id)},"result":${result}}`;
+}
