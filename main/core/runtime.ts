@@ -112,7 +112,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   let url = '';
   // Hot reload needs the gateway, the API needs hot reload: it gets it through a getter.
   let hotReload: HotReload | undefined = undefined;
+  const batch = new BatchService({
+    mode: options.mode ?? config.orch.mode,
+    settings: () => (hotReload ?? { config }).config.orch.batch,
+    runs: store.runs,
+    onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
+    audit: (entry) => store.audit.record(entry),
+  });
   const api = createApi({
+    batch,
     supervisor,
     registry,
     view,
@@ -124,12 +132,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     version,
     baseUrl: () => url,
     maxBodyBytes: options.maxBodyBytes,
-  });
-  const batch = new BatchService({
-    mode: options.mode ?? config.orch.mode,
-    settings: () => (hotReload ?? { config }).config.orch.batch,
-    runs: store.runs,
-    onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
   });
   const gateway = createGateway({
     batch,

@@ -3,20 +3,24 @@
  * `batch_execute`. A call checks the plan against what the session's key may call, asks approval
  * for tools that change things, runs the plan with each task forwarded to its server as a request
  * of the session, reports progress per finished task, stores the run and answers one compact report.
+ * The REST API starts runs here too (`start`: no one to ask, so approval comes from the config only),
+ * reads the live state of runs in progress (`live`) and cancels them (`cancel`).
  */
 import { randomUUID } from 'node:crypto';
 import { Emitter } from '../events/emitter.js';
 import type { RequestId, RpcNotification } from '../protocol/jsonrpc.js';
-import type { RunsRepository } from '../store/runs.repository.js';
+import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
+import type { AuditEntry } from '../store/audit.repository.js';
+import type { RunSource, RunsRepository } from '../store/runs.repository.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
 import { ArgumentChecker } from './argument-check.js';
-import { compactReport, type CompactReport } from './batch-tool.js';
-import { runPlan } from './executor.js';
+import { BATCH_TOOL_NAME, compactReport, type CompactReport } from './batch-tool.js';
+import { runPlan, type CallTool } from './executor.js';
 import type { GraphTask, PlanGraph, ToolCatalog } from './plan-graph.js';
-import { checkPlan, formatProblems } from './plan-validation.js';
+import { checkPlan, formatProblems, type Problem, type ValidationResult } from './plan-validation.js';
 import type { ToolResult } from './references.js';
-import type { RunReport, TaskEvent } from './run-report.js';
+import type { RunReport, TaskError, TaskEvent } from './run-report.js';
 
 export type OrchMode = 'proxy' | 'batch';
 
@@ -34,6 +38,56 @@ export interface BatchServiceOptions {
   runs?: RunsRepository;
   /** A run that could not be recorded; the run itself goes on. */
   onError?: (error: Error) => void;
+  /** Where runs made through the `batch_execute` tool are audited; none in unit tests. */
+  audit?: (entry: AuditEntry) => void;
+}
+
+/** Who makes a run: the key, for the run's `createdBy` and the audit log. */
+export interface RunCaller {
+  keyId?: string | undefined;
+  keyName?: string | undefined;
+}
+
+/** A task of a run in progress, as it stands now. */
+export interface LiveTask {
+  id: string;
+  tool: string;
+  server: string;
+  status: TaskStatus;
+  attempts: number;
+  startedAt?: number;
+  endedAt?: number;
+  error?: TaskError;
+  reason?: string;
+}
+
+/** A run in progress: what `runs.get` shows of it before it is stored as finished. */
+export interface LiveRun {
+  id: string;
+  status: RunStatus;
+  tasks: readonly LiveTask[];
+}
+
+/** Why a plan was not started: its problems, or the tools that need approval the caller cannot give. */
+export type StartRefusal =
+  | { kind: 'invalid'; problems: Problem[]; warnings: string[] }
+  | { kind: 'needsApproval'; tools: string[] };
+
+/** What `start` needs: the plan, what the caller may call, who calls. */
+export interface RunRequest {
+  plan: unknown;
+  catalog: ToolCatalog;
+  serverFor: (name: string) => ServerSupervisor | undefined;
+  /** Tasks go upstream as its requests. */
+  peer: UpstreamPeer;
+  caller: RunCaller;
+  source: RunSource;
+}
+
+interface ActiveRun {
+  live: LiveRun & { tasks: LiveTask[]; status: RunStatus };
+  controller: AbortController;
+  done: Promise<CompactReport>;
 }
 
 /** What a session hands over for one `tools/call batch_execute`. */
@@ -44,13 +98,15 @@ export interface BatchCall {
   /** The tools this session may call, by the names plans use on its endpoint. */
   catalog: ToolCatalog;
   /** The supervisor that runs a server for this session. */
-  serverFor(name: string): ServerSupervisor | undefined;
+  serverFor: (name: string) => ServerSupervisor | undefined;
   /** The session: tasks go upstream as its requests, approval and progress go back to it. */
   peer: UpstreamPeer;
   /** The client's progress token for the batch request, when it sent one. */
   progressToken?: string | number | undefined;
   /** Aborted when the client cancels the batch request or the session ends. */
   signal: AbortSignal;
+  /** The session's key, for the audit log. */
+  caller?: RunCaller;
 }
 
 type CallToolResult = Record<string, unknown>;
@@ -73,6 +129,7 @@ export class BatchService {
   private readonly modeEmitter = new Emitter<OrchMode>();
   private readonly runEmitter = new Emitter<BatchRunEvent>();
   private nextCallId = 1;
+  private readonly inProgress = new Map<string, ActiveRun>();
 
   /** Fires with the new mode when it changes. */
   readonly onDidChangeMode = this.modeEmitter.event;
@@ -111,50 +168,23 @@ export class BatchService {
     for (const task of graph.tasks) task.timeoutMs ??= call.serverFor(task.target.server)?.config.timeoutMs;
 
     const settings = this.options.settings();
-    const unapproved = settings.approveAll ? [] : this.needingApproval(graph, call);
+    const unapproved = this.needsApproval(graph, call.serverFor);
     if (unapproved.length > 0) {
       const refusal = await this.approve(unapproved, call);
       if (refusal) return refusal;
     }
     if (call.signal.aborted) return errorResult('The batch was cancelled before it started.');
 
-    const runId = randomUUID();
-    const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server }));
-    this.runEmitter.fire({ type: 'started', runId, createdBy: call.peer.keyName, tasks, at: Date.now() });
-    this.record(() =>
-      this.options.runs?.start({
-        id: runId,
-        source: 'batch_execute',
-        plan: call.arguments,
-        createdBy: call.peer.keyName,
-        sessionId: call.peer.sessionId,
-        startedAt: Date.now(),
-        tasks,
-      }),
-    );
-    const report = await this.run(graph, call, runId);
-    const compact = compactReport(runId, report, settings.maxResultChars, checked.warnings);
-    this.record(() => this.options.runs?.finish(runId, outcomeOf(report, compact)));
-    this.runEmitter.fire({ type: 'ended', runId, report: compact, at: Date.now() });
-    return { content: [{ type: 'text', text: JSON.stringify(compact) }], structuredContent: compact };
-  }
-
-  dispose(): void {
-    this.modeEmitter.dispose();
-    this.runEmitter.dispose();
-  }
-
-  private run(graph: PlanGraph, call: BatchCall, runId: string): Promise<RunReport> {
-    let finished = 0;
-    const total = graph.tasks.length;
-    const peer = relatedPeer(call.peer, call.requestId);
-    return runPlan(graph, {
+    const caller = call.caller ?? { keyName: call.peer.keyName };
+    const { runId, done } = this.begin(graph, call.arguments, settings, checked.warnings, {
+      source: 'batch_execute',
+      caller,
+      sessionId: call.peer.sessionId,
       signal: call.signal,
-      callTool: (task, args, signal) => this.callTool(task, args, signal, call, peer),
-      onTaskEvent: (event) => {
-        this.runEmitter.fire({ type: 'task', runId, event });
-        if (event.type !== 'ended' || call.progressToken === undefined) return;
-        finished += 1;
+      callTool: (peer) => (task, args, signal) => this.callTool(task, args, signal, call.serverFor, peer),
+      peer: relatedPeer(call.peer, call.requestId),
+      onTaskEnded: (event, finished, total) => {
+        if (call.progressToken === undefined) return;
         const progress: RpcNotification = {
           jsonrpc: '2.0',
           method: 'notifications/progress',
@@ -163,11 +193,131 @@ export class BatchService {
         call.peer.deliverNotification(progress, call.requestId);
       },
     });
+    const compact = await done;
+    this.options.audit?.({
+      time: Date.now(),
+      keyId: caller.keyId,
+      keyName: caller.keyName,
+      action: BATCH_TOOL_NAME,
+      target: runId,
+      outcome: compact.status === 'succeeded' ? 'ok' : 'error',
+      details: { status: compact.status, tasks: compact.tasks.length },
+    });
+    return { content: [{ type: 'text', text: JSON.stringify(compact) }], structuredContent: compact };
+  }
+
+  /** Checks a plan against `catalog` without running it: the graph, or every problem. */
+  check(plan: unknown, catalog: ToolCatalog): ValidationResult {
+    return checkPlan(plan, catalog, { checker: this.checker });
+  }
+
+  /** The tools of a checked plan that need approval under the settings in force (none with `approveAll`). */
+  needsApproval(graph: PlanGraph, serverFor: (name: string) => ServerSupervisor | undefined): string[] {
+    return this.options.settings().approveAll ? [] : needingApproval(graph, serverFor);
+  }
+
+  /**
+   * Starts a run whose caller cannot be asked for approval (the REST API): a tool that needs it
+   * refuses the whole plan. Answers the run id at once; the run goes on in the background.
+   */
+  start(request: RunRequest): { ok: true; runId: string; warnings: string[] } | { ok: false; refusal: StartRefusal } {
+    const checked = this.check(request.plan, request.catalog);
+    if (!checked.ok) return { ok: false, refusal: { kind: 'invalid', problems: checked.problems, warnings: checked.warnings } };
+    const graph = checked.graph;
+    for (const task of graph.tasks) task.timeoutMs ??= request.serverFor(task.target.server)?.config.timeoutMs;
+    const unapproved = this.needsApproval(graph, request.serverFor);
+    if (unapproved.length > 0) return { ok: false, refusal: { kind: 'needsApproval', tools: unapproved } };
+    const { runId } = this.begin(graph, request.plan, this.options.settings(), checked.warnings, {
+      source: request.source,
+      caller: request.caller,
+      sessionId: request.peer.sessionId,
+      peer: request.peer,
+      callTool: (peer) => (task, args, signal) => this.callTool(task, args, signal, request.serverFor, peer),
+    });
+    return { ok: true, runId, warnings: checked.warnings };
+  }
+
+  /** A run in progress in this daemon, as it stands; undefined once it ended. */
+  live(runId: string): LiveRun | undefined {
+    return this.inProgress.get(runId)?.live;
+  }
+
+  /** Cancels a run in progress and waits for its end; false when no such run is in progress. */
+  async cancel(runId: string, reason = 'the run was cancelled'): Promise<boolean> {
+    const run = this.inProgress.get(runId);
+    if (!run) return false;
+    run.controller.abort(new Error(reason));
+    await run.done;
+    return true;
+  }
+
+  /** Starts a checked plan: records it, runs it, records the outcome; `done` never rejects. */
+  private begin(
+    graph: PlanGraph,
+    plan: unknown,
+    settings: BatchSettings,
+    warnings: readonly string[],
+    context: {
+      source: RunSource;
+      caller: RunCaller;
+      sessionId: string | undefined;
+      signal?: AbortSignal;
+      peer: UpstreamPeer;
+      callTool: (peer: UpstreamPeer) => CallTool;
+      onTaskEnded?: (event: Extract<TaskEvent, { type: 'ended' }>, finished: number, total: number) => void;
+    },
+  ): { runId: string; done: Promise<CompactReport> } {
+    const runId = randomUUID();
+    const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server }));
+    const controller = new AbortController();
+    const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
+    const live: ActiveRun['live'] = { id: runId, status: 'running', tasks: tasks.map((task) => ({ ...task, status: 'queued', attempts: 0 })) };
+    let resolveDone: (report: CompactReport) => void = () => {};
+    const done = new Promise<CompactReport>((resolve) => (resolveDone = resolve));
+    this.inProgress.set(runId, { live, controller, done });
+    this.record(() =>
+      this.options.runs?.start({
+        id: runId,
+        source: context.source,
+        plan,
+        createdBy: context.caller.keyName,
+        sessionId: context.sessionId,
+        startedAt: Date.now(),
+        tasks,
+      }),
+    );
+    this.runEmitter.fire({ type: 'started', runId, createdBy: context.caller.keyName, tasks, at: Date.now() });
+    let finished = 0;
+    const callTool = context.callTool(context.peer);
+    void runPlan(graph, {
+      signal,
+      callTool,
+      onTaskEvent: (event) => {
+        applyEvent(live.tasks[event.index]!, event);
+        this.runEmitter.fire({ type: 'task', runId, event });
+        if (event.type !== 'ended') return;
+        finished += 1;
+        context.onTaskEnded?.(event, finished, graph.tasks.length);
+      },
+    }).then((report) => {
+      const compact = compactReport(runId, report, settings.maxResultChars, warnings);
+      live.status = report.status;
+      this.record(() => this.options.runs?.finish(runId, outcomeOf(report, compact)));
+      this.inProgress.delete(runId);
+      this.runEmitter.fire({ type: 'ended', runId, report: compact, at: Date.now() });
+      resolveDone(compact);
+    });
+    return { runId, done };
+  }
+
+  dispose(): void {
+    this.modeEmitter.dispose();
+    this.runEmitter.dispose();
   }
 
   /** Forwards one task to its server as a request of the session; aborting `signal` cancels it upstream. */
-  private async callTool(task: GraphTask, args: Record<string, unknown>, signal: AbortSignal, call: BatchCall, peer: UpstreamPeer): Promise<ToolResult> {
-    const server = call.serverFor(task.target.server);
+  private async callTool(task: GraphTask, args: Record<string, unknown>, signal: AbortSignal, serverFor: (name: string) => ServerSupervisor | undefined, peer: UpstreamPeer): Promise<ToolResult> {
+    const server = serverFor(task.target.server);
     if (!server) throw new Error(`server "${task.target.server}" is not configured any more`);
     const id = `batch-${this.nextCallId++}`;
     const cancel = (): void => server.cancel(peer, id, signal.reason instanceof Error ? signal.reason.message : 'cancelled');
@@ -180,17 +330,6 @@ export class BatchService {
     } finally {
       signal.removeEventListener('abort', cancel);
     }
-  }
-
-  /** The plan's tools (as named in it) that are neither read-only nor in their server's `autoApprove`. */
-  private needingApproval(graph: PlanGraph, call: BatchCall): string[] {
-    const names = new Set<string>();
-    for (const task of graph.tasks) {
-      if (task.target.annotations?.readOnlyHint === true) continue;
-      if (call.serverFor(task.target.server)?.config.autoApprove.includes(task.target.name)) continue;
-      names.add(task.tool);
-    }
-    return [...names];
   }
 
   /** Asks the client to approve `tools` (MCP elicitation); answers the refusal, or undefined when approved. */
@@ -233,6 +372,33 @@ export class BatchService {
     } catch (error) {
       this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+}
+
+/** The plan's tools (as named in it) that are neither read-only nor in their server's `autoApprove`. */
+function needingApproval(graph: PlanGraph, serverFor: (name: string) => ServerSupervisor | undefined): string[] {
+  const names = new Set<string>();
+  for (const task of graph.tasks) {
+    if (task.target.annotations?.readOnlyHint === true) continue;
+    if (serverFor(task.target.server)?.config.autoApprove.includes(task.target.name)) continue;
+    names.add(task.tool);
+  }
+  return [...names];
+}
+
+/** Brings a live task up to date with one event of the executor. */
+function applyEvent(task: LiveTask, event: TaskEvent): void {
+  if (event.type === 'started') {
+    task.status = 'running';
+    task.attempts = event.attempt;
+    task.startedAt ??= event.at;
+  } else if (event.type === 'retrying') {
+    task.error = event.error;
+  } else {
+    task.status = event.status;
+    task.endedAt = event.at;
+    if (event.error) task.error = event.error;
+    if (event.reason) task.reason = event.reason;
   }
 }
 

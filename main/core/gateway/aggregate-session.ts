@@ -7,6 +7,7 @@ import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { BatchService } from '../batch/batch-service.js';
 import { BATCH_TOOL_NAME, batchToolDefinition } from '../batch/batch-tool.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
+import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest } from '../protocol/jsonrpc.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
@@ -15,8 +16,6 @@ import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
-import { ORIGIN_META_KEY } from '../registry/aggregate-view.js';
-import type { Origin } from '../registry/naming.js';
 import type { DownstreamChannel } from './downstream.js';
 import { negotiateVersion } from './proxy-session.js';
 
@@ -176,22 +175,12 @@ export class AggregateSession extends ClientSession {
 
   /** The aggregate's tools this session's key may call (a key sees only what it may call). */
   private visibleTools(): Record<string, unknown>[] {
-    const tools = this.options.view.tools;
-    return tools.filter((tool) => {
-      const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
-      return this.options.canCall(origin.server, origin.name);
-    });
+    return visibleTools(this.options.view.tools, this.options.canCall);
   }
 
   /** What a batch of this session may call: the tools it sees, by their aggregated names. */
   private batchCatalog(): ToolCatalog {
-    const tools = new Map(this.visibleTools().map((tool) => [tool.name as string, tool]));
-    return (name) => {
-      const tool = tools.get(name);
-      if (!tool) return undefined;
-      const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
-      return { server: origin.server, name: origin.name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations as Record<string, unknown> | undefined };
-    };
+    return aggregateCatalog(this.visibleTools());
   }
 
   private route(serverName: string, request: RpcRequest): void {

@@ -124,6 +124,7 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
         peer: this,
         progressToken: typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined,
         signal: controller.signal,
+        caller: { keyId: this.principal.keyId, keyName: this.principal.name },
       })
       .then((result) => {
         this.batches.delete(request.id);

@@ -63,4 +63,20 @@ describe('RunsRepository', () => {
     expect(second.runs.get('done')).toMatchObject({ status: 'succeeded', tasks: [{ status: 'succeeded' }, { status: 'succeeded' }] });
     expect(second.runs.list().map((entry) => entry.id)).toEqual(['done', 'left']);
   });
+
+  it('pages runs newest first with their tasks counted per status, filtered by status, ties broken by id', () => {
+    const store = temp.open();
+    store.runs.start(run('r1', 1_000));
+    store.runs.start(run('r2', 2_000));
+    store.runs.start(run('r3', 2_000));
+    store.runs.finish('r1', { status: 'failed', endedAt: 1_500, wallMs: 1, sumTaskMs: 1, speedup: 1, tasks: [{ status: 'failed', attempts: 1 }, { status: 'skipped', attempts: 0 }] });
+    const first = store.runs.page({ limit: 2 });
+    expect(first.items.map((item) => item.id)).toEqual(['r3', 'r2']);
+    expect(first.items[0]).toMatchObject({ status: 'running', taskCount: 2, counts: { queued: 2 }, createdBy: 'cline' });
+    expect(first.nextCursor).toBe('2000.r2');
+    const second = store.runs.page({ limit: 2, before: first.nextCursor });
+    expect(second).toEqual({ items: [expect.objectContaining({ id: 'r1', counts: { failed: 1, skipped: 1 } })] });
+    expect(store.runs.page({ status: 'failed' }).items.map((item) => item.id)).toEqual(['r1']);
+    expect(() => store.runs.page({ before: 'nonsense' })).toThrow(RangeError);
+  });
 });

@@ -72,6 +72,25 @@ export interface StoredRun {
   tasks: StoredTask[];
 }
 
+/** What `page` selects. */
+export interface RunQuery {
+  status?: RunStatus | undefined;
+  limit?: number | undefined;
+  /** The `nextCursor` of the previous page. */
+  before?: string | undefined;
+}
+
+/** A run without its tasks, for lists. */
+export interface RunSummary extends Omit<StoredRun, 'tasks'> {
+  /** Tasks per status, as stored. */
+  counts: Partial<Record<TaskStatus, number>>;
+}
+
+export interface RunPage {
+  items: RunSummary[];
+  nextCursor?: string;
+}
+
 interface RunRow {
   id: string;
   source: RunSource;
@@ -166,21 +185,48 @@ export class RunsRepository {
     const row = this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
     if (!row) return undefined;
     const tasks = this.db.prepare<[string], TaskRow>('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY idx').all(id);
+    return { ...toRun(row), tasks: tasks.map(toTask) };
+  }
+
+  /**
+   * A page of runs, newest first, each with its tasks counted per status; `nextCursor` is set when
+   * older runs may remain. An unreadable cursor throws a `RangeError`.
+   */
+  page(query: RunQuery = {}): RunPage {
+    const limit = query.limit ?? 50;
+    const where: string[] = [];
+    const values: (string | number)[] = [];
+    if (query.status !== undefined) {
+      where.push('status = ?');
+      values.push(query.status);
+    }
+    if (query.before !== undefined) {
+      const cursor = decodeCursor(query.before);
+      where.push('(started_at < ? OR (started_at = ? AND id < ?))');
+      values.push(cursor.startedAt, cursor.startedAt, cursor.id);
+    }
+    const rows = this.db
+      .prepare<(string | number)[], RunRow>(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`)
+      .all(...values, limit + 1);
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    const counts = new Map<string, Partial<Record<TaskStatus, number>>>();
+    if (items.length > 0) {
+      const found = this.db
+        .prepare<string[], { run_id: string; status: TaskStatus; n: number }>(
+          `SELECT run_id, status, COUNT(*) AS n FROM run_tasks WHERE run_id IN (${items.map(() => '?').join(', ')}) GROUP BY run_id, status`,
+        )
+        .all(...items.map((row) => row.id));
+      for (const { run_id, status, n } of found) {
+        const entry = counts.get(run_id) ?? {};
+        entry[status] = n;
+        counts.set(run_id, entry);
+      }
+    }
+    const last = items.at(-1);
     return {
-      id: row.id,
-      source: row.source,
-      status: row.status,
-      plan: JSON.parse(row.plan) as unknown,
-      createdBy: orUndefined(row.created_by),
-      sessionId: orUndefined(row.session_id),
-      taskCount: row.task_count,
-      startedAt: row.started_at,
-      endedAt: orUndefined(row.ended_at),
-      wallMs: orUndefined(row.wall_ms),
-      sumTaskMs: orUndefined(row.sum_task_ms),
-      speedup: orUndefined(row.speedup),
-      error: orUndefined(row.error),
-      tasks: tasks.map(toTask),
+      items: items.map((row) => ({ ...toRun(row), counts: counts.get(row.id) ?? {} })),
+      ...(more && last ? { nextCursor: `${last.started_at}.${last.id}` } : {}),
     };
   }
 
@@ -191,6 +237,30 @@ export class RunsRepository {
       .all(limit)
       .map((row) => ({ id: row.id, status: row.status, startedAt: row.started_at }));
   }
+}
+
+function toRun(row: RunRow): Omit<StoredRun, 'tasks'> {
+  return {
+    id: row.id,
+    source: row.source,
+    status: row.status,
+    plan: JSON.parse(row.plan) as unknown,
+    createdBy: orUndefined(row.created_by),
+    sessionId: orUndefined(row.session_id),
+    taskCount: row.task_count,
+    startedAt: row.started_at,
+    endedAt: orUndefined(row.ended_at),
+    wallMs: orUndefined(row.wall_ms),
+    sumTaskMs: orUndefined(row.sum_task_ms),
+    speedup: orUndefined(row.speedup),
+    error: orUndefined(row.error),
+  };
+}
+
+function decodeCursor(cursor: string): { startedAt: number; id: string } {
+  const match = /^(\d+)\.(.+)$/.exec(cursor);
+  if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
+  return { startedAt: Number(match[1]), id: match[2]! };
 }
 
 function toTask(row: TaskRow): StoredTask {

@@ -17,7 +17,7 @@ export const taskStateSchema = z.object({
   /** The server the tool resolved to. */
   server: serverName.optional(),
   status: taskStatusSchema,
-  /** The dependency wave it belongs to, from 0. */
+  /** The dependency wave it belongs to, from 0: one more than the highest wave of its dependencies. */
   wave: z.number().int().nonnegative(),
   attempts: z.number().int().nonnegative(),
   startedAt: timestamp.optional(),
@@ -29,6 +29,8 @@ export const taskStateSchema = z.object({
   error: z.object({ code: z.string().optional(), message: z.string() }).optional(),
   /** For `skipped`: the failed task it depended on. */
   skippedBecause: taskIdSchema.optional(),
+  /** Why a task was skipped, cancelled or interrupted. */
+  reason: z.string().optional(),
 });
 
 const runTimings = {
@@ -101,24 +103,28 @@ export const runOperations = {
     method: 'POST',
     path: '/api/runs',
     summary: 'Start a run from a batch plan, or from a request the planner turns into one',
-    description: 'Answers 202 with the queued run; follow it with runs.get or the run.progress events. An invalid plan answers 400 with `details.problems`.',
+    description:
+      'Answers 202 with the started run; follow it with runs.get or the run.progress events. An invalid plan answers 400 with `details.problems`. ' +
+      'Nobody can be asked to approve a run made here: a tool that is neither read-only nor in its server\'s autoApprove (unless orch.batch.approveAll) answers 403 naming the tools. ' +
+      'A `request` answers 501 until the LLM planner exists.',
     role: 'operator',
     mutating: true,
     input: runSource,
     output: runSchema,
     status: 202,
-    errors: ['unknown_tool', 'unknown_server', 'server_unavailable', 'timeout', 'not_implemented'],
+    errors: ['server_unavailable', 'not_implemented'],
   }),
   dryRun: defineOperation({
     id: 'runs.dryRun',
     method: 'POST',
     path: '/api/runs/dry-run',
     summary: 'Plan (for a request) and validate without running: the waves and every problem',
+    description: 'A `request` answers 501 until the LLM planner exists.',
     role: 'operator',
     mutating: true,
     input: runSource,
     output: planPreviewSchema,
-    errors: ['server_unavailable', 'timeout', 'not_implemented'],
+    errors: ['not_implemented'],
   }),
   list: defineOperation({
     id: 'runs.list',
@@ -129,7 +135,7 @@ export const runOperations = {
     mutating: false,
     input: z.object({ status: runStatusSchema.optional(), limit: pageLimit(50), before: pageCursor }),
     output: pageOf(runSummarySchema),
-    errors: ['not_implemented'],
+    errors: [],
   }),
   get: defineOperation({
     id: 'runs.get',
@@ -140,7 +146,7 @@ export const runOperations = {
     mutating: false,
     input: byId,
     output: runSchema,
-    errors: ['not_found', 'not_implemented'],
+    errors: ['not_found'],
   }),
   cancel: defineOperation({
     id: 'runs.cancel',
@@ -152,6 +158,6 @@ export const runOperations = {
     mutating: true,
     input: byId,
     output: runSchema,
-    errors: ['not_found', 'conflict', 'not_implemented'],
+    errors: ['not_found', 'conflict'],
   }),
 } as const;

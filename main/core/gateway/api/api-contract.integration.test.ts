@@ -9,11 +9,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathParamNames, restInput, type Operation } from '../../../../shared/api/contract.js';
 import { operationList, operations } from '../../../../shared/api/operations.js';
 import { errorBodySchema } from '../../../../shared/api/operations/common.js';
-import { TEST_TOKEN, exampleServer, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
 import { callOperation, send, type ApiResponse } from './__fixtures__/api-client.js';
+
+const BATCH_SERVER = new URL('../../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
+/** A run over the example server's read-only `echo`: needs no approval. */
+const ECHO_PLAN = { tasks: [{ id: 'say', tool: 'example__echo', arguments: { text: 'walk' } }] };
 
 let harness: Harness;
 let viewer: string;
+let echoRun: Promise<string> | undefined;
+let blockingRun: Promise<string> | undefined;
+
+/** Starts a run over the API and answers its id. */
+async function startRun(plan: unknown): Promise<string> {
+  const response = await call(operations['runs.create'], { plan });
+  expect(response.status, JSON.stringify(response.body)).toBe(202);
+  return (response.body as { id: string }).id;
+}
 /** Calls of mutating operations made with a valid token, by operation id: each must be audited. */
 const audited = new Map<string, number>();
 let keys = 0;
@@ -46,11 +59,12 @@ const VALID: Record<string, () => Record<string, unknown> | Promise<Record<strin
   },
   'mode.get': () => ({}),
   'mode.set': () => ({ mode: 'batch' }),
-  'runs.create': () => ({ request: 'list the files' }),
-  'runs.dryRun': () => ({ request: 'list the files' }),
-  'runs.list': () => ({}),
-  'runs.get': () => ({ id: 'run_1' }),
-  'runs.cancel': () => ({ id: 'run_1' }),
+  'runs.create': () => ({ plan: ECHO_PLAN }),
+  'runs.dryRun': () => ({ plan: ECHO_PLAN }),
+  'runs.list': () => ({ limit: 10 }),
+  'runs.get': async () => ({ id: await (echoRun ??= startRun(ECHO_PLAN)) }),
+  // A run that holds until cancelled, so the walk's cancel finds it running.
+  'runs.cancel': async () => ({ id: await (blockingRun ??= startRun({ tasks: [{ id: 'hold', tool: 'batchy__block', arguments: { label: 'walk' } }] })) }),
   'calls.list': () => ({ limit: 10 }),
   'stats.get': () => ({}),
   'tokens.list': () => ({ all: true }),
@@ -122,8 +136,11 @@ beforeAll(async () => {
   process.env.ORCH_API_TEST_SECRET = 'sekrit-from-the-environment';
   const secretive = exampleServer({ env: { API_KEY: 'sekrit-env-value' }, headers: { Authorization: 'Bearer sekrit-header' } });
   secretive.args = [...(secretive.args ?? []), '--token=${env:ORCH_API_TEST_SECRET}'];
-  harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive });
+  harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) });
   viewer = harness.runtime.tokens.createToken({ name: 'walk-viewer', role: 'viewer' }).token;
+  // Runs name tools of the aggregate: wait until the catalogs they use are known.
+  const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
+  await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the example and batchy catalogs are known');
 });
 
 afterAll(async () => {
@@ -158,11 +175,6 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
       return;
     }
     const response = await call(operation, input);
-    if (operation.id.startsWith('runs.')) {
-      expect(response.status).toBe(501);
-      expect(response.body).toEqual({ error: { code: 'not_implemented', message: 'batch runs arrive with batch mode (issue 5)' } });
-      return;
-    }
     expect(response.status, JSON.stringify(response.body)).toBe(operation.status ?? 200);
     operation.output.parse(response.body);
   });

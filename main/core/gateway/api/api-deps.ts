@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { OperationById, OperationId } from '../../../../shared/api/operations.js';
 import type { Principal } from '../../auth/roles.js';
 import type { TokenService } from '../../auth/token-service.js';
+import type { BatchService } from '../../batch/batch-service.js';
 import type { HotReload } from '../../hot-reload.js';
 import type { AggregateView } from '../../registry/aggregate-view.js';
 import type { ToolRegistry } from '../../registry/tool-registry.js';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   view: AggregateView;
   store: Store;
   tokens: TokenService;
+  /** Batch runs and the mode (`proxy` | `batch`) in force. */
+  batch: BatchService;
   /** Hot reload: the configuration in force, and where edits are applied. */
   reload(): HotReload;
   configPath: string;

@@ -17,8 +17,3 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-/** The answer of every `runs.*` operation until the batch engine exists. */
-export function notImplemented(): never {
-  throw new ApiError('not_implemented', 'batch runs arrive with batch mode (issue 5)');
-}

@@ -129,7 +129,7 @@ describe('fuzzing the API and the MCP endpoints', () => {
         const fuzz = next();
         const status = await sendRaw(base, fuzz);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        // 501 is the deliberate answer of runs.* until batch mode exists.
+        // 501 is the deliberate answer of runs.create and runs.dryRun to a `request` until the LLM planner exists.
         const planned = status === 501 && fuzz.path.startsWith('/api/runs');
         if ((status >= 500 && !planned) || status === 0) failures.push(`${status} ${fuzz.method} ${fuzz.path.slice(0, 80)} (${fuzz.what})`);
       }

@@ -36,7 +36,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ...serverHandlers(deps, editor),
     ...toolHandlers(deps, editor),
     ...configHandlers(deps, editor),
-    ...runHandlers(),
+    ...runHandlers(deps),
     ...callHandlers(deps),
     ...tokenHandlers(deps),
     ...metaHandlers(deps),

@@ -55,11 +55,14 @@ export function configHandlers(deps: ApiDeps, editor: ConfigEditor): Handlers<'c
       call.audit.details = { revision: next, ok: result.ok };
       return { revision: next, reload: reloadView(result) };
     },
-    'mode.get': () => ({ mode: deps.reload().config.orch.mode }),
+    // The mode in force: `serve --mode` may differ from the file until the file's mode changes.
+    'mode.get': () => ({ mode: deps.batch.mode }),
     'mode.set': async ({ mode }, call) => {
       call.audit.target = mode;
       await editor.edit([{ path: ['orch', 'mode'], value: mode }]);
-      return { mode: deps.reload().config.orch.mode };
+      // Also when the file already said so (a `serve --mode` override): no reload would switch it.
+      deps.batch.setMode(mode);
+      return { mode: deps.batch.mode };
     },
   };
 }
