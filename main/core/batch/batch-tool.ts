@@ -25,9 +25,16 @@ function description(example: { first: string; second: string; third: string }):
 }
 
 let inputSchema: Record<string, unknown> | undefined;
+const definitions = new Map<'aggregate' | 'server', Record<string, unknown>>();
 
-/** The tool definition: `scope` is `aggregate` (namespaced names) or `server` (plain names). */
+/** The tool definition: `scope` is `aggregate` (namespaced names) or `server` (plain names). One object per scope. */
 export function batchToolDefinition(scope: 'aggregate' | 'server'): Record<string, unknown> {
+  let definition = definitions.get(scope);
+  if (!definition) definitions.set(scope, (definition = makeDefinition(scope)));
+  return definition;
+}
+
+function makeDefinition(scope: 'aggregate' | 'server'): Record<string, unknown> {
   inputSchema ??= z.toJSONSchema(batchPlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   const example =
     scope === 'aggregate'

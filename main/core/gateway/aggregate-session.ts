@@ -25,6 +25,8 @@ export interface AggregateSessionOptions {
   version: string;
   /** Whether the session's key may see and call a tool. */
   canCall: (server: string, tool: string) => boolean;
+  /** The key may see every tool (no patterns): `tools/list` is served from the view's ready JSON. */
+  seesEveryTool?: boolean;
   /** Reports a call refused for the key (the audit log). */
   onDenied?: (server: string, tool: string) => void;
   /** Batch mode: `batch_execute` is offered while it is on. */
@@ -101,7 +103,11 @@ export class AggregateSession extends ClientSession {
         this.result(request.id, {});
         return;
       case 'tools/list':
-        this.result(request.id, { tools: this.options.batch?.active ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
+        if (this.options.seesEveryTool) {
+          this.result(request.id, view.toolsListResult(this.options.batch?.active ? batchToolDefinition('aggregate') : undefined));
+        } else {
+          this.result(request.id, { tools: this.options.batch?.active ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
+        }
         return;
       case 'prompts/list':
         this.result(request.id, { prompts: view.prompts });

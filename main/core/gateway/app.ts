@@ -11,7 +11,7 @@ import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { AggregateSession } from './aggregate-session.js';
 import type { SessionFactory } from './downstream.js';
-import { toolFilter } from '../auth/permissions.js';
+import { rolePermits, toolFilter } from '../auth/permissions.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { Principal } from '../auth/roles.js';
 import type { TokenService } from '../auth/token-service.js';
@@ -86,6 +86,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       view,
       version: options.version,
       canCall: allowed,
+      seesEveryTool: rolePermits(principal.role, 'operator') && principal.allow.length === 0 && principal.deny.length === 0,
       batch: options.batch,
       onDenied: (server, tool) => denied(principal, server, tool),
     });

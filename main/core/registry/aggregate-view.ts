@@ -5,6 +5,7 @@
  */
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { Emitter } from '../events/emitter.js';
+import { preserialize } from '../protocol/jsonrpc.js';
 import { NameTable, Namer, type Origin } from './naming.js';
 import type { CatalogItem, ListKind, ToolRegistry } from './tool-registry.js';
 
@@ -29,6 +30,8 @@ function withOrigin(item: CatalogItem, name: string, origin: Origin): CatalogIte
 
 export class AggregateView {
   private snapshot: Snapshot | undefined;
+  /** Ready `tools/list` results of the current snapshot, with and without one extra tool. */
+  private listResults = new Map<CatalogItem | undefined, Record<string, unknown>>();
   private namer: Namer;
   private readonly changeEmitter = new Emitter<readonly ListKind[]>();
 
@@ -42,7 +45,7 @@ export class AggregateView {
     this.namer = new Namer(separator);
     registry.onDidChange(({ kinds }) => {
       if (kinds.length === 0) return;
-      this.snapshot = undefined;
+      this.invalidate();
       this.changeEmitter.fire(kinds);
     });
   }
@@ -51,7 +54,7 @@ export class AggregateView {
   setSeparator(separator: string): void {
     if (separator === this.namer.separator) return;
     this.namer = new Namer(separator);
-    this.snapshot = undefined;
+    this.invalidate();
     this.changeEmitter.fire(['tools', 'prompts']);
   }
 
@@ -61,6 +64,21 @@ export class AggregateView {
 
   get tools(): CatalogItem[] {
     return this.current().tools;
+  }
+
+  /**
+   * The whole `tools/list` result (every tool, plus `extra` when given), serialised once per
+   * catalog change: for 5,000 tools that is megabytes of JSON not rebuilt on every call. Only for
+   * callers that may see every tool; do not mutate it.
+   */
+  toolsListResult(extra?: CatalogItem): Record<string, unknown> {
+    this.current();
+    let result = this.listResults.get(extra);
+    if (!result) {
+      result = preserialize({ tools: extra ? [...this.current().tools, extra] : this.current().tools });
+      this.listResults.set(extra, result);
+    }
+    return result;
   }
 
   get prompts(): CatalogItem[] {
@@ -100,6 +118,11 @@ export class AggregateView {
   /** The server that declared a resource template. */
   serverOfTemplate(uriTemplate: string): string | undefined {
     return this.current().templates.find((template) => template.uriTemplate === uriTemplate)?.server;
+  }
+
+  private invalidate(): void {
+    this.snapshot = undefined;
+    this.listResults = new Map();
   }
 
   private current(): Snapshot {
