@@ -13,11 +13,10 @@ import type { LiveRun } from '../../batch/batch-service.js';
 import { formatProblems, type Problem } from '../../batch/plan-validation.js';
 import { aggregateCatalog, visibleTools } from '../../batch/tool-catalog.js';
 import { groupByWave, planWaves, waveNumbers } from '../../batch/waves.js';
-import { RpcErrorCode } from '../../protocol/jsonrpc.js';
 import type { StoredRun, StoredTask } from '../../store/runs.repository.js';
-import type { UpstreamPeer } from '../../supervisor/upstream-peer.js';
 import type { ApiCall, ApiDeps, Handlers } from './api-deps.js';
 import { ApiError } from './api-error.js';
+import { apiPeer } from './api-peer.js';
 
 type RunView = z.input<typeof runSchema>;
 type TaskView = z.input<typeof taskStateSchema>;
@@ -30,17 +29,6 @@ function issueOf(problem: Problem): { path: string; message: string } {
   return { path: problem.path?.length ? formatJsonPath(['plan', ...problem.path]) : 'plan', message: problem.message };
 }
 
-/** The REST caller as the upstream peer of a run's calls: they land in the call log under the key's name. */
-function runPeer(call: ApiCall): UpstreamPeer {
-  return {
-    sessionId: 'api',
-    clientName: 'mcp-orch-api',
-    keyName: call.principal.name,
-    clientCapabilities: {},
-    deliverNotification: () => undefined,
-    askClient: () => Promise.resolve({ error: { code: RpcErrorCode.MethodNotFound, message: 'a run made through the REST API cannot answer server requests' } }),
-  };
-}
 
 const timestamp = (value: number | undefined): number | undefined => (value === undefined ? undefined : Math.max(0, Math.round(value)));
 
@@ -142,7 +130,7 @@ export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRu
   return {
     'runs.create': ({ plan }, call) => {
       if (plan === undefined) throw new ApiError('not_implemented', NO_PLANNER);
-      const started = deps.batch.start({ plan, catalog: catalogFor(call), serverFor, peer: runPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
+      const started = deps.batch.start({ plan, catalog: catalogFor(call), serverFor, peer: apiPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
       if (!started.ok) {
         const { refusal } = started;
         if (refusal.kind === 'invalid') {

@@ -3,11 +3,11 @@ import { canCallTool, compileToolPatterns } from '../../auth/permissions.js';
 import { RpcErrorCode, type RpcResponse } from '../../protocol/jsonrpc.js';
 import type { CatalogItem } from '../../registry/tool-registry.js';
 import type { ServerSupervisor } from '../../supervisor/server-supervisor.js';
-import type { UpstreamPeer } from '../../supervisor/upstream-peer.js';
-import type { ApiCall, ApiDeps, Handlers } from './api-deps.js';
+import type { ApiDeps, Handlers } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import type { ConfigEditor } from './config-editor.js';
 import { serverOf } from './servers.handlers.js';
+import { apiPeer } from './api-peer.js';
 
 function toolItem(deps: ApiDeps, server: ServerSupervisor, tool: CatalogItem, cached: boolean) {
   const name = tool.name as string;
@@ -33,17 +33,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The REST API as an upstream peer: calls land in the call log under the key's name. */
-function apiPeer(call: ApiCall): UpstreamPeer {
-  return {
-    sessionId: 'api',
-    clientName: 'mcp-orch-api',
-    keyName: call.principal.name,
-    clientCapabilities: {},
-    deliverNotification: () => undefined,
-    askClient: () => Promise.resolve({ error: { code: RpcErrorCode.MethodNotFound, message: 'a call made through the REST API cannot answer server requests' } }),
-  };
-}
 
 /** Maps a JSON-RPC error of a tools/call to the API's error. */
 function callError(server: string, tool: string, response: Extract<RpcResponse, { error: unknown }>): ApiError {
