@@ -88,6 +88,8 @@ export const orchConfigSchema = z.looseObject({
       approveAll: z.boolean().optional(),
       /** Result text of a task longer than this is cut in the `batch_execute` report; default 2,000. */
       maxResultChars: z.number().int().positive().optional(),
+      /** Most tasks of one run on one server at once (the plan's maxConcurrency bounds the whole run); default: no limit of its own. */
+      perServerConcurrency: z.number().int().positive().max(1000).optional(),
     })
     .optional(),
   llm: z.looseObject({}).optional(),

@@ -28,6 +28,8 @@ export type OrchMode = 'proxy' | 'batch';
 export interface BatchSettings {
   approveAll: boolean;
   maxResultChars: number;
+  /** Most tasks of one run running on one server at once. */
+  perServerConcurrency?: number;
 }
 
 export interface BatchServiceOptions {
@@ -292,6 +294,7 @@ export class BatchService {
     void runPlan(graph, {
       signal,
       callTool,
+      perServerConcurrency: settings.perServerConcurrency,
       onTaskEvent: (event) => {
         applyEvent(live.tasks[event.index]!, event);
         this.runEmitter.fire({ type: 'task', runId, event });

@@ -31,6 +31,11 @@ describe('parseConfig', () => {
     expect(config.orch).toMatchObject({ port: 8000, host: '127.0.0.1', mode: 'proxy', namespaceSeparator: '__' });
   });
 
+  it('resolves the batch settings', () => {
+    const { orch } = parseConfig('{"orch":{"mode":"batch","batch":{"perServerConcurrency":2,"approveAll":true}}}', { env: {} });
+    expect(orch).toMatchObject({ mode: 'batch', batch: { perServerConcurrency: 2, approveAll: true, maxResultChars: 2000 } });
+  });
+
   it('keeps unknown fields', () => {
     const config = parseConfig('{"mcpServers":{"a":{"command":"x","myField":1}},"other":{"k":true}}', { env: {} });
     expect(config.file).toMatchObject({ other: { k: true }, mcpServers: { a: { myField: 1 } } });

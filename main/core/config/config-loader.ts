@@ -39,7 +39,7 @@ export interface ResolvedOrch {
   disabledTools: Record<string, string[]>;
   database?: string | undefined;
   retention: { days: number; maxCalls: number };
-  batch: { approveAll: boolean; maxResultChars: number };
+  batch: { approveAll: boolean; maxResultChars: number; perServerConcurrency?: number | undefined };
 }
 
 export interface ResolvedConfig {
@@ -133,7 +133,11 @@ function resolveOrch(file: ConfigFile): ResolvedOrch {
     disabledTools: orch.disabledTools ?? {},
     database: orch.database,
     retention: { days: orch.retention?.days ?? 30, maxCalls: orch.retention?.maxCalls ?? 100_000 },
-    batch: { approveAll: orch.batch?.approveAll ?? false, maxResultChars: orch.batch?.maxResultChars ?? DEFAULTS.batchMaxResultChars },
+    batch: {
+      approveAll: orch.batch?.approveAll ?? false,
+      maxResultChars: orch.batch?.maxResultChars ?? DEFAULTS.batchMaxResultChars,
+      perServerConcurrency: orch.batch?.perServerConcurrency,
+    },
   };
 }
 
