@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
+import { Filters, newestFirst, pruneByAgeAndCount } from './time-ordered.js';
 
 /** How an audited action ended: done, failed, or refused by authorisation. */
 export type AuditOutcome = 'ok' | 'error' | 'denied';
@@ -119,43 +120,21 @@ export class AuditRepository {
   /** Entries matching `query`, newest first (by `time`, then insertion order). Sees only flushed rows. */
   list(query: AuditQuery = {}): AuditPage {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const add = (clause: string, ...values: (string | number)[]): void => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (query.keyName !== undefined) add('key_name = ?', query.keyName);
+    const filters = new Filters();
+    if (query.keyName !== undefined) filters.add('key_name = ?', query.keyName);
     if (query.action !== undefined) {
-      if (query.action.endsWith('*')) add("action LIKE ? ESCAPE '\\'", `${escapeLike(query.action.slice(0, -1))}%`);
-      else add('action = ?', query.action);
+      if (query.action.endsWith('*')) filters.add("action LIKE ? ESCAPE '\\'", `${escapeLike(query.action.slice(0, -1))}%`);
+      else filters.add('action = ?', query.action);
     }
-    if (query.target !== undefined) add('target = ?', query.target);
-    if (query.outcome !== undefined) add('outcome = ?', query.outcome);
-    if (query.since !== undefined) add('time >= ?', query.since);
-    if (query.until !== undefined) add('time < ?', query.until);
-    if (query.before !== undefined) {
-      const cursor = decodeCursor(query.before);
-      add('(time, id) < (?, ?)', cursor.time, cursor.id);
-    }
-    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], AuditRow>(sql).all(...params, limit + 1);
-    const items = rows.slice(0, limit).map(toRecord);
-    const last = items.at(-1);
-    return rows.length > limit && last ? { items, nextCursor: `${last.time}.${last.id}` } : { items };
+    if (query.target !== undefined) filters.add('target = ?', query.target);
+    if (query.outcome !== undefined) filters.add('outcome = ?', query.outcome);
+    filters.addTimeRange(query);
+    return newestFirst(this.db, 'audit', filters, limit, toRecord);
   }
 
   /** Deletes entries older than `maxAgeMs` and all but the newest `maxRows`. Returns how many went. */
   prune(options: AuditPruneOptions): number {
-    const cutoff = (options.now ?? Date.now()) - options.maxAgeMs;
-    const keep = Math.max(0, Math.trunc(options.maxRows));
-    return this.db.transaction(() => {
-      const byAge = this.db.prepare('DELETE FROM audit WHERE time < ?').run(cutoff).changes;
-      const byCount = this.db
-        .prepare('DELETE FROM audit WHERE id IN (SELECT id FROM audit ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)')
-        .run(keep).changes;
-      return byAge + byCount;
-    })();
+    return pruneByAgeAndCount(this.db, 'audit', options);
   }
 
   /** Flushes what is queued (failures go to `onDidFail`) and stops accepting entries. Idempotent. */
@@ -192,8 +171,3 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-function decodeCursor(cursor: string): { time: number; id: number } {
-  const match = /^(-?\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
-  return { time: Number(match[1]), id: Number(match[2]) };
-}

@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
 import { computeCallStats, type CallGroupRow, type CallStats, type DurationSample } from './call-stats.js';
+import { Filters, newestFirst, pruneByAgeAndCount } from './time-ordered.js';
 
 /** One proxied request, as recorded. */
 export interface CallEntry {
@@ -130,26 +131,12 @@ export class CallsRepository {
   /** Calls matching `query`, newest first (by `time`, then insertion order). Sees only flushed rows. */
   list(query: CallQuery = {}): CallPage {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    const add = (clause: string, ...values: (string | number)[]): void => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (query.server !== undefined) add('server = ?', query.server);
-    if (query.tool !== undefined) add('tool = ?', query.tool);
-    if (query.ok !== undefined) add('ok = ?', query.ok ? 1 : 0);
-    if (query.since !== undefined) add('time >= ?', query.since);
-    if (query.until !== undefined) add('time < ?', query.until);
-    if (query.before !== undefined) {
-      const cursor = decodeCursor(query.before);
-      add('(time, id) < (?, ?)', cursor.time, cursor.id);
-    }
-    const sql = `SELECT * FROM calls ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare<unknown[], CallRow>(sql).all(...params, limit + 1);
-    const items = rows.slice(0, limit).map(toRecord);
-    const last = items.at(-1);
-    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+    const filters = new Filters();
+    if (query.server !== undefined) filters.add('server = ?', query.server);
+    if (query.tool !== undefined) filters.add('tool = ?', query.tool);
+    if (query.ok !== undefined) filters.add('ok = ?', query.ok ? 1 : 0);
+    filters.addTimeRange(query);
+    return newestFirst(this.db, 'calls', filters, limit, toRecord);
   }
 
   /**
@@ -173,15 +160,7 @@ export class CallsRepository {
 
   /** Deletes rows older than `maxAgeMs` and all but the newest `maxRows`. Returns how many went. */
   prune(options: CallPruneOptions): number {
-    const cutoff = (options.now ?? Date.now()) - options.maxAgeMs;
-    const keep = Math.max(0, Math.trunc(options.maxRows));
-    return this.db.transaction(() => {
-      const byAge = this.db.prepare('DELETE FROM calls WHERE time < ?').run(cutoff).changes;
-      const byCount = this.db
-        .prepare('DELETE FROM calls WHERE id IN (SELECT id FROM calls ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)')
-        .run(keep).changes;
-      return byAge + byCount;
-    })();
+    return pruneByAgeAndCount(this.db, 'calls', options);
   }
 
   /** Flushes what is queued (failures go to `onDidFail`) and stops accepting entries. Idempotent. */
@@ -209,12 +188,3 @@ function toRecord(row: CallRow): CallRecord {
 }
 
 /** A cursor is the position of the last row of a page: its time and id, as `<time>.<id>`. */
-function encodeCursor(record: Pick<CallRecord, 'time' | 'id'>): string {
-  return `${record.time}.${record.id}`;
-}
-
-function decodeCursor(cursor: string): { time: number; id: number } {
-  const match = /^(-?\d+)\.(\d+)$/.exec(cursor);
-  if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
-  return { time: Number(match[1]), id: Number(match[2]) };
-}
