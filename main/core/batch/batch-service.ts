@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Emitter } from '../events/emitter.js';
 import type { RequestId, RpcNotification } from '../protocol/jsonrpc.js';
-import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
+import type { RunStatus } from '../../../shared/batch-plan.js';
 import type { AuditEntry } from '../store/audit.repository.js';
 import type { RunSource, RunsRepository } from '../store/runs.repository.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
@@ -20,7 +20,7 @@ import { runPlan, type CallTool } from './executor.js';
 import type { GraphTask, PlanGraph, ToolCatalog } from './plan-graph.js';
 import { checkPlan, formatProblems, type Problem, type ValidationResult } from './plan-validation.js';
 import type { ToolResult } from './references.js';
-import type { RunReport, TaskError, TaskEvent } from './run-report.js';
+import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
 
 export type OrchMode = 'proxy' | 'batch';
 
@@ -50,18 +50,8 @@ export interface RunCaller {
   keyName?: string | undefined;
 }
 
-/** A task of a run in progress, as it stands now. */
-export interface LiveTask {
-  id: string;
-  tool: string;
-  server: string;
-  status: TaskStatus;
-  attempts: number;
-  startedAt?: number;
-  endedAt?: number;
-  error?: TaskError;
-  reason?: string;
-}
+/** A task of a run in progress, as it stands now: its report without the result and duration yet. */
+export type LiveTask = Omit<TaskReport, 'result' | 'durationMs'>;
 
 /** A run in progress: what `runs.get` shows of it before it is stored as finished. */
 export interface LiveRun {
