@@ -155,8 +155,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     audit: (entry) => store.audit.record(entry),
   });
-  const handle = gateway.app.callback();
-  const http = createServer((req, res) => void handle(req, res));
+  const http = createServer(gateway.handle);
   http.keepAliveTimeout = 65_000;
   try {
     await listen(http, options.port ?? config.orch.port, host);

@@ -1,7 +1,10 @@
 /**
- * The Koa app factory (SPEC §3): per-server MCP endpoints over Streamable HTTP and legacy SSE, the
- * status page, and one error middleware that exposes messages only for 4xx.
+ * The gateway's HTTP surface (SPEC §3): per-server and aggregated MCP endpoints over Streamable
+ * HTTP and legacy SSE, served on raw Node HTTP (every tool call passes there, so no framework work
+ * per request), and a Koa app for the rest — the REST API, the status page — with one error
+ * middleware that exposes messages only for 4xx. Both run the same Host/Origin and token checks.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import { errorBody } from '../../../shared/errors.js';
 import type { BatchService } from '../batch/batch-service.js';
@@ -16,8 +19,9 @@ import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { Principal } from '../auth/roles.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { AuditEntry } from '../store/audit.repository.js';
-import { createAuthGuard, type AuthState } from './auth-guard.js';
-import { createHostGuard, type HostGuardOptions } from './host-guard.js';
+import { createAuthCheck, createAuthGuard, type AuthState } from './auth-guard.js';
+import { createHostCheck, createHostGuard, type HostGuardOptions } from './host-guard.js';
+import { writeJson } from './http-util.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
 import { ProxySession } from './proxy-session.js';
 import { renderStatusPage } from './status-page.js';
@@ -45,7 +49,8 @@ export interface GatewayOptions extends HostGuardOptions {
 }
 
 export interface Gateway {
-  app: Koa;
+  /** The request listener for the HTTP server: MCP endpoints on raw Node HTTP, the rest through Koa. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** Closes every client session of one server (it was removed or reconfigured). */
   closeSessionsOf(server: string): void;
   /** A server was added (hot reload): aggregate sessions start hearing from it. */
@@ -61,6 +66,8 @@ const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** `/mcp[/<name>]`, `/sse[/<name>]`, `/messages[/<name>]`: the kind of endpoint and the server name (none: the aggregate). */
 const ENDPOINT_PATH = /^\/(mcp|sse|messages)(?:\/([^/]+))?\/?$/;
+
+type EndpointKind = 'mcp' | 'sse' | 'messages';
 
 export function createGateway(options: GatewayOptions): Gateway {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -149,44 +156,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   app.use(createAuthGuard(options));
   if (options.api) app.use(options.api);
   app.use(async (ctx, next) => {
-    const match = ENDPOINT_PATH.exec(ctx.path);
-    if (!match) {
-      await next();
-      return;
-    }
-    const [, kind, encodedName] = match;
-    const name = encodedName === undefined ? undefined : decodeSegment(encodedName);
-    if (encodedName !== undefined && name === undefined) {
-      ctx.status = 400;
-      ctx.body = errorBody('bad_request', 'the server name in the URL is not valid percent-encoding');
-      return;
-    }
-    const server = name === undefined ? undefined : options.supervisor.get(name);
-    if (name !== undefined && !server) {
-      const known = options.supervisor.names();
-      ctx.status = 404;
-      ctx.body = errorBody(
-        'unknown_server',
-        `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`,
-        { known },
-      );
-      return;
-    }
-    ctx.respond = false;
-    const { req, res } = ctx;
-    const principal = ctx.state.principal;
-    const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
-    if (kind === 'mcp') {
-      await streamable.handle(req, res, factory, principal.keyId);
-    } else if (kind === 'sse') {
-      if (req.method !== 'GET') return methodNotAllowed(ctx, 'GET');
-      legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId);
-    } else {
-      if (req.method !== 'POST') return methodNotAllowed(ctx, 'POST');
-      await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId);
-    }
-  });
-  app.use(async (ctx, next) => {
     if (ctx.path !== '/' || ctx.method !== 'GET') {
       await next();
       return;
@@ -198,6 +167,59 @@ export function createGateway(options: GatewayOptions): Gateway {
     ctx.status = 404;
     ctx.body = errorBody('not_found', `nothing at ${ctx.method} ${ctx.path}`);
   });
+
+  const hostCheck = createHostCheck(options);
+  const authCheck = createAuthCheck(options);
+
+  /**
+   * The MCP endpoints on raw Node HTTP, outside Koa: every call of every client passes here, so it
+   * does only what it must — the same Host/Origin and token checks as the middlewares, in the same
+   * order, with the same answers.
+   */
+  const serveEndpoint = async (req: IncomingMessage, res: ServerResponse, kind: EndpointKind, encodedName: string | undefined): Promise<void> => {
+    const refusal = hostCheck(req.headers.host, req.headers.origin);
+    if (refusal) return writeJson(res, 403, errorBody('forbidden', refusal));
+    const auth = authCheck(req);
+    if (!auth.ok) return writeJson(res, auth.status, auth.body, auth.headers);
+    const name = encodedName === undefined ? undefined : decodeSegment(encodedName);
+    if (encodedName !== undefined && name === undefined) {
+      return writeJson(res, 400, errorBody('bad_request', 'the server name in the URL is not valid percent-encoding'));
+    }
+    const server = name === undefined ? undefined : options.supervisor.get(name);
+    if (name !== undefined && !server) {
+      const known = options.supervisor.names();
+      return writeJson(
+        res,
+        404,
+        errorBody('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known }),
+      );
+    }
+    const { principal } = auth;
+    const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
+    if (kind === 'mcp') {
+      await streamable.handle(req, res, factory, principal.keyId);
+    } else if (kind === 'sse') {
+      if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
+      legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId);
+    } else {
+      if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
+      await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId);
+    }
+  };
+
+  const koa = app.callback();
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const match = ENDPOINT_PATH.exec(pathOf(req.url));
+    if (!match) {
+      void koa(req, res);
+      return;
+    }
+    serveEndpoint(req, res, match[1] as EndpointKind, match[2]).catch((error: unknown) => {
+      console.error('mcp-orch: request failed:', error);
+      if (res.headersSent) res.destroy();
+      else writeJson(res, 500, errorBody('internal', 'internal error'));
+    });
+  };
 
   // Sessions of a key revoked or expired since they opened end (a revoke from the CLI included).
   const keyCheck = setInterval(() => {
@@ -213,7 +235,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   keyCheck.unref();
 
   return {
-    app,
+    handle,
     sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),
     serverAdded(server) {
       for (const session of aggregateSessions) session.attachTo(server);
@@ -243,9 +265,20 @@ function decodeSegment(segment: string): string | undefined {
   }
 }
 
-function methodNotAllowed(ctx: Koa.Context, allow: string): void {
-  ctx.respond = true;
-  ctx.status = 405;
-  ctx.set('allow', allow);
-  ctx.body = errorBody('bad_request', `${ctx.method} is not allowed here; use ${allow}`);
+function methodNotAllowed(req: IncomingMessage, res: ServerResponse, allow: string): void {
+  writeJson(res, 405, errorBody('bad_request', `${req.method ?? ''} is not allowed here; use ${allow}`), { allow });
+}
+
+/** The path of a request target, without the query: origin-form (`/mcp/x?…`) or absolute-form (`http://h/mcp/x`). */
+function pathOf(target: string | undefined): string {
+  if (!target) return '/';
+  if (!target.startsWith('/')) {
+    try {
+      return new URL(target).pathname;
+    } catch {
+      return target;
+    }
+  }
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
 }

@@ -28,7 +28,11 @@ function isLoopbackName(name: string): boolean {
   return LOOPBACK_NAMES.includes(name) || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-export function createHostGuard(options: HostGuardOptions): Middleware {
+/**
+ * The check itself, on raw headers: the 403 message for a request whose `Host` or `Origin` is not
+ * allowed, or undefined. Used by the Koa middleware and by the MCP endpoints' raw fast path.
+ */
+export function createHostCheck(options: HostGuardOptions): (host: string | undefined, origin: string | undefined) => string | undefined {
   const bound = options.host.toLowerCase();
   const wildcard = bound === '0.0.0.0' || bound === '::';
   const hosts = new Set([...LOOPBACK_NAMES, ...options.allowedHosts.map((h) => h.toLowerCase())]);
@@ -53,21 +57,21 @@ export function createHostGuard(options: HostGuardOptions): Middleware {
     }
   };
 
+  return (host, origin) => {
+    if (!hostAllowed(host || undefined)) return `Forbidden: the Host header "${host ?? ''}" is not allowed (DNS-rebinding protection)`;
+    if (origin === 'null') return 'Forbidden: requests from an opaque origin are not allowed';
+    if (origin && !originAllowed(origin)) return `Forbidden: requests from the origin "${origin}" are not allowed`;
+    return undefined;
+  };
+}
+
+export function createHostGuard(options: HostGuardOptions): Middleware {
+  const check = createHostCheck(options);
   return async (ctx, next) => {
-    if (!hostAllowed(ctx.get('host') || undefined)) {
+    const refusal = check(ctx.get('host') || undefined, ctx.get('origin') || undefined);
+    if (refusal) {
       ctx.status = 403;
-      ctx.body = errorBody('forbidden', `Forbidden: the Host header "${ctx.get('host')}" is not allowed (DNS-rebinding protection)`);
-      return;
-    }
-    const origin = ctx.get('origin');
-    if (origin && origin !== 'null' && !originAllowed(origin)) {
-      ctx.status = 403;
-      ctx.body = errorBody('forbidden', `Forbidden: requests from the origin "${origin}" are not allowed`);
-      return;
-    }
-    if (origin === 'null') {
-      ctx.status = 403;
-      ctx.body = errorBody('forbidden', 'Forbidden: requests from an opaque origin are not allowed');
+      ctx.body = errorBody('forbidden', refusal);
       return;
     }
     await next();

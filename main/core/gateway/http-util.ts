@@ -13,23 +13,33 @@ export class HttpError extends Error {
 }
 
 /** Reads the whole body as UTF-8, refusing more than `limit` bytes with 413. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
+  if (Number(req.headers['content-length']) > limit) {
     req.resume();
-    throw new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
+    return Promise.reject(tooLarge());
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  if (req.readableEnded) return Promise.resolve('');
+  // Plain listeners rather than `for await`: this runs once per call on every transport.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: Error) => {
+      req.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
+      if (error) {
+        req.resume();
+        reject(error);
+      } else resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onClose = () => finish(new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the client closed the request before its body was complete'));
+    req.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
+  });
 }
 
 /** Parses a POST body into JSON-RPC messages; throws HttpError 400 naming what is wrong. */
@@ -64,6 +74,13 @@ export function accepts(header: string | undefined, type: string): boolean {
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
   return header.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/** Writes `body` as a JSON HTTP response (the same content type Koa gives an object body). */
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
 }
 
 /** Writes a JSON-RPC error as a JSON HTTP response. */

@@ -4,6 +4,9 @@
  * and how a Streamable HTTP POST is answered (plain JSON, or SSE with a priming event).
  */
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBE_SERVER_PATH, parseSse, rawHttp } from '../__fixtures__/proxy-test-kit.js';
 import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
@@ -197,6 +200,46 @@ describe('Streamable HTTP endpoint, raw', () => {
     const after = await post(toolCall(2, 'pid', {}), headers);
     expect(after.status).toBe(200);
     await after.text();
+  });
+
+  it('lets go of a request whose client hangs up in the middle of the body, and keeps serving', async () => {
+    const headers = await openSession();
+    const target = new URL(harness.url('/mcp/probe'));
+    const socket = connect(Number(target.port), target.hostname);
+    await once(socket, 'connect');
+    const head = [
+      `POST ${target.pathname}${target.search} HTTP/1.1`,
+      `Host: ${target.host}`,
+      'Content-Type: application/json',
+      `Accept: ${ACCEPT_BOTH}`,
+      ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+      'Content-Length: 1000',
+    ].join('\r\n');
+    socket.write(`${head}\r\n\r\n{"jsonrpc":"2.0","id":1,`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+
+    const after = await post(toolCall(2, 'pid', {}), headers);
+    expect(after.status).toBe(200);
+    await after.text();
+  });
+
+  it('serves a request whose target is in absolute form (`POST http://host/mcp/<server>`)', async () => {
+    const target = new URL(harness.url('/mcp/probe'));
+    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        { host: target.hostname, port: target.port, method: 'POST', path: target.href, headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(initializeRequest('2025-11-25')));
+    });
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('"protocolVersion"');
   });
 
   it('answers a quick tool call as application/json, not SSE', async () => {
