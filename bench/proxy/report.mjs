@@ -21,7 +21,8 @@ function table(header, rows) {
 
 function badCount(row) {
   const levels = row.levels.reduce((sum, level) => sum + (level.wrong ?? 0) + (level.lost ?? 0), 0);
-  return levels + (row.sleep ? row.sleep.wrong + row.sleep.lost : 0);
+  const warmup = (row.warmup?.wrong ?? 0) + (row.warmup?.lost ?? 0);
+  return levels + warmup + (row.sleep ? row.sleep.wrong + row.sleep.lost : 0);
 }
 
 export function clientTable(rows, levels) {
@@ -64,6 +65,8 @@ export function rowNotes(rows) {
       if (level.error) notes.push(`${row.name} @${level.clients}: ${level.error}`);
       else if (level.wrong || level.lost) notes.push(`${row.name} @${level.clients}: ${level.wrong} wrong, ${level.lost} lost (${level.abandoned} of them never sent: the client gave up after ${3} failures in a row) ${JSON.stringify(level.errors).slice(0, 300)}`);
     }
+    if (row.warmup?.error) notes.push(`${row.name} warm-up: ${row.warmup.error}`);
+    else if (row.warmup && (row.warmup.wrong || row.warmup.lost)) notes.push(`${row.name} warm-up: ${row.warmup.wrong} wrong, ${row.warmup.lost} lost`);
     if (row.sleep?.error) notes.push(`${row.name} sleep: ${row.sleep.error}`);
     else if (row.sleep && (row.sleep.wrong || row.sleep.lost)) notes.push(`${row.name} sleep: ${row.sleep.wrong} wrong, ${row.sleep.lost} lost`);
     if (row.memory) notes.push(`${row.name}: peak ${row.memory.peakProcesses} process(es) in the serving tree, sampled ΣVmRSS ${fmt(row.memory.peakRssMb, 0)} MB`);
@@ -206,6 +209,8 @@ export function medianRows(rounds) {
     for (const level of runs[0].levels) row.levels.push(mergeLevels(runs.map((run) => run.levels.find((entry) => entry.clients === level.clients)).filter(Boolean)));
     const sleeps = runs.map((run) => run.sleep).filter((entry) => entry && !entry.error);
     row.sleep = sleeps.length ? { wallMs: median(sleeps.map((entry) => entry.wallMs)), wrong: sum(sleeps.map((entry) => entry.wrong)), lost: sum(sleeps.map((entry) => entry.lost)) } : runs[0].sleep;
+    const warmups = runs.map((run) => run.warmup).filter((entry) => entry && !entry.error);
+    if (warmups.length) row.warmup = { wrong: sum(warmups.map((entry) => entry.wrong)), lost: sum(warmups.map((entry) => entry.lost)) };
     row.memory = {
       peakHwmMb: Math.max(...runs.map((run) => run.memory?.peakHwmMb ?? 0)),
       peakRssMb: Math.max(...runs.map((run) => run.memory?.peakRssMb ?? 0)),

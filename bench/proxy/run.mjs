@@ -27,8 +27,8 @@ const LEVELS = [1, 10, 50];
 let scratchDir;
 
 const PROFILES = {
-  full: { calls: 2000, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
-  quick: { calls: 300, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
+  full: { processWarmupCalls: 3000, calls: 2000, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
+  quick: { processWarmupCalls: 300, calls: 300, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
 };
 
 function readOptions() {
@@ -82,6 +82,18 @@ async function measureTarget(target, ctx, profile) {
   }
   const sampler = startMemorySampler(instance.pids);
   try {
+    // Every target first serves the same sequential calls, unmeasured, so the levels compare
+    // processes whose hot paths the JIT has compiled rather than how much code each has to warm.
+    if (profile.processWarmupCalls > 0) {
+      process.stderr.write(`  ${target.name}: ${profile.processWarmupCalls} warm-up calls…\n`);
+      row.warmup = await runLevel(instance, {
+        clients: 1,
+        calls: profile.processWarmupCalls,
+        warmupCalls: 0,
+        deadlineMs: profile.levelDeadlineMs,
+        tag: `${target.name}:process-warm-up`,
+      }).catch((error) => ({ error: firstLine(error) }));
+    }
     for (const clients of LEVELS) {
       process.stderr.write(`  ${target.name}: ${clients} client(s)…\n`);
       try {
@@ -135,7 +147,7 @@ async function main() {
 
   console.log(
     `proxy bench (${options.quick ? 'quick' : 'full'}, ${options.rounds} round(s)): Node ${process.version}, ${cpus().length} CPU(s), ` +
-      `${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls; load average before: ${loadText()}`,
+      `${profile.processWarmupCalls} warm-up calls per process, then ${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls; load average before: ${loadText()}`,
   );
   const rounds = [];
   try {
