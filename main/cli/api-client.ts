@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { z } from 'zod';
-import { buildPath, formatIssuePath, hasBody, splitInput, type Operation } from '../../shared/api/contract.js';
+import { encodeInput, formatIssuePath, type Operation } from '../../shared/api/contract.js';
 import { errorBodySchema } from '../../shared/api/operations/common.js';
 import { orchBaseUrl } from '../../shared/client-config.js';
 import { DEFAULTS } from '../../shared/config.js';
@@ -75,17 +75,11 @@ export async function callApi<Op extends Operation>(connection: Connection, oper
     const problems = parsed.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`).join('; ');
     throw new CliError(`invalid input: ${problems}`, 'bad_request', EXIT.usage);
   }
-  const { path, rest } = splitInput(operation, parsed.data);
-  const url = new URL(`${connection.baseUrl}${buildPath(operation, path)}`);
+  const { target, body } = encodeInput(operation, parsed.data);
+  const url = new URL(`${connection.baseUrl}${target}`);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (connection.token) headers.authorization = `Bearer ${connection.token}`;
-  let body: string | undefined;
-  if (hasBody(operation)) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(rest);
-  } else {
-    for (const [key, value] of Object.entries(rest)) url.searchParams.set(key, String(value));
-  }
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(url, { method: operation.method, headers, ...(body !== undefined ? { body } : {}) });

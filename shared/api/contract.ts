@@ -121,6 +121,18 @@ export function splitInput(operation: Pick<Operation, 'path'>, input: Record<str
   return { path, rest };
 }
 
+/**
+ * How an input travels: the request target (path, and for GET and DELETE the query) and, for POST
+ * and PUT, the JSON body.
+ */
+export function encodeInput(operation: Pick<Operation, 'method' | 'path'>, input: Record<string, unknown>): { target: string; body: string | undefined } {
+  const { path, rest } = splitInput(operation, input);
+  const target = buildPath(operation, path);
+  if (hasBody(operation)) return { target, body: JSON.stringify(rest) };
+  const query = new URLSearchParams(Object.entries(rest).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  return { target: query ? `${target}?${query}` : target, body: undefined };
+}
+
 /** A zod issue path as users read it: `a.b[0]["odd key"]`. */
 export const formatIssuePath = formatJsonPath;
 

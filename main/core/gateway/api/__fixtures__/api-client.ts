@@ -1,5 +1,5 @@
 /** Test support: raw REST calls to a harness daemon, by operation, with or without a token. */
-import { buildPath, hasBody, splitInput, type Operation } from '../../../../../shared/api/contract.js';
+import { encodeInput, type Operation } from '../../../../../shared/api/contract.js';
 import type { Harness } from '../../../__fixtures__/runtime-harness.js';
 import { TEST_TOKEN } from '../../../__fixtures__/runtime-harness.js';
 
@@ -11,16 +11,10 @@ export interface ApiResponse {
 
 /** `undefined` token: none sent; default: the harness's bootstrap admin token. */
 export async function callOperation(harness: Harness, operation: Operation, input: Record<string, unknown>, token: string | null = TEST_TOKEN): Promise<ApiResponse> {
-  const { path, rest } = splitInput(operation, input);
-  const url = harness.bareUrl(buildPath(operation, path));
+  const { target, body } = encodeInput(operation, input);
+  const url = harness.bareUrl(target);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  let body: string | undefined;
-  if (hasBody(operation)) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(rest);
-  } else {
-    for (const [key, value] of Object.entries(rest)) url.searchParams.set(key, String(value));
-  }
+  if (body !== undefined) headers['content-type'] = 'application/json';
   return send(url, operation.method, headers, body);
 }
 
