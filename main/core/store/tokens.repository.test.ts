@@ -71,4 +71,23 @@ describe('TokensRepository', () => {
       reader.close();
     }
   });
+
+  it('answers prefix lookups from memory, but sees at once what another process changed', () => {
+    const daemon = temp.open();
+    const cli = temp.open();
+    expect(daemon.tokens.findByPrefix('mo_abcdef')).toEqual([]);
+    cli.tokens.create(token(), 1_000);
+    expect(daemon.tokens.findByPrefix('mo_abcdef')).toEqual([expect.objectContaining({ record: expect.objectContaining({ id: 'key_1' }) as unknown })]);
+    expect(daemon.tokens.findByPrefix('mo_abcdef')[0]?.record.revokedAt).toBeUndefined();
+    cli.tokens.revoke('key_1', 2_000);
+    expect(daemon.tokens.findByPrefix('mo_abcdef')[0]?.record.revokedAt).toBe(2_000);
+    // Its own changes too.
+    expect(daemon.tokens.findByPrefix('mo_zzzzzz')).toEqual([]);
+    daemon.tokens.create(token({ id: 'key_2', name: 'cursor', prefix: 'mo_zzzzzz' }), 3_000);
+    expect(daemon.tokens.findByPrefix('mo_zzzzzz').map((found) => found.record.id)).toEqual(['key_2']);
+    daemon.tokens.rotate('key_2', token({ id: 'key_3', prefix: 'mo_zzzzzz', secretHash: 'cd'.repeat(32) }), 4_000);
+    expect(daemon.tokens.findByPrefix('mo_zzzzzz').map((found) => found.record.id).sort()).toEqual(['key_2', 'key_3']);
+    daemon.tokens.revoke('key_3', 5_000);
+    expect(daemon.tokens.findByPrefix('mo_zzzzzz').find((found) => found.record.id === 'key_3')?.record.revokedAt).toBe(5_000);
+  });
 });

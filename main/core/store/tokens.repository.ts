@@ -96,6 +96,8 @@ interface TokenRow {
 }
 
 const LIVE = 'revoked_at IS NULL AND replaced_by IS NULL';
+/** Prefixes whose lookups `findByPrefix` remembers at most (unknown ones included). */
+const MAX_CACHED_PREFIXES = 1_000;
 
 export class TokensRepository {
   private readonly usage: UsageCounter;
@@ -103,6 +105,10 @@ export class TokensRepository {
   private readonly byId: Statement<[string], TokenRow>;
   private readonly liveByName: Statement<[string], TokenRow>;
   private readonly byPrefix: Statement<[string], TokenRow>;
+  private readonly dataVersion: Statement<[], number>;
+  /** `findByPrefix` answers, valid while `cachedVersion` is the database's `data_version`. */
+  private readonly prefixCache = new Map<string, StoredToken[]>();
+  private cachedVersion: number | undefined;
 
   /** Fires when usage counters could not be written; they are retried later. */
   readonly onDidFail: UsageCounter['onDidFail'];
@@ -116,6 +122,7 @@ export class TokensRepository {
     this.byId = db.prepare('SELECT * FROM api_keys WHERE id = ?');
     this.liveByName = db.prepare(`SELECT * FROM api_keys WHERE name = ? AND ${LIVE}`);
     this.byPrefix = db.prepare('SELECT * FROM api_keys WHERE prefix = ?');
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     const addUsage = db.prepare<[number, number, string]>(
       'UPDATE api_keys SET usage_count = usage_count + ?, last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?',
     );
@@ -140,6 +147,7 @@ export class TokensRepository {
           this.db.prepare('UPDATE api_keys SET revoked_at = expires_at WHERE id = ?').run(holder.id);
         }
         this.insert(token);
+        this.prefixCache.clear();
         return this.get(token.id) as TokenRecord;
       })
       .immediate();
@@ -157,9 +165,25 @@ export class TokensRepository {
     return row && this.toRecord(row);
   }
 
-  /** Every key whose secret starts with `prefix`, with its hash: the candidates for a secret. */
+  /**
+   * Every key whose secret starts with `prefix`, with its hash: the candidates for a secret. Asked on
+   * every request, so answers are remembered until the keys change: through this repository, or in
+   * another process (the CLI), which SQLite's `data_version` reveals. The records' usage figures may
+   * lag; everything that decides whether a key works is current.
+   */
   findByPrefix(prefix: string): StoredToken[] {
-    return this.byPrefix.all(prefix).map((row) => ({ record: this.toRecord(row), secretHash: row.secret_hash }));
+    const version = this.dataVersion.get();
+    if (version !== this.cachedVersion) {
+      this.prefixCache.clear();
+      this.cachedVersion = version;
+    }
+    let found = this.prefixCache.get(prefix);
+    if (!found) {
+      found = this.byPrefix.all(prefix).map((row) => ({ record: this.toRecord(row), secretHash: row.secret_hash }));
+      if (this.prefixCache.size >= MAX_CACHED_PREFIXES) this.prefixCache.clear();
+      this.prefixCache.set(prefix, found);
+    }
+    return found;
   }
 
   /** Keys by name, newest first within a name; by default only those that still work at `now`. */
@@ -180,6 +204,7 @@ export class TokensRepository {
    * no secret of that key keeps working. Returns the ids revoked (none if it already was).
    */
   revoke(id: string, time: number): string[] {
+    this.prefixCache.clear();
     return this.db
       .prepare<[string, number, string, number], { id: string }>(`WITH RECURSIVE chain(id) AS (
           SELECT ? UNION SELECT k.id FROM api_keys k JOIN chain c ON k.replaced_by = c.id
@@ -204,6 +229,7 @@ export class TokensRepository {
         if (old.replaced_by !== null) throw new NotLiveError(oldId, `the key "${old.name}" (${old.id}) was already rotated: rotate its replacement`);
         this.db.prepare('UPDATE api_keys SET replaced_by = ?, grace_until = ? WHERE id = ?').run(next.id, graceUntil, oldId);
         this.insert({ ...next, name: old.name });
+        this.prefixCache.clear();
         return this.get(next.id) as TokenRecord;
       })
       .immediate();
