@@ -7,7 +7,7 @@
  * Every `authenticate` reads the database (a prepared lookup by prefix), so a key revoked from the
  * CLI stops working at once even while the daemon runs; uses are counted in memory.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ErrorCode } from '../../../shared/errors.js';
 import { NameTakenError, NotLiveError, type NewToken, type TokenRecord, type TokensRepository } from '../store/tokens.repository.js';
 import { patternProblem } from './permissions.js';
@@ -137,7 +137,7 @@ export function tokenStatus(record: TokenRecord, now: number): TokenStatus {
 }
 
 function sha256(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return hash('sha256', text, 'buffer');
 }
 
 export class TokenService {

@@ -9,7 +9,7 @@ import { Emitter } from '../events/emitter.js';
 export interface BatchWriterOptions {
   /** Items per transaction, and the queue length that triggers a flush at once. Default 512. */
   batchSize?: number;
-  /** Longest time an item waits in the queue before a flush starts. Default 50 ms. */
+  /** Longest time an item waits in the queue before a flush starts. Default 200 ms. */
   flushIntervalMs?: number;
   /** Most items kept in memory; beyond that the oldest are dropped. Default 50,000. */
   maxQueued?: number;
@@ -30,7 +30,7 @@ export interface BatchWriterStats {
 /** Writes `items` in one transaction; throws to roll all of them back. */
 export type WriteBatch<T> = (items: readonly T[]) => void;
 
-const DEFAULTS = { batchSize: 512, flushIntervalMs: 50, maxQueued: 50_000 } as const;
+const DEFAULTS = { batchSize: 512, flushIntervalMs: 200, maxQueued: 50_000 } as const;
 
 export class BatchWriter<T> {
   private readonly ring: (T | undefined)[];
