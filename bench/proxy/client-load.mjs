@@ -70,42 +70,96 @@ async function echoLoops(sessions, toolName, perClient, tag, deadline) {
 }
 
 /**
- * One concurrency level: `clients` fresh sessions, a warm-up, then `calls` calls in total split
- * evenly, all clients starting together. Sessions are closed afterwards.
+ * One concurrency level of one target, run in blocks so that levels of several targets can take
+ * turns: `openLevel` connects `clients` fresh sessions and warms them up, `runBlock` makes
+ * `perClient` sequential calls on every session at once, `closeLevel` closes the sessions and sums
+ * the blocks up. `deadlineMs` bounds the time spent in this level's own blocks.
  */
-export async function runLevel(instance, { clients, calls, warmupCalls, deadlineMs, tag }) {
+export async function openLevel(instance, { clients, warmupCalls, deadlineMs, tag }) {
   const sessions = await connectAll(instance, clients);
-  // Checked between calls: a level ends at most one call timeout after its deadline.
-  const deadline = { expired: false };
+  const level = { instance, sessions, clients, tag, deadlineMs, activeMs: 0, blocks: 0, latencies: [], warm: undefined, measured: undefined };
+  try {
+    level.warm = await timed(level, Math.max(2, Math.ceil(warmupCalls / clients)), `${tag}:warm`);
+  } catch (error) {
+    await closeSessions(level);
+    throw error;
+  }
+  return level;
+}
+
+export async function runBlock(level, perClient) {
+  const started = performance.now();
+  const block = await timed(level, perClient, `${level.tag}:${level.blocks}`);
+  level.blocks += 1;
+  level.wallMs = (level.wallMs ?? 0) + (performance.now() - started);
+  level.latencies.push(...block.latencies);
+  level.measured = level.measured ? mergeCounts(level.measured, block) : block;
+}
+
+export async function closeLevel(level) {
+  await closeSessions(level);
+  const measured = level.measured ?? { counts: { ok: 0, wrong: 0, lost: 0, abandoned: 0 }, errors: {} };
+  const { warm } = level;
+  const sorted = Float64Array.from(level.latencies).sort();
+  const wallMs = level.wallMs ?? 0;
+  return {
+    clients: level.clients,
+    calls: sorted.length + measured.counts.wrong + measured.counts.lost + measured.counts.abandoned,
+    blocks: level.blocks,
+    wallMs,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
+    callsPerSec: wallMs > 0 ? measured.counts.ok / (wallMs / 1000) : NaN,
+    ok: measured.counts.ok,
+    wrong: measured.counts.wrong + warm.counts.wrong,
+    lost: measured.counts.lost + warm.counts.lost + measured.counts.abandoned + warm.counts.abandoned,
+    abandoned: measured.counts.abandoned + warm.counts.abandoned,
+    errors: { ...warm.errors, ...measured.errors },
+  };
+}
+
+/** A whole level in one go: `calls` calls in all, split evenly, in one block. */
+export async function runLevel(instance, { clients, calls, warmupCalls, deadlineMs, tag }) {
+  const level = await openLevel(instance, { clients, warmupCalls, deadlineMs, tag });
+  try {
+    await runBlock(level, Math.ceil(calls / clients));
+  } catch (error) {
+    await closeSessions(level);
+    throw error;
+  }
+  return closeLevel(level);
+}
+
+/** `echoLoops` on the level's sessions, stopped once the level has used up its time. */
+async function timed(level, perClient, tag) {
+  const remainingMs = level.deadlineMs - level.activeMs;
+  // Checked between calls: a block ends at most one call timeout after the level's deadline.
+  const deadline = { expired: remainingMs <= 0 };
   const timer = setTimeout(() => {
     deadline.expired = true;
-  }, deadlineMs);
+  }, Math.max(0, remainingMs));
+  const started = performance.now();
   try {
-    const warmPerClient = Math.max(2, Math.ceil(warmupCalls / clients));
-    const warm = await echoLoops(sessions, instance.toolName.echo, warmPerClient, `${tag}:warm`, deadline);
-    const perClient = Math.ceil(calls / clients);
-    const started = performance.now();
-    const measured = await echoLoops(sessions, instance.toolName.echo, perClient, tag, deadline);
-    const wallMs = performance.now() - started;
-    const sorted = Float64Array.from(measured.latencies).sort();
-    return {
-      clients,
-      calls: perClient * clients,
-      wallMs,
-      p50: percentile(sorted, 50),
-      p99: percentile(sorted, 99),
-      mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
-      callsPerSec: measured.counts.ok / (wallMs / 1000),
-      ok: measured.counts.ok,
-      wrong: measured.counts.wrong + warm.counts.wrong,
-      lost: measured.counts.lost + warm.counts.lost + measured.counts.abandoned + warm.counts.abandoned,
-      abandoned: measured.counts.abandoned + warm.counts.abandoned,
-      errors: { ...warm.errors, ...measured.errors },
-    };
+    return await echoLoops(level.sessions, level.instance.toolName.echo, perClient, tag, deadline);
   } finally {
     clearTimeout(timer);
-    await Promise.all(sessions.map((session) => session.close()));
+    level.activeMs += performance.now() - started;
   }
+}
+
+function mergeCounts(a, b) {
+  const counts = {};
+  for (const key of Object.keys(a.counts)) counts[key] = a.counts[key] + b.counts[key];
+  const errors = { ...a.errors };
+  for (const [message, count] of Object.entries(b.errors)) errors[message] = (errors[message] ?? 0) + count;
+  return { counts, errors };
+}
+
+async function closeSessions(level) {
+  if (level.closed) return;
+  level.closed = true;
+  await Promise.all(level.sessions.map((session) => session.close()));
 }
 
 /** `count` concurrent `sleep {ms}` calls on one session: wall time, and how many answers were wrong or lost. */

@@ -67,7 +67,8 @@ function readMemoryKb(pid) {
 }
 
 /**
- * Samples the memory of the process trees under `rootPids()` every `intervalMs`.
+ * Samples the memory of the process trees under `rootPids()` every `intervalMs` (0: only when
+ * `sample()` is called).
  * `peakHwmMb`: the largest sum, over one sample, of VmHWM (each process's own peak RSS) of the
  * processes alive at that moment. `peakRssMb`: the largest sampled sum of current VmRSS.
  */
@@ -90,11 +91,11 @@ export function startMemorySampler(rootPids, intervalMs = 200) {
     peakProcesses = Math.max(peakProcesses, pids.size);
   };
   sample();
-  const timer = setInterval(sample, intervalMs);
+  const timer = intervalMs > 0 ? setInterval(sample, intervalMs) : undefined;
   return {
     sample,
     stop() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       sample();
       return { peakHwmMb: peakHwmKb / 1024, peakRssMb: peakRssKb / 1024, peakProcesses };
     },

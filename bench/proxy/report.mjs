@@ -79,8 +79,13 @@ function findRow(rows, name) {
   return row && row.status === 'ok' ? row : undefined;
 }
 
-/** mcp-orch against the SDK's own HTTP transports, per transport and client count. */
-export function floorRatios(rows, levels) {
+/**
+ * mcp-orch against the SDK's own HTTP transports, per transport and client count. The verdict is on
+ * the median, over the rounds, of each round's ratio: within a round the two rows took turns block
+ * by block, so their ratio is paired; the ratio of the medians (also printed) mixes rounds run
+ * minutes apart. With one round they are the same.
+ */
+export function floorRatios(rows, levels, rounds = [rows]) {
   const lines = [];
   for (const [transport, label] of [['sse', 'SSE'], ['streamable', 'Streamable']]) {
     const orch = findRow(rows, `mcp-orch ${label}`);
@@ -90,19 +95,28 @@ export function floorRatios(rows, levels) {
       continue;
     }
     for (const clients of levels) {
-      const o = orch.levels.find((level) => level.clients === clients && !level.error);
-      const f = floor.levels.find((level) => level.clients === clients && !level.error);
+      const o = levelOf(orch, clients);
+      const f = levelOf(floor, clients);
       if (!o || !f) {
         lines.push(`${label} @${clients}: n/a`);
         continue;
       }
-      const p50 = o.p50 / f.p50;
-      const throughput = o.callsPerSec / f.callsPerSec;
-      const p99 = o.p99 / f.p99;
+      const paired = (figure) =>
+        median(
+          rounds.map((round) => {
+            const ours = levelOf(findRow(round, `mcp-orch ${label}`), clients);
+            const theirs = levelOf(findRow(round, `SDK native ${label}`), clients);
+            return ours && theirs ? ours[figure] / theirs[figure] : undefined;
+          }),
+        );
+      const p50 = paired('p50');
+      const throughput = paired('callsPerSec');
+      const p99 = paired('p99');
+      const ofMedians = rounds.length > 1 ? `; ratios of the medians: p50 ${fmt(o.p50 / f.p50, 2)}, calls/s ${fmt(o.callsPerSec / f.callsPerSec, 2)}` : '';
       lines.push(
-        `${label} @${String(clients).padStart(2)} clients: p50 ${fmt(o.p50)} / ${fmt(f.p50)} = ${fmt(p50, 2)} ${p50 <= P50_TARGET ? 'OK ' : 'MISS'} (≤ ${P50_TARGET})` +
-          `   calls/s ${fmt(o.callsPerSec, 0)} / ${fmt(f.callsPerSec, 0)} = ${fmt(throughput, 2)} ${throughput >= THROUGHPUT_TARGET ? 'OK ' : 'MISS'} (≥ ${THROUGHPUT_TARGET})` +
-          `   [p99 ${fmt(p99, 2)}x]`,
+        `${label} @${String(clients).padStart(2)} clients: p50 ${fmt(o.p50)} / ${fmt(f.p50)}, ratio ${fmt(p50, 2)} ${p50 <= P50_TARGET ? 'OK ' : 'MISS'} (≤ ${P50_TARGET})` +
+          `   calls/s ${fmt(o.callsPerSec, 0)} / ${fmt(f.callsPerSec, 0)}, ratio ${fmt(throughput, 2)} ${throughput >= THROUGHPUT_TARGET ? 'OK ' : 'MISS'} (≥ ${THROUGHPUT_TARGET})` +
+          `   [p99 ${fmt(p99, 2)}x${ofMedians}]`,
       );
     }
     if (transport === 'streamable' && orch.raw && floor.raw && !orch.raw.error && !floor.raw.error) {
@@ -113,6 +127,10 @@ export function floorRatios(rows, levels) {
     }
   }
   return lines;
+}
+
+function levelOf(row, clients) {
+  return row?.levels.find((level) => level.clients === clients && !level.error);
 }
 
 function figuresOf(row, levels) {

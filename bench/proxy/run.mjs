@@ -13,7 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runLevel, runSleepFanout } from './client-load.mjs';
+import { closeLevel, openLevel, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
 import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
 import { clientTable, floorRatios, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
@@ -27,8 +27,8 @@ const LEVELS = [1, 10, 50];
 let scratchDir;
 
 const PROFILES = {
-  full: { processWarmupCalls: 3000, calls: 2000, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
-  quick: { processWarmupCalls: 300, calls: 300, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
+  full: { processWarmupCalls: 3000, calls: 2000, blocks: 5, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
+  quick: { processWarmupCalls: 300, calls: 300, blocks: 3, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
 };
 
 function readOptions() {
@@ -71,62 +71,85 @@ function firstLine(error) {
   return String(error?.message ?? error).split('\n')[0].slice(0, 200);
 }
 
-async function measureTarget(target, ctx, profile) {
-  const row = { name: target.name, group: target.group, transport: target.transport, status: 'ok', levels: [] };
-  if (target.unavailable) return { ...row, status: 'n/a', reason: target.unavailable };
-  let instance;
-  try {
-    instance = await target.start(ctx);
-  } catch (error) {
-    return { ...row, status: 'n/a', reason: firstLine(error), detail: String(error?.message ?? error) };
+/**
+ * One round: every target is started, then each level is measured on all of them at once, in
+ * blocks that take turns (A B C … then … C B A), so that every row meets the same machine: on a
+ * shared VM, speed drifts by ±20 % within minutes, and rows measured one after the other would
+ * carry that drift into every ratio. The sleep test and the raw load follow, one target at a time.
+ */
+async function measureRound(targets, ctx, profile) {
+  const rows = [];
+  const live = [];
+  for (const target of targets) {
+    const row = { name: target.name, group: target.group, transport: target.transport, status: 'ok', levels: [] };
+    rows.push(row);
+    if (target.unavailable) {
+      Object.assign(row, { status: 'n/a', reason: target.unavailable });
+      continue;
+    }
+    try {
+      const instance = await target.start(ctx);
+      // Sampled after every block: VmHWM is each process's own peak, so no timer is needed (and
+      // none runs in the client while other rows are measured).
+      live.push({ target, row, instance, sampler: startMemorySampler(instance.pids, 0) });
+    } catch (error) {
+      Object.assign(row, { status: 'n/a', reason: firstLine(error), detail: String(error?.message ?? error) });
+    }
   }
-  const sampler = startMemorySampler(instance.pids);
   try {
     // Every target first serves the same sequential calls, unmeasured, so the levels compare
     // processes whose hot paths the JIT has compiled rather than how much code each has to warm.
     if (profile.processWarmupCalls > 0) {
-      process.stderr.write(`  ${target.name}: ${profile.processWarmupCalls} warm-up calls…\n`);
-      row.warmup = await runLevel(instance, {
-        clients: 1,
-        calls: profile.processWarmupCalls,
-        warmupCalls: 0,
-        deadlineMs: profile.levelDeadlineMs,
-        tag: `${target.name}:process-warm-up`,
-      }).catch((error) => ({ error: firstLine(error) }));
+      for (const { target, row, instance } of live) {
+        process.stderr.write(`  ${target.name}: ${profile.processWarmupCalls} warm-up calls…\n`);
+        row.warmup = await runLevel(instance, {
+          clients: 1,
+          calls: profile.processWarmupCalls,
+          warmupCalls: 0,
+          deadlineMs: profile.levelDeadlineMs,
+          tag: `${target.name}:process-warm-up`,
+        }).catch((error) => ({ error: firstLine(error) }));
+      }
     }
     for (const clients of LEVELS) {
-      process.stderr.write(`  ${target.name}: ${clients} client(s)…\n`);
-      try {
-        row.levels.push(
-          await runLevel(instance, {
-            clients,
-            calls: profile.calls,
-            warmupCalls: profile.warmupCalls,
-            deadlineMs: profile.levelDeadlineMs,
-            tag: `${target.name}:${clients}`,
-          }),
-        );
-      } catch (error) {
-        row.levels.push({ clients, error: firstLine(error) });
+      process.stderr.write(`  ${clients} client(s): ${profile.blocks} blocks on each of ${live.length} target(s)…\n`);
+      const open = [];
+      for (const entry of live) {
+        try {
+          open.push({ entry, level: await openLevel(entry.instance, { clients, warmupCalls: profile.warmupCalls, deadlineMs: profile.levelDeadlineMs, tag: `${entry.target.name}:${clients}` }) });
+        } catch (error) {
+          entry.row.levels.push({ clients, error: firstLine(error) });
+        }
       }
-      sampler.sample();
+      const perClient = Math.max(1, Math.ceil(profile.calls / clients / profile.blocks));
+      for (let block = 0; block < profile.blocks; block += 1) {
+        for (const { entry, level } of block % 2 === 0 ? open : [...open].reverse()) {
+          await runBlock(level, perClient);
+          entry.sampler.sample();
+        }
+      }
+      for (const { entry, level } of open) entry.row.levels.push(await closeLevel(level));
     }
-    process.stderr.write(`  ${target.name}: 20 concurrent sleeps…\n`);
-    row.sleep = await runSleepFanout(instance, { count: 20, ms: 100 }).catch((error) => ({ error: firstLine(error) }));
-    if (target.transport === 'streamable') {
-      process.stderr.write(`  ${target.name}: raw HTTP load…\n`);
-      row.raw = await runRawLoad(instance.url, instance.toolName.echo, {
-        connections: profile.rawConnections,
-        durationSec: profile.rawDurationSec,
-        warmupSec: profile.rawWarmupSec,
-        headers: instance.headers,
-      }).catch((error) => ({ error: firstLine(error) }));
+    for (const { target, row, instance } of live) {
+      process.stderr.write(`  ${target.name}: 20 concurrent sleeps…\n`);
+      row.sleep = await runSleepFanout(instance, { count: 20, ms: 100 }).catch((error) => ({ error: firstLine(error) }));
+      if (target.transport === 'streamable') {
+        process.stderr.write(`  ${target.name}: raw HTTP load…\n`);
+        row.raw = await runRawLoad(instance.url, instance.toolName.echo, {
+          connections: profile.rawConnections,
+          durationSec: profile.rawDurationSec,
+          warmupSec: profile.rawWarmupSec,
+          headers: instance.headers,
+        }).catch((error) => ({ error: firstLine(error) }));
+      }
     }
   } finally {
-    row.memory = sampler.stop();
-    await instance.stop();
+    for (const { row, instance, sampler } of live) {
+      row.memory = sampler.stop();
+      await instance.stop();
+    }
   }
-  return row;
+  return rows;
 }
 
 async function main() {
@@ -147,17 +170,14 @@ async function main() {
 
   console.log(
     `proxy bench (${options.quick ? 'quick' : 'full'}, ${options.rounds} round(s)): Node ${process.version}, ${cpus().length} CPU(s), ` +
-      `${profile.processWarmupCalls} warm-up calls per process, then ${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls; load average before: ${loadText()}`,
+      `${profile.processWarmupCalls} warm-up calls per process, then ${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls, ` +
+      `in ${profile.blocks} blocks per target taking turns; load average before: ${loadText()}`,
   );
   const rounds = [];
   try {
     for (let round = 1; round <= options.rounds; round += 1) {
-      const measured = [];
-      for (const target of targets) {
-        process.stderr.write(`[round ${round}/${options.rounds}] ${target.name}\n`);
-        measured.push(await measureTarget(target, ctx, profile));
-      }
-      rounds.push(measured);
+      process.stderr.write(`[round ${round}/${options.rounds}] starting ${targets.length} target(s)…\n`);
+      rounds.push(await measureRound(targets, ctx, profile));
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
@@ -172,7 +192,7 @@ async function main() {
     console.log(rawTable(rows));
   }
   console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport)');
-  console.log(floorRatios(rows, LEVELS).join('\n'));
+  console.log(floorRatios(rows, LEVELS, rounds).join('\n'));
   console.log('\nmcp-orch vs peers (ahead = lower latency/RSS/wall, higher throughput, no more bad answers)');
   console.log(peerComparison(rows, LEVELS).join('\n'));
   const notes = rowNotes(rows);
