@@ -11,6 +11,9 @@ import { AUTH_HEADERS, TRANSPORT_KINDS, exampleServer, startHarness, type Harnes
 import { pollFor, rawHttp } from '../__fixtures__/proxy-test-kit.js';
 import { buildPath, pathParamNames } from '../../../shared/api/contract.js';
 import { operationList } from '../../../shared/api/operations.js';
+import { join } from 'node:path';
+import { TokenService } from '../auth/token-service.js';
+import { Store } from '../store/store.js';
 
 const INIT = JSON.stringify({
   jsonrpc: '2.0',
@@ -152,6 +155,23 @@ describe('authentication on every endpoint', () => {
     await pollFor('the revoked key\'s SSE session to close', () => (harness.runtime.gateway.sessionCounts().sse < open ? true : undefined));
     await expect(client.callTool({ name: 'echo', arguments: { text: 'after' } })).rejects.toThrow();
     const refused = await rawHttp(harness.bareUrl('/sse/example'), { headers: { accept: 'text/event-stream', authorization: `Bearer ${created.token}` } });
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.text)).toMatchObject({ error: { message: expect.stringMatching(/revoked/) as unknown } });
+  });
+
+  it('a key revoked by another process (the CLI) is refused on its very next request', async () => {
+    const created = harness.runtime.tokens.createToken({ name: 'revoked-elsewhere', role: 'operator' });
+    const request = () => rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${created.token}` }, body: INIT });
+    // The daemon has looked the key up (and remembers it) before the CLI revokes it.
+    expect((await request()).status).toBe(200);
+    expect((await request()).status).toBe(200);
+    const cli = Store.open(join(harness.dir, 'mcp-orch.db'));
+    try {
+      new TokenService({ tokens: cli.tokens }).revoke('revoked-elsewhere');
+    } finally {
+      cli.close();
+    }
+    const refused = await request();
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.text)).toMatchObject({ error: { message: expect.stringMatching(/revoked/) as unknown } });
   });
