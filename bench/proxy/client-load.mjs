@@ -162,22 +162,28 @@ async function closeSessions(level) {
   await Promise.all(level.sessions.map((session) => session.close()));
 }
 
-/** `count` concurrent `sleep {ms}` calls on one session: wall time, and how many answers were wrong or lost. */
-export async function runSleepFanout(instance, { count, ms }) {
+/** One session for the sleep test, warmed by one echo call; `runSleepFanout` fires on it, `close()` ends it. */
+export async function openSleepSession(instance) {
   const [session] = await connectAll(instance, 1);
   try {
     await session.client.callTool({ name: instance.toolName.echo, arguments: { text: 'warm' } }, undefined, { timeout: CALL_TIMEOUT_MS });
-    const started = performance.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: count }, () =>
-        session.client.callTool({ name: instance.toolName.sleep, arguments: { ms } }, undefined, { timeout: CALL_TIMEOUT_MS }),
-      ),
-    );
-    const wallMs = performance.now() - started;
-    const wrong = results.filter((entry) => entry.status === 'fulfilled' && textOf(entry.value) !== `slept ${ms}`).length;
-    const lost = results.filter((entry) => entry.status === 'rejected').length;
-    return { count, ms, wallMs, wrong, lost };
-  } finally {
+  } catch (error) {
     await session.close();
+    throw error;
   }
+  return { instance, session, close: () => session.close() };
+}
+
+/** `count` concurrent `sleep {ms}` calls on one session: wall time, and how many answers were wrong or lost. */
+export async function runSleepFanout({ instance, session }, { count, ms }) {
+  const started = performance.now();
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, () =>
+      session.client.callTool({ name: instance.toolName.sleep, arguments: { ms } }, undefined, { timeout: CALL_TIMEOUT_MS }),
+    ),
+  );
+  const wallMs = performance.now() - started;
+  const wrong = results.filter((entry) => entry.status === 'fulfilled' && textOf(entry.value) !== `slept ${ms}`).length;
+  const lost = results.filter((entry) => entry.status === 'rejected').length;
+  return { count, ms, wallMs, wrong, lost };
 }

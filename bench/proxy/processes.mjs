@@ -70,23 +70,29 @@ function readMemoryKb(pid) {
  * Samples the memory of the process trees under `rootPids()` every `intervalMs` (0: only when
  * `sample()` is called).
  * `peakHwmMb`: the largest sum, over one sample, of VmHWM (each process's own peak RSS) of the
- * processes alive at that moment. `peakRssMb`: the largest sampled sum of current VmRSS.
+ * processes alive at that moment; `peakRootHwmMb` the same for the root processes alone (the
+ * gateway without its children). `peakRssMb`: the largest sampled sum of current VmRSS.
  */
 export function startMemorySampler(rootPids, intervalMs = 200) {
   let peakHwmKb = 0;
   let peakRssKb = 0;
+  let peakRootHwmKb = 0;
   let peakProcesses = 0;
   const sample = () => {
-    const pids = new Set(rootPids().flatMap((pid) => processTree(pid)));
+    const roots = rootPids();
+    const pids = new Set(roots.flatMap((pid) => processTree(pid)));
     let hwm = 0;
     let rss = 0;
+    let rootHwm = 0;
     for (const pid of pids) {
       registerDescendant(pid);
       const memory = readMemoryKb(pid);
       hwm += memory.hwm;
       rss += memory.rss;
+      if (roots.includes(pid)) rootHwm += memory.hwm;
     }
     peakHwmKb = Math.max(peakHwmKb, hwm);
+    peakRootHwmKb = Math.max(peakRootHwmKb, rootHwm);
     peakRssKb = Math.max(peakRssKb, rss);
     peakProcesses = Math.max(peakProcesses, pids.size);
   };
@@ -97,7 +103,7 @@ export function startMemorySampler(rootPids, intervalMs = 200) {
     stop() {
       if (timer) clearInterval(timer);
       sample();
-      return { peakHwmMb: peakHwmKb / 1024, peakRssMb: peakRssKb / 1024, peakProcesses };
+      return { peakHwmMb: peakHwmKb / 1024, peakRootHwmMb: peakRootHwmKb / 1024, peakRssMb: peakRssKb / 1024, peakProcesses };
     },
   };
 }

@@ -28,7 +28,7 @@ function badCount(row) {
 export function clientTable(rows, levels) {
   const header = ['target'];
   for (const clients of levels) header.push(`p50@${clients}`, `p99@${clients}`, `calls/s@${clients}`);
-  header.push('sleep 20x100', 'RSS MB', 'bad');
+  header.push('sleep 20x100', 'RSS MB', 'gw MB', 'bad');
   const body = rows.map((row) => {
     if (row.status !== 'ok') return [row.name, `n/a: ${row.reason}`];
     const cells = [row.name];
@@ -37,7 +37,7 @@ export function clientTable(rows, levels) {
       if (!level || level.error) cells.push('n/a', 'n/a', 'n/a');
       else cells.push(fmt(level.p50), fmt(level.p99), fmt(level.callsPerSec, 0));
     }
-    cells.push(row.sleep?.error ? 'n/a' : fmt(row.sleep?.wallMs, 0), fmt(row.memory?.peakHwmMb, 0), String(badCount(row)));
+    cells.push(row.sleep?.error ? 'n/a' : fmt(row.sleep?.wallMs, 0), fmt(row.memory?.peakHwmMb, 0), fmt(row.memory?.peakRootHwmMb, 0), String(badCount(row)));
     return cells;
   });
   return table(header, body);
@@ -137,11 +137,13 @@ function figuresOf(row, levels) {
   const figures = [];
   for (const clients of levels) {
     const level = row.levels.find((entry) => entry.clients === clients && !entry.error);
-    figures.push({ name: `p50@${clients}`, value: level?.p50, better: 'lower' });
-    figures.push({ name: `p99@${clients}`, value: level?.p99, better: 'lower' });
-    figures.push({ name: `calls/s@${clients}`, value: level?.callsPerSec, better: 'higher' });
+    const bad = (level?.wrong ?? 0) + (level?.lost ?? 0);
+    figures.push({ name: `p50@${clients}`, value: level?.p50, better: 'lower', bad });
+    figures.push({ name: `p99@${clients}`, value: level?.p99, better: 'lower', bad });
+    figures.push({ name: `calls/s@${clients}`, value: level?.callsPerSec, better: 'higher', bad });
   }
-  figures.push({ name: 'sleep 20x100', value: row.sleep?.error ? undefined : row.sleep?.wallMs, better: 'lower' });
+  const sleepBad = (row.sleep?.wrong ?? 0) + (row.sleep?.lost ?? 0);
+  figures.push({ name: 'sleep 20x100', value: row.sleep?.error ? undefined : row.sleep?.wallMs, better: 'lower', bad: sleepBad });
   figures.push({ name: 'RSS', value: row.memory?.peakHwmMb, better: 'lower' });
   figures.push({ name: 'bad', value: badCount(row), better: 'lower-or-equal' });
   if (row.raw && !row.raw.error) {
@@ -158,7 +160,12 @@ function isAhead(ours, theirs, better) {
   return ours <= theirs;
 }
 
-/** For each transport: every figure on which mcp-orch is not ahead of a peer. */
+/**
+ * For each transport: every figure on which mcp-orch is not ahead of a peer. A timing the peer
+ * measured at a level where it got answers wrong or lost (and mcp-orch got none) does not describe
+ * the same work, since it covers only the peer's correct answers (and its clients that gave up stop
+ * loading it): mcp-orch is ahead there by correctness, and such figures are listed apart.
+ */
 export function peerComparison(rows, levels) {
   const lines = [];
   for (const label of ['SSE', 'Streamable']) {
@@ -175,28 +182,32 @@ export function peerComparison(rows, levels) {
         lines.push(`${label} vs ${peer.name}: n/a (${peer.reason})`);
         continue;
       }
-      const theirs = new Map(figuresOf(peer, levels).map((figure) => [figure.name, figure.value]));
+      const theirs = new Map(figuresOf(peer, levels).map((figure) => [figure.name, figure]));
       const behind = [];
+      const byCorrectness = [];
       let compared = 0;
       for (const figure of ours) {
         const other = theirs.get(figure.name);
-        if (figure.value === undefined || other === undefined || Number.isNaN(figure.value) || Number.isNaN(other)) continue;
+        if (figure.value === undefined || other?.value === undefined || Number.isNaN(figure.value) || Number.isNaN(other.value)) continue;
         compared += 1;
-        if (!isAhead(figure.value, other, figure.better)) behind.push(`${figure.name} ${fmt(figure.value)} vs ${fmt(other)}`);
+        if (isAhead(figure.value, other.value, figure.better)) continue;
+        const text = `${figure.name} ${fmt(figure.value)} vs ${fmt(other.value)}`;
+        if (other.bad > 0 && !(figure.bad > 0)) byCorrectness.push(`${text} (${other.bad} bad)`);
+        else behind.push(text);
       }
+      const verdict = behind.length === 0 ? `ahead on all ${compared} figures` : `NOT ahead on ${behind.length} of ${compared}: ${behind.join('; ')}`;
+      const apart = byCorrectness.length
+        ? `; ahead only by correctness on ${byCorrectness.length}, where ${peer.name} got answers wrong or lost and its timing covers only its correct ones: ${byCorrectness.join('; ')}`
+        : '';
       const peerBad = badCount(peer);
-      const caveat = peerBad > 0 ? ` [${peer.name} got ${peerBad} answers wrong or lost: its latency and calls/s cover only its correct answers]` : '';
-      lines.push(
-        behind.length === 0
-          ? `${label} vs ${peer.name}: ahead on all ${compared} figures${caveat}`
-          : `${label} vs ${peer.name}: NOT ahead on ${behind.length} of ${compared}: ${behind.join('; ')}${caveat}`,
-      );
+      const caveat = peerBad > 0 && !apart ? ` [${peer.name} got ${peerBad} answers wrong or lost]` : '';
+      lines.push(`${label} vs ${peer.name}: ${verdict}${apart}${caveat}`);
     }
   }
   return lines;
 }
 
-function median(values) {
+export function median(values) {
   const present = values.filter((value) => typeof value === 'number' && !Number.isNaN(value)).sort((a, b) => a - b);
   if (present.length === 0) return undefined;
   const middle = Math.floor(present.length / 2);
@@ -231,6 +242,7 @@ export function medianRows(rounds) {
     if (warmups.length) row.warmup = { wrong: sum(warmups.map((entry) => entry.wrong)), lost: sum(warmups.map((entry) => entry.lost)) };
     row.memory = {
       peakHwmMb: Math.max(...runs.map((run) => run.memory?.peakHwmMb ?? 0)),
+      peakRootHwmMb: Math.max(...runs.map((run) => run.memory?.peakRootHwmMb ?? 0)),
       peakRssMb: Math.max(...runs.map((run) => run.memory?.peakRssMb ?? 0)),
       peakProcesses: Math.max(...runs.map((run) => run.memory?.peakProcesses ?? 0)),
     };

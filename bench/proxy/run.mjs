@@ -13,10 +13,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { closeLevel, openLevel, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
+import { closeLevel, openLevel, openSleepSession, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
 import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
-import { clientTable, floorRatios, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
+import { clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
 import { randomBytes } from 'node:crypto';
 
@@ -27,8 +27,8 @@ const LEVELS = [1, 10, 50];
 let scratchDir;
 
 const PROFILES = {
-  full: { processWarmupCalls: 3000, calls: 2000, blocks: 5, warmupCalls: 200, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
-  quick: { processWarmupCalls: 300, calls: 300, blocks: 3, warmupCalls: 50, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
+  full: { processWarmupCalls: 3000, calls: 2000, blocks: 5, warmupCalls: 200, sleepRepeats: 5, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
+  quick: { processWarmupCalls: 300, calls: 300, blocks: 3, warmupCalls: 50, sleepRepeats: 3, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
 };
 
 function readOptions() {
@@ -72,10 +72,45 @@ function firstLine(error) {
 }
 
 /**
+ * The sleep test: 20 concurrent `sleep(100)` calls on one session, `sleepRepeats` times per target,
+ * the targets taking turns like the level blocks. One sample is a ~110 ms wall time that moves by
+ * several ms with whatever else the VM does; the row keeps the median and every sample.
+ */
+async function measureSleeps(live, profile) {
+  process.stderr.write(`  sleep test: ${profile.sleepRepeats} × 20 concurrent sleep(100) on each of ${live.length} target(s)…\n`);
+  const open = [];
+  for (const entry of live) {
+    try {
+      open.push({ entry, sleeper: await openSleepSession(entry.instance), samples: [] });
+    } catch (error) {
+      entry.row.sleep = { error: firstLine(error) };
+    }
+  }
+  try {
+    for (let repeat = 0; repeat < profile.sleepRepeats; repeat += 1) {
+      for (const turn of repeat % 2 === 0 ? open : [...open].reverse()) {
+        turn.samples.push(await runSleepFanout(turn.sleeper, { count: 20, ms: 100 }));
+      }
+    }
+  } finally {
+    for (const { entry, sleeper, samples } of open) {
+      await sleeper.close();
+      entry.row.sleep = {
+        wallMs: median(samples.map((sample) => sample.wallMs)),
+        samplesMs: samples.map((sample) => sample.wallMs),
+        wrong: samples.reduce((total, sample) => total + sample.wrong, 0),
+        lost: samples.reduce((total, sample) => total + sample.lost, 0),
+      };
+    }
+  }
+}
+
+/**
  * One round: every target is started, then each level is measured on all of them at once, in
  * blocks that take turns (A B C … then … C B A), so that every row meets the same machine: on a
  * shared VM, speed drifts by ±20 % within minutes, and rows measured one after the other would
- * carry that drift into every ratio. The sleep test and the raw load follow, one target at a time.
+ * carry that drift into every ratio. The sleep test follows, taking turns the same way, then the raw
+ * load, one target at a time.
  */
 async function measureRound(targets, ctx, profile) {
   const rows = [];
@@ -130,9 +165,8 @@ async function measureRound(targets, ctx, profile) {
       }
       for (const { entry, level } of open) entry.row.levels.push(await closeLevel(level));
     }
+    await measureSleeps(live, profile);
     for (const { target, row, instance } of live) {
-      process.stderr.write(`  ${target.name}: 20 concurrent sleeps…\n`);
-      row.sleep = await runSleepFanout(instance, { count: 20, ms: 100 }).catch((error) => ({ error: firstLine(error) }));
       if (target.transport === 'streamable') {
         process.stderr.write(`  ${target.name}: raw HTTP load…\n`);
         row.raw = await runRawLoad(instance.url, instance.toolName.echo, {
@@ -185,7 +219,10 @@ async function main() {
   const rows = medianRows(rounds);
   console.log(`load average after: ${loadText()}${options.rounds > 1 ? `; figures are medians over ${options.rounds} rounds (RSS: the largest; bad: the sum)` : ''}`);
 
-  console.log('\nSDK Client, echo calls (latency ms; calls/s; sleep = wall ms of 20 concurrent sleep(100) on one session; RSS = peak ΣVmHWM of the serving tree; bad = wrong + lost answers)');
+  console.log(
+    `\nSDK Client, echo calls (latency ms; calls/s; sleep = wall ms of 20 concurrent sleep(100) on one session, median of ${profile.sleepRepeats}; ` +
+      'RSS = peak ΣVmHWM of the serving tree, gw = of the serving process alone; bad = wrong + lost answers)',
+  );
   console.log(clientTable(rows, LEVELS));
   if (rows.some((row) => row.raw)) {
     console.log(`\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`);
