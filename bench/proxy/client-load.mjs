@@ -77,7 +77,7 @@ async function echoLoops(sessions, toolName, perClient, tag, deadline) {
  */
 export async function openLevel(instance, { clients, warmupCalls, deadlineMs, tag }) {
   const sessions = await connectAll(instance, clients);
-  const level = { instance, sessions, clients, tag, deadlineMs, activeMs: 0, blocks: 0, latencies: [], warm: undefined, measured: undefined };
+  const level = { instance, sessions, clients, tag, deadlineMs, activeMs: 0, wallMs: 0, blocks: 0, latencies: [], warm: undefined, measured: undefined };
   try {
     level.warm = await timed(level, Math.max(2, Math.ceil(warmupCalls / clients)), `${tag}:warm`);
   } catch (error) {
@@ -91,7 +91,7 @@ export async function runBlock(level, perClient) {
   const started = performance.now();
   const block = await timed(level, perClient, `${level.tag}:${level.blocks}`);
   level.blocks += 1;
-  level.wallMs = (level.wallMs ?? 0) + (performance.now() - started);
+  level.wallMs += performance.now() - started;
   level.latencies.push(...block.latencies);
   level.measured = level.measured ? mergeCounts(level.measured, block) : block;
 }
@@ -101,7 +101,7 @@ export async function closeLevel(level) {
   const measured = level.measured ?? { counts: { ok: 0, wrong: 0, lost: 0, abandoned: 0 }, errors: {} };
   const { warm } = level;
   const sorted = Float64Array.from(level.latencies).sort();
-  const wallMs = level.wallMs ?? 0;
+  const { wallMs } = level;
   return {
     clients: level.clients,
     calls: sorted.length + measured.counts.wrong + measured.counts.lost + measured.counts.abandoned,

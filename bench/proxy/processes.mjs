@@ -67,13 +67,13 @@ function readMemoryKb(pid) {
 }
 
 /**
- * Samples the memory of the process trees under `rootPids()` every `intervalMs` (0: only when
- * `sample()` is called).
+ * Samples the memory of the process trees under `rootPids()` when started, on each `sample()` and
+ * at `stop()`. No timer is needed: VmHWM is each process's own peak, so a sample misses no spike.
  * `peakHwmMb`: the largest sum, over one sample, of VmHWM (each process's own peak RSS) of the
  * processes alive at that moment; `peakRootHwmMb` the same for the root processes alone (the
  * gateway without its children). `peakRssMb`: the largest sampled sum of current VmRSS.
  */
-export function startMemorySampler(rootPids, intervalMs = 200) {
+export function startMemorySampler(rootPids) {
   let peakHwmKb = 0;
   let peakRssKb = 0;
   let peakRootHwmKb = 0;
@@ -97,11 +97,9 @@ export function startMemorySampler(rootPids, intervalMs = 200) {
     peakProcesses = Math.max(peakProcesses, pids.size);
   };
   sample();
-  const timer = intervalMs > 0 ? setInterval(sample, intervalMs) : undefined;
   return {
     sample,
     stop() {
-      if (timer) clearInterval(timer);
       sample();
       return { peakHwmMb: peakHwmKb / 1024, peakRootHwmMb: peakRootHwmKb / 1024, peakRssMb: peakRssKb / 1024, peakProcesses };
     },

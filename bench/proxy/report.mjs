@@ -136,7 +136,7 @@ function levelOf(row, clients) {
 function figuresOf(row, levels) {
   const figures = [];
   for (const clients of levels) {
-    const level = row.levels.find((entry) => entry.clients === clients && !entry.error);
+    const level = levelOf(row, clients);
     const bad = (level?.wrong ?? 0) + (level?.lost ?? 0);
     figures.push({ name: `p50@${clients}`, value: level?.p50, better: 'lower', bad });
     figures.push({ name: `p99@${clients}`, value: level?.p99, better: 'lower', bad });

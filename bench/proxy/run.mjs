@@ -71,6 +71,11 @@ function firstLine(error) {
   return String(error?.message ?? error).split('\n')[0].slice(0, 200);
 }
 
+/** The order of the targets in their `index`-th turn: A B C, then C B A, and so on. */
+function inTurns(list, index) {
+  return index % 2 === 0 ? list : [...list].reverse();
+}
+
 /**
  * The sleep test: 20 concurrent `sleep(100)` calls on one session, `sleepRepeats` times per target,
  * the targets taking turns like the level blocks. One sample is a ~110 ms wall time that moves by
@@ -88,7 +93,7 @@ async function measureSleeps(live, profile) {
   }
   try {
     for (let repeat = 0; repeat < profile.sleepRepeats; repeat += 1) {
-      for (const turn of repeat % 2 === 0 ? open : [...open].reverse()) {
+      for (const turn of inTurns(open, repeat)) {
         turn.samples.push(await runSleepFanout(turn.sleeper, { count: 20, ms: 100 }));
       }
     }
@@ -124,9 +129,8 @@ async function measureRound(targets, ctx, profile) {
     }
     try {
       const instance = await target.start(ctx);
-      // Sampled after every block: VmHWM is each process's own peak, so no timer is needed (and
-      // none runs in the client while other rows are measured).
-      live.push({ target, row, instance, sampler: startMemorySampler(instance.pids, 0) });
+      // Sampled after every block, with no timer running in the client while other rows are measured.
+      live.push({ target, row, instance, sampler: startMemorySampler(instance.pids) });
     } catch (error) {
       Object.assign(row, { status: 'n/a', reason: firstLine(error), detail: String(error?.message ?? error) });
     }
@@ -158,7 +162,7 @@ async function measureRound(targets, ctx, profile) {
       }
       const perClient = Math.max(1, Math.ceil(profile.calls / clients / profile.blocks));
       for (let block = 0; block < profile.blocks; block += 1) {
-        for (const { entry, level } of block % 2 === 0 ? open : [...open].reverse()) {
+        for (const { entry, level } of inTurns(open, block)) {
           await runBlock(level, perClient);
           entry.sampler.sample();
         }
