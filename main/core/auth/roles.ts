@@ -10,8 +10,11 @@ import type { Role } from '../../../shared/api/contract.js';
  */
 export { ROLES, isRole, type Role } from '../../../shared/api/contract.js';
 
-/** Where a principal's token came from. */
-export type PrincipalKind = 'key' | 'bootstrap' | 'session';
+/**
+ * Where a principal's token came from; `local`: no token at all, a call made in this process by the
+ * person at the machine (the desktop app's window, the CLI's local writes).
+ */
+export type PrincipalKind = 'key' | 'bootstrap' | 'session' | 'local';
 
 /** The caller of a request, as established by `TokenService.authenticate`. */
 export interface Principal {
@@ -27,4 +30,9 @@ export interface Principal {
   /** Requests per minute; undefined means no limit. */
   rateLimitPerMinute: number | undefined;
   kind: PrincipalKind;
+}
+
+/** The person at the machine, acting through `name` (e.g. `desktop`, `cli`): an admin with no limits. */
+export function localPrincipal(name: string): Principal {
+  return { keyId: 'local', name: `(${name})`, role: 'admin', allow: [], deny: [], rateLimitPerMinute: undefined, kind: 'local' };
 }
