@@ -208,7 +208,7 @@ async function main() {
     tmpDir,
     cpuProfDir: options.cpuProfDir,
     manyToolsPath: join(repoRoot, 'main/core/__fixtures__/many-tools.mjs'),
-    echoPath: join(repoRoot, 'main/core/gateway/__fixtures__/echo-server.mjs'),
+    echoPath: join(repoRoot, 'main/core/mcp/__fixtures__/echo-server.mjs'),
   };
   const started = { date: new Date().toISOString(), load: loadavg() };
   console.log(`aggregate bench (${options.quick ? 'quick' : 'full'}): Node ${process.version}, ${cpus().length} CPU(s), load average ${started.load.map((value) => value.toFixed(2)).join(' ')}, ${started.date}`);

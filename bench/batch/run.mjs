@@ -23,7 +23,7 @@ import { killEverything, leftovers, startProcess } from '../proxy/processes.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
-const ECHO_SERVER = join(repoRoot, 'main/core/gateway/__fixtures__/echo-server.mjs');
+const ECHO_SERVER = join(repoRoot, 'main/core/mcp/__fixtures__/echo-server.mjs');
 const BATCH_SERVER = join(repoRoot, 'main/core/batch/__fixtures__/batch-server.mjs');
 const TOKEN = randomBytes(24).toString('hex');
 const LISTENING = /MCP Orch listening on (http:\/\/127\.0\.0\.1:\d+)/;

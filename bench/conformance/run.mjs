@@ -23,7 +23,7 @@ const CONFORMANCE_PACKAGE = '@modelcontextprotocol/conformance@0.1.16';
 // The suite needs Node 22; npx fetches it as a package, so the machine's own Node may be older.
 const NODE_PACKAGE = 'node@22';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE = join(REPO_ROOT, 'main/core/gateway/__fixtures__/conformance-server.mjs');
+const FIXTURE = join(REPO_ROOT, 'main/core/mcp/__fixtures__/conformance-server.mjs');
 const SERVER_NAME = 'conformance';
 const STARTUP_TIMEOUT_MS = 60_000;
 const SCENARIO_TIMEOUT_MS = 120_000;

@@ -198,7 +198,7 @@ async function main() {
   const ctx = {
     repoRoot,
     tmpDir,
-    fixturePath: join(repoRoot, 'main/core/gateway/__fixtures__/echo-server.mjs'),
+    fixturePath: join(repoRoot, 'main/core/mcp/__fixtures__/echo-server.mjs'),
     loopbackPreload: pathToFileURL(join(here, 'loopback-only.mjs')).href,
     // The daemon requires a token on every endpoint: a fresh bootstrap token for this run.
     orchToken: process.env.MCP_ORCH_BENCH_TOKEN ?? randomBytes(24).toString('hex'),

@@ -6,7 +6,7 @@
 import { diffConfigs, isEmptyDiff, type ConfigDiff } from './config/config-diff.js';
 import { ConfigError, parseConfig, type ConfigIssue, type ResolvedConfig } from './config/config-loader.js';
 import { Emitter } from './events/emitter.js';
-import type { Gateway } from './gateway/app.js';
+import type { Gateway } from './http/app.js';
 import type { AggregateView } from './registry/aggregate-view.js';
 import type { ToolRegistry } from './registry/tool-registry.js';
 import type { ServerSupervisor } from './supervisor/server-supervisor.js';

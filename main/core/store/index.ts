@@ -8,7 +8,7 @@ export type { CallStats, CallTotals, ServerCallStats, ToolCallStats } from './ca
 export type { ServerEventsRepository, ServerEvent, ServerEventKind, ServerEventRecord, ServerEventQuery } from './server-events.repository.js';
 export type { CatalogRepository, CatalogItem, CatalogItemKind, ServerCatalog } from './catalog.repository.js';
 export type { PidsRepository, PidEntry, PidRecord } from './pids.repository.js';
-export { reapOrphans, processStartTime, commandMatches, type ReapOptions, type ReapReport, type SkipReason } from './orphan-reaper.js';
+export { reapOrphans, processStartTime, commandMatches, type ReapOptions, type ReapReport, type SkipReason } from '../supervisor/orphan-reaper.js';
 export { NameTakenError, NotLiveError, type TokensRepository, type NewToken, type TokenRecord, type StoredToken, type TokenListQuery } from './tokens.repository.js';
 export { MAX_AUDIT_DETAILS, type AuditRepository, type AuditEntry, type AuditRecord, type AuditOutcome, type AuditQuery, type AuditPage, type AuditPruneOptions } from './audit.repository.js';
 export type { UsageCounterOptions, PendingUsage } from './usage-counter.js';

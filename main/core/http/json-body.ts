@@ -1,0 +1,73 @@
+/**
+ * Reads the JSON body of a REST request: at most `limit` bytes (413), a JSON media type (415),
+ * strict UTF-8 and valid JSON no deeper than `MAX_DEPTH` (400). No body at all reads as undefined.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from '../operations/operation-error.js';
+
+/** Nesting deeper than this is refused before anything recurses over it. */
+export const MAX_DEPTH = 128;
+
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if (!chunked && (declared === undefined || declared === '0')) return undefined;
+  if (!isJsonMediaType(req.headers['content-type'])) {
+    req.resume();
+    throw new ApiError('bad_request', `the body must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`, undefined, 415);
+  }
+  if (Number(declared) > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError('bad_request', 'the body is not valid UTF-8');
+  }
+  if (nestingDepth(text) > MAX_DEPTH) throw new ApiError('bad_request', `the JSON body is nested deeper than ${MAX_DEPTH} levels`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ApiError('bad_request', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function isJsonMediaType(header: string | undefined): boolean {
+  const type = header?.split(';')[0]?.trim().toLowerCase();
+  return type !== undefined && (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type));
+}
+
+/** The deepest `[`/`{` nesting of JSON text, strings skipped; stops counting past `MAX_DEPTH`. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++;
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > deepest && (deepest = depth) > MAX_DEPTH) return deepest;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return deepest;
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError('payload_too_large', `the body exceeds ${limit} bytes`);
+}

@@ -1,0 +1,104 @@
+/**
+ * The legacy HTTP+SSE transport (MCP 2024-11-05), as Cline's `"type": "sse"` uses it:
+ * `GET /sse/<server>` opens the stream and names the POST endpoint; messages arrive on
+ * `POST /messages/<server>?sessionId=…` and every answer goes back over the stream.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RpcErrorCode, stringifyMessage, type RpcMessage } from '../protocol/jsonrpc.js';
+import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
+import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
+
+export interface LegacySseOptions {
+  maxBodyBytes: number;
+  keepAliveMs: number;
+}
+
+class LegacySession implements DownstreamChannel {
+  handler!: SessionHandler;
+  private closed = false;
+
+  constructor(
+    readonly sessionId: string,
+    readonly owner: string,
+    private readonly res: ServerResponse,
+    private readonly onClose: (session: LegacySession) => void,
+  ) {}
+
+  send(message: RpcMessage): void {
+    if (!this.closed) this.res.write(`event: message\ndata: ${stringifyMessage(message)}\n\n`);
+  }
+
+  abandon(): void {
+    // Nothing waits per request on this transport.
+  }
+
+  keepAlive(): void {
+    if (!this.closed) this.res.write(': keepalive\n\n');
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.res.end();
+    this.onClose(this);
+    this.handler.close();
+  }
+}
+
+export class LegacySseEndpoint {
+  private readonly sessions = new Map<string, LegacySession>();
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(private readonly options: LegacySseOptions) {
+    this.keepAlive = setInterval(() => {
+      for (const session of this.sessions.values()) session.keepAlive();
+    }, options.keepAliveMs);
+    this.keepAlive.unref();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** `GET /sse/<server>`: opens a session whose POST endpoint is `messagesPath`. */
+  open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string): void {
+    const session = new LegacySession(randomUUID(), owner, res, (closed) => this.sessions.delete(closed.sessionId));
+    res.writeHead(200, SSE_HEADERS);
+    res.write(`event: endpoint\ndata: ${messagesPath}?sessionId=${session.sessionId}\n\n`);
+    this.sessions.set(session.sessionId, session);
+    session.handler = factory(session);
+    // The client going away ends the session: its in-flight calls are cancelled upstream.
+    res.on('close', () => session.close());
+    req.socket.setKeepAlive(true);
+  }
+
+  /** `POST /messages/<server>?sessionId=…`. */
+  async post(req: IncomingMessage, res: ServerResponse, sessionId: string | undefined, owner: string): Promise<void> {
+    try {
+      const found = sessionId ? this.sessions.get(sessionId) : undefined;
+      const session = found?.owner === owner ? found : undefined;
+      if (!sessionId) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the sessionId query parameter is required');
+      if (!session) throw new HttpError(404, -32001, 'Session not found');
+      if (!isJsonContentType(req.headers['content-type'])) {
+        throw new HttpError(415, RpcErrorCode.InvalidRequest, 'Unsupported Media Type: Content-Type must be application/json');
+      }
+      const { messages } = parseMessages(await readBody(req, this.options.maxBodyBytes));
+      res.writeHead(202, { 'content-type': 'text/plain', 'content-length': 8 });
+      res.end('Accepted');
+      for (const message of messages) session.handler.handle(message);
+    } catch (error) {
+      if (error instanceof HttpError) writeRpcError(res, error.status, error.rpcCode, error.message);
+      else throw error;
+    }
+  }
+
+  closeSessions(predicate: (session: DownstreamChannel) => boolean = () => true): void {
+    for (const session of [...this.sessions.values()]) if (predicate(session)) session.close();
+  }
+
+  dispose(): void {
+    clearInterval(this.keepAlive);
+    this.closeSessions();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * What the REST API needs of the runtime, and the shape of its handlers. The runtime builds the
+ * gateway before hot reload exists, so `reload` is a getter.
+ */
+import type { z } from 'zod';
+import type { OperationById, OperationId } from '../../../shared/api/operations.js';
+import type { Principal } from '../auth/roles.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { BatchService } from '../batch/batch-service.js';
+import type { HotReload } from '../hot-reload.js';
+import type { AggregateView } from '../registry/aggregate-view.js';
+import type { ToolRegistry } from '../registry/tool-registry.js';
+import type { Store } from '../store/store.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+
+export interface ApiDeps {
+  supervisor: Supervisor;
+  registry: ToolRegistry;
+  view: AggregateView;
+  store: Store;
+  tokens: TokenService;
+  /** Batch runs and the mode (`proxy` | `batch`) in force. */
+  batch: BatchService;
+  /** Hot reload: the configuration in force, and where edits are applied. */
+  reload(): HotReload;
+  configPath: string;
+  /** The environment `${env:X}` in the config file is resolved from. */
+  env: Record<string, string | undefined>;
+  version: string;
+  /** `http://host:port` of the daemon. */
+  baseUrl(): string;
+  /** Largest JSON body accepted; default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Heartbeat interval of `/api/events`; default 15 s. */
+  heartbeatMs?: number;
+}
+
+/** What the runtime hands `createApi`: hot reload exists only once the port is bound. */
+export interface ApiRuntime extends Omit<ApiDeps, 'reload'> {
+  reload(): HotReload | undefined;
+}
+
+/** One call of an operation, as its handler sees it. */
+export interface ApiCall {
+  principal: Principal;
+  /** Aborted when the client goes away before the answer. */
+  signal: AbortSignal;
+  /** What the audit entry of a mutating operation names; a handler may refine the defaults. */
+  audit: { target?: string; details?: unknown };
+}
+
+/** The operations a handler answers: all but the event stream, which the router serves itself. */
+export type HandledId = Exclude<OperationId, 'events.stream'>;
+
+export type Handler<Id extends HandledId> = (
+  input: z.output<OperationById<Id>['input']>,
+  call: ApiCall,
+) => z.input<OperationById<Id>['output']> | Promise<z.input<OperationById<Id>['output']>>;
+
+export type Handlers<Id extends HandledId = HandledId> = { [K in Id]: Handler<K> };

@@ -1,0 +1,192 @@
+/**
+ * `runs.*`: batch runs over the REST API (SPEC §6, §7). A plan is checked against the tools the
+ * caller's key may call on the aggregate (names as `<server>__<tool>`), then run in the background
+ * as the key. Nobody can be asked for approval here: a tool that needs it refuses the plan. Runs
+ * are read from the store, with the live state of those still going.
+ */
+import type { z } from 'zod';
+import type { runSchema, runSummarySchema, taskStateSchema } from '../../../shared/api/operations/runs.js';
+import type { TaskStatus } from '../../../shared/batch-plan.js';
+import { formatJsonPath } from '../../../shared/json-path.js';
+import { toolFilter } from '../auth/permissions.js';
+import type { LiveRun } from '../batch/batch-service.js';
+import { formatProblems, type Problem } from '../batch/plan-validation.js';
+import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
+import { groupByWave, planWaves, waveNumbers } from '../batch/waves.js';
+import type { StoredRun, StoredTask } from '../store/runs.repository.js';
+import type { ApiCall, ApiDeps, Handlers } from './deps.js';
+import { ApiError } from './operation-error.js';
+import { apiPeer } from './caller-peer.js';
+
+type RunView = z.input<typeof runSchema>;
+type TaskView = z.input<typeof taskStateSchema>;
+type SummaryView = z.input<typeof runSummarySchema>;
+
+const NO_PLANNER = 'the LLM planner is not available yet: give a "plan" instead of a "request"';
+
+/** A problem of a plan as the API shows it: a JSON path into the plan and the message. */
+function issueOf(problem: Problem): { path: string; message: string } {
+  return { path: problem.path?.length ? formatJsonPath(['plan', ...problem.path]) : 'plan', message: problem.message };
+}
+
+
+const timestamp = (value: number | undefined): number | undefined => (value === undefined ? undefined : Math.max(0, Math.round(value)));
+
+/** The failed task a skipped one waits on: its skip reason names a dependency, followed until one that failed. */
+function skippedBecause(task: { status: TaskStatus; reason?: string | undefined }, byId: ReadonlyMap<string, { status: TaskStatus; reason?: string | undefined }>): string | undefined {
+  if (task.status !== 'skipped') return undefined;
+  let current = task;
+  let named: string | undefined;
+  for (let hops = 0; hops <= byId.size; hops++) {
+    const match = /"([A-Za-z0-9_-]{1,64})"/.exec(current.reason ?? '');
+    if (!match) return named;
+    named = match[1]!;
+    const next = byId.get(named);
+    if (!next || next.status !== 'skipped') return named;
+    current = next;
+  }
+  return named;
+}
+
+type TaskLike = Omit<StoredTask, 'index'>;
+
+/** A stored run, with the live state of its tasks while it is still going in this daemon. */
+export function runView(stored: StoredRun, live: LiveRun | undefined): RunView {
+  const tasks: TaskLike[] = live
+    ? live.tasks.map((task, index) => ({ ...stored.tasks[index], ...task, truncated: false }))
+    : stored.tasks;
+  const waves = planWaves(stored.plan);
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  return {
+    id: stored.id,
+    status: live?.status ?? stored.status,
+    source: stored.source,
+    plan: stored.plan as RunView['plan'],
+    tasks: tasks.map((task, index) => taskView(task, waves[index] ?? 0, skippedBecause(task, byId))),
+    ...(stored.error !== undefined ? { error: stored.error } : {}),
+    ...(stored.createdBy !== undefined ? { createdBy: stored.createdBy } : {}),
+    ...timings(stored),
+  };
+}
+
+function taskView(task: TaskLike, wave: number, skipped: string | undefined): TaskView {
+  const result = task.result as { text?: string; structuredContent?: Record<string, unknown>; isError?: boolean } | undefined;
+  const startedAt = timestamp(task.startedAt);
+  const finishedAt = timestamp(task.endedAt);
+  const durationMs = task.durationMs ?? (task.startedAt !== undefined && task.endedAt !== undefined ? Math.max(0, task.endedAt - task.startedAt) : undefined);
+  return {
+    id: task.id,
+    tool: task.tool,
+    ...(task.server !== undefined ? { server: task.server } : {}),
+    status: task.status,
+    wave,
+    attempts: task.attempts,
+    ...(startedAt !== undefined ? { startedAt } : {}),
+    ...(finishedAt !== undefined ? { finishedAt } : {}),
+    ...(durationMs !== undefined ? { durationMs } : {}),
+    ...(result
+      ? {
+          result: {
+            content: result.text !== undefined ? [{ type: 'text', text: result.text }] : [],
+            ...(result.structuredContent !== undefined ? { structuredContent: result.structuredContent } : {}),
+            ...(result.isError ? { isError: true } : {}),
+          },
+        }
+      : {}),
+    ...(task.truncated ? { truncated: true } : {}),
+    ...(task.error ? { error: { code: task.error.code, message: task.error.message } } : {}),
+    ...(skipped !== undefined ? { skippedBecause: skipped } : {}),
+    ...(task.reason !== undefined ? { reason: task.reason } : {}),
+  };
+}
+
+function timings(run: Omit<StoredRun, 'tasks'>) {
+  return {
+    createdAt: run.startedAt,
+    startedAt: run.startedAt,
+    ...(run.endedAt !== undefined ? { finishedAt: run.endedAt } : {}),
+    ...(run.wallMs !== undefined ? { wallMs: run.wallMs } : {}),
+    ...(run.sumTaskMs !== undefined ? { sumTaskMs: run.sumTaskMs } : {}),
+    ...(run.speedup !== undefined ? { speedup: run.speedup } : {}),
+  };
+}
+
+function countsOf(tasks: readonly { status: TaskStatus }[]): Partial<Record<TaskStatus, number>> {
+  const counts: Partial<Record<TaskStatus, number>> = {};
+  for (const task of tasks) counts[task.status] = (counts[task.status] ?? 0) + 1;
+  return counts;
+}
+
+export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRun' | 'runs.list' | 'runs.get' | 'runs.cancel'> {
+  const catalogFor = (call: ApiCall) => aggregateCatalog(visibleTools(deps.view.tools, toolFilter(call.principal)));
+  const serverFor = (name: string) => deps.supervisor.get(name);
+  const stored = (id: string): StoredRun => {
+    const run = deps.store.runs.get(id);
+    if (!run) throw new ApiError('not_found', `no run "${id}"; list them with GET /api/runs`);
+    return run;
+  };
+  const view = (id: string): RunView => runView(stored(id), deps.batch.live(id));
+
+  return {
+    'runs.create': ({ plan }, call) => {
+      if (plan === undefined) throw new ApiError('not_implemented', NO_PLANNER);
+      const started = deps.batch.start({ plan, catalog: catalogFor(call), serverFor, peer: apiPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
+      if (!started.ok) {
+        const { refusal } = started;
+        if (refusal.kind === 'invalid') {
+          throw new ApiError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
+        }
+        call.audit.details = { needsApproval: refusal.tools };
+        throw new ApiError(
+          'forbidden',
+          `the run was not started: these tools need approval, and a run made through the REST API cannot ask for it: ${refusal.tools.join(', ')}. ` +
+            'Add them to their server\'s "autoApprove", or set "orch.batch.approveAll".',
+          { needsApproval: refusal.tools },
+        );
+      }
+      call.audit.target = started.runId;
+      call.audit.details = { tasks: plan.tasks.length };
+      return view(started.runId);
+    },
+    'runs.dryRun': ({ plan }, call) => {
+      if (plan === undefined) throw new ApiError('not_implemented', NO_PLANNER);
+      const checked = deps.batch.check(plan, catalogFor(call));
+      if (!checked.ok) return { valid: false, plan, waves: [], problems: checked.problems.map(issueOf), needsApproval: [] };
+      const { tasks } = checked.graph;
+      const waves = groupByWave(
+        tasks.map((task) => task.id),
+        waveNumbers(tasks.map((task) => task.dependencies)),
+      );
+      return { valid: true, plan, waves, problems: [], needsApproval: deps.batch.needsApproval(checked.graph, serverFor) };
+    },
+    'runs.list': ({ status, limit, before }) => {
+      let page;
+      try {
+        page = deps.store.runs.page({ status, limit, before });
+      } catch (error) {
+        if (error instanceof RangeError) throw new ApiError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
+        throw error;
+      }
+      const items = page.items.map((run): SummaryView => {
+        const live = deps.batch.live(run.id);
+        return {
+          id: run.id,
+          status: live?.status ?? run.status,
+          source: run.source,
+          taskCount: run.taskCount,
+          counts: live ? countsOf(live.tasks) : run.counts,
+          ...(run.createdBy !== undefined ? { createdBy: run.createdBy } : {}),
+          ...timings(run),
+        };
+      });
+      return { items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
+    },
+    'runs.get': ({ id }) => view(id),
+    'runs.cancel': async ({ id }, call) => {
+      const run = stored(id);
+      const cancelled = await deps.batch.cancel(id, `cancelled by the key "${call.principal.name}" through the API`);
+      if (!cancelled) throw new ApiError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, { status: run.status });
+      return view(id);
+    },
+  };
+}
