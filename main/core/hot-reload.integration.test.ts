@@ -236,7 +236,7 @@ describe('hot reload of the config file on disk', () => {
     const running = harness.runtime.config;
     const pids = pidsOf(harness.runtime);
     const reported = new Promise((resolve) => {
-      const dispose = harness.runtime.reload.onDidReload((result) => {
+      const dispose = harness.runtime.hotReload.onDidReload((result) => {
         dispose();
         resolve(result);
       });
@@ -245,7 +245,7 @@ describe('hot reload of the config file on disk', () => {
     expect(result.ok).toBe(false);
     expect(result.issues).toEqual(expect.arrayContaining([{ path, message: expect.stringMatching(message) as unknown }]));
     expect(await reported).toBe(result);
-    expect(harness.runtime.reload.status).toEqual(result);
+    expect(harness.runtime.hotReload.status).toEqual(result);
 
     expect(harness.runtime.config).toBe(running);
     expect(harness.runtime.supervisor.names()).toEqual(['example', 'steady']);
@@ -254,13 +254,13 @@ describe('hot reload of the config file on disk', () => {
   });
 
   it('applies the next valid file after an invalid one', async () => {
-    expect(harness.runtime.reload.status.ok).toBe(false);
+    expect(harness.runtime.hotReload.status.ok).toBe(false);
     config.mcpServers.late = manyToolsServer(1, 'late');
     const started = recordStates(harness.runtime.supervisor.onDidChangeState, 'late');
     const result = await rewriteConfig(harness.runtime, config);
     expect(result).toMatchObject({ ok: true });
     expect(result.diff?.added.map((server) => server.name)).toEqual(['late']);
-    expect(harness.runtime.reload.status).toEqual(result);
+    expect(harness.runtime.hotReload.status).toEqual(result);
     await started.until('running');
     started.dispose();
     notePids();
@@ -348,7 +348,7 @@ describe('hot reload while a new server is slow to start', () => {
   // BUG: HotReload.applyServers (hot-reload.ts) awaits every added server's start() before it applies
   // the orch settings and reports the reload, and reloads run one at a time. A server that takes long
   // to initialise (an npx download; here one that never answers, up to the 120 s start timeout) holds
-  // back the disabled tool written in the same save, runtime.reload.status and onDidReload, and every
+  // back the disabled tool written in the same save, runtime.hotReload.status and onDidReload, and every
   // later reload (an invalid file included) until its start ends.
   it('applies the rest of the change (a disabled tool) and reports the reload while the new server still starts', async () => {
     const client = await harness.connectAggregate('streamable');

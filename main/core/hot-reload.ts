@@ -6,7 +6,6 @@
 import { diffConfigs, isEmptyDiff, type ConfigDiff } from './config/config-diff.js';
 import { ConfigError, parseConfig, type ConfigIssue, type ResolvedConfig } from './config/config-loader.js';
 import { Emitter } from './events/emitter.js';
-import type { Gateway } from './http/app.js';
 import type { AggregateView } from './registry/aggregate-view.js';
 import type { ToolRegistry } from './registry/tool-registry.js';
 import type { ServerSupervisor } from './supervisor/server-supervisor.js';
@@ -27,20 +26,32 @@ export interface HotReloadDeps {
   supervisor: Supervisor;
   registry: ToolRegistry;
   view: AggregateView;
-  gateway: Gateway;
   env: Record<string, string | undefined>;
-  /** Called for each server added, after it is registered and before it starts (log files…). */
-  onServerAdded(server: ServerSupervisor): void;
 }
+
+/**
+ * What a reload does to the running set, announced as it happens so that whoever serves clients
+ * can follow: `removing` fires before the server stops (its client sessions go first), `added`
+ * once the server is registered and before it starts, `sessionsReset` when a server's session mode
+ * changed (its client sessions must start over), `toolsToggled` when `orch.disabledTools` changed.
+ */
+export type AppliedChange =
+  | { kind: 'removing'; server: string }
+  | { kind: 'added'; server: ServerSupervisor }
+  | { kind: 'sessionsReset'; server: string }
+  | { kind: 'toolsToggled'; servers: string[] };
 
 export class HotReload {
   private current: ResolvedConfig;
   private last: ReloadResult;
   private queue: Promise<void> = Promise.resolve();
   private readonly emitter = new Emitter<ReloadResult>();
+  private readonly changeEmitter = new Emitter<AppliedChange>();
 
   /** Fires after every reload attempt, valid or not. */
   readonly onDidReload = this.emitter.event;
+  /** Fires for each change to the running set, while a reload applies it. */
+  readonly onDidApplyChange = this.changeEmitter.event;
 
   constructor(
     initial: ResolvedConfig,
@@ -71,6 +82,7 @@ export class HotReload {
 
   dispose(): void {
     this.emitter.dispose();
+    this.changeEmitter.dispose();
   }
 
   private async apply(text: string, source: string | undefined): Promise<ReloadResult> {
@@ -92,21 +104,21 @@ export class HotReload {
   }
 
   private async applyServers(diff: ConfigDiff): Promise<void> {
-    const { supervisor, registry, gateway } = this.deps;
+    const { supervisor, registry } = this.deps;
+    const announce = (change: AppliedChange): void => this.changeEmitter.fire(change);
     await supervisor.prepareSearchPath();
     // Stops are awaited (bounded by the stop timeouts); starts are not: a server that takes minutes
     // to come up (npx downloading) must not hold back the rest of this reload, nor the next one.
     const stops: Promise<void>[] = [];
     for (const name of diff.removed) {
-      gateway.closeSessionsOf(name);
+      announce({ kind: 'removing', server: name });
       registry.unwatch(name);
       stops.push(supervisor.remove(name));
     }
     for (const config of diff.added) {
       const server = supervisor.add(config);
-      this.deps.onServerAdded(server);
       registry.watch(server);
-      gateway.serverAdded(server);
+      announce({ kind: 'added', server });
       void server.start();
     }
     for (const config of [...diff.restarted, ...diff.enabled, ...diff.disabled, ...diff.updated]) {
@@ -115,7 +127,7 @@ export class HotReload {
       const modeChanged = server.config.sessionMode !== config.sessionMode || config.sessionMode === 'per-session';
       server.updateConfig(config);
       if (diff.updated.includes(config)) continue;
-      if (modeChanged) gateway.closeSessionsOf(config.name);
+      if (modeChanged) announce({ kind: 'sessionsReset', server: config.name });
       if (config.disabled) stops.push(server.stop());
       else if (diff.enabled.includes(config)) void server.start();
       else void server.restart();
@@ -131,7 +143,7 @@ export class HotReload {
         (server) => [...(before[server] ?? [])].sort().join('\0') !== [...(after[server] ?? [])].sort().join('\0'),
       );
       this.deps.registry.setDisabledTools(after);
-      this.deps.gateway.toolsToggled(changed);
+      this.changeEmitter.fire({ kind: 'toolsToggled', servers: changed });
     }
     if (diff.orch.includes('namespaceSeparator')) this.deps.view.setSeparator(next.orch.namespaceSeparator);
   }

@@ -9,9 +9,14 @@ import { appPaths, configPathFrom } from './config/app-paths.js';
 import { ConfigError, parseConfig, type ResolvedConfig } from './config/config-loader.js';
 import { ConfigWatcher } from './config/config-watcher.js';
 import { ensureConfigFile } from './config/default-config.js';
-import { createApi } from './http/rest-adapter.js';
-import { createGateway, type Gateway } from './http/app.js';
+import { createHttpApp } from './http/app.js';
+import { createRestApi } from './http/rest-adapter.js';
 import { HotReload } from './hot-reload.js';
+import { createMcpEndpoints, type McpEndpoints } from './mcp/mcp-endpoints.js';
+import { createDispatcher } from './operations/dispatch.js';
+import type { Dispatcher } from './operations/dispatcher.js';
+import { createHandlers } from './operations/handlers.js';
+import { LiveEvents } from './operations/live-events.js';
 import { LogFiles } from './logs/log-files.js';
 import { join } from 'node:path';
 import { AggregateView } from './registry/aggregate-view.js';
@@ -24,6 +29,7 @@ import { catalogCache, recordActivity } from './activity/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
 import { BatchService, type OrchMode } from './batch/batch-service.js';
+import type { OperationDeps } from './operations/deps.js';
 import { orchVersion } from './version.js';
 
 export interface RuntimeOptions {
@@ -50,7 +56,9 @@ export interface RuntimeOptions {
 export interface Runtime {
   /** The configuration in force (changes with hot reload). */
   readonly config: ResolvedConfig;
-  readonly reload: HotReload;
+  readonly hotReload: HotReload;
+  /** Every operation of the API contract, for any transport (REST, the desktop app's IPC, the CLI). */
+  readonly operations: Dispatcher;
   readonly registry: ToolRegistry;
   readonly view: AggregateView;
   readonly store: Store;
@@ -63,7 +71,8 @@ export interface Runtime {
   /** True when this start wrote the default config. */
   readonly createdConfig: boolean;
   readonly supervisor: Supervisor;
-  readonly gateway: Gateway;
+  /** The MCP endpoints and their client sessions. */
+  readonly endpoints: McpEndpoints;
   readonly http: Server;
   readonly host: string;
   readonly port: number;
@@ -110,44 +119,25 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const stopRecording = recordActivity(store, supervisor);
 
   let url = '';
-  // Hot reload needs the gateway, the API needs hot reload: it gets it through a getter.
-  let hotReload: HotReload | undefined = undefined;
+  const reload = new HotReload(config, { supervisor, registry, view, env });
   const batch = new BatchService({
     mode: options.mode ?? config.orch.mode,
-    settings: () => (hotReload ?? { config }).config.orch.batch,
+    settings: () => reload.config.orch.batch,
     runs: store.runs,
     onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
     audit: (entry) => store.audit.record(entry),
   });
-  const api = createApi({
+  const deps: OperationDeps = { batch, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, version, baseUrl: () => url };
+  const events = new LiveEvents(deps);
+  const operations = createDispatcher({ handlers: createHandlers(deps), audit: (entry) => store.audit.record(entry), events });
+  const endpoints = createMcpEndpoints({
     batch,
     supervisor,
     registry,
     view,
-    store,
-    tokens,
-    reload: () => hotReload,
-    configPath,
-    env,
     version,
-    baseUrl: () => url,
-    maxBodyBytes: options.maxBodyBytes,
-  });
-  const gateway = createGateway({
-    batch,
-    api,
-    supervisor,
-    registry,
-    view,
-    version,
-    host,
-    allowedHosts: config.orch.allowedHosts,
-    allowedOrigins: config.orch.allowedOrigins,
     sessionIdleMs: config.orch.sessionIdleMs,
     maxBodyBytes: options.maxBodyBytes,
-    baseUrl: () => url,
-    tokens,
-    limiter: new RateLimiter(),
     keyIsLive: (keyId) => {
       if (keyId === 'bootstrap' || keyId === 'session') return true;
       const status = tokens.get(keyId)?.status;
@@ -155,13 +145,40 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     audit: (entry) => store.audit.record(entry),
   });
-  const http = createServer(gateway.handle);
+  reload.onDidApplyChange((change) => {
+    if (change.kind === 'removing' || change.kind === 'sessionsReset') endpoints.closeSessionsOf(change.server);
+    else if (change.kind === 'toolsToggled') endpoints.toolsToggled(change.servers);
+    else {
+      logFiles.follow(change.server.name, change.server.logs);
+      endpoints.serverAdded(change.server);
+    }
+  });
+  reload.onDidReload((result) => {
+    if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
+    if (result.diff?.orch.includes('mode')) batch.setMode(reload.config.orch.mode);
+  });
+  const http = createServer(
+    createHttpApp({
+      endpoints,
+      rest: createRestApi(operations, { maxBodyBytes: options.maxBodyBytes }),
+      supervisor,
+      host,
+      allowedHosts: config.orch.allowedHosts,
+      allowedOrigins: config.orch.allowedOrigins,
+      baseUrl: () => url,
+      tokens,
+      limiter: new RateLimiter(),
+    }),
+  );
   http.keepAliveTimeout = 65_000;
   try {
     await listen(http, options.port ?? config.orch.port, host);
   } catch (error) {
     deleteSessionToken(paths.dataDir, sessionToken);
-    gateway.dispose();
+    events.dispose();
+    endpoints.dispose();
+    reload.dispose();
+    batch.dispose();
     registry.dispose();
     stopRecording();
     store.close();
@@ -174,19 +191,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const reload = new HotReload(config, {
-    supervisor,
-    registry,
-    view,
-    gateway,
-    env,
-    onServerAdded: (server) => logFiles.follow(server.name, server.logs),
-  });
-  hotReload = reload;
-  reload.onDidReload((result) => {
-    if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
-    if (result.diff?.orch.includes('mode')) batch.setMode(reload.config.orch.mode);
-  });
   const watcher = new ConfigWatcher(configPath, (text) => void reload.reload(text, configPath));
   if (options.watchConfig !== false) watcher.start(configText);
 
@@ -197,7 +201,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     get config() {
       return reload.config;
     },
-    reload,
+    hotReload: reload,
+    operations,
     registry,
     view,
     store,
@@ -207,7 +212,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     configPath,
     createdConfig,
     supervisor,
-    gateway,
+    endpoints,
     http,
     host,
     port,
@@ -222,9 +227,10 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     dispose() {
       disposed ??= (async () => {
         watcher.dispose();
+        events.dispose();
         reload.dispose();
         batch.dispose();
-        gateway.dispose();
+        endpoints.dispose();
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await supervisor.dispose();

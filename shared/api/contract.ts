@@ -49,6 +49,11 @@ export interface Operation<Id extends string = string, Input extends InputSchema
   status?: 200 | 201 | 202;
   /** `sse`: the response is a `text/event-stream` whose every `data:` line is one `output` value. */
   stream?: 'sse';
+  /**
+   * The input fields that name the tool the operation acts on: a key whose allow/deny patterns
+   * exclude that tool is refused, whatever its role.
+   */
+  acts?: { server: string; tool: string };
 }
 
 /** Keeps the literal id and the exact schema types of an operation. */

@@ -187,7 +187,7 @@ export function nextReload(runtime: Runtime, timeoutMs = 15_000): Promise<Reload
       reject(new Error(`waited ${timeoutMs} ms for a reload of ${runtime.configPath}`));
     }, timeoutMs);
     timer.unref();
-    const dispose = runtime.reload.onDidReload((result) => {
+    const dispose = runtime.hotReload.onDidReload((result) => {
       clearTimeout(timer);
       dispose();
       resolve(result);

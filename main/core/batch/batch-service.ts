@@ -12,15 +12,18 @@ import type { RequestId, RpcNotification } from '../protocol/jsonrpc.js';
 import type { RunStatus } from '../../../shared/batch-plan.js';
 import type { AuditEntry } from '../store/audit.repository.js';
 import type { RunSource, RunsRepository } from '../store/runs.repository.js';
-import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
+import { askApproval, needingApproval } from './approval.js';
 import { ArgumentChecker } from './argument-check.js';
 import { BATCH_TOOL_NAME, compactReport, type CompactReport } from './batch-tool.js';
 import { runPlan, type CallTool } from './executor.js';
-import type { GraphTask, PlanGraph, ToolCatalog } from './plan-graph.js';
+import { applyEvent, outcomeOf, type LiveRun, type LiveTask } from './live-runs.js';
+import type { PlanGraph, ToolCatalog } from './plan-graph.js';
 import { checkPlan, formatProblems, type Problem, type ValidationResult } from './plan-validation.js';
-import type { ToolResult } from './references.js';
-import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
+import type { TaskEvent } from './run-report.js';
+import type { ToolCaller } from './tool-caller.js';
+
+export type { LiveRun, LiveTask } from './live-runs.js';
 
 export type OrchMode = 'proxy' | 'batch';
 
@@ -50,16 +53,6 @@ export interface RunCaller {
   keyName?: string | undefined;
 }
 
-/** A task of a run in progress, as it stands now: its report without the result and duration yet. */
-export type LiveTask = Omit<TaskReport, 'result' | 'durationMs'>;
-
-/** A run in progress: what `runs.get` shows of it before it is stored as finished. */
-export interface LiveRun {
-  id: string;
-  status: RunStatus;
-  tasks: readonly LiveTask[];
-}
-
 /** Why a plan was not started: its problems, or the tools that need approval the caller cannot give. */
 export type StartRefusal =
   | { kind: 'invalid'; problems: Problem[]; warnings: string[] }
@@ -69,7 +62,8 @@ export type StartRefusal =
 export interface RunRequest {
   plan: unknown;
   catalog: ToolCatalog;
-  serverFor: (name: string) => ServerSupervisor | undefined;
+  /** Where its tasks are called. */
+  tools: ToolCaller;
   /** Tasks go upstream as its requests. */
   peer: UpstreamPeer;
   caller: RunCaller;
@@ -89,8 +83,8 @@ export interface BatchCall {
   arguments: unknown;
   /** The tools this session may call, by the names plans use on its endpoint. */
   catalog: ToolCatalog;
-  /** The supervisor that runs a server for this session. */
-  serverFor: (name: string) => ServerSupervisor | undefined;
+  /** Where its tasks are called: the servers of this session. */
+  tools: ToolCaller;
   /** The session: tasks go upstream as its requests, approval and progress go back to it. */
   peer: UpstreamPeer;
   /** The client's progress token for the batch request, when it sent one. */
@@ -157,13 +151,13 @@ export class BatchService {
       });
     }
     const graph = checked.graph;
-    for (const task of graph.tasks) task.timeoutMs ??= call.serverFor(task.target.server)?.config.timeoutMs;
+    for (const task of graph.tasks) task.timeoutMs ??= call.tools.settings(task.target.server)?.timeoutMs;
 
     const settings = this.options.settings();
-    const unapproved = this.needsApproval(graph, call.serverFor);
+    const unapproved = this.needsApproval(graph, call.tools);
     if (unapproved.length > 0) {
-      const refusal = await this.approve(unapproved, call);
-      if (refusal) return refusal;
+      const refusal = await askApproval(unapproved, call.peer, call.requestId, call.signal);
+      if (refusal) return errorResult(refusal.text, { needsApproval: refusal.needsApproval });
     }
     if (call.signal.aborted) return errorResult('The batch was cancelled before it started.');
 
@@ -173,8 +167,7 @@ export class BatchService {
       caller,
       sessionId: call.peer.sessionId,
       signal: call.signal,
-      callTool: (peer) => (task, args, signal) => this.callTool(task, args, signal, call.serverFor, peer),
-      peer: relatedPeer(call.peer, call.requestId),
+      callTool: callsOf(call.tools, relatedPeer(call.peer, call.requestId)),
       onTaskEnded: (event, finished, total) => {
         if (call.progressToken === undefined) return;
         const progress: RpcNotification = {
@@ -204,8 +197,8 @@ export class BatchService {
   }
 
   /** The tools of a checked plan that need approval under the settings in force (none with `approveAll`). */
-  needsApproval(graph: PlanGraph, serverFor: (name: string) => ServerSupervisor | undefined): string[] {
-    return this.options.settings().approveAll ? [] : needingApproval(graph, serverFor);
+  needsApproval(graph: PlanGraph, tools: Pick<ToolCaller, 'settings'>): string[] {
+    return this.options.settings().approveAll ? [] : needingApproval(graph, tools);
   }
 
   /**
@@ -216,15 +209,14 @@ export class BatchService {
     const checked = this.check(request.plan, request.catalog);
     if (!checked.ok) return { ok: false, refusal: { kind: 'invalid', problems: checked.problems, warnings: checked.warnings } };
     const graph = checked.graph;
-    for (const task of graph.tasks) task.timeoutMs ??= request.serverFor(task.target.server)?.config.timeoutMs;
-    const unapproved = this.needsApproval(graph, request.serverFor);
+    for (const task of graph.tasks) task.timeoutMs ??= request.tools.settings(task.target.server)?.timeoutMs;
+    const unapproved = this.needsApproval(graph, request.tools);
     if (unapproved.length > 0) return { ok: false, refusal: { kind: 'needsApproval', tools: unapproved } };
     const { runId } = this.begin(graph, request.plan, this.options.settings(), checked.warnings, {
       source: request.source,
       caller: request.caller,
       sessionId: request.peer.sessionId,
-      peer: request.peer,
-      callTool: (peer) => (task, args, signal) => this.callTool(task, args, signal, request.serverFor, peer),
+      callTool: callsOf(request.tools, request.peer),
     });
     return { ok: true, runId, warnings: checked.warnings };
   }
@@ -254,8 +246,7 @@ export class BatchService {
       caller: RunCaller;
       sessionId: string | undefined;
       signal?: AbortSignal;
-      peer: UpstreamPeer;
-      callTool: (peer: UpstreamPeer) => CallTool;
+      callTool: CallTool;
       onTaskEnded?: (event: Extract<TaskEvent, { type: 'ended' }>, finished: number, total: number) => void;
     },
   ): { runId: string; done: Promise<CompactReport> } {
@@ -280,10 +271,9 @@ export class BatchService {
     );
     this.runEmitter.fire({ type: 'started', runId, createdBy: context.caller.keyName, tasks, at: Date.now() });
     let finished = 0;
-    const callTool = context.callTool(context.peer);
     void runPlan(graph, {
       signal,
-      callTool,
+      callTool: context.callTool,
       perServerConcurrency: settings.perServerConcurrency,
       onTaskEvent: (event) => {
         applyEvent(live.tasks[event.index]!, event);
@@ -308,57 +298,6 @@ export class BatchService {
     this.runEmitter.dispose();
   }
 
-  /** Forwards one task to its server as a request of the session; aborting `signal` cancels it upstream. */
-  private async callTool(task: GraphTask, args: Record<string, unknown>, signal: AbortSignal, serverFor: (name: string) => ServerSupervisor | undefined, peer: UpstreamPeer): Promise<ToolResult> {
-    const server = serverFor(task.target.server);
-    if (!server) throw new Error(`server "${task.target.server}" is not configured any more`);
-    const id = `batch-${this.nextCallId++}`;
-    const cancel = (): void => server.cancel(peer, id, signal.reason instanceof Error ? signal.reason.message : 'cancelled');
-    signal.addEventListener('abort', cancel, { once: true });
-    try {
-      const response = await server.forward({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: task.target.name, arguments: args } }, peer);
-      if (!response) throw new Error('the call was cancelled');
-      if ('error' in response) throw new Error(response.error.message);
-      return response.result;
-    } finally {
-      signal.removeEventListener('abort', cancel);
-    }
-  }
-
-  /** Asks the client to approve `tools` (MCP elicitation); answers the refusal, or undefined when approved. */
-  private async approve(tools: string[], call: BatchCall): Promise<CallToolResult | undefined> {
-    const list = tools.join(', ');
-    if (call.peer.clientCapabilities?.elicitation === undefined) {
-      return errorResult(
-        `The batch was not run: these tools need approval and this client cannot ask for it (it does not support MCP elicitation): ${list}. ` +
-          'Add them to the server\'s "autoApprove", or set "orch.batch.approveAll".',
-        { needsApproval: tools },
-      );
-    }
-    const reply = await call.peer.askClient(
-      {
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'elicitation/create',
-        params: {
-          message: `A batch of tool calls wants to run tools that may change things: ${list}. Run the batch?`,
-          requestedSchema: {
-            type: 'object',
-            properties: { approve: { type: 'boolean', title: 'Run the batch', description: `Allow ${list}` } },
-            required: ['approve'],
-          },
-        },
-      },
-      call.requestId,
-      call.signal,
-    );
-    const result = 'result' in reply ? reply.result : undefined;
-    const content = result?.content as Record<string, unknown> | undefined;
-    if (result?.action === 'accept' && content?.approve === true) return undefined;
-    const why = 'error' in reply ? `approval failed: ${reply.error.message}` : 'approval was declined';
-    return errorResult(`The batch was not run: ${why} (tools: ${list}).`, { needsApproval: tools });
-  }
-
   private record(write: () => void): void {
     try {
       write();
@@ -368,31 +307,9 @@ export class BatchService {
   }
 }
 
-/** The plan's tools (as named in it) that are neither read-only nor in their server's `autoApprove`. */
-function needingApproval(graph: PlanGraph, serverFor: (name: string) => ServerSupervisor | undefined): string[] {
-  const names = new Set<string>();
-  for (const task of graph.tasks) {
-    if (task.target.annotations?.readOnlyHint === true) continue;
-    if (serverFor(task.target.server)?.config.autoApprove.includes(task.target.name)) continue;
-    names.add(task.tool);
-  }
-  return [...names];
-}
-
-/** Brings a live task up to date with one event of the executor. */
-function applyEvent(task: LiveTask, event: TaskEvent): void {
-  if (event.type === 'started') {
-    task.status = 'running';
-    task.attempts = event.attempt;
-    task.startedAt ??= event.at;
-  } else if (event.type === 'retrying') {
-    task.error = event.error;
-  } else {
-    task.status = event.status;
-    task.endedAt = event.at;
-    if (event.error) task.error = event.error;
-    if (event.reason) task.reason = event.reason;
-  }
+/** The executor's `CallTool` over a tool caller, every call a request of `peer`. */
+function callsOf(tools: ToolCaller, peer: UpstreamPeer): CallTool {
+  return (task, args, signal) => tools.call(task.target.server, task.target.name, args, peer, signal);
 }
 
 /** The session as the peer of a batch's calls: what the servers send during them belongs to the batch request. */
@@ -412,33 +329,5 @@ function relatedPeer(session: UpstreamPeer, requestId: RequestId): UpstreamPeer 
     },
     deliverNotification: (notification) => session.deliverNotification(notification, requestId),
     askClient: (request, _related, signal) => session.askClient(request, requestId, signal),
-  };
-}
-
-function outcomeOf(report: RunReport, compact: CompactReport): Parameters<RunsRepository['finish']>[1] {
-  return {
-    status: report.status,
-    endedAt: report.endedAt,
-    wallMs: report.wallTimeMs,
-    sumTaskMs: report.taskTimeMs,
-    speedup: report.speedup,
-    tasks: report.tasks.map((task, index) => {
-      const short = compact.tasks[index]!;
-      const result =
-        short.text !== undefined || short.structuredContent !== undefined
-          ? { ...(short.text !== undefined ? { text: short.text } : {}), ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}), ...(short.isError ? { isError: true } : {}) }
-          : undefined;
-      return {
-        status: task.status,
-        attempts: task.attempts,
-        startedAt: task.startedAt,
-        endedAt: task.endedAt,
-        durationMs: task.durationMs,
-        result,
-        truncated: short.truncated === true,
-        error: task.error,
-        reason: task.reason,
-      };
-    }),
   };
 }

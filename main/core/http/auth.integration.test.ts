@@ -149,10 +149,10 @@ describe('authentication on every endpoint', () => {
     const created = harness.runtime.tokens.createToken({ name: 'short-lived', role: 'operator' });
     const client = await connectWith(created.token, '/sse/example', 'sse');
     expect(await client.callTool({ name: 'echo', arguments: { text: 'before' } })).toMatchObject({ content: [{ text: 'before' }] });
-    const open = harness.runtime.gateway.sessionCounts().sse;
+    const open = harness.runtime.endpoints.sessionCounts().sse;
     harness.runtime.tokens.revoke('short-lived');
     // The server ends the key's stream (the SDK's EventSource then retries, and is refused).
-    await pollFor('the revoked key\'s SSE session to close', () => (harness.runtime.gateway.sessionCounts().sse < open ? true : undefined));
+    await pollFor('the revoked key\'s SSE session to close', () => (harness.runtime.endpoints.sessionCounts().sse < open ? true : undefined));
     await expect(client.callTool({ name: 'echo', arguments: { text: 'after' } })).rejects.toThrow();
     const refused = await rawHttp(harness.bareUrl('/sse/example'), { headers: { accept: 'text/event-stream', authorization: `Bearer ${created.token}` } });
     expect(refused.status).toBe(401);

@@ -3,7 +3,19 @@
  * strict UTF-8 and valid JSON no deeper than `MAX_DEPTH` (400). No body at all reads as undefined.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from '../operations/operation-error.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+
+/** A request the REST adapter refuses before there is an input; `status` when its code's own does not fit (415). */
+export class RestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'RestError';
+  }
+}
 
 /** Nesting deeper than this is refused before anything recurses over it. */
 export const MAX_DEPTH = 128;
@@ -14,7 +26,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (!chunked && (declared === undefined || declared === '0')) return undefined;
   if (!isJsonMediaType(req.headers['content-type'])) {
     req.resume();
-    throw new ApiError('bad_request', `the body must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`, undefined, 415);
+    throw new RestError('bad_request', `the body must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`, 415);
   }
   if (Number(declared) > limit) {
     req.resume();
@@ -35,13 +47,13 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new ApiError('bad_request', 'the body is not valid UTF-8');
+    throw new RestError('bad_request', 'the body is not valid UTF-8');
   }
-  if (nestingDepth(text) > MAX_DEPTH) throw new ApiError('bad_request', `the JSON body is nested deeper than ${MAX_DEPTH} levels`);
+  if (nestingDepth(text) > MAX_DEPTH) throw new RestError('bad_request', `the JSON body is nested deeper than ${MAX_DEPTH} levels`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ApiError('bad_request', `the body is not valid JSON: ${(error as Error).message}`);
+    throw new RestError('bad_request', `the body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -68,6 +80,6 @@ export function nestingDepth(text: string): number {
   return deepest;
 }
 
-function tooLarge(limit: number): ApiError {
-  return new ApiError('payload_too_large', `the body exceeds ${limit} bytes`);
+function tooLarge(limit: number): RestError {
+  return new RestError('payload_too_large', `the body exceeds ${limit} bytes`);
 }

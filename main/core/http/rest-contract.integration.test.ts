@@ -166,8 +166,8 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
   it('answers a valid call with a body its output schema accepts', async () => {
     const input = await VALID[operation.id]!();
     if (operation.stream === 'sse') {
-      const { file } = harness.runtime.reload.config;
-      const first = await firstEvent(viewer, () => harness.runtime.reload.reload(JSON.stringify(file)));
+      const { file } = harness.runtime.hotReload.config;
+      const first = await firstEvent(viewer, () => harness.runtime.hotReload.reload(JSON.stringify(file)));
       expect(first.status).toBe(200);
       expect(first.type).toBe('text/event-stream');
       const event = operation.output.parse(JSON.parse(first.data)) as { type: string };

@@ -12,7 +12,7 @@ import { TEST_TOKEN, exampleServer, pollUntil, startHarness, type Harness } from
 import type { Emitter } from '../events/emitter.js';
 import type { AuthState } from './auth-guard.js';
 import { callOperation } from './__fixtures__/rest-client.js';
-import { createApi } from './rest-adapter.js';
+import { createRestApi } from './rest-adapter.js';
 
 let harness: Harness;
 
@@ -91,7 +91,7 @@ describe('/api/events', () => {
       ctx.state.principal = { keyId: 'k', name: 'k', role: 'viewer', allow: [], deny: [], rateLimitPerMinute: undefined, kind: 'key' };
       await next();
     });
-    app.use(createApi({ ...runtime, reload: () => runtime.reload, env: process.env, version: 'test', baseUrl: () => runtime.url, heartbeatMs: 20 }));
+    app.use(createRestApi(runtime.operations, { heartbeatMs: 20 }));
     const handle = app.callback();
     const server = createServer((req, res) => void handle(req, res)).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));

@@ -14,6 +14,7 @@ import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ListKind } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
+import { serverTools } from '../supervisor/tool-caller.js';
 import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';
@@ -47,6 +48,8 @@ export class AggregateSession extends ClientSession {
   private readonly attached = new Map<ServerSupervisor, Disposer>();
   /** Which server each in-flight client request went to, to forward a cancellation. */
   private readonly inFlight = new Map<RequestId, ServerSupervisor>();
+  /** Where this session's `batch_execute` tasks are called. */
+  private readonly tools = serverTools((server) => this.options.supervisor.get(server));
 
   constructor(
     channel: DownstreamChannel,
@@ -122,7 +125,7 @@ export class AggregateSession extends ClientSession {
       case 'prompts/get': {
         const name = params.name;
         if (request.method === 'tools/call' && name === BATCH_TOOL_NAME && this.options.batch?.active) {
-          this.executeBatch(this.options.batch, request, this.batchCatalog(), (server) => this.options.supervisor.get(server));
+          this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools);
           return;
         }
         const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;

@@ -16,6 +16,7 @@ import {
 } from '../protocol/jsonrpc.js';
 import type { BatchService } from '../batch/batch-service.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
+import type { ToolCaller } from '../batch/tool-caller.js';
 import type { Disposer } from '../events/emitter.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
@@ -110,7 +111,7 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   }
 
   /** Runs a `batch_execute` call; the report is the answer, unless the client cancelled the call. */
-  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, serverFor: (name: string) => ServerSupervisor | undefined): void {
+  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, tools: ToolCaller): void {
     const controller = new AbortController();
     this.batches.set(request.id, controller);
     const params = request.params ?? {};
@@ -120,7 +121,7 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
         requestId: request.id,
         arguments: params.arguments,
         catalog,
-        serverFor,
+        tools,
         peer: this,
         progressToken: typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined,
         signal: controller.signal,

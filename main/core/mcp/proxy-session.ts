@@ -11,6 +11,7 @@ import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
+import { serverTools } from '../supervisor/tool-caller.js';
 import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';
@@ -41,6 +42,9 @@ export class ProxySession extends ClientSession {
   private detach: Disposer | undefined;
   private ownServer: ServerSupervisor | undefined;
 
+  /** Where this session's `batch_execute` tasks are called: its server, the dedicated one in per-session mode. */
+  private readonly tools = serverTools((server) => (server === this.server.name ? this.server : undefined));
+
   constructor(
     channel: DownstreamChannel,
     principal: Principal,
@@ -69,7 +73,7 @@ export class ProxySession extends ClientSession {
       case 'tools/call': {
         const name = request.params?.name;
         if (name === BATCH_TOOL_NAME && this.options.batch?.active) {
-          this.executeBatch(this.options.batch, request, this.batchCatalog(), (server) => (server === this.server.name ? this.server : undefined));
+          this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools);
           return;
         }
         if (typeof name === 'string' && this.options.isToolEnabled && !this.options.isToolEnabled(name)) {

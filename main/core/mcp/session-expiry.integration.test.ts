@@ -45,9 +45,9 @@ describe('idle session expiry', () => {
     expect(alive.status).toBe(200);
     await alive.text();
 
-    expect(harness.runtime.gateway.sessionCounts().streamable).toBe(1);
+    expect(harness.runtime.endpoints.sessionCounts().streamable).toBe(1);
     // Watching the count is not activity; a request would be.
-    await pollFor('the idle session to expire', () => (harness.runtime.gateway.sessionCounts().streamable === 0 ? true : undefined));
+    await pollFor('the idle session to expire', () => (harness.runtime.endpoints.sessionCounts().streamable === 0 ? true : undefined));
     const after = await ping();
     expect(after.status).toBe(404);
     await after.text();

@@ -1,10 +1,10 @@
 /** The REST caller as the upstream peer of its tool calls (direct or in a run). */
 import { RpcErrorCode } from '../protocol/jsonrpc.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import type { ApiCall } from './deps.js';
+import type { OperationCall } from './deps.js';
 
 /** Calls land in the call log under the key's name; a REST caller cannot answer server requests. */
-export function apiPeer(call: ApiCall): UpstreamPeer {
+export function callerPeer(call: OperationCall): UpstreamPeer {
   return {
     sessionId: 'api',
     clientName: 'mcp-orch-api',

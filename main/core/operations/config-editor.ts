@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../config/config-loader.js';
 import { applyConfigEdits, writeConfigFile, type ConfigEdit } from '../config/config-writer.js';
 import type { ReloadResult } from '../hot-reload.js';
-import type { ApiDeps } from './deps.js';
-import { ApiError } from './operation-error.js';
+import type { OperationDeps } from './deps.js';
+import { OperationError } from './operation-error.js';
 
 /** An opaque version of a config text: its SHA-256, shortened. */
 export function revisionOf(text: string): string {
@@ -19,7 +19,7 @@ export function revisionOf(text: string): string {
 export class ConfigEditor {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: Pick<ApiDeps, 'configPath' | 'env' | 'reload'>) {}
+  constructor(private readonly deps: Pick<OperationDeps, 'configPath' | 'env' | 'hotReload'>) {}
 
   /** The file's text as it is on disk now. */
   read(): Promise<string> {
@@ -41,7 +41,7 @@ export class ConfigEditor {
     return this.serial(async () => {
       if (revision !== undefined) {
         const current = revisionOf(await this.read());
-        if (current !== revision) throw new ApiError('conflict', `the config file changed since revision ${revision} (now ${current}): reload it and edit again`, { revision: current });
+        if (current !== revision) throw new OperationError('conflict', `the config file changed since revision ${revision} (now ${current}): reload it and edit again`, { revision: current });
       }
       return this.write(text);
     });
@@ -51,10 +51,10 @@ export class ConfigEditor {
     try {
       await writeConfigFile(this.deps.configPath, text, { env: this.deps.env });
     } catch (error) {
-      if (error instanceof ConfigError) throw new ApiError('invalid_config', `invalid configuration: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues: error.issues });
+      if (error instanceof ConfigError) throw new OperationError('invalid_config', `invalid configuration: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues: error.issues });
       throw error;
     }
-    return this.deps.reload().reload(text, this.deps.configPath);
+    return this.deps.hotReload.reload(text, this.deps.configPath);
   }
 
   private serial<T>(task: () => Promise<T>): Promise<T> {

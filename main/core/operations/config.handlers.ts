@@ -1,7 +1,7 @@
 /** `config.*` and `mode.*`: the config file read, checked, replaced; the mode kept in `orch.mode`. */
 import { ConfigError, parseConfig, type ConfigIssue } from '../config/config-loader.js';
 import type { ReloadResult } from '../hot-reload.js';
-import type { ApiDeps, Handlers } from './deps.js';
+import type { OperationDeps, Handlers } from './deps.js';
 import type { ConfigEditor } from './config-editor.js';
 import { revisionOf } from './config-editor.js';
 
@@ -29,7 +29,7 @@ export function reloadView(result: ReloadResult) {
   };
 }
 
-function check(text: string, env: ApiDeps['env']): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
+function check(text: string, env: OperationDeps['env']): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
   try {
     return { issues: [], file: parseConfig(text, { env }).file };
   } catch (error) {
@@ -38,12 +38,12 @@ function check(text: string, env: ApiDeps['env']): { issues: ConfigIssue[]; file
   }
 }
 
-export function configHandlers(deps: ApiDeps, editor: ConfigEditor): Handlers<'config.get' | 'config.validate' | 'config.put' | 'mode.get' | 'mode.set'> {
+export function configHandlers(deps: OperationDeps, editor: ConfigEditor): Handlers<'config.get' | 'config.validate' | 'config.put' | 'mode.get' | 'mode.set'> {
   return {
     'config.get': async () => {
       const text = await editor.read();
       const { issues, file } = check(text, deps.env);
-      return { path: deps.configPath, text, revision: revisionOf(text), ...(file ? { parsed: file } : {}), issues, lastReload: reloadView(deps.reload().status) };
+      return { path: deps.configPath, text, revision: revisionOf(text), ...(file ? { parsed: file } : {}), issues, lastReload: reloadView(deps.hotReload.status) };
     },
     'config.validate': ({ text }) => {
       const { issues } = check(text, deps.env);

@@ -1,7 +1,4 @@
-/**
- * What the REST API needs of the runtime, and the shape of its handlers. The runtime builds the
- * gateway before hot reload exists, so `reload` is a getter.
- */
+/** What the operations need of the runtime, and the shape of their handlers. */
 import type { z } from 'zod';
 import type { OperationById, OperationId } from '../../../shared/api/operations.js';
 import type { Principal } from '../auth/roles.js';
@@ -13,7 +10,7 @@ import type { ToolRegistry } from '../registry/tool-registry.js';
 import type { Store } from '../store/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
-export interface ApiDeps {
+export interface OperationDeps {
   supervisor: Supervisor;
   registry: ToolRegistry;
   view: AggregateView;
@@ -21,40 +18,31 @@ export interface ApiDeps {
   tokens: TokenService;
   /** Batch runs and the mode (`proxy` | `batch`) in force. */
   batch: BatchService;
-  /** Hot reload: the configuration in force, and where edits are applied. */
-  reload(): HotReload;
+  /** The configuration in force, the outcome of the last reload, and where edits are applied. */
+  hotReload: HotReload;
   configPath: string;
   /** The environment `${env:X}` in the config file is resolved from. */
   env: Record<string, string | undefined>;
   version: string;
   /** `http://host:port` of the daemon. */
   baseUrl(): string;
-  /** Largest JSON body accepted; default 4 MiB. */
-  maxBodyBytes?: number;
-  /** Heartbeat interval of `/api/events`; default 15 s. */
-  heartbeatMs?: number;
-}
-
-/** What the runtime hands `createApi`: hot reload exists only once the port is bound. */
-export interface ApiRuntime extends Omit<ApiDeps, 'reload'> {
-  reload(): HotReload | undefined;
 }
 
 /** One call of an operation, as its handler sees it. */
-export interface ApiCall {
+export interface OperationCall {
   principal: Principal;
-  /** Aborted when the client goes away before the answer. */
+  /** Aborted when the caller goes away before the answer. */
   signal: AbortSignal;
   /** What the audit entry of a mutating operation names; a handler may refine the defaults. */
   audit: { target?: string; details?: unknown };
 }
 
-/** The operations a handler answers: all but the event stream, which the router serves itself. */
+/** The operations a handler answers: all but the event stream, which is a subscription. */
 export type HandledId = Exclude<OperationId, 'events.stream'>;
 
 export type Handler<Id extends HandledId> = (
   input: z.output<OperationById<Id>['input']>,
-  call: ApiCall,
+  call: OperationCall,
 ) => z.input<OperationById<Id>['output']> | Promise<z.input<OperationById<Id>['output']>>;
 
 export type Handlers<Id extends HandledId = HandledId> = { [K in Id]: Handler<K> };

@@ -18,9 +18,10 @@ export interface Dispatcher {
   dispatch(id: OperationId, input: unknown, principal: Principal, signal?: AbortSignal): Promise<Result>;
   /**
    * Refuses operation `id` for a reason its transport found before there was an input (an unreadable
-   * body): checked and audited like a dispatch, so a refusal is on record.
+   * body): checked and audited like a dispatch, so a refusal is on record. `known`: the part of the
+   * input known so far (path parameters), for the audit entry.
    */
-  refuse(id: OperationId, principal: Principal, failure: OperationFailure): Result;
+  refuse(id: OperationId, principal: Principal, failure: OperationFailure, known?: unknown): Result;
   /**
    * Delivers the live events `principal` may see to `listener` until the returned function is called;
    * a failed `Result` when the principal may not follow events at all.

@@ -2,21 +2,21 @@
 import { operationList } from '../../../shared/api/operations.js';
 import { ClientConfigError, generateClientConfig, type ClientConfigTarget } from '../../../shared/client-config.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../../../shared/api/openapi.js';
-import type { ApiDeps, Handlers } from './deps.js';
-import { ApiError } from './operation-error.js';
+import type { OperationDeps, Handlers } from './deps.js';
+import { OperationError } from './operation-error.js';
 
-export function metaHandlers(deps: ApiDeps): Handlers<'clientConfig.get' | 'openapi.get'> {
+export function metaHandlers(deps: OperationDeps): Handlers<'clientConfig.get' | 'openapi.get'> {
   let document: OpenApiDocument | undefined;
   return {
     'clientConfig.get': ({ client, server, aggregate, transport }) => {
-      if (server !== undefined && aggregate) throw new ApiError('bad_request', 'give "server" or "aggregate", not both');
+      if (server !== undefined && aggregate) throw new OperationError('bad_request', 'give "server" or "aggregate", not both');
       const target: ClientConfigTarget = aggregate ? { kind: 'aggregate' } : server !== undefined ? { kind: 'server', name: server } : { kind: 'all' };
-      const servers = deps.reload().config.servers.map((entry) => ({ name: entry.name, autoApprove: entry.autoApprove, timeoutSeconds: entry.timeoutMs / 1000 }));
+      const servers = deps.hotReload.config.servers.map((entry) => ({ name: entry.name, autoApprove: entry.autoApprove, timeoutSeconds: entry.timeoutMs / 1000 }));
       try {
         // No token in the snippet: secrets are not sent back; the user adds theirs (or the CLI does).
         return generateClientConfig({ client, baseUrl: deps.baseUrl(), servers, target, transport });
       } catch (error) {
-        if (error instanceof ClientConfigError) throw new ApiError(error.code, error.message);
+        if (error instanceof ClientConfigError) throw new OperationError(error.code, error.message);
         throw error;
       }
     },

@@ -9,14 +9,15 @@ import type { runSchema, runSummarySchema, taskStateSchema } from '../../../shar
 import type { TaskStatus } from '../../../shared/batch-plan.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
 import { toolFilter } from '../auth/permissions.js';
-import type { LiveRun } from '../batch/batch-service.js';
+import { countsOf, type LiveRun } from '../batch/live-runs.js';
 import { formatProblems, type Problem } from '../batch/plan-validation.js';
 import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
 import { groupByWave, planWaves, waveNumbers } from '../batch/waves.js';
 import type { StoredRun, StoredTask } from '../store/runs.repository.js';
-import type { ApiCall, ApiDeps, Handlers } from './deps.js';
-import { ApiError } from './operation-error.js';
-import { apiPeer } from './caller-peer.js';
+import { serverTools } from '../supervisor/tool-caller.js';
+import type { OperationCall, OperationDeps, Handlers } from './deps.js';
+import { OperationError } from './operation-error.js';
+import { callerPeer } from './caller-peer.js';
 
 type RunView = z.input<typeof runSchema>;
 type TaskView = z.input<typeof taskStateSchema>;
@@ -111,33 +112,27 @@ function timings(run: Omit<StoredRun, 'tasks'>) {
   };
 }
 
-function countsOf(tasks: readonly { status: TaskStatus }[]): Partial<Record<TaskStatus, number>> {
-  const counts: Partial<Record<TaskStatus, number>> = {};
-  for (const task of tasks) counts[task.status] = (counts[task.status] ?? 0) + 1;
-  return counts;
-}
-
-export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRun' | 'runs.list' | 'runs.get' | 'runs.cancel'> {
-  const catalogFor = (call: ApiCall) => aggregateCatalog(visibleTools(deps.view.tools, toolFilter(call.principal)));
-  const serverFor = (name: string) => deps.supervisor.get(name);
+export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs.dryRun' | 'runs.list' | 'runs.get' | 'runs.cancel'> {
+  const catalogFor = (call: OperationCall) => aggregateCatalog(visibleTools(deps.view.tools, toolFilter(call.principal)));
+  const tools = serverTools((name) => deps.supervisor.get(name));
   const stored = (id: string): StoredRun => {
     const run = deps.store.runs.get(id);
-    if (!run) throw new ApiError('not_found', `no run "${id}"; list them with GET /api/runs`);
+    if (!run) throw new OperationError('not_found', `no run "${id}"; list them with GET /api/runs`);
     return run;
   };
   const view = (id: string): RunView => runView(stored(id), deps.batch.live(id));
 
   return {
     'runs.create': ({ plan }, call) => {
-      if (plan === undefined) throw new ApiError('not_implemented', NO_PLANNER);
-      const started = deps.batch.start({ plan, catalog: catalogFor(call), serverFor, peer: apiPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
+      if (plan === undefined) throw new OperationError('not_implemented', NO_PLANNER);
+      const started = deps.batch.start({ plan, catalog: catalogFor(call), tools, peer: callerPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
       if (!started.ok) {
         const { refusal } = started;
         if (refusal.kind === 'invalid') {
-          throw new ApiError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
+          throw new OperationError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
         }
         call.audit.details = { needsApproval: refusal.tools };
-        throw new ApiError(
+        throw new OperationError(
           'forbidden',
           `the run was not started: these tools need approval, and a run made through the REST API cannot ask for it: ${refusal.tools.join(', ')}. ` +
             'Add them to their server\'s "autoApprove", or set "orch.batch.approveAll".',
@@ -149,7 +144,7 @@ export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRu
       return view(started.runId);
     },
     'runs.dryRun': ({ plan }, call) => {
-      if (plan === undefined) throw new ApiError('not_implemented', NO_PLANNER);
+      if (plan === undefined) throw new OperationError('not_implemented', NO_PLANNER);
       const checked = deps.batch.check(plan, catalogFor(call));
       if (!checked.ok) return { valid: false, plan, waves: [], problems: checked.problems.map(issueOf), needsApproval: [] };
       const { tasks } = checked.graph;
@@ -157,14 +152,14 @@ export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRu
         tasks.map((task) => task.id),
         waveNumbers(tasks.map((task) => task.dependencies)),
       );
-      return { valid: true, plan, waves, problems: [], needsApproval: deps.batch.needsApproval(checked.graph, serverFor) };
+      return { valid: true, plan, waves, problems: [], needsApproval: deps.batch.needsApproval(checked.graph, tools) };
     },
     'runs.list': ({ status, limit, before }) => {
       let page;
       try {
         page = deps.store.runs.page({ status, limit, before });
       } catch (error) {
-        if (error instanceof RangeError) throw new ApiError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
+        if (error instanceof RangeError) throw new OperationError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
         throw error;
       }
       const items = page.items.map((run): SummaryView => {
@@ -185,7 +180,7 @@ export function runHandlers(deps: ApiDeps): Handlers<'runs.create' | 'runs.dryRu
     'runs.cancel': async ({ id }, call) => {
       const run = stored(id);
       const cancelled = await deps.batch.cancel(id, `cancelled by the key "${call.principal.name}" through the API`);
-      if (!cancelled) throw new ApiError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, { status: run.status });
+      if (!cancelled) throw new OperationError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, { status: run.status });
       return view(id);
     },
   };

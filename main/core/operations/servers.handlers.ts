@@ -2,21 +2,21 @@
 import { endpointUrl } from '../../../shared/client-config.js';
 import type { ResolvedServer } from '../config/config-loader.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
-import type { ApiDeps, Handlers } from './deps.js';
-import { ApiError } from './operation-error.js';
+import type { OperationDeps, Handlers } from './deps.js';
+import { OperationError } from './operation-error.js';
 import type { ConfigEditor } from './config-editor.js';
 
 /** What the API shows instead of a secret. */
 export const MASK = '••••';
 
-export function serverOf(deps: Pick<ApiDeps, 'supervisor'>, name: string): ServerSupervisor {
+export function serverOf(deps: Pick<OperationDeps, 'supervisor'>, name: string): ServerSupervisor {
   const server = deps.supervisor.get(name);
   if (server) return server;
   const known = deps.supervisor.names();
-  throw new ApiError('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known });
+  throw new OperationError('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known });
 }
 
-export function serverSummary(deps: Pick<ApiDeps, 'registry' | 'baseUrl'>, server: ServerSupervisor) {
+export function serverSummary(deps: Pick<OperationDeps, 'registry' | 'baseUrl'>, server: ServerSupervisor) {
   const base = deps.baseUrl();
   return {
     ...server.status(),
@@ -76,13 +76,13 @@ function upstreamInfo(result: Record<string, unknown> | undefined) {
 }
 
 export function serverHandlers(
-  deps: ApiDeps,
+  deps: OperationDeps,
   editor: ConfigEditor,
 ): Handlers<'servers.list' | 'servers.status' | 'servers.start' | 'servers.stop' | 'servers.restart' | 'servers.enable' | 'servers.disable' | 'servers.logs'> {
   const summary = (server: ServerSupervisor) => serverSummary(deps, server);
   const configured = (name: string): ServerSupervisor => {
     const server = serverOf(deps, name);
-    if (!deps.reload().config.servers.some((entry) => entry.name === name)) throw new ApiError('unknown_server', `the server "${name}" is not in the config file`);
+    if (!deps.hotReload.config.servers.some((entry) => entry.name === name)) throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
     return server;
   };
   const setDisabled = async (name: string, disabled: boolean) => {
@@ -94,7 +94,7 @@ export function serverHandlers(
   };
   const enabledServer = (name: string, action: string): ServerSupervisor => {
     const server = serverOf(deps, name);
-    if (server.config.disabled) throw new ApiError('conflict', `the server "${name}" is disabled: enable it before you ${action} it (POST /api/servers/${encodeURIComponent(name)}/enable)`);
+    if (server.config.disabled) throw new OperationError('conflict', `the server "${name}" is disabled: enable it before you ${action} it (POST /api/servers/${encodeURIComponent(name)}/enable)`);
     return server;
   };
 
@@ -102,7 +102,7 @@ export function serverHandlers(
     'servers.list': () => ({ servers: deps.supervisor.list().map(summary) }),
     'servers.status': ({ name }) => {
       const server = serverOf(deps, name);
-      const raw: Record<string, unknown> | undefined = deps.reload().config.file.mcpServers[name];
+      const raw: Record<string, unknown> | undefined = deps.hotReload.config.file.mcpServers[name];
       return { ...summary(server), config: maskedConfig(server.config, raw), ...upstreamInfo(server.initializeResult) };
     },
     'servers.start': async ({ name }) => {

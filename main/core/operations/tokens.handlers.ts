@@ -1,7 +1,7 @@
 /** `tokens.*` and `audit.list`: API keys (their secrets shown once, never audited) and the audit log. */
 import { TokenError, type TokenInfo } from '../auth/token-service.js';
-import type { ApiDeps, Handlers } from './deps.js';
-import { ApiError } from './operation-error.js';
+import type { OperationDeps, Handlers } from './deps.js';
+import { OperationError } from './operation-error.js';
 import { query } from './calls.handlers.js';
 
 /** Rotated keys keep working this long unless the caller says otherwise. */
@@ -31,12 +31,12 @@ function tokenCall<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof TokenError) throw new ApiError(error.code, error.message);
+    if (error instanceof TokenError) throw new OperationError(error.code, error.message);
     throw error;
   }
 }
 
-export function tokenHandlers(deps: ApiDeps): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
+export function tokenHandlers(deps: OperationDeps): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
   return {
     'tokens.list': ({ all }) => ({ tokens: deps.tokens.list({ all }).map(keyView) }),
     'tokens.create': (input, call) => {

@@ -1,15 +1,16 @@
 /** `tools.*`: the catalog, per-tool switches (through `orch.disabledTools`) and single calls. */
-import { canCallTool, compileToolPatterns } from '../auth/permissions.js';
-import { RpcErrorCode, type RpcResponse } from '../protocol/jsonrpc.js';
+import { compileToolPatterns } from '../auth/permissions.js';
+import { RpcErrorCode } from '../protocol/jsonrpc.js';
 import type { CatalogItem } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
-import type { ApiDeps, Handlers } from './deps.js';
-import { ApiError } from './operation-error.js';
+import { ToolCallError, callTool } from '../supervisor/tool-caller.js';
+import type { OperationDeps, Handlers } from './deps.js';
+import { OperationError } from './operation-error.js';
 import type { ConfigEditor } from './config-editor.js';
 import { serverOf } from './servers.handlers.js';
-import { apiPeer } from './caller-peer.js';
+import { callerPeer } from './caller-peer.js';
 
-function toolItem(deps: ApiDeps, server: ServerSupervisor, tool: CatalogItem, cached: boolean) {
+function toolItem(deps: OperationDeps, server: ServerSupervisor, tool: CatalogItem, cached: boolean) {
   const name = tool.name as string;
   const enabled = deps.registry.isToolEnabled(server.name, name);
   const aggregatedName = enabled ? deps.view.toolName(server.name, name) : undefined;
@@ -34,24 +35,27 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 
-/** Maps a JSON-RPC error of a tools/call to the API's error. */
-function callError(server: string, tool: string, response: Extract<RpcResponse, { error: unknown }>): ApiError {
-  const { code, message } = response.error;
-  if (code === RpcErrorCode.ConnectionClosed) return new ApiError('server_unavailable', message);
-  if (code === RpcErrorCode.RequestTimeout) return new ApiError('timeout', message);
-  if (code === RpcErrorCode.InvalidParams && /unknown tool|not found/i.test(message)) return new ApiError('unknown_tool', `server "${server}": ${message}`);
-  if (code === RpcErrorCode.InvalidParams) return new ApiError('bad_request', `server "${server}" refused the call of ${tool}: ${message}`, { rpcError: response.error });
-  return new ApiError('server_unavailable', `server "${server}" failed the call of ${tool}: ${message}`, { rpcError: response.error });
+/** A failed call as the operation's error: a timeout, a cancellation, or the server's JSON-RPC error mapped to a code. */
+function callError(server: string, tool: string, error: unknown): unknown {
+  if (!(error instanceof ToolCallError)) return error;
+  if (error.reason === 'timeout') return new OperationError('timeout', `the call of ${server}__${tool} ${error.message}`);
+  if (error.reason === 'cancelled') return new OperationError('cancelled', `the call of ${server}__${tool} was cancelled`);
+  const { code, message } = error.rpcError!;
+  if (code === RpcErrorCode.ConnectionClosed) return new OperationError('server_unavailable', message);
+  if (code === RpcErrorCode.RequestTimeout) return new OperationError('timeout', message);
+  if (code === RpcErrorCode.InvalidParams && /unknown tool|not found/i.test(message)) return new OperationError('unknown_tool', `server "${server}": ${message}`);
+  if (code === RpcErrorCode.InvalidParams) return new OperationError('bad_request', `server "${server}" refused the call of ${tool}: ${message}`, { rpcError: error.rpcError });
+  return new OperationError('server_unavailable', `server "${server}" failed the call of ${tool}: ${message}`, { rpcError: error.rpcError });
 }
 
-export function toolHandlers(deps: ApiDeps, editor: ConfigEditor): Handlers<'tools.list' | 'tools.enable' | 'tools.disable' | 'tools.call'> {
+export function toolHandlers(deps: OperationDeps, editor: ConfigEditor): Handlers<'tools.list' | 'tools.enable' | 'tools.disable' | 'tools.call'> {
   const inConfig = (name: string): void => {
     serverOf(deps, name);
-    if (!deps.reload().config.servers.some((entry) => entry.name === name)) throw new ApiError('unknown_server', `the server "${name}" is not in the config file`);
+    if (!deps.hotReload.config.servers.some((entry) => entry.name === name)) throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
   };
   const toggle = async (server: string, tool: string, enabled: boolean) => {
     inConfig(server);
-    const current = deps.reload().config.orch.disabledTools[server] ?? [];
+    const current = deps.hotReload.config.orch.disabledTools[server] ?? [];
     const next = enabled ? current.filter((name) => name !== tool) : current.includes(tool) ? current : [...current, tool];
     if (next.length !== current.length) {
       await editor.edit([{ path: ['orch', 'disabledTools', server], value: next.length > 0 ? next : undefined }]);
@@ -82,37 +86,20 @@ export function toolHandlers(deps: ApiDeps, editor: ConfigEditor): Handlers<'too
     'tools.disable': ({ server, tool }) => toggle(server, tool, false),
     'tools.call': async ({ server: name, tool, arguments: args, timeoutMs }, call) => {
       const server = serverOf(deps, name);
-      call.audit.target = `${name}__${tool}`;
-      if (!canCallTool(call.principal, name, tool)) throw new ApiError('forbidden', `the key "${call.principal.name}" may not call ${name}__${tool} (its allow/deny patterns)`);
-      if (!deps.registry.isToolEnabled(name, tool)) throw new ApiError('forbidden', `the tool ${tool} of "${name}" is disabled in MCP Orch: enable it with POST /api/tools/${encodeURIComponent(name)}/${encodeURIComponent(tool)}/enable`);
+      if (!deps.registry.isToolEnabled(name, tool)) throw new OperationError('forbidden', `the tool ${tool} of "${name}" is disabled in MCP Orch: enable it with POST /api/tools/${encodeURIComponent(name)}/${encodeURIComponent(tool)}/enable`);
       const catalog = deps.registry.catalog(name);
       if (catalog && !catalog.cached && !catalog.tools.some((item) => item.name === tool)) {
-        throw new ApiError('unknown_tool', `server "${name}" has no tool "${tool}"; its tools: ${catalog.tools.map((item) => String(item.name)).join(', ') || '(none)'}`);
+        throw new OperationError('unknown_tool', `server "${name}" has no tool "${tool}"; its tools: ${catalog.tools.map((item) => String(item.name)).join(', ') || '(none)'}`);
       }
-      const peer = apiPeer(call);
-      const id = 1;
-      let ended: 'timeout' | 'aborted' | undefined;
-      const end = (why: 'timeout' | 'aborted') => {
-        ended ??= why;
-        server.cancel(peer, id, why === 'timeout' ? `timed out after ${timeoutMs} ms` : 'the API client went away');
-      };
-      const timer = timeoutMs !== undefined ? setTimeout(() => end('timeout'), timeoutMs) : undefined;
-      const onAbort = () => end('aborted');
-      call.signal.addEventListener('abort', onAbort);
       const started = performance.now();
-      let response: RpcResponse | undefined;
+      let result: { content?: unknown; isError?: unknown };
       try {
-        response = await server.forward({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: tool, arguments: args } }, peer);
-      } finally {
-        clearTimeout(timer);
-        call.signal.removeEventListener('abort', onAbort);
+        result = await callTool(server, tool, args, { peer: callerPeer(call), id: 1, signal: call.signal, timeoutMs });
+      } catch (error) {
+        throw callError(name, tool, error);
       }
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      if (ended === 'timeout') throw new ApiError('timeout', `the call of ${name}__${tool} timed out after ${timeoutMs} ms`);
-      if (!response) throw new ApiError('cancelled', `the call of ${name}__${tool} was cancelled`);
-      if ('error' in response) throw callError(name, tool, response);
-      const result = response.result as { content?: unknown; isError?: unknown };
-      if (!Array.isArray(result.content)) throw new ApiError('server_unavailable', `server "${name}" answered ${tool} without a content list`);
+      if (!Array.isArray(result.content)) throw new OperationError('server_unavailable', `server "${name}" answered ${tool} without a content list`);
       call.audit.details = { durationMs, ...(result.isError === true ? { isError: true } : {}) };
       return { result: result as { content: { type: string }[] }, durationMs };
     },

@@ -62,6 +62,7 @@ export const toolOperations = {
     method: 'POST',
     path: '/api/tools/{server}/{tool}/enable',
     summary: 'Enable a tool (removes it from orch.disabledTools)',
+    acts: { server: 'server', tool: 'tool' },
     role: 'operator',
     mutating: true,
     input: toolRef,
@@ -74,6 +75,7 @@ export const toolOperations = {
     path: '/api/tools/{server}/{tool}/disable',
     summary: 'Disable a tool: hidden from every listing and refused when called',
     description: 'The tool need not be listed yet: a server that is down can have its tools switched off ahead.',
+    acts: { server: 'server', tool: 'tool' },
     role: 'operator',
     mutating: true,
     input: toolRef,
@@ -86,6 +88,7 @@ export const toolOperations = {
     path: '/api/tools/{server}/{tool}/call',
     summary: 'Call a tool once, with these arguments',
     description: "The key's tool permissions apply. A tool error is a 200 with `result.isError`; 4xx/5xx mean it could not be called.",
+    acts: { server: 'server', tool: 'tool' },
     role: 'operator',
     mutating: true,
     input: toolRef.extend({

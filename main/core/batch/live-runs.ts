@@ -1,0 +1,70 @@
+/**
+ * A run's bookkeeping while it goes and when it ends: the live state `runs.get` shows before the
+ * run is stored as finished, and the outcome written to the runs table.
+ */
+import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
+import type { RunsRepository } from '../store/runs.repository.js';
+import type { CompactReport } from './batch-tool.js';
+import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
+
+/** A task of a run in progress, as it stands now: its report without the result and duration yet. */
+export type LiveTask = Omit<TaskReport, 'result' | 'durationMs'>;
+
+/** A run in progress: what `runs.get` shows of it before it is stored as finished. */
+export interface LiveRun {
+  id: string;
+  status: RunStatus;
+  tasks: readonly LiveTask[];
+}
+
+/** Brings a live task up to date with one event of the executor. */
+export function applyEvent(task: LiveTask, event: TaskEvent): void {
+  if (event.type === 'started') {
+    task.status = 'running';
+    task.attempts = event.attempt;
+    task.startedAt ??= event.at;
+  } else if (event.type === 'retrying') {
+    task.error = event.error;
+  } else {
+    task.status = event.status;
+    task.endedAt = event.at;
+    if (event.error) task.error = event.error;
+    if (event.reason) task.reason = event.reason;
+  }
+}
+
+/** What the runs table keeps of a finished run: the executor's report, results as shortened for the answer. */
+export function outcomeOf(report: RunReport, compact: CompactReport): Parameters<RunsRepository['finish']>[1] {
+  return {
+    status: report.status,
+    endedAt: report.endedAt,
+    wallMs: report.wallTimeMs,
+    sumTaskMs: report.taskTimeMs,
+    speedup: report.speedup,
+    tasks: report.tasks.map((task, index) => {
+      const short = compact.tasks[index]!;
+      const result =
+        short.text !== undefined || short.structuredContent !== undefined
+          ? { ...(short.text !== undefined ? { text: short.text } : {}), ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}), ...(short.isError ? { isError: true } : {}) }
+          : undefined;
+      return {
+        status: task.status,
+        attempts: task.attempts,
+        startedAt: task.startedAt,
+        endedAt: task.endedAt,
+        durationMs: task.durationMs,
+        result,
+        truncated: short.truncated === true,
+        error: task.error,
+        reason: task.reason,
+      };
+    }),
+  };
+}
+
+/** How many tasks are in each state. */
+export function countsOf(tasks: readonly { status: TaskStatus }[]): Partial<Record<TaskStatus, number>> {
+  const counts: Partial<Record<TaskStatus, number>> = {};
+  for (const task of tasks) counts[task.status] = (counts[task.status] ?? 0) + 1;
+  return counts;
+}
