@@ -1,14 +1,17 @@
 /**
- * The CLI's client of a running daemon's REST API: finds the daemon (`--url`, else the config's
- * orch.host/orch.port), a credential (`--token`, `MCP_ORCH_TOKEN`, or the daemon's session-token
- * file), checks the input against the operation's schema, and turns every failure into a
- * `CliError` with a message that says what to do.
+ * The CLI's side of the typed API client: finds the daemon (`--url`, else the config's
+ * orch.host/orch.port) and a credential (`--token`, `MCP_ORCH_TOKEN`, or the daemon's session-token
+ * file), checks the input against the operation's schema, calls it over REST with the shared
+ * client, and turns every failure into a `CliError` with a message that says what to do and the
+ * CLI's exit code.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseJsonc } from 'jsonc-parser';
 import type { z } from 'zod';
-import { encodeInput, formatIssuePath, type Operation } from '../../shared/api/contract.js';
-import { errorBodySchema } from '../../shared/api/operations/common.js';
+import { createClient, type CallableId, type OrchClient } from '../../shared/api/client.js';
+import { formatIssuePath, type Operation } from '../../shared/api/contract.js';
+import { UNREACHABLE, fetchTransport } from '../../shared/api/fetch-transport.js';
+import type { OperationFailure } from '../../shared/api/result.js';
 import { orchBaseUrl } from '../../shared/client-config.js';
 import { DEFAULTS } from '../../shared/config.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
@@ -41,6 +44,8 @@ export class CliError extends Error {
 export interface Connection {
   baseUrl: string;
   token: string | undefined;
+  /** The typed client of the daemon's operations, over REST. */
+  client: OrchClient;
 }
 
 /** Where the daemon listens, per `--url` or the config file; the defaults when the file says nothing. */
@@ -65,7 +70,7 @@ export async function connect(options: ApiOptions, env: Record<string, string | 
     throw new CliError(`--url ${baseUrl} is not a URL: expected e.g. http://127.0.0.1:8000`, 'bad_request', EXIT.usage);
   }
   const token = options.token ?? (env.MCP_ORCH_TOKEN?.trim() || undefined) ?? readSessionToken(appPaths(env).dataDir);
-  return { baseUrl, token };
+  return { baseUrl, token, client: createClient(fetchTransport({ baseUrl, token })) };
 }
 
 /** Calls one operation; resolves with its output, or throws `CliError`. */
@@ -75,37 +80,18 @@ export async function callApi<Op extends Operation>(connection: Connection, oper
     const problems = parsed.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`).join('; ');
     throw new CliError(`invalid input: ${problems}`, 'bad_request', EXIT.usage);
   }
-  const { target, body } = encodeInput(operation, parsed.data);
-  const url = new URL(`${connection.baseUrl}${target}`);
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (connection.token) headers.authorization = `Bearer ${connection.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(url, { method: operation.method, headers, ...(body !== undefined ? { body } : {}) });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw new CliError(
-      `no MCP Orch daemon answers at ${connection.baseUrl}${cause ? ` (${cause})` : ''}: start it with \`mcp-orch serve\`, or pass --url with the address it listens on`,
-      'server_unavailable',
-      EXIT.unreachable,
-    );
+  const result = await connection.client.call(operation.id as CallableId, parsed.data);
+  if (result.ok) return result.value as z.output<Op['output']>;
+  throw cliError(result.error, connection);
+}
+
+/** A failed call as the CLI says it: what to do when nothing answers or no token was found. */
+function cliError(failure: OperationFailure, connection: Connection): CliError {
+  if ((failure.details as { reason?: unknown } | undefined)?.reason === UNREACHABLE) {
+    return new CliError(`${failure.message}: start it with \`mcp-orch serve\`, or pass --url with the address it listens on`, 'server_unavailable', EXIT.unreachable);
   }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CliError(`${connection.baseUrl} answered ${response.status} with something other than JSON: is it MCP Orch?`, 'internal');
-  }
-  if (!response.ok) {
-    const failure = errorBodySchema.safeParse(json);
-    const message = failure.success ? failure.data.error.message : `HTTP ${response.status}`;
-    const code = failure.success ? failure.data.error.code : 'internal';
-    const hint = response.status === 401 && !connection.token ? ' (no token found: pass --token, set MCP_ORCH_TOKEN, or run the CLI as the user who started the daemon)' : '';
-    throw new CliError(`${message}${hint}`, code, EXIT.failed, failure.success ? failure.data.error.details : undefined);
-  }
-  return operation.output.parse(json) as z.output<Op['output']>;
+  const hint = failure.code === 'unauthorized' && !connection.token ? ' (no token found: pass --token, set MCP_ORCH_TOKEN, or run the CLI as the user who started the daemon)' : '';
+  return new CliError(`${failure.message}${hint}`, failure.code, EXIT.failed, failure.details);
 }
 
 /** Runs a command's action, printing a failure the way its options ask and setting the exit code. */

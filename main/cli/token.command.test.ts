@@ -98,6 +98,23 @@ describe('mcp-orch token', () => {
     expect((await cli(['list', '--all', '--json'])).stdout).toContain('"status": "revoked"');
   });
 
+  it('audits create, rotate and revoke as the REST operations are audited, by the person at the machine', () => {
+    const db = openDatabase(database());
+    try {
+      const rows = db.prepare("SELECT key_id, key_name, action, target, outcome, details FROM audit WHERE action LIKE 'tokens.%' ORDER BY id").all() as Record<string, unknown>[];
+      expect(rows.map((row) => [row.action, row.target, row.outcome])).toEqual([
+        ['tokens.create', 'cline', 'ok'],
+        ['tokens.rotate', 'cline', 'ok'],
+        ['tokens.revoke', 'cline', 'ok'],
+      ]);
+      for (const row of rows) expect(row).toMatchObject({ key_id: 'local', key_name: '(cli)' });
+      expect(JSON.parse(rows[0]!.details as string)).toMatchObject({ role: 'operator' });
+      expect(JSON.stringify(rows)).not.toMatch(/mo_[A-Za-z0-9_-]{43}/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('uses orch.database of --config', async () => {
     const other = join(home, 'elsewhere', 'custom.db');
     const config = join(home, 'config.json');

@@ -1,18 +1,25 @@
 /**
- * `mcp-orch token create|list|revoke|rotate`: manages API keys directly in the store's database,
- * so it works whether or not the daemon runs (a running daemon sees changes at the next request).
- * A new secret is printed once, alone on stdout (`TOKEN=$(mcp-orch token create …)` works); what
- * goes with it goes to stderr.
+ * `mcp-orch token create|list|revoke|rotate`: manages API keys in the store's database, so it works
+ * whether or not the daemon runs (a running daemon sees changes at the next request). Every call
+ * goes through the operations layer as the person at the machine, so it is checked and audited
+ * exactly like the same call over REST. A new secret is printed once, alone on stdout
+ * (`TOKEN=$(mcp-orch token create …)` works); what goes with it goes to stderr.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { TokenError, TokenService, type TokenInfo } from '../core/auth/token-service.js';
-import { formatDuration, parseDuration } from '../core/auth/duration.js';
-import { ROLES, type Role } from '../core/auth/roles.js';
-import { ConfigError } from '../core/config/config-loader.js';
-import { openDatabase } from '../core/store/database.js';
-import { TokensRepository } from '../core/store/tokens.repository.js';
+import { bridgeTransport } from '../../shared/api/bridge.js';
+import { OrchClientError, createClient, type OrchClient, type OutputOf } from '../../shared/api/client.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
+import { formatDuration, parseDuration } from '../core/auth/duration.js';
+import { ROLES, localPrincipal, type Role } from '../core/auth/roles.js';
+import { TokenService } from '../core/auth/token-service.js';
+import { ConfigError } from '../core/config/config-loader.js';
+import { createDispatcher } from '../core/operations/dispatch.js';
+import { dispatcherBridge } from '../core/operations/dispatcher-bridge.js';
+import { tokenHandlers } from '../core/operations/tokens.handlers.js';
+import { Store } from '../core/store/store.js';
 import { resolveDatabasePath } from './database-path.js';
+
+type KeyInfo = OutputOf<'tokens.list'>['tokens'][number];
 
 interface CommonOptions {
   config?: string;
@@ -56,15 +63,15 @@ function patterns(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((p) => p.trim()).filter(Boolean)];
 }
 
-/** Opens the database, runs `action` with a token service over it, closes. */
-async function withService<T>(options: CommonOptions, action: (service: TokenService) => T): Promise<T> {
-  const db = openDatabase(await resolveDatabasePath(options.config, process.env));
-  const tokens = new TokensRepository(db);
+/** Opens the store, runs `action` with a client of its key operations as the local admin, closes (the audit is written). */
+async function withClient<T>(options: CommonOptions, action: (client: OrchClient) => Promise<T>): Promise<T> {
+  const store = Store.open(await resolveDatabasePath(options.config, process.env));
   try {
-    return action(new TokenService({ tokens }));
+    const tokens = new TokenService({ tokens: store.tokens });
+    const dispatcher = createDispatcher({ handlers: tokenHandlers({ tokens, store }), audit: (entry) => store.audit.record(entry) });
+    return await action(createClient(bridgeTransport(dispatcherBridge(dispatcher, localPrincipal('cli')))));
   } finally {
-    tokens.close();
-    db.close();
+    store.close();
   }
 }
 
@@ -77,13 +84,13 @@ function table(rows: string[][]): string {
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
 
-function permissionsOf(key: TokenInfo): string {
+function permissionsOf(key: KeyInfo): string {
   const parts = [...key.allow.map((p) => `+${p}`), ...key.deny.map((p) => `-${p}`)];
   return parts.length ? parts.join(' ') : 'all tools';
 }
 
 /** The `token list` table. */
-export function tokenTable(keys: readonly TokenInfo[]): string {
+export function tokenTable(keys: readonly KeyInfo[]): string {
   if (keys.length === 0) return 'No keys. Create one with `mcp-orch token create --name <client> --role operator`.';
   const rows = [['NAME', 'ID', 'TOKEN', 'ROLE', 'STATUS', 'EXPIRES', 'LAST USED', 'USES', 'RATE/MIN', 'TOOLS']];
   for (const key of keys) {
@@ -96,7 +103,7 @@ export function tokenTable(keys: readonly TokenInfo[]): string {
 function report(error: unknown, json: boolean): void {
   let code: ErrorCode = 'internal';
   let exitCode = 1;
-  if (error instanceof TokenError) code = error.code;
+  if (error instanceof OrchClientError) [code, exitCode] = [error.code, error.code === 'bad_request' ? 2 : 1];
   else if (error instanceof ConfigError) [code, exitCode] = ['invalid_config', 2];
   const message = (error as Error).message;
   if (json) console.log(JSON.stringify(errorBody(code, message)));
@@ -131,12 +138,12 @@ export function tokenCommand(): Command {
     .option('--rate-limit <n>', 'requests per minute (default 600; 0: no limit)', wholeNumber)
     .action((options: CreateOptions) =>
       run(options, async () => {
-        const created = await withService(options, (service) =>
-          service.createToken({ name: options.name, role: options.role, expiresInMs: options.expires, allow: options.allow, deny: options.deny, rateLimitPerMinute: options.rateLimit }),
+        const created = await withClient(options, (client) =>
+          client.tokens.create({ name: options.name, role: options.role, expiresInMs: options.expires, allow: options.allow, deny: options.deny, rateLimitPerMinute: options.rateLimit }),
         );
-        const key = created.record;
+        const key = created.token;
         console.error(`Created key "${key.name}" (${key.role}, ${key.id}${key.expiresAt ? `, expires ${when(key.expiresAt)}` : ''}).\n${SHOWN_ONCE}`);
-        console.log(options.json ? JSON.stringify({ token: created.token, key }, null, 2) : created.token);
+        console.log(options.json ? JSON.stringify({ token: created.secret, key }, null, 2) : created.secret);
       }),
     );
 
@@ -144,7 +151,7 @@ export function tokenCommand(): Command {
     .option('-a, --all', 'include revoked, expired and rotated keys')
     .action((options: CommonOptions & { all?: boolean }) =>
       run(options, async () => {
-        const keys = await withService(options, (service) => service.list({ all: options.all }));
+        const { tokens: keys } = await withClient(options, (client) => client.tokens.list({ all: options.all }));
         console.log(options.json ? JSON.stringify(keys, null, 2) : tokenTable(keys));
       }),
     );
@@ -153,10 +160,10 @@ export function tokenCommand(): Command {
     .argument('<key>', 'key id, or the name of a live key')
     .action((key: string, options: CommonOptions) =>
       run(options, async () => {
-        const result = await withService(options, (service) => service.revoke(key));
-        if (options.json) console.log(JSON.stringify(result, null, 2));
-        else if (result.revokedIds.length === 0) console.log(`The key "${result.key.name}" (${result.key.id}) was already ${result.key.status}.`);
-        else console.log(`Revoked ${result.revokedIds.map((id) => `"${result.key.name}" (${id})`).join(', ')}.`);
+        const result = await withClient(options, (client) => client.tokens.revoke({ id: key }));
+        if (options.json) console.log(JSON.stringify({ key: result.token, revokedIds: result.revoked }, null, 2));
+        else if (result.revoked.length === 0) console.log(`The key "${result.token.name}" (${result.token.id}) was already ${result.token.status}.`);
+        else console.log(`Revoked ${result.revoked.map((id) => `"${result.token.name}" (${id})`).join(', ')}.`);
       }),
     );
 
@@ -166,10 +173,10 @@ export function tokenCommand(): Command {
     .option('-e, --expires <duration>', "the new key's lifetime from now (default: the old key's expiry)", duration)
     .action((key: string, options: RotateCommandOptions) =>
       run(options, async () => {
-        const rotated = await withService(options, (service) => service.rotate(key, { graceMs: options.grace, expiresInMs: options.expires }));
+        const rotated: OutputOf<'tokens.rotate'> = await withClient(options, (client) => client.tokens.rotate({ id: key, graceMs: options.grace, expiresInMs: options.expires }));
         const grace = options.grace === 0 ? 'the old token stops working now' : `the old token keeps working until ${when(rotated.previous.graceUntil)} (${formatDuration(options.grace)})`;
-        console.error(`Rotated "${rotated.record.name}": new key ${rotated.record.id}; ${grace}.\n${SHOWN_ONCE}`);
-        console.log(options.json ? JSON.stringify({ token: rotated.token, key: rotated.record, previous: rotated.previous }, null, 2) : rotated.token);
+        console.error(`Rotated "${rotated.token.name}": new key ${rotated.token.id}; ${grace}.\n${SHOWN_ONCE}`);
+        console.log(options.json ? JSON.stringify({ token: rotated.secret, key: rotated.token, previous: rotated.previous }, null, 2) : rotated.secret);
       }),
     );
 

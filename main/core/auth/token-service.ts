@@ -8,6 +8,7 @@
  * CLI stops working at once even while the daemon runs; uses are counted in memory.
  */
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { TOKEN_STATUSES } from '../../../shared/api/operations/tokens.js';
 import type { ErrorCode } from '../../../shared/errors.js';
 import { NameTakenError, NotLiveError, type NewToken, type TokenRecord, type TokensRepository } from '../store/tokens.repository.js';
 import { patternProblem } from './permissions.js';
@@ -40,7 +41,7 @@ export interface RotateOptions {
  * Where a key stands: `active`; `rotating` (replaced, old secret still in its grace period);
  * `expired`, `revoked`, `rotated` (grace over): no longer accepted.
  */
-export type TokenStatus = 'active' | 'rotating' | 'expired' | 'revoked' | 'rotated';
+export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
 /** A key as listed: never its secret or hash. */
 export interface TokenInfo extends TokenRecord {

@@ -2,34 +2,23 @@
  * Every operation of the contract over real HTTP against a real daemon: refused without a token
  * (401), refused to a viewer when it needs more (403), answered with a body its output schema
  * accepts, and refusing malformed input with a 400 that names the field. Every mutating call made
- * here is then found in the audit log.
+ * here is then found in the audit log. The same walk runs in-process through dispatch in
+ * `operations/dispatch.integration.test.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathParamNames, restInput, type Operation } from '../../../shared/api/contract.js';
+import { pathParamNames, type Operation } from '../../../shared/api/contract.js';
 import { operationList, operations } from '../../../shared/api/operations.js';
 import { errorBodySchema } from '../../../shared/api/operations/common.js';
-import { TEST_TOKEN, exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, type Harness } from '../__fixtures__/runtime-harness.js';
+import { malformedFields, requiredFields, startWalkHarness, validInputs } from '../operations/__fixtures__/contract-walk.js';
 import { callOperation, send, type ApiResponse } from './__fixtures__/rest-client.js';
-
-const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
-/** A run over the example server's read-only `echo`: needs no approval. */
-const ECHO_PLAN = { tasks: [{ id: 'say', tool: 'example__echo', arguments: { text: 'walk' } }] };
 
 let harness: Harness;
 let viewer: string;
-let echoRun: Promise<string> | undefined;
-let blockingRun: Promise<string> | undefined;
 
-/** Starts a run over the API and answers its id. */
-async function startRun(plan: unknown): Promise<string> {
-  const response = await call(operations['runs.create'], { plan });
-  expect(response.status, JSON.stringify(response.body)).toBe(202);
-  return (response.body as { id: string }).id;
-}
 /** Calls of mutating operations made with a valid token, by operation id: each must be audited. */
 const audited = new Map<string, number>();
-let keys = 0;
 
 async function call(operation: Operation, input: Record<string, unknown>, token: string | null = TEST_TOKEN): Promise<ApiResponse> {
   const response = await callOperation(harness, operation, input, token);
@@ -37,71 +26,17 @@ async function call(operation: Operation, input: Record<string, unknown>, token:
   return response;
 }
 
-/** A valid input of each operation (path parameters included), computed when its turn comes. */
-const VALID: Record<string, () => Record<string, unknown> | Promise<Record<string, unknown>>> = {
-  'servers.list': () => ({}),
-  'servers.status': () => ({ name: 'example' }),
-  'servers.start': () => ({ name: 'second' }),
-  'servers.stop': () => ({ name: 'second' }),
-  'servers.restart': () => ({ name: 'second' }),
-  'servers.enable': () => ({ name: 'second' }),
-  'servers.disable': () => ({ name: 'second' }),
-  'servers.logs': () => ({ name: 'example', limit: 5 }),
-  'tools.list': () => ({ server: 'example' }),
-  'tools.enable': () => ({ server: 'example', tool: 'now' }),
-  'tools.disable': () => ({ server: 'example', tool: 'now' }),
-  'tools.call': () => ({ server: 'example', tool: 'echo', arguments: { text: 'walk' } }),
-  'config.get': () => ({}),
-  'config.validate': () => ({ text: '{ "mcpServers": {} }' }),
-  'config.put': async () => {
+const VALID = validInputs(() => harness, {
+  async startRun(plan) {
+    const response = await call(operations['runs.create'], { plan });
+    expect(response.status, JSON.stringify(response.body)).toBe(202);
+    return (response.body as { id: string }).id;
+  },
+  async config() {
     const current = (await call(operations['config.get'], {})).body as { text: string; revision: string };
     return { text: current.text, revision: current.revision };
   },
-  'mode.get': () => ({}),
-  'mode.set': () => ({ mode: 'batch' }),
-  'runs.create': () => ({ plan: ECHO_PLAN }),
-  'runs.dryRun': () => ({ plan: ECHO_PLAN }),
-  'runs.list': () => ({ limit: 10 }),
-  'runs.get': async () => ({ id: await (echoRun ??= startRun(ECHO_PLAN)) }),
-  // A run that holds until cancelled, so the walk's cancel finds it running.
-  'runs.cancel': async () => ({ id: await (blockingRun ??= startRun({ tasks: [{ id: 'hold', tool: 'batchy__block', arguments: { label: 'walk' } }] })) }),
-  'calls.list': () => ({ limit: 10 }),
-  'stats.get': () => ({}),
-  'tokens.list': () => ({ all: true }),
-  'tokens.create': () => ({ name: 'walk-created', role: 'viewer', allow: ['example__*'] }),
-  'tokens.revoke': () => ({ id: harness.runtime.tokens.createToken({ name: `walk-revoked-${++keys}`, role: 'viewer' }).record.id }),
-  'tokens.rotate': () => ({ id: harness.runtime.tokens.createToken({ name: `walk-rotated-${++keys}`, role: 'viewer' }).record.id, graceMs: 60_000 }),
-  'audit.list': () => ({ limit: 5 }),
-  'clientConfig.get': () => ({ client: 'cline', server: 'example' }),
-  'events.stream': () => ({}),
-  'openapi.get': () => ({}),
-};
-
-/** Values that some field may refuse; body fields take any JSON, query fields only strings. */
-const BODY_CANDIDATES: unknown[] = [{ not: ['a', 'string'] }, 'zz-not-valid', -1.5, 'x'.repeat(2_000_000), [1, 2]];
-const QUERY_CANDIDATES = ['zz-not-valid', '-1.5', '0', 'x'.repeat(300)];
-
-/** For each non-path field, a value the schema refuses at that field, if there is one. */
-function malformedFields(operation: Operation, valid: Record<string, unknown>): [string, unknown][] {
-  const pathNames = new Set(pathParamNames(operation.path));
-  const found: [string, unknown][] = [];
-  const body = operation.method === 'POST' || operation.method === 'PUT';
-  for (const field of Object.keys(operation.input.shape)) {
-    if (pathNames.has(field)) continue;
-    for (const candidate of body ? BODY_CANDIDATES : QUERY_CANDIDATES) {
-      const params = Object.fromEntries([...pathNames].map((name) => [name, String(valid[name])]));
-      const rest = { ...valid, [field]: candidate };
-      for (const name of pathNames) delete rest[name];
-      const input = restInput(operation, body ? { params, query: {}, body: rest } : { params, query: rest as Record<string, string> });
-      const result = operation.input.safeParse(input);
-      if (!result.success && result.error.issues.some((issue) => issue.path[0] === field)) {
-        found.push([field, candidate]);
-        break;
-      }
-    }
-  }
-  return found;
-}
+});
 
 /** Reads `/api/events` until one whole event has arrived; `trigger` runs once the stream is open. */
 async function firstEvent(token: string, trigger: () => Promise<unknown>): Promise<{ status: number; type: string; event: string; data: string }> {
@@ -133,14 +68,8 @@ async function firstEvent(token: string, trigger: () => Promise<unknown>): Promi
 }
 
 beforeAll(async () => {
-  process.env.ORCH_API_TEST_SECRET = 'sekrit-from-the-environment';
-  const secretive = exampleServer({ env: { API_KEY: 'sekrit-env-value' }, headers: { Authorization: 'Bearer sekrit-header' } });
-  secretive.args = [...(secretive.args ?? []), '--token=${env:ORCH_API_TEST_SECRET}'];
-  harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) });
+  harness = await startWalkHarness();
   viewer = harness.runtime.tokens.createToken({ name: 'walk-viewer', role: 'viewer' }).token;
-  // Runs name tools of the aggregate: wait until the catalogs they use are known.
-  const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
-  await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the example and batchy catalogs are known');
 });
 
 afterAll(async () => {
@@ -149,14 +78,14 @@ afterAll(async () => {
 
 describe.each(operationList.map((operation) => [operation.id, operation] as const))('%s', (_id, operation) => {
   it('refuses a request without a token (401)', async () => {
-    const input = await VALID[operation.id]!();
+    const input = await VALID[operation.id]();
     const response = operation.stream ? await send(harness.bareUrl(operation.path), 'GET', {}) : await call(operation, input, null);
     expect(response.status).toBe(401);
     expect(errorBodySchema.parse(response.body).error.code).toBe('unauthorized');
   });
 
   it.skipIf(operation.role === 'viewer')(`refuses a viewer key (403 naming the ${operation.role} role)`, async () => {
-    const response = await call(operation, await VALID[operation.id]!(), viewer);
+    const response = await call(operation, await VALID[operation.id](), viewer);
     expect(response.status).toBe(403);
     const body = errorBodySchema.parse(response.body);
     expect(body.error.code).toBe('forbidden');
@@ -164,7 +93,7 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
   });
 
   it('answers a valid call with a body its output schema accepts', async () => {
-    const input = await VALID[operation.id]!();
+    const input = await VALID[operation.id]();
     if (operation.stream === 'sse') {
       const { file } = harness.runtime.hotReload.config;
       const first = await firstEvent(viewer, () => harness.runtime.hotReload.reload(JSON.stringify(file)));
@@ -180,8 +109,8 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
   });
 
   it('refuses malformed input with a 400 naming the field', async () => {
-    const valid = await VALID[operation.id]!();
-    const cases = malformedFields(operation, valid);
+    const valid = await VALID[operation.id]();
+    const cases = malformedFields(operation, valid, 'rest');
     for (const [field, value] of cases) {
       const response = await call(operation, { ...valid, [field]: value });
       expect(response.status, `${field}=${JSON.stringify(value).slice(0, 40)}`).toBe(400);
@@ -190,8 +119,7 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
       expect(body.error.details).toMatchObject({ issues: expect.arrayContaining([expect.objectContaining({ path: field })]) as unknown });
     }
     if (operation.method === 'POST' || operation.method === 'PUT') {
-      const shape = operation.input.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>;
-      const required = Object.keys(shape).filter((field) => !pathParamNames(operation.path).includes(field) && !shape[field]!.safeParse(undefined).success);
+      const required = requiredFields(operation);
       if (required.length > 0 || operation.id.startsWith('runs.') && !operation.id.endsWith('cancel')) {
         const params = Object.fromEntries(pathParamNames(operation.path).map((name) => [name, valid[name]]));
         const empty = await call(operation, params);

@@ -14,7 +14,7 @@ import type { ListKind } from '../registry/tool-registry.js';
 import type { AuditRecord } from '../store/audit.repository.js';
 import type { CallStats } from '../store/call-stats.js';
 import type { CallRecord } from '../store/calls.repository.js';
-import type { TokenRecord } from '../store/tokens.repository.js';
+import type { TokenInfo } from '../auth/token-service.js';
 import type { LogEntry } from '../supervisor/log-buffer.js';
 import type { ServerState, ServerStatus } from '../supervisor/server-supervisor.js';
 import type { Role as CoreRole } from '../auth/roles.js';
@@ -26,7 +26,7 @@ describe('core records fit the contract', () => {
     expectTypeOf<LogEntry>().toExtend<z.input<typeof logEntrySchema>>();
     expectTypeOf<CallRecord>().toExtend<z.input<typeof callRecordSchema>>();
     expectTypeOf<CallStats>().toExtend<z.input<typeof callStatsSchema>>();
-    expectTypeOf<TokenRecord>().toExtend<z.input<typeof tokenInfoSchema>>();
+    expectTypeOf<TokenInfo>().toExtend<z.input<typeof tokenInfoSchema>>();
     expectTypeOf<AuditRecord>().toExtend<z.input<typeof auditRecordSchema>>();
     expectTypeOf<ListKind>().toEqualTypeOf<(typeof LIST_KINDS)[number]>();
     expectTypeOf<CoreRole>().toEqualTypeOf<Role>();

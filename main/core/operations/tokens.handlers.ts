@@ -13,6 +13,7 @@ function keyView(key: TokenInfo) {
     id: key.id,
     name: key.name,
     role: key.role,
+    status: key.status,
     prefix: key.prefix,
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
@@ -36,7 +37,7 @@ function tokenCall<T>(run: () => T): T {
   }
 }
 
-export function tokenHandlers(deps: OperationDeps): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
+export function tokenHandlers(deps: Pick<OperationDeps, 'tokens' | 'store'>): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
   return {
     'tokens.list': ({ all }) => ({ tokens: deps.tokens.list({ all }).map(keyView) }),
     'tokens.create': (input, call) => {
@@ -49,10 +50,10 @@ export function tokenHandlers(deps: OperationDeps): Handlers<'tokens.list' | 'to
       const result = tokenCall(() => deps.tokens.revoke(id));
       call.audit.target = result.key.name;
       call.audit.details = { revoked: result.revokedIds };
-      return { revoked: result.revokedIds };
+      return { revoked: result.revokedIds, token: keyView(result.key) };
     },
-    'tokens.rotate': ({ id, graceMs }, call) => {
-      const rotated = tokenCall(() => deps.tokens.rotate(id, { graceMs: graceMs ?? DEFAULT_GRACE_MS }));
+    'tokens.rotate': ({ id, graceMs, expiresInMs }, call) => {
+      const rotated = tokenCall(() => deps.tokens.rotate(id, { graceMs: graceMs ?? DEFAULT_GRACE_MS, expiresInMs }));
       call.audit.target = rotated.record.name;
       call.audit.details = { previous: rotated.previous.id, id: rotated.record.id };
       return { token: keyView(rotated.record), secret: rotated.token, previous: keyView(rotated.previous) };

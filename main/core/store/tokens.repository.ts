@@ -4,7 +4,7 @@
  * so authenticating a request never writes to SQLite.
  */
 import type { Database, Statement } from 'better-sqlite3';
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../../../shared/api/contract.js';
 import { UsageCounter, type PendingUsage, type UsageCounterOptions } from './usage-counter.js';
 
 /** A key to insert, as made by the token service. */

@@ -16,10 +16,14 @@ export const toolPatternSchema = z
 const patterns = z.array(toolPatternSchema).max(256);
 
 /** A key as listed: never its secret, only the secret's first characters. */
+/** `rotating`: replaced, the old secret still works for its grace period; `rotated`: replaced and past it. */
+export const TOKEN_STATUSES = ['active', 'rotating', 'expired', 'revoked', 'rotated'] as const;
+
 export const tokenInfoSchema = z.object({
   id: z.string(),
   name: z.string(),
   role: z.enum(ROLES),
+  status: z.enum(TOKEN_STATUSES),
   /** The first characters of the secret, e.g. `mo_ab12Cd`, to tell keys apart. */
   prefix: z.string(),
   createdAt: timestamp,
@@ -43,7 +47,7 @@ export const tokenInfoSchema = z.object({
 /** A new secret: shown in this answer only, stored hashed. */
 const withSecret = z.object({ token: tokenInfoSchema, secret: z.string() });
 
-const byId = z.object({ id: z.string().min(1).max(128) });
+const byId = z.object({ id: z.string().min(1).max(128).describe('key id, or the name of a live key') });
 
 export const AUDIT_OUTCOMES = ['ok', 'error', 'denied'] as const;
 
@@ -87,7 +91,7 @@ export const tokenOperations = {
       expiresInMs: z.number().int().min(60_000).optional().describe('lifetime; absent: never expires'),
       allow: patterns.default([]),
       deny: patterns.default([]),
-      rateLimitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
+      rateLimitPerMinute: z.number().int().min(0).max(1_000_000).optional().describe('requests per minute; 0: no limit; default 600'),
     }),
     output: withSecret,
     status: 201,
@@ -101,7 +105,10 @@ export const tokenOperations = {
     role: 'admin',
     mutating: true,
     input: byId,
-    output: z.object({ revoked: z.array(z.string()).describe('ids revoked; empty if it already was') }),
+    output: z.object({
+      revoked: z.array(z.string()).describe('ids revoked; empty if it already was'),
+      token: tokenInfoSchema.describe('the key as it stands now'),
+    }),
     errors: ['not_found'],
   }),
   rotate: defineOperation({
@@ -113,6 +120,7 @@ export const tokenOperations = {
     mutating: true,
     input: byId.extend({
       graceMs: z.number().int().min(0).max(30 * 86_400_000).optional().describe('how long the old secret keeps working; default 1 hour'),
+      expiresInMs: z.number().int().min(60_000).optional().describe("the new key's lifetime from now; default the old key's expiry"),
     }),
     output: withSecret.extend({ previous: tokenInfoSchema }),
     status: 201,

@@ -1,0 +1,20 @@
+/**
+ * The bridge (`window.orch`'s shape) over a dispatcher, for one principal: what the desktop app's
+ * IPC serves to its window, and how the CLI's local writes reach the operations. A typed client
+ * runs over it with `bridgeTransport`.
+ */
+import type { OrchBridge } from '../../../shared/api/bridge.js';
+import { OrchClientError } from '../../../shared/api/client.js';
+import type { Principal } from '../auth/roles.js';
+import type { Dispatcher } from './dispatcher.js';
+
+export function dispatcherBridge(dispatcher: Dispatcher, principal: Principal): OrchBridge {
+  return {
+    invoke: (id, input) => dispatcher.dispatch(id, input, principal),
+    subscribe(listener) {
+      const subscription = dispatcher.subscribe(principal, listener);
+      if (!subscription.ok) throw new OrchClientError(subscription.error);
+      return subscription.value;
+    },
+  };
+}
