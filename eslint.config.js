@@ -1,11 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-
-const electronBan = {
-  paths: [{ name: 'electron', message: 'main/core and shared run under plain Node: only main/electron may import electron.' }],
-  patterns: [{ group: ['electron/*'], message: 'main/core and shared run under plain Node: only main/electron may import electron.' }],
-};
+import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'results/**', 'renderer/dist/**', 'coverage/**'] },
@@ -24,23 +20,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    // Layering: the folder says where code runs (STYLE.md).
-    files: ['main/core/**', 'shared/**', 'main/cli/**'],
-    rules: { 'no-restricted-imports': ['error', electronBan] },
-  },
-  {
-    files: ['shared/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: electronBan.paths,
-          patterns: [...electronBan.patterns, { group: ['node:*'], message: 'shared/ is runtime-neutral: no node:* imports.' }],
-        },
-      ],
-    },
-  },
+  // Layering: the folder says where code runs and what it may import (eslint.layers.js).
+  ...layerConfigs(),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: {
