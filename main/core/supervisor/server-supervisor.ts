@@ -4,47 +4,19 @@
  *
  * States: stopped → starting → running → (crashed → backoff → starting) | failed; disabled.
  */
-import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { ResolvedServer } from '../config/config-loader.js';
 import { Emitter, type Disposer } from '../events/emitter.js';
 import { RpcErrorCode, errorResponse, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, MessageChannel } from './channel.js';
 import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
 import { LogBuffer } from './log-buffer.js';
+import { announceListsChanged, defaultInitializeParams } from './upstream-handshake.js';
 import type { UpstreamPeer } from './upstream-peer.js';
+import { ResourceSubscriptions } from './resource-subscriptions.js';
+import type { CatalogKind, ProcessEvent, ServerState, ServerStatus, StateChange } from './server-status.js';
 import { UpstreamRouter, type CallRecord } from './upstream-router.js';
 
-export type ServerState = 'stopped' | 'starting' | 'running' | 'crashed' | 'backoff' | 'failed' | 'disabled';
-
-export interface ServerStatus {
-  name: string;
-  state: ServerState;
-  pid?: number | undefined;
-  /** When the current process became `running` (ms epoch). */
-  startedAt?: number | undefined;
-  /** Restarts after crashes since the last manual start. */
-  restarts: number;
-  /** The last error in words: spawn error, exit code, handshake failure. */
-  lastError?: string | undefined;
-  exitCode?: number | null | undefined;
-  signal?: string | null | undefined;
-  /** Milliseconds until the next start, in `backoff`. */
-  retryInMs?: number | undefined;
-}
-
-export interface StateChange {
-  status: ServerStatus;
-  previous: ServerState;
-}
-
-export type CatalogKind = 'tools' | 'resources' | 'prompts';
-
-export interface ProcessEvent {
-  server: string;
-  pid: number;
-  kind: 'spawned' | 'exited';
-  command?: string | undefined;
-}
+export type { CatalogKind, ProcessEvent, ServerState, ServerStatus, StateChange } from './server-status.js';
 
 export interface ServerSupervisorOptions {
   server: ResolvedServer;
@@ -80,7 +52,7 @@ export class ServerSupervisor {
   private initialize: Record<string, unknown> | undefined;
   private readonly crashPolicy: CrashPolicy;
   private readonly peers = new Set<UpstreamPeer>();
-  private readonly subscriptions = new Map<string, Set<UpstreamPeer>>();
+  private readonly subscriptions = new ResourceSubscriptions();
   private readonly stateEmitter = new Emitter<StateChange>();
   private readonly catalogEmitter = new Emitter<CatalogKind>();
   private readonly notificationEmitter = new Emitter<RpcNotification>();
@@ -186,7 +158,7 @@ export class ServerSupervisor {
     this.peers.add(peer);
     return () => {
       this.peers.delete(peer);
-      for (const subscribers of this.subscriptions.values()) subscribers.delete(peer);
+      this.subscriptions.forget(peer);
       this.router?.cancelAllOf(peer, 'the client session ended');
     };
   }
@@ -201,7 +173,7 @@ export class ServerSupervisor {
       const problem = await this.waitForRouter(timeoutMs);
       if (problem) return errorResponse(request.id, RpcErrorCode.ConnectionClosed, problem);
     }
-    this.trackSubscription(request, peer);
+    this.subscriptions.track(request, peer);
     return this.router!.forward(request, peer, timeoutMs);
   }
 
@@ -243,7 +215,7 @@ export class ServerSupervisor {
     const router = new UpstreamRouter(channel, {
       name: this.server.name,
       peers: this.peers,
-      subscribersOf: (uri) => this.subscriptions.get(uri) ?? [],
+      subscribersOf: (uri) => this.subscriptions.of(uri),
       onNotification: (notification) => this.onUpstreamNotification(notification),
       log: (line) => this.logs.append('system', line),
       onCall: (record) => this.callEmitter.fire(record),
@@ -275,7 +247,7 @@ export class ServerSupervisor {
     }
     if (generation !== this.generation) return;
     const response = await router.forward(
-      { jsonrpc: '2.0', id: 0, method: 'initialize', params: this.initializeParams() },
+      { jsonrpc: '2.0', id: 0, method: 'initialize', params: this.options.initializeParams ?? defaultInitializeParams(this.options.version) },
       undefined,
       timeoutMs,
     );
@@ -299,31 +271,10 @@ export class ServerSupervisor {
     this.router = router;
     const rerun = this.startedAt !== undefined;
     this.startedAt = Date.now();
-    this.resubscribe(router);
+    this.subscriptions.renew(router, this.server.timeoutMs);
     this.setState('running');
     if (this.restarts > 0) for (const kind of ['tools', 'resources', 'prompts'] as const) this.catalogEmitter.fire(kind);
-    if (rerun) this.announceListsChanged(response.result.capabilities);
-  }
-
-  /** A restarted server may offer other tools, resources or prompts: tell the sessions that stayed (SPEC §4). */
-  private announceListsChanged(capabilities: unknown): void {
-    const offered = (capabilities ?? {}) as Record<string, unknown>;
-    for (const kind of ['tools', 'resources', 'prompts'] as const) {
-      if (offered[kind] === undefined) continue;
-      const notification: RpcNotification = { jsonrpc: '2.0', method: `notifications/${kind}/list_changed` };
-      // Only sessions that completed initialize: the others have nothing to refresh.
-      for (const peer of this.peers) if (peer.clientCapabilities !== undefined) peer.deliverNotification(notification);
-    }
-  }
-
-  private initializeParams(): Record<string, unknown> {
-    return (
-      this.options.initializeParams ?? {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } },
-        clientInfo: { name: 'mcp-orch', version: this.options.version ?? '0.0.0' },
-      }
-    );
+    if (rerun) announceListsChanged(this.peers, response.result.capabilities);
   }
 
   private onChannelClosed(generation: number, info: ChannelCloseInfo): void {
@@ -379,27 +330,6 @@ export class ServerSupervisor {
     const match = /^notifications\/(tools|resources|prompts)\/list_changed$/.exec(notification.method);
     if (match) this.catalogEmitter.fire(match[1] as CatalogKind);
     this.notificationEmitter.fire(notification);
-  }
-
-  private trackSubscription(request: RpcRequest, peer: UpstreamPeer | undefined): void {
-    if (!peer) return;
-    const uri = request.params?.uri;
-    if (typeof uri !== 'string') return;
-    if (request.method === 'resources/subscribe') {
-      let subscribers = this.subscriptions.get(uri);
-      if (!subscribers) this.subscriptions.set(uri, (subscribers = new Set()));
-      subscribers.add(peer);
-    } else if (request.method === 'resources/unsubscribe') {
-      this.subscriptions.get(uri)?.delete(peer);
-    }
-  }
-
-  /** A restarted server has forgotten its subscriptions: renew those clients still hold. */
-  private resubscribe(router: UpstreamRouter): void {
-    for (const [uri, subscribers] of this.subscriptions) {
-      if (subscribers.size === 0) continue;
-      void router.forward({ jsonrpc: '2.0', id: 0, method: 'resources/subscribe', params: { uri } }, undefined, this.server.timeoutMs);
-    }
   }
 
   private setState(state: ServerState): void {

@@ -8,7 +8,8 @@ import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo } from './channel.js';
 import { LogBuffer, type LogEntry } from './log-buffer.js';
 import { isAlive } from './process-tree.js';
-import { LineSplitter, MAX_MESSAGE_LENGTH, StdioChannel, dispatchLine } from './stdio-channel.js';
+import { StdioChannel } from './stdio-channel.js';
+import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine } from './stdio-lines.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const env = { PATH: path.dirname(process.execPath) };

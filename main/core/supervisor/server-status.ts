@@ -1,0 +1,35 @@
+/** What a supervised server reports about itself: its state, its status, and its events' payloads. */
+import type { SERVER_STATES } from '../../../shared/api/operations/servers.js';
+
+/** `stopped → starting → running → (crashed → backoff → starting) | failed`, and `disabled`. */
+export type ServerState = (typeof SERVER_STATES)[number];
+
+export interface ServerStatus {
+  name: string;
+  state: ServerState;
+  pid?: number | undefined;
+  /** When the current process became `running` (ms epoch). */
+  startedAt?: number | undefined;
+  /** Restarts after crashes since the last manual start. */
+  restarts: number;
+  /** The last error in words: spawn error, exit code, handshake failure. */
+  lastError?: string | undefined;
+  exitCode?: number | null | undefined;
+  signal?: string | null | undefined;
+  /** Milliseconds until the next start, in `backoff`. */
+  retryInMs?: number | undefined;
+}
+
+export interface StateChange {
+  status: ServerStatus;
+  previous: ServerState;
+}
+
+export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+export interface ProcessEvent {
+  server: string;
+  pid: number;
+  kind: 'spawned' | 'exited';
+  command?: string | undefined;
+}
