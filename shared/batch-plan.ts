@@ -1,5 +1,5 @@
 /**
- * A batch plan (SPEC §6): the input of `batch_execute`, of `POST /api/runs`, and what the planner
+ * A batch plan (docs/specification.md §6): the input of `batch_execute`, of `POST /api/runs`, and what the planner
  * produces. Runtime-neutral: no node:*, no DOM.
  *
  * The schema checks what a plan says on its own: shapes, unique ids, `dependsOn` naming known

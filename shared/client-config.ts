@@ -1,5 +1,5 @@
 /**
- * One-click client configuration (SPEC §3): the exact snippet a user pastes into an MCP client to
+ * One-click client configuration (docs/specification.md §3): the exact snippet a user pastes into an MCP client to
  * reach MCP Orch's endpoints. Runtime-neutral: no node:*, no DOM; the CLI, the REST API and the
  * dashboard all call `generateClientConfig`.
  *

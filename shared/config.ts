@@ -1,5 +1,5 @@
 /**
- * The schema of `mcp-config.json` (SPEC §2): Claude Desktop / Cline compatible `mcpServers`, plus
+ * The schema of `mcp-config.json` (docs/specification.md §2): Claude Desktop / Cline compatible `mcpServers`, plus
  * MCP Orch's own optional `orch` block. Runtime-neutral: no node:*, no DOM.
  *
  * Objects are loose (`z.looseObject`) so unknown fields survive a read-modify-write round trip.
@@ -81,7 +81,7 @@ export const orchConfigSchema = z.looseObject({
       maxCalls: z.number().int().positive().optional(),
     })
     .optional(),
-  /** Batch mode (SPEC §6). */
+  /** Batch mode (docs/specification.md §6). */
   batch: z
     .looseObject({
       /** Runs every plan without asking for approval, whatever its tools. */

@@ -1,5 +1,5 @@
 /**
- * The layering rule (STYLE.md): main/core and shared run under plain Node and never load
+ * The layering rule (docs/architecture.md): main/core and shared run under plain Node and never load
  * 'electron', not even through a dependency. Every module is imported in a fresh Node process
  * whose loader refuses 'electron'.
  */

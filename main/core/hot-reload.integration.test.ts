@@ -1,5 +1,5 @@
 /**
- * Hot reload of `mcp-config.json` (SPEC §2): the file is rewritten on disk, as an editor or the
+ * Hot reload of `mcp-config.json` (docs/specification.md §2): the file is rewritten on disk, as an editor or the
  * dashboard would, and the daemon applies only the difference — added servers start, removed ones
  * stop, changed ones restart, disabled ones stop — while sessions on untouched servers carry on
  * (same clients, no reconnect). An invalid file changes nothing and says where it is wrong.
@@ -152,7 +152,7 @@ describe('hot reload of the config file on disk', () => {
       await untilTools(aggregate[kind], aggregateChanges[kind], (tools) => tools.some((tool) => tool.name === 'extra__tool_3'), `extra__tool_3 is listed (${kind})`);
       expect((await askFixture(aggregate[kind], 'extra__tool_3')).label).toBe('second');
     }
-    // SPEC §4: sessions survive a restart and get list_changed, so they re-fetch the tools.
+    // docs/specification.md §4: sessions survive a restart and get list_changed, so they re-fetch the tools.
     await extraChanges.after('tools', seenExtra);
     expect((await rawTools(extra)).map((tool) => tool.name)).toEqual(['tool_0', 'tool_1', 'tool_2', 'tool_3']);
     expect((await askFixture(extra, 'tool_3')).label).toBe('second');

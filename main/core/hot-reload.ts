@@ -1,5 +1,5 @@
 /**
- * Applies a new configuration to the running daemon (SPEC §2): only the difference. Added servers
+ * Applies a new configuration to the running daemon (docs/specification.md §2): only the difference. Added servers
  * start, removed ones stop, changed ones restart (their client sessions survive, as after a crash),
  * untouched ones are not disturbed. An invalid file changes nothing and is reported.
  */

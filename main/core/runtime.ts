@@ -1,6 +1,8 @@
 /**
- * The composition root: loads the configuration, starts the servers, serves the gateway.
- * Runs the same under the CLI, the tests and (later) inside Electron. `dispose()` stops everything.
+ * The composition root: loads the configuration, starts the servers, and serves the MCP endpoints,
+ * the REST API and the live events over HTTP, with one dispatcher of every operation for the other
+ * transports. Runs the same under the CLI, the tests and inside Electron. `dispose()` stops
+ * everything.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -81,7 +83,7 @@ export interface Runtime {
   readonly logDir: string;
   /** Resolves when every enabled server is running or has failed. */
   readonly ready: Promise<void>;
-  /** `proxy` or `batch` (SPEC §6): whether `batch_execute` is offered. */
+  /** `proxy` or `batch` (docs/specification.md §6): whether `batch_execute` is offered. */
   readonly mode: OrchMode;
   /** Switches the mode now; every connected session gets `notifications/tools/list_changed`. */
   setMode(mode: OrchMode): void;

@@ -1,5 +1,5 @@
 /**
- * The shape of one API operation (SPEC §7): the single contract the REST routes, the Electron IPC
+ * The shape of one API operation (docs/specification.md §7): the single contract the REST routes, the Electron IPC
  * handlers, the renderer and the CLI share. Each operation names its HTTP route, the minimum role,
  * one zod input object (path parameters + query for GET/DELETE, path parameters + body for
  * POST/PUT, merged) and the zod output schema. Runtime-neutral: no node:*, no DOM.

@@ -1,5 +1,5 @@
 /**
- * The live events of `GET /api/events` (SPEC §7, §9): one union, told apart by `type`. Over SSE each
+ * The live events of `GET /api/events` (docs/specification.md §7, §9): one union, told apart by `type`. Over SSE each
  * event is sent as `event: <type>` with the JSON of the whole object as `data:`.
  */
 import { z } from 'zod';

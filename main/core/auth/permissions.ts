@@ -1,5 +1,5 @@
 /**
- * What a principal may do (SPEC §7): roles ranked admin > operator > viewer, and per-key tool
+ * What a principal may do (docs/specification.md §7): roles ranked admin > operator > viewer, and per-key tool
  * patterns. A pattern names `<server>__<tool>` with a fixed `__` (whatever the aggregate endpoint's
  * separator), `*` for any run of characters and `?` for one: `github__*`, `*__read_*`. A pattern
  * without `__` names servers: `github` is `github__*`. Deny wins over allow; an empty allow list

@@ -1,5 +1,5 @@
 /**
- * Per-key rate limits (SPEC §7): a token bucket per key that refills at `perMinute / 60` a second
+ * Per-key rate limits (docs/specification.md §7): a token bucket per key that refills at `perMinute / 60` a second
  * and holds at most `burst` (default: one minute's worth). Memory is bounded: a bucket that has
  * refilled completely carries no state and is dropped, and beyond `maxKeys` the least recently used
  * buckets go first.

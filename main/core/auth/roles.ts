@@ -1,5 +1,5 @@
 /**
- * Who may do what (SPEC §7): three roles, each including the one below it, and the principal a
+ * Who may do what (docs/specification.md §7): three roles, each including the one below it, and the principal a
  * request is made by once its token is checked.
  */
 import type { Role } from '../../../shared/api/contract.js';

@@ -1,5 +1,5 @@
 /**
- * API keys and how a secret becomes a principal (SPEC §7). A key's secret is `mo_` and 43 base64url
+ * API keys and how a secret becomes a principal (docs/specification.md §7). A key's secret is `mo_` and 43 base64url
  * characters (256 random bits), shown once at creation; only its SHA-256 is stored — a fast hash is
  * right for a high-entropy secret, which no dictionary covers. Besides keys, two admin tokens:
  * the bootstrap token from `MCP_ORCH_TOKEN` (scripts, tests) and the local session token.

@@ -1,5 +1,5 @@
 /**
- * Batch mode on the MCP endpoints (SPEC §6): the mode switch (`proxy` | `batch`) and the calls of
+ * Batch mode on the MCP endpoints (docs/specification.md §6): the mode switch (`proxy` | `batch`) and the calls of
  * `batch_execute`. A call checks the plan against what the session's key may call, asks approval
  * for tools that change things, runs the plan with each task forwarded to its server as a request
  * of the session, reports progress per finished task, stores the run and answers one compact report.

@@ -1,5 +1,5 @@
 /**
- * The `batch_execute` tool as MCP clients see it (SPEC §6): its definition — a description that
+ * The `batch_execute` tool as MCP clients see it (docs/specification.md §6): its definition — a description that
  * teaches a calling LLM to write plans, the plan's JSON Schema as input — and the compact report it
  * answers with, long result text cut so the caller spends fewer tokens.
  */

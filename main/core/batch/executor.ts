@@ -1,5 +1,5 @@
 /**
- * Runs a validated plan (SPEC §6). A task starts as soon as all its dependencies succeeded — a
+ * Runs a validated plan (docs/specification.md §6). A task starts as soon as all its dependencies succeeded — a
  * ready queue, not waves — within the global and per-server limits. Each attempt has its own
  * timeout; read-only and idempotent tools are retried with exponential backoff, releasing their slot
  * while they wait. A failed task skips its dependents (`continue`) or stops the run (`stop`: running

@@ -1,5 +1,5 @@
 /**
- * Validation of a batch plan before anything runs (SPEC §6): every problem at once — unknown tool,
+ * Validation of a batch plan before anything runs (docs/specification.md §6): every problem at once — unknown tool,
  * duplicate id, unknown `dependsOn`, reference to an id that is not a task, reference path that
  * cannot exist, cycle (named), arguments that fail the tool's input schema — or the graph to run.
  */

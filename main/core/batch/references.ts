@@ -1,5 +1,5 @@
 /**
- * References between the tasks of a batch plan (SPEC §6): `{{id}}`, `{{id.text}}`,
+ * References between the tasks of a batch plan (docs/specification.md §6): `{{id}}`, `{{id.text}}`,
  * `{{id.structuredContent.a.b[0]}}`, `{{id.content[1].text}}`, `{{id.isError}}`. A string that is
  * exactly one reference takes the referenced JSON value with its type; a reference inside a longer
  * string is replaced by its text (objects and arrays as JSON). `\{{` writes a literal `{{`.

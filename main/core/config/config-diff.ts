@@ -1,5 +1,5 @@
 /**
- * What changed between two configurations, in the terms hot reload acts on (SPEC §2): servers to
+ * What changed between two configurations, in the terms hot reload acts on (docs/specification.md §2): servers to
  * start, stop, restart, or only to update, and the orch settings that changed.
  */
 import { isDeepStrictEqual } from 'node:util';

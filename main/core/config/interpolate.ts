@@ -1,5 +1,5 @@
 /**
- * `${env:NAME}` and `${NAME}` interpolation (SPEC §2). A missing variable is an error naming the
+ * `${env:NAME}` and `${NAME}` interpolation (docs/specification.md §2). A missing variable is an error naming the
  * JSON path of the value that needed it; `$${…}` escapes a literal `${…}`.
  */
 const PLACEHOLDER = /\$(\$?)\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\}/g;

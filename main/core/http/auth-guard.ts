@@ -1,5 +1,5 @@
 /**
- * Authentication on every endpoint (SPEC §7), MCP ones included: a bearer token (or
+ * Authentication on every endpoint (docs/specification.md §7), MCP ones included: a bearer token (or
  * `?access_token=`) is required even from loopback — other local processes and web pages are the
  * threat. The caller's principal is left in `ctx.state.principal`; a key over its rate gets 429.
  */

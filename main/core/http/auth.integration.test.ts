@@ -1,5 +1,5 @@
 /**
- * Authentication and authorisation on the MCP endpoints (SPEC §7): no token, a wrong token or a
+ * Authentication and authorisation on the MCP endpoints (docs/specification.md §7): no token, a wrong token or a
  * foreign Origin/Host is refused everywhere; a key sees and calls only the tools it may, through
  * every path; a session belongs to the key that opened it; a key over its rate gets 429.
  */

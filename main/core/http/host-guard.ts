@@ -1,5 +1,5 @@
 /**
- * DNS-rebinding protection (SPEC §3): a request must name this host in `Host`, and a browser
+ * DNS-rebinding protection (docs/specification.md §3): a request must name this host in `Host`, and a browser
  * request must come from a loopback origin (or one the user allowed). Anything else gets 403.
  */
 import type { Middleware } from 'koa';

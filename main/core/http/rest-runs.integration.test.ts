@@ -1,5 +1,5 @@
 /**
- * `mode.*` and `runs.*` over real HTTP against a real daemon (SPEC §6, §7): the mode in force and
+ * `mode.*` and `runs.*` over real HTTP against a real daemon (docs/specification.md §6, §7): the mode in force and
  * its switch reaching connected clients; plans checked, run in the background as the caller's key,
  * read back with their waves and results, cancelled, followed on `/api/events`, and audited.
  */

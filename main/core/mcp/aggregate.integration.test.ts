@@ -1,5 +1,5 @@
 /**
- * The aggregated endpoint (SPEC §3, §5): every enabled tool and prompt of every server under
+ * The aggregated endpoint (docs/specification.md §3, §5): every enabled tool and prompt of every server under
  * `<server><sep><name>`, resources with their URIs kept, each call routed to the server that owns
  * it, and `list_changed` whenever the set changes. Real servers from npm and fixtures of ours behind
  * it; real SDK clients on `/mcp` and `/sse` in front of it.
@@ -38,7 +38,7 @@ import {
 } from '../__fixtures__/runtime-harness.js';
 import { ORIGIN_META_KEY } from '../registry/aggregate-view.js';
 
-/** What OpenAI, Azure and Bedrock accept as a tool name (SPEC §3). */
+/** What OpenAI, Azure and Bedrock accept as a tool name (docs/specification.md §3). */
 const PORTABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 /** Any result, exactly as sent. */
 const RawResult = z.looseObject({});
@@ -383,7 +383,7 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
         expect(pid.pid).toBe(harness.runtime.supervisor.get('fault')?.status().pid);
       }
       expect(processExists(pidBefore!)).toBe(false);
-      // The server's own endpoint: the same session survives the restart and is told to re-fetch (SPEC §4).
+      // The server's own endpoint: the same session survives the restart and is told to re-fetch (docs/specification.md §4).
       await ownChanges.after('tools', 0);
       const own = z.object({ pid: z.number() }).parse(JSON.parse(textOf(await ownSession.callTool({ name: 'pid', arguments: {} }))));
       expect(own.pid).toBe(harness.runtime.supervisor.get('fault')?.status().pid);

@@ -1,5 +1,5 @@
 /**
- * `batch_execute` end to end (SPEC §6): real SDK clients over real HTTP, a real daemon, two real
+ * `batch_execute` end to end (docs/specification.md §6): real SDK clients over real HTTP, a real daemon, two real
  * stdio servers (the batch fixture as `a` and `b`). Concurrency and cancellation are read from what
  * the servers recorded, in order — no clock is compared.
  */

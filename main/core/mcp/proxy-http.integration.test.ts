@@ -1,5 +1,5 @@
 /**
- * The MCP endpoints at the HTTP level (SPEC §3), driven with raw requests: the answers clients and
+ * The MCP endpoints at the HTTP level (docs/specification.md §3), driven with raw requests: the answers clients and
  * browsers see for requests an SDK client would never send, DNS-rebinding protection, body limits,
  * and how a Streamable HTTP POST is answered (plain JSON, or SSE with a priming event).
  */

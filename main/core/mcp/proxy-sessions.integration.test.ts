@@ -1,5 +1,5 @@
 /**
- * Client sessions behind the proxy (SPEC §3–4): cancellation reaches the server, sessions sharing
+ * Client sessions behind the proxy (docs/specification.md §3–4): cancellation reaches the server, sessions sharing
  * one server never see each other's results or progress, `per-session` servers get a child each
  * (and lose it with the session), and a stateful server from npm (`server-memory`) works through it.
  */

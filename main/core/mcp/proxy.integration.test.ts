@@ -1,5 +1,5 @@
 /**
- * The per-server endpoints are a transparent proxy (SPEC §3): the whole MCP surface of a real
+ * The per-server endpoints are a transparent proxy (docs/specification.md §3): the whole MCP surface of a real
  * server from npm (`server-everything`) reaches an SDK client unchanged, over Streamable HTTP and
  * legacy SSE alike, including the server's own requests to the client (sampling, elicitation).
  */

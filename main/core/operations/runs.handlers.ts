@@ -1,5 +1,5 @@
 /**
- * `runs.*`: batch runs over the REST API (SPEC §6, §7). A plan is checked against the tools the
+ * `runs.*`: batch runs over the REST API (docs/specification.md §6, §7). A plan is checked against the tools the
  * caller's key may call on the aggregate (names as `<server>__<tool>`), then run in the background
  * as the key. Nobody can be asked for approval here: a tool that needs it refuses the plan. Runs
  * are read from the store, with the live state of those still going.

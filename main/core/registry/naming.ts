@@ -1,5 +1,5 @@
 /**
- * Names of tools and prompts on the aggregated endpoint (SPEC §3): `<server><sep><tool>`, made only
+ * Names of tools and prompts on the aggregated endpoint (docs/specification.md §3): `<server><sep><tool>`, made only
  * of `[A-Za-z0-9_-]` (plus the separator) and at most 64 characters — what OpenAI, Azure and
  * Bedrock accept. A name that needs changing gets a stable hash suffix of its origin, so names never
  * collide and never change while the set of tools stays the same. The table maps names back;

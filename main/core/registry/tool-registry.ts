@@ -1,5 +1,5 @@
 /**
- * The tool registry (SPEC §5): what every server offers — tools, resources, resource templates and
+ * The tool registry (docs/specification.md §5): what every server offers — tools, resources, resource templates and
  * prompts, with their schemas and annotations, untouched — kept current by following `list_changed`
  * and restarts, and cached so the aggregate can list a starting server's tools at once.
  */

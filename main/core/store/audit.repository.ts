@@ -1,5 +1,5 @@
 /**
- * The audit log (SPEC §7): who did what, to what, when, and how it ended — every mutating API call
+ * The audit log (docs/specification.md §7): who did what, to what, when, and how it ended — every mutating API call
  * and every tool call. Tool calls are frequent, so `record` only queues (see `BatchWriter`) and the
  * rows reach SQLite in batches, one transaction each.
  */

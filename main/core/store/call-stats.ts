@@ -1,4 +1,4 @@
-/** Folds call-log aggregates and duration samples into the totals the dashboard shows (SPEC §9). */
+/** Folds call-log aggregates and duration samples into the totals the dashboard shows (docs/specification.md §9). */
 
 /** Count, errors and durations of a set of calls. */
 export interface GroupTotals {

@@ -1,5 +1,5 @@
 /**
- * The tool catalog cache (SPEC §5): the last lists each server returned, kept as JSON text so the
+ * The tool catalog cache (docs/specification.md §5): the last lists each server returned, kept as JSON text so the
  * dashboard and the aggregate endpoint can show them at once on the next start, before servers are up.
  * Items are opaque: whatever `tools/list` and friends returned, byte for byte after a JSON round trip.
  */

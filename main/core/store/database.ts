@@ -1,5 +1,5 @@
 /**
- * Opens the SQLite file of the store (SPEC §8): WAL, so readers never wait for the writer and a
+ * Opens the SQLite file of the store (docs/specification.md §8): WAL, so readers never wait for the writer and a
  * commit costs one append; `synchronous = NORMAL`, which in WAL mode keeps every committed
  * transaction across a process crash (only a power loss can drop the last few).
  */

@@ -1,6 +1,6 @@
 /**
  * The child processes the daemon started, so that the next start can reap them if the daemon died
- * without stopping them (SPEC §4). Add a row right after spawn, remove it once the process has exited.
+ * without stopping them (docs/specification.md §4). Add a row right after spawn, remove it once the process has exited.
  */
 import type { Database } from 'better-sqlite3';
 

@@ -1,5 +1,5 @@
 /**
- * Batch runs (SPEC §6): each run is written when it starts (its plan, who started it, every task
+ * Batch runs (docs/specification.md §6): each run is written when it starts (its plan, who started it, every task
  * queued, in one transaction) and when it ends (status, timings, every task's outcome, again in one
  * transaction). Runs a stopped daemon left `running` are marked `interrupted` at the next start.
  */

@@ -1,4 +1,4 @@
-/** The history of server lifecycles: starts, crashes, restarts, stops (SPEC §4). Rare, so written at once. */
+/** The history of server lifecycles: starts, crashes, restarts, stops (docs/specification.md §4). Rare, so written at once. */
 import type { Database, Statement } from 'better-sqlite3';
 
 export type ServerEventKind = 'start' | 'running' | 'crash' | 'restart' | 'exit' | 'failed' | 'stop';

@@ -1,5 +1,5 @@
 /**
- * The SQLite store (SPEC §8): one database handle and the repositories over it. The owner (the
+ * The SQLite store (docs/specification.md §8): one database handle and the repositories over it. The owner (the
  * runtime) opens it once, hands the repositories to whoever needs them, and closes it on dispose.
  */
 import type { Database } from 'better-sqlite3';

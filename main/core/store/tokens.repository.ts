@@ -1,5 +1,5 @@
 /**
- * API keys (SPEC §7). Only a hash of each secret is stored, with a short prefix of it to find the
+ * API keys (docs/specification.md §7). Only a hash of each secret is stored, with a short prefix of it to find the
  * row and to show in lists. Key uses are counted in memory and written in batches (`UsageCounter`),
  * so authenticating a request never writes to SQLite.
  */

@@ -1,5 +1,5 @@
 /**
- * When to restart a crashed server, and when to give up (SPEC §4): exponential backoff from 1 s to
+ * When to restart a crashed server, and when to give up (docs/specification.md §4): exponential backoff from 1 s to
  * 60 s, and `failed` after `maxCrashes` crashes within `windowMs`. A manual restart resets it.
  */
 export interface CrashPolicyOptions {

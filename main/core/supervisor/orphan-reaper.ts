@@ -1,5 +1,5 @@
 /**
- * Reaps the children a crashed daemon left behind (SPEC §4). A recorded pid may since have been
+ * Reaps the children a crashed daemon left behind (docs/specification.md §4). A recorded pid may since have been
  * reused by an unrelated process, so a live pid is killed only once its identity is confirmed: on
  * Linux by the start time recorded at spawn, elsewhere by its command line. When in doubt, nothing is
  * killed. Children were spawned `detached`, so each leads its own process group (pgid == pid) and the

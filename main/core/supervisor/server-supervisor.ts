@@ -1,5 +1,5 @@
 /**
- * Runs one configured MCP server (SPEC §4): starts it, performs the MCP handshake, restarts it
+ * Runs one configured MCP server (docs/specification.md §4): starts it, performs the MCP handshake, restarts it
  * with backoff when it crashes, and lets client sessions share it through an `UpstreamRouter`.
  *
  * States: stopped → starting → running → (crashed → backoff → starting) | failed; disabled.

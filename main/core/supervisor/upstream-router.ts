@@ -1,5 +1,5 @@
 /**
- * Multiplexes many client sessions over one live upstream connection (SPEC §3 "upstream sharing"):
+ * Multiplexes many client sessions over one live upstream connection (docs/specification.md §3 "upstream sharing"):
  * request ids and progress tokens are remapped, responses find their way back, and what the server
  * sends on its own (notifications, server→client requests) goes to the session that caused it.
  *

@@ -1,4 +1,4 @@
-/** `/api/calls` and `/api/stats`: the proxied call log and its totals (SPEC §8, §9). */
+/** `/api/calls` and `/api/stats`: the proxied call log and its totals (docs/specification.md §8, §9). */
 import { z } from 'zod';
 import { defineOperation } from '../contract.js';
 import { durationMs, pageCursor, pageLimit, pageOf, serverName, timestamp } from './common.js';

@@ -1,4 +1,4 @@
-/** `/api/config` and `/api/mode`: read, validate and write mcp-config.json (SPEC §2, §7). */
+/** `/api/config` and `/api/mode`: read, validate and write mcp-config.json (docs/specification.md §2, §7). */
 import { z } from 'zod';
 import { configFileSchema } from '../../config.js';
 import { defineOperation } from '../contract.js';

@@ -1,4 +1,4 @@
-/** Client configurations, the live event stream and the API's own description (SPEC §3, §7). */
+/** Client configurations, the live event stream and the API's own description (docs/specification.md §3, §7). */
 import { z } from 'zod';
 import { CLIENT_KINDS } from '../../client-config.js';
 import { defineOperation } from '../contract.js';

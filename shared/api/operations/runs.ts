@@ -1,4 +1,4 @@
-/** `/api/runs`: batch runs from a plan or a natural-language request (SPEC §6, §7). */
+/** `/api/runs`: batch runs from a plan or a natural-language request (docs/specification.md §6, §7). */
 import { z } from 'zod';
 import { RUN_STATUSES, TASK_STATUSES, batchPlanSchema, taskIdSchema } from '../../batch-plan.js';
 import { defineOperation } from '../contract.js';

@@ -1,4 +1,4 @@
-/** `/api/servers`: the configured servers, their lifecycle and their logs (SPEC §4, §7). */
+/** `/api/servers`: the configured servers, their lifecycle and their logs (docs/specification.md §4, §7). */
 import { z } from 'zod';
 import { TRANSPORTS } from '../../config.js';
 import { defineOperation } from '../contract.js';

@@ -1,4 +1,4 @@
-/** `/api/tokens` and `/api/audit`: API keys and the audit log (SPEC §7). Admin only. */
+/** `/api/tokens` and `/api/audit`: API keys and the audit log (docs/specification.md §7). Admin only. */
 import { z } from 'zod';
 import { ROLES, defineOperation } from '../contract.js';
 import { pageCursor, pageLimit, pageOf, timestamp } from './common.js';

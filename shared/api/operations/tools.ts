@@ -1,4 +1,4 @@
-/** `/api/tools`: the catalog across servers, per-tool switches and "try it" calls (SPEC §5, §9). */
+/** `/api/tools`: the catalog across servers, per-tool switches and "try it" calls (docs/specification.md §5, §9). */
 import { z } from 'zod';
 import { defineOperation } from '../contract.js';
 import { durationMs, jsonObject, serverName, toolName } from './common.js';

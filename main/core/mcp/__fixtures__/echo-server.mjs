@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A minimal, fast MCP server for gateway tests and the proxy benchmark.
+// A minimal, fast MCP server for the endpoint tests and the proxy benchmark.
 //
 //   node echo-server.mjs --stdio
 //   node echo-server.mjs --http --port 0
