@@ -101,14 +101,7 @@ export function floorRatios(rows, levels, rounds = [rows]) {
         lines.push(`${label} @${clients}: n/a`);
         continue;
       }
-      const paired = (figure) =>
-        median(
-          rounds.map((round) => {
-            const ours = levelOf(findRow(round, `mcp-orch ${label}`), clients);
-            const theirs = levelOf(findRow(round, `SDK native ${label}`), clients);
-            return ours && theirs ? ours[figure] / theirs[figure] : undefined;
-          }),
-        );
+      const paired = (figure) => pairedRatio(rounds, `mcp-orch ${label}`, `SDK native ${label}`, clients, figure);
       const p50 = paired('p50');
       const throughput = paired('callsPerSec');
       const p99 = paired('p99');
@@ -125,6 +118,42 @@ export function floorRatios(rows, levels, rounds = [rows]) {
           `   p50 ${fmt(orch.raw.p50)} / ${fmt(floor.raw.p50)} ms   p99 ${fmt(orch.raw.p99)} / ${fmt(floor.raw.p99)} ms`,
       );
     }
+  }
+  return lines;
+}
+
+/** The median over the rounds of each round's ratio of one figure of two rows (which took turns within the round). */
+function pairedRatio(rounds, ours, theirs, clients, figure) {
+  return median(
+    rounds.map((round) => {
+      const a = levelOf(findRow(round, ours), clients);
+      const b = levelOf(findRow(round, theirs), clients);
+      return a && b ? a[figure] / b[figure] : undefined;
+    }),
+  );
+}
+
+/**
+ * This build against another build of mcp-orch run beside it (`--baseline`): per transport and
+ * client count, the paired ratios of p50, p99 and calls/s, and the memory of both. A ratio near 1
+ * means unchanged; this VM's noise between rounds is ±20 %, so read the medians, not single rounds.
+ */
+export function baselineRatios(rows, levels, rounds, label) {
+  const lines = [];
+  for (const transport of ['SSE', 'Streamable']) {
+    const ours = `mcp-orch ${transport}`;
+    const theirs = `mcp-orch@${label} ${transport}`;
+    const a = findRow(rows, ours);
+    const b = findRow(rows, theirs);
+    if (!a || !b) {
+      lines.push(`${transport}: n/a (${!a ? 'this build' : 'the baseline'} did not run)`);
+      continue;
+    }
+    for (const clients of levels) {
+      const ratio = (figure) => fmt(pairedRatio(rounds, ours, theirs, clients, figure), 2);
+      lines.push(`${transport} @${String(clients).padStart(2)} clients: p50 ${ratio('p50')}   p99 ${ratio('p99')}   calls/s ${ratio('callsPerSec')}`);
+    }
+    lines.push(`${transport} memory: RSS ${fmt(a.memory?.peakHwmMb, 0)} vs ${fmt(b.memory?.peakHwmMb, 0)} MB, daemon alone ${fmt(a.memory?.peakRootHwmMb, 0)} vs ${fmt(b.memory?.peakRootHwmMb, 0)} MB; sleep 20x100 ${fmt(a.sleep?.wallMs, 0)} vs ${fmt(b.sleep?.wallMs, 0)} ms`);
   }
   return lines;
 }

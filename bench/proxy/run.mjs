@@ -7,7 +7,8 @@
 //   node bench/proxy/run.mjs --only mcp-orch,"SDK native" --json results/proxy.json
 //
 // See bench/proxy/README.md for what each figure means.
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { closeLevel, openLevel, openSleepSession, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
 import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
-import { clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
+import { baselineRatios, clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
 import { randomBytes } from 'node:crypto';
 
@@ -38,11 +39,12 @@ function readOptions() {
       only: { type: 'string' },
       json: { type: 'string' },
       rounds: { type: 'string', default: '1' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node bench/proxy/run.mjs [--quick] [--only <name,...>] [--rounds N] [--json <file>]');
+    console.log('usage: node bench/proxy/run.mjs [--quick] [--only <name,...>] [--rounds N] [--json <file>] [--baseline <checkout>]');
     console.log(`targets: ${allTargets().map((target) => target.name).join(', ')}`);
     process.exit(0);
   }
@@ -52,7 +54,15 @@ function readOptions() {
     .filter(Boolean);
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 10) throw new Error('--rounds must be 1..10');
-  return { quick: values.quick, only, json: values.json, rounds };
+  return { quick: values.quick, only, json: values.json, rounds, baseline: values.baseline && baselineOf(values.baseline) };
+}
+
+/** Another checkout of mcp-orch, built (`dist/`), whose rows run beside this build's: a before/after in one run. */
+function baselineOf(dir) {
+  const root = resolve(dir);
+  if (!existsSync(join(root, 'bin/mcp-orch.js')) || !existsSync(join(root, 'dist'))) throw new Error(`--baseline ${root}: not a built mcp-orch checkout (bin/mcp-orch.js and dist/ expected)`);
+  const label = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  return { root, label };
 }
 
 function selected(target, only) {
@@ -203,7 +213,7 @@ async function main() {
     // The daemon requires a token on every endpoint: a fresh bootstrap token for this run.
     orchToken: process.env.MCP_ORCH_BENCH_TOKEN ?? randomBytes(24).toString('hex'),
   };
-  const targets = allTargets().filter((target) => selected(target, options.only));
+  const targets = allTargets(options.baseline).filter((target) => selected(target, options.only) || target.group === 'baseline');
   if (targets.length === 0) throw new Error(`--only matched no target; targets: ${allTargets().map((target) => target.name).join(', ')}`);
 
   console.log(
@@ -234,6 +244,10 @@ async function main() {
   }
   console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport)');
   console.log(floorRatios(rows, LEVELS, rounds).join('\n'));
+  if (options.baseline) {
+    console.log(`\nthis build ÷ ${options.baseline.label} (same transport; paired medians over the rounds)`);
+    console.log(baselineRatios(rows, LEVELS, rounds, options.baseline.label).join('\n'));
+  }
   console.log('\nmcp-orch vs peers (ahead = lower latency/RSS/wall, higher throughput, no more bad answers)');
   console.log(peerComparison(rows, LEVELS).join('\n'));
   const notes = rowNotes(rows);
@@ -247,7 +261,8 @@ async function main() {
   if (options.json) {
     const file = resolve(options.json);
     await mkdir(dirname(file), { recursive: true });
-    const meta = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg(), profile, levels: LEVELS };
+    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const meta = { date: new Date().toISOString(), commit, baseline: options.baseline?.label, node: process.version, cpus: cpus().length, loadAverage: loadavg(), profile, levels: LEVELS };
     await writeFile(file, JSON.stringify({ ...meta, rows, rounds }, null, 2));
     console.log(`\nraw figures written to ${file}`);
   }

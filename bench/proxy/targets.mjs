@@ -160,10 +160,11 @@ function sdkNative(kind) {
   };
 }
 
-function mcpOrch(kind) {
+/** This build, or with `baseline` ({ root, label }) the build of another checkout, for a before/after run. */
+function mcpOrch(kind, baseline) {
   return {
-    name: `mcp-orch ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
-    group: 'mcp-orch',
+    name: `mcp-orch${baseline ? `@${baseline.label}` : ''} ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
+    group: baseline ? 'baseline' : 'mcp-orch',
     transport: kind,
     async start(ctx) {
       const home = await privateHome(ctx, 'mcp-orch');
@@ -173,7 +174,7 @@ function mcpOrch(kind) {
       const proc = startProcess({
         name: this.name,
         command: process.execPath,
-        args: [join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
+        args: [join(baseline?.root ?? ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
         cwd: home,
         env: baseEnv(home, { MCP_ORCH_TOKEN: ctx.orchToken, MCP_ORCH_LOGIN_SHELL_PATH: '0' }),
       });
@@ -262,14 +263,15 @@ const mcpHubStreamable = {
   unavailable: 'mcp-hub 4.2.1 serves MCP clients only over legacy SSE (GET /mcp + POST /messages); no Streamable HTTP endpoint',
 };
 
-/** All rows, in the order they are printed. */
-export function allTargets() {
+/** All rows, in the order they are printed; `baseline` adds the mcp-orch rows of another checkout. */
+export function allTargets(baseline) {
   return [
     stdioDirect,
     sdkNative('sse'),
     sdkNative('streamable'),
     mcpOrch('sse'),
     mcpOrch('streamable'),
+    ...(baseline ? [mcpOrch('sse', baseline), mcpOrch('streamable', baseline)] : []),
     supergateway('sse'),
     supergateway('streamable'),
     mcpProxy('sse'),
