@@ -1,7 +1,7 @@
 /**
  * Which SQLite file the daemon uses, found the way the runtime finds it: `orch.database` of the
- * config file when it sets one, else `<app data>/mcp-orch.db`. CLI commands that work on the store
- * directly (`token`, `audit`) open the same file, so they work whether or not the daemon runs.
+ * config file when it sets one, else `<app data>/mcp-orch.db`. `mcp-orch token` works on the store
+ * directly and opens the same file, so it works whether or not the daemon runs.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * transports. Runs the same under the CLI, the tests and inside Electron. `dispose()` stops
  * everything.
  */
+import { chmodSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,6 +104,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const version = options.version ?? orchVersion();
 
   const paths = appPaths(env);
+  makePrivateFolder(paths.dataDir);
   const store = Store.open(options.databasePath ?? config.orch.database ?? join(paths.dataDir, 'mcp-orch.db'), {
     retention: retentionFromConfig(config.orch.retention),
   });
@@ -245,6 +247,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       return disposed;
     },
   };
+}
+
+/** The app's own data folder holds the store and the session token: only its user may enter it. */
+function makePrivateFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') chmodSync(dir, 0o700);
 }
 
 async function readConfigText(path: string): Promise<string> {

@@ -13,7 +13,7 @@ export class LogFiles {
   private readonly files = new Map<string, { stream: WriteStream; bytes: number; path: string }>();
 
   constructor(private readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   /** Follows `buffer` into the file of `name`; the disposer stops following. */
@@ -55,7 +55,7 @@ export class LogFiles {
   }
 
   private open(path: string): WriteStream {
-    const stream = createWriteStream(path, { flags: 'a' });
+    const stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
     stream.on('error', () => undefined);
     return stream;
   }

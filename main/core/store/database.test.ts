@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempStores } from './__fixtures__/temp-store.js';
@@ -12,7 +12,31 @@ function tableNames(db: Sqlite.Database): string[] {
   return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
 }
 
+/** The permission bits of a file or folder. */
+const modeOf = (path: string): number => statSync(path).mode & 0o777;
+
 describe('openDatabase', () => {
+  it.skipIf(process.platform === 'win32')('keeps the database private: its new folder 0700, the file and its WAL 0600', () => {
+    const dir = join(temp.path(), '..', 'private-data');
+    const path = join(dir, 'orch.db');
+    const db = openDatabase(path);
+    try {
+      db.exec('CREATE TABLE t (x)');
+      expect(modeOf(dir)).toBe(0o700);
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(modeOf(file), file).toBe(0o600);
+    } finally {
+      db.close();
+    }
+  });
+
+  it.skipIf(process.platform === 'win32')('tightens an existing database that others could read', () => {
+    const path = join(temp.path(), '..', 'loose.db');
+    writeFileSync(path, '');
+    chmodSync(path, 0o644);
+    openDatabase(path).close();
+    expect(modeOf(path)).toBe(0o600);
+  });
+
   it('creates the folder and the schema, with WAL, NORMAL sync, a busy timeout and foreign keys', () => {
     const path = join(temp.path(), '..', 'nested', 'deeper', 'orch.db');
     const db = openDatabase(path);

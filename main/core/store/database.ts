@@ -4,7 +4,7 @@
  * transaction across a process crash (only a power loss can drop the last few).
  */
 import Sqlite, { type Database } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate, type Migration } from './migrations.js';
 
@@ -23,7 +23,7 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
  * handle is closed before any error leaves.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database {
-  if (!isMemory(path)) mkdirSync(dirname(path), { recursive: true });
+  if (!isMemory(path)) makePrivate(path);
   const db = new Sqlite(path, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   try {
     db.pragma('journal_mode = WAL');
@@ -35,6 +35,19 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.close();
     throw error;
   }
+}
+
+/**
+ * The store holds run results and the audit log: a folder it creates is 0700, and the file is 0600
+ * before SQLite opens it (SQLite gives its -wal and -shm files the database file's mode). A file
+ * that others could read is tightened; a folder the user made is left as it is.
+ */
+function makePrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  for (const companion of [`${path}-wal`, `${path}-shm`]) if (existsSync(companion)) chmodSync(companion, 0o600);
 }
 
 function isMemory(path: string): boolean {
