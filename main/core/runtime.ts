@@ -49,6 +49,8 @@ export interface RuntimeOptions {
   /** The SQLite file; default `orch.database` or `<app data>/mcp-orch.db`. */
   databasePath?: string;
   maxBodyBytes?: number;
+  /** A Streamable HTTP call unanswered after this long becomes a resumable SSE stream; default 50 ms. */
+  streamAfterMs?: number;
   supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
   /** Follow the config file and apply changes (default true). */
   watchConfig?: boolean;
@@ -142,6 +144,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     version,
     sessionIdleMs: config.orch.sessionIdleMs,
     maxBodyBytes: options.maxBodyBytes,
+    streamAfterMs: options.streamAfterMs,
     keyIsLive: (keyId) => {
       if (keyId === 'bootstrap' || keyId === 'session') return true;
       const status = tokens.get(keyId)?.status;

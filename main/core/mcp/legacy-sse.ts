@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RpcErrorCode, stringifyMessage, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RpcErrorCode, errorResponse, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
 
@@ -17,6 +17,8 @@ export interface LegacySseOptions {
 class LegacySession implements DownstreamChannel {
   handler!: SessionHandler;
   private closed = false;
+  /** Ids of the client's requests not answered yet: a reused one could not be told apart. */
+  private readonly inFlight = new Set<RequestId>();
 
   constructor(
     readonly sessionId: string,
@@ -26,11 +28,30 @@ class LegacySession implements DownstreamChannel {
   ) {}
 
   send(message: RpcMessage): void {
-    if (!this.closed) this.res.write(`event: message\ndata: ${stringifyMessage(message)}\n\n`);
+    if (isResponse(message) && message.id !== null) this.inFlight.delete(message.id);
+    this.write(message);
   }
 
-  abandon(): void {
-    // Nothing waits per request on this transport.
+  /** Hands the client's messages to the session; a request whose id is in flight is refused at once. */
+  receive(messages: readonly RpcMessage[]): void {
+    for (const message of messages) {
+      if (isRequest(message)) {
+        if (this.inFlight.has(message.id)) {
+          this.write(errorResponse(message.id, RpcErrorCode.InvalidRequest, `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`));
+          continue;
+        }
+        this.inFlight.add(message.id);
+      }
+      this.handler.handle(message);
+    }
+  }
+
+  abandon(requestId: RequestId): void {
+    this.inFlight.delete(requestId);
+  }
+
+  private write(message: RpcMessage): void {
+    if (!this.closed) this.res.write(`event: message\ndata: ${stringifyMessage(message)}\n\n`);
   }
 
   keepAlive(): void {
@@ -86,7 +107,7 @@ export class LegacySseEndpoint {
       const { messages } = parseMessages(await readBody(req, this.options.maxBodyBytes));
       res.writeHead(202, { 'content-type': 'text/plain', 'content-length': 8 });
       res.end('Accepted');
-      for (const message of messages) session.handler.handle(message);
+      session.receive(messages);
     } catch (error) {
       if (error instanceof HttpError) writeRpcError(res, error.status, error.rpcCode, error.message);
       else throw error;

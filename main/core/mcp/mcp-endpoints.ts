@@ -28,6 +28,8 @@ export interface McpEndpointsOptions {
   version: string;
   sessionIdleMs: number;
   maxBodyBytes?: number;
+  /** A Streamable HTTP call unanswered after this long becomes a resumable SSE stream; default 50 ms. */
+  streamAfterMs?: number;
   /** Whether a key may still be used; sessions of keys revoked or expired since are closed. */
   keyIsLive: (keyId: string) => boolean;
   /** Records a refused tool call in the audit log. */
@@ -57,7 +59,7 @@ const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const streamable = new StreamableHttpEndpoint({ idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000 });
+  const streamable = new StreamableHttpEndpoint({ idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000, streamAfterMs: options.streamAfterMs });
   const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000 });
   /** Which server each open session belongs to, to close them when the server goes away. */
   const sessionServers = new Map<string, string>();

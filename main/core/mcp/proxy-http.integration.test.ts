@@ -23,7 +23,9 @@ interface RpcErrorBody {
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) });
+  // Whether a call is answered as JSON or as SSE must not depend on how fast this machine is: only
+  // a call that streams something switches to SSE here; the timed switch has its own test below.
+  harness = await startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) }, { runtime: { streamAfterMs: 600_000 } });
 });
 
 afterAll(async () => {
@@ -287,9 +289,74 @@ describe('Streamable HTTP endpoint, raw', () => {
   });
 });
 
+describe('a call that takes longer than the switch to SSE', () => {
+  let quick: Harness;
+
+  beforeAll(async () => {
+    quick = await startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) }, { runtime: { streamAfterMs: 0 } });
+  });
+
+  afterAll(async () => {
+    await quick?.dispose();
+  });
+
+  it('becomes a primed SSE stream the client could resume, and ends when the call does', async () => {
+    const send = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(quick.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify(body) });
+    const opened = await send(initializeRequest('2025-11-25'));
+    await opened.text();
+    const headers = { 'mcp-session-id': opened.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+    await (await send({ jsonrpc: '2.0', method: 'notifications/initialized' }, headers)).text();
+    const slow = await send(toolCall(51, 'block', { label: 'slow' }), headers);
+    expect(slow.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = slow.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const { value } = await reader.read();
+    expect(parseSse(value!)[0]).toMatchObject({ id: expect.stringMatching(/\S/) as unknown, retry: expect.stringMatching(/^\d+$/) as unknown });
+    await (await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 51 } }, headers)).text();
+    for (;;) if ((await reader.read()).done) break;
+  });
+});
+
+describe('reused JSON-RPC ids', () => {
+  const INVALID_REQUEST = -32600;
+
+  it('answers a duplicate id inside one batch at once with an invalid-request error, and the first as usual', async () => {
+    const headers = await openSession();
+    const response = await post([toolCall(21, 'count', { label: 'first', steps: 1 }), toolCall(21, 'count', { label: 'again', steps: 1 })], { ...headers, accept: 'application/json' });
+    expect(response.status).toBe(200);
+    const answers = (await response.json()) as { id: number; result?: unknown; error?: { code: number; message: string } }[];
+    expect(answers).toHaveLength(2);
+    expect(answers.find((answer) => answer.result)).toEqual({ jsonrpc: '2.0', id: 21, result: { content: [{ type: 'text', text: 'first' }] } });
+    expect(answers.find((answer) => answer.error)).toMatchObject({ id: 21, error: { code: INVALID_REQUEST, message: expect.stringContaining('21') as unknown } });
+  });
+
+  it('answers a POST whose id is still in flight on the session at once, and leaves the first call alone', async () => {
+    const headers = await openSession('2025-11-25');
+    const first = await post(toolCall(31, 'block', { label: 'dup-first' }, 'dup-progress'), headers);
+    expect(first.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = first.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let streamed = '';
+    // The server reports progress once the first call reached it: from then on id 31 is in flight.
+    while (!streamed.includes('started dup-first')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the first call's stream ended early: ${streamed}`);
+      streamed += value;
+    }
+    const second = await post(toolCall(31, 'count', { label: 'dup-second', steps: 1 }), headers);
+    expect(second.status).toBe(200);
+    expect(await second.json()).toMatchObject({ id: 31, error: { code: INVALID_REQUEST } });
+    const cancelled = await post({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 31, reason: 'test' } }, headers);
+    expect(cancelled.status).toBe(202);
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+  });
+});
+
 describe('legacy SSE endpoint, raw', () => {
-  /** Opens `GET /sse/probe` and returns the POST URL it names, and a way to close the stream. */
-  async function openLegacy(): Promise<{ messages: URL; close: () => void }> {
+  /** Opens `GET /sse/probe` and returns the POST URL it names, the stream's further events, and a way to close it. */
+  async function openLegacy(): Promise<{ messages: URL; close: () => void; next: () => Promise<{ event?: string; data: string }> }> {
     const controller = new AbortController();
     const response = await fetch(harness.url('/sse/probe'), { headers: { accept: 'text/event-stream' }, signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -302,8 +369,36 @@ describe('legacy SSE endpoint, raw', () => {
     }
     const [endpoint] = parseSse(text.slice(0, text.indexOf('\n\n') + 2));
     expect(endpoint?.event).toBe('endpoint');
-    return { messages: harness.url(endpoint!.data), close: () => controller.abort() };
+    let rest = text.slice(text.indexOf('\n\n') + 2);
+    const next = async (): Promise<{ event?: string; data: string }> => {
+      while (!rest.includes('\n\n')) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the SSE stream ended');
+        rest += value;
+      }
+      const end = rest.indexOf('\n\n') + 2;
+      const [event] = parseSse(rest.slice(0, end));
+      rest = rest.slice(end);
+      return event!;
+    };
+    return { messages: harness.url(endpoint!.data), close: () => controller.abort(), next };
   }
+
+  it('answers a reused id at once with an invalid-request error, and the first request as usual', async () => {
+    const session = await openLegacy();
+    try {
+      const path = `${session.messages.pathname}${session.messages.search}`;
+      expect((await post(initializeRequest('2024-11-05'), {}, path)).status).toBe(202);
+      await session.next();
+      const accepted = await post([toolCall(41, 'count', { label: 'first', steps: 1 }), toolCall(41, 'count', { label: 'again', steps: 1 })], {}, path);
+      expect(accepted.status).toBe(202);
+      const answers = [JSON.parse((await session.next()).data), JSON.parse((await session.next()).data)] as { id: number; result?: unknown; error?: { code: number } }[];
+      expect(answers.find((answer) => answer.error)).toMatchObject({ id: 41, error: { code: -32600 } });
+      expect(answers.find((answer) => answer.result)).toMatchObject({ id: 41, result: { content: [{ type: 'text', text: 'first' }] } });
+    } finally {
+      session.close();
+    }
+  });
 
   it('answers a POST without a sessionId with 400 and one with an unknown sessionId with 404', async () => {
     const missing = await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {}, '/messages/probe');

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
-import { RpcErrorCode, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RpcErrorCode, errorResponse, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
 import { SseStream, parseEventId } from './sse-stream.js';
@@ -19,6 +19,8 @@ export interface StreamableHttpOptions {
   maxBodyBytes: number;
   /** The `retry` advice sent in priming events. */
   retryMs: number;
+  /** A call unanswered after this long is switched to a resumable SSE stream; default 50 ms. */
+  streamAfterMs?: number;
 }
 
 /** The requests of one POST, and how their answers go back: still open (JSON or SSE undecided), or streaming. */
@@ -39,7 +41,7 @@ interface Exchange {
  * A call still unanswered after this long is switched to SSE with a priming event: fast calls stay
  * plain JSON, slow ones become resumable.
  */
-const STREAM_AFTER_MS = 50;
+const DEFAULT_STREAM_AFTER_MS = 50;
 /** Streams finished but kept for replay, per session. */
 const KEPT_FINISHED_STREAMS = 32;
 const PRIMING_VERSION = '2025-11-25';
@@ -96,6 +98,12 @@ class StreamableSession implements DownstreamChannel {
     else this.standaloneStream().push(stringifyMessage(message));
   }
 
+  /** Answers a request of `exchange` that never reached the handler (a reused id). */
+  refuse(exchange: Exchange, response: RpcMessage): void {
+    exchange.remaining--;
+    this.deliver(exchange, response, true);
+  }
+
   abandon(requestId: RequestId): void {
     const exchange = this.exchanges.get(requestId);
     if (!exchange) return;
@@ -135,7 +143,7 @@ class StreamableSession implements DownstreamChannel {
 
   /** Arms the switch to a primed SSE stream for a slow answer (only for clients that can resume). */
   armStreaming(exchange: Exchange): void {
-    if (exchange.acceptsSse && this.primes) exchange.timer = setTimeout(() => this.startStream(exchange), STREAM_AFTER_MS);
+    if (exchange.acceptsSse && this.primes) exchange.timer = setTimeout(() => this.startStream(exchange), this.endpoint.options.streamAfterMs ?? DEFAULT_STREAM_AFTER_MS);
   }
 
   private deliver(exchange: Exchange, message: RpcMessage, response: boolean): void {
@@ -290,7 +298,18 @@ export class StreamableHttpEndpoint {
       return;
     }
     const exchange: Exchange = { res, remaining: requests.length, batch, acceptsJson, acceptsSse, held: [], stream: undefined, timer: undefined };
-    for (const request of requests) session.exchanges.set(request.id, exchange);
+    // An id already in flight on this session (or twice in this batch) cannot be told apart when
+    // answered: it is refused at once, as JSON-RPC allows, and the first request goes on.
+    const reused: RpcMessage[] = [];
+    const accepted = messages.filter((message) => {
+      if (!isRequest(message)) return true;
+      if (!session.exchanges.has(message.id)) {
+        session.exchanges.set(message.id, exchange);
+        return true;
+      }
+      reused.push(errorResponse(message.id, RpcErrorCode.InvalidRequest, `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`));
+      return false;
+    });
     res.on('close', () => {
       // A client that leaves before a JSON answer cannot resume it; an SSE stream can be resumed.
       if (exchange.res !== res) return;
@@ -298,7 +317,8 @@ export class StreamableHttpEndpoint {
       if (exchange.timer) clearTimeout(exchange.timer);
     });
     session.armStreaming(exchange);
-    for (const message of messages) session.handler.handle(message);
+    for (const response of reused) session.refuse(exchange, response);
+    for (const message of accepted) session.handler.handle(message);
   }
 
   private handleGet(req: IncomingMessage, res: ServerResponse, owner: string): void {
