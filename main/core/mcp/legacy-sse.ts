@@ -23,6 +23,8 @@ class LegacySession implements DownstreamChannel {
   constructor(
     readonly sessionId: string,
     readonly owner: string,
+    /** The endpoint (server name, or '' for the aggregate) the session was opened at: its messages must come there. */
+    readonly scope: string,
     private readonly res: ServerResponse,
     private readonly onClose: (session: LegacySession) => void,
   ) {}
@@ -82,9 +84,9 @@ export class LegacySseEndpoint {
     return this.sessions.size;
   }
 
-  /** `GET /sse/<server>`: opens a session whose POST endpoint is `messagesPath`. */
-  open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string): void {
-    const session = new LegacySession(randomUUID(), owner, res, (closed) => this.sessions.delete(closed.sessionId));
+  /** `GET /sse/<server>`: opens a session of `owner` at `scope` whose POST endpoint is `messagesPath`. */
+  open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string, scope: string): void {
+    const session = new LegacySession(randomUUID(), owner, scope, res, (closed) => this.sessions.delete(closed.sessionId));
     res.writeHead(200, SSE_HEADERS);
     res.write(`event: endpoint\ndata: ${messagesPath}?sessionId=${session.sessionId}\n\n`);
     this.sessions.set(session.sessionId, session);
@@ -94,11 +96,11 @@ export class LegacySseEndpoint {
     req.socket.setKeepAlive(true);
   }
 
-  /** `POST /messages/<server>?sessionId=…`. */
-  async post(req: IncomingMessage, res: ServerResponse, sessionId: string | undefined, owner: string): Promise<void> {
+  /** `POST /messages/<server>?sessionId=…`: a session is found only by its key, at the endpoint it was opened at. */
+  async post(req: IncomingMessage, res: ServerResponse, sessionId: string | undefined, owner: string, scope: string): Promise<void> {
     try {
       const found = sessionId ? this.sessions.get(sessionId) : undefined;
-      const session = found?.owner === owner ? found : undefined;
+      const session = found?.owner === owner && found.scope === scope ? found : undefined;
       if (!sessionId) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the sessionId query parameter is required');
       if (!session) throw new HttpError(404, -32001, 'Session not found');
       if (!isJsonContentType(req.headers['content-type'])) {

@@ -150,14 +150,15 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
         return writeJson(res, 404, errorBody('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known }));
       }
       const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
+      const scope = name ?? '';
       if (kind === 'mcp') {
-        await streamable.handle(req, res, factory, principal.keyId);
+        await streamable.handle(req, res, factory, principal.keyId, scope);
       } else if (kind === 'sse') {
         if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
-        legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId);
+        legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId, scope);
       } else {
         if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
-        await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId);
+        await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId, scope);
       }
     },
     sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),

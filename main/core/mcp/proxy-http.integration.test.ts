@@ -92,6 +92,19 @@ describe('Streamable HTTP endpoint, raw', () => {
     }
   });
 
+  it('answers a session of another endpoint with 404: the URL decides the server', async () => {
+    const headers = await openSession();
+    const elsewhere = await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers, '/mcp');
+    expect(elsewhere.status).toBe(404);
+    await elsewhere.text();
+    const stream = await fetch(harness.url('/mcp'), { headers: { accept: 'text/event-stream', ...headers } });
+    expect(stream.status).toBe(404);
+    await stream.text();
+    const own = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list' }, headers);
+    expect(own.status).toBe(200);
+    await own.text();
+  });
+
   it('answers an unknown server with 404 and JSON naming the known servers', async () => {
     for (const path of ['/mcp/nope', '/sse/nope', '/messages/nope?sessionId=x']) {
       const response = await fetch(harness.url(path), {
@@ -383,6 +396,17 @@ describe('legacy SSE endpoint, raw', () => {
     };
     return { messages: harness.url(endpoint!.data), close: () => controller.abort(), next };
   }
+
+  it('answers a session of another endpoint with 404', async () => {
+    const session = await openLegacy();
+    try {
+      const elsewhere = await post(initializeRequest('2024-11-05'), {}, `/messages${session.messages.search}`);
+      expect(elsewhere.status).toBe(404);
+      await elsewhere.text();
+    } finally {
+      session.close();
+    }
+  });
 
   it('answers a reused id at once with an invalid-request error, and the first request as usual', async () => {
     const session = await openLegacy();

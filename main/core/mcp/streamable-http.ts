@@ -46,6 +46,12 @@ const DEFAULT_STREAM_AFTER_MS = 50;
 const KEPT_FINISHED_STREAMS = 32;
 const PRIMING_VERSION = '2025-11-25';
 
+/** Who asks, and where: a session is found only by the key that opened it, at the endpoint it was opened at. */
+interface Caller {
+  owner: string;
+  scope: string;
+}
+
 class StreamableSession implements DownstreamChannel {
   handler!: SessionHandler;
   lastActivity = Date.now();
@@ -61,6 +67,8 @@ class StreamableSession implements DownstreamChannel {
     readonly sessionId: string,
     readonly protocolVersion: string,
     readonly owner: string,
+    /** The endpoint (server name, or '' for the aggregate) the session was opened at: only there is it known. */
+    readonly scope: string,
     private readonly endpoint: StreamableHttpEndpoint,
   ) {}
 
@@ -231,14 +239,16 @@ export class StreamableHttpEndpoint {
   }
 
   /**
-   * Handles one HTTP request on this endpoint; `factory` makes the handler of a new session;
-   * `owner` is the caller's key id: a session answers only the key that opened it.
+   * Handles one HTTP request; `factory` makes the handler of a new session. A session answers only
+   * the key that opened it (`owner`: the caller's key id) at the URL it was opened at (`scope`: the
+   * server name, '' for the aggregate).
    */
-  async handle(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string, scope: string): Promise<void> {
+    const caller = { owner, scope };
     try {
-      if (req.method === 'POST') await this.handlePost(req, res, factory, owner);
-      else if (req.method === 'GET') this.handleGet(req, res, owner);
-      else if (req.method === 'DELETE') this.handleDelete(req, res, owner);
+      if (req.method === 'POST') await this.handlePost(req, res, factory, caller);
+      else if (req.method === 'GET') this.handleGet(req, res, caller);
+      else if (req.method === 'DELETE') this.handleDelete(req, res, caller);
       else writeRpcError(res, 405, RpcErrorCode.ConnectionClosed, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
     } catch (error) {
       if (error instanceof HttpError) writeRpcError(res, error.status, error.rpcCode, error.message);
@@ -264,7 +274,7 @@ export class StreamableHttpEndpoint {
     this.closeSessions();
   }
 
-  private async handlePost(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string): Promise<void> {
+  private async handlePost(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, caller: Caller): Promise<void> {
     const accept = req.headers.accept;
     const acceptsJson = !accept || accepts(accept, 'application/json');
     const acceptsSse = accepts(accept, 'text/event-stream');
@@ -281,12 +291,12 @@ export class StreamableHttpEndpoint {
     if (initialize) {
       if (messages.length > 1) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: Only one initialization request is allowed');
       const requested = (initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
-      session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', owner, this);
+      session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', caller.owner, caller.scope, this);
       session.initializeId = (initialize as { id: RequestId }).id;
       session.handler = factory(session);
       this.sessions.set(session.sessionId, session);
     } else {
-      session = this.sessionOf(req, owner);
+      session = this.sessionOf(req, caller);
     }
     session.lastActivity = Date.now();
 
@@ -321,11 +331,11 @@ export class StreamableHttpEndpoint {
     for (const message of accepted) session.handler.handle(message);
   }
 
-  private handleGet(req: IncomingMessage, res: ServerResponse, owner: string): void {
+  private handleGet(req: IncomingMessage, res: ServerResponse, caller: Caller): void {
     if (!accepts(req.headers.accept, 'text/event-stream')) {
       throw new HttpError(406, RpcErrorCode.ConnectionClosed, 'Not Acceptable: Client must accept text/event-stream');
     }
-    const session = this.sessionOf(req, owner);
+    const session = this.sessionOf(req, caller);
     session.lastActivity = Date.now();
     const lastEventId = req.headers['last-event-id'];
     if (typeof lastEventId === 'string' && lastEventId) {
@@ -343,21 +353,21 @@ export class StreamableHttpEndpoint {
     session.standalone.attach(res, session.headers, { prime: session.primes });
   }
 
-  private handleDelete(req: IncomingMessage, res: ServerResponse, owner: string): void {
-    const session = this.sessionOf(req, owner);
+  private handleDelete(req: IncomingMessage, res: ServerResponse, caller: Caller): void {
+    const session = this.sessionOf(req, caller);
     this.closeSession(session.sessionId);
     res.writeHead(200, { 'content-length': 0 });
     res.end();
   }
 
-  private sessionOf(req: IncomingMessage, owner: string): StreamableSession {
+  private sessionOf(req: IncomingMessage, caller: Caller): StreamableSession {
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId !== 'string' || !sessionId) {
       throw new HttpError(400, RpcErrorCode.ConnectionClosed, 'Bad Request: Mcp-Session-Id header is required');
     }
     const session = this.sessions.get(sessionId);
-    // Another key's session is not found either: its id reveals nothing and grants nothing.
-    if (!session || session.owner !== owner) throw new HttpError(404, -32001, 'Session not found');
+    // Another key's session, or one of another endpoint, is not found either: its id reveals nothing and grants nothing.
+    if (!session || session.owner !== caller.owner || session.scope !== caller.scope) throw new HttpError(404, -32001, 'Session not found');
     const version = req.headers['mcp-protocol-version'];
     if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
       throw new HttpError(
