@@ -135,7 +135,12 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   });
   const deps: OperationDeps = { batch, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, version, baseUrl: () => url };
   const events = new LiveEvents(deps);
-  const operations = createDispatcher({ handlers: createHandlers(deps), audit: (entry) => store.audit.record(entry), events });
+  const operations = createDispatcher({
+    handlers: createHandlers(deps),
+    audit: (entry) => store.audit.record(entry),
+    events,
+    toolsOf: (server) => registry.catalog(server)?.tools.map((tool) => String(tool.name)),
+  });
   const endpoints = createMcpEndpoints({
     batch,
     supervisor,

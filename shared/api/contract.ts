@@ -50,10 +50,11 @@ export interface Operation<Id extends string = string, Input extends InputSchema
   /** `sse`: the response is a `text/event-stream` whose every `data:` line is one `output` value. */
   stream?: 'sse';
   /**
-   * The input fields that name the tool the operation acts on: a key whose allow/deny patterns
-   * exclude that tool is refused, whatever its role.
+   * The input fields naming what the operation acts on. With `tool`: a key whose allow/deny
+   * patterns exclude that tool is refused, whatever its role. Without: the operation acts on the
+   * whole server (start, stop…), and a key with patterns must be allowed every tool of it.
    */
-  acts?: { server: string; tool: string };
+  acts?: { server: string; tool?: string };
 }
 
 /** Keeps the literal id and the exact schema types of an operation. */

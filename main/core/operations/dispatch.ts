@@ -30,6 +30,8 @@ export interface DispatcherOptions {
   events?: EventSource;
   /** Where a handler's unexpected error is reported; default `console.error`. */
   onError?: (id: string, error: unknown) => void;
+  /** The tools a server offers, as far as known: a key with patterns may act on a whole server only if it may use them all. */
+  toolsOf?: (server: string) => readonly string[] | undefined;
 }
 
 const NEVER = new AbortController().signal;
@@ -74,13 +76,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         throw new OperationError('bad_request', invalid.message, invalid.details);
       }
       const fields = parsed.data;
-      if (operation.acts) {
-        const server = String(fields[operation.acts.server]);
-        const tool = String(fields[operation.acts.tool]);
-        if (!toolPermitted(principal, server, tool)) {
-          throw new OperationError('forbidden', `the key "${principal.name}" may not use ${server}__${tool} (its allow/deny patterns)`);
-        }
-      }
+      if (operation.acts) refusedByPatterns(operation, operation.acts, fields, principal);
       // The input was just parsed by this operation's own schema: the handler's type holds.
       const handler = options.handlers[operation.id as HandledId] as ((input: unknown, call: OperationCall) => unknown) | undefined;
       if (!handler) throw new OperationError('not_implemented', `${operation.id} is not served here`);
@@ -96,6 +92,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       onError(operation.id, error);
       return failure('internal', 'internal error');
     }
+  };
+
+  /** Throws when the key's allow/deny patterns do not let it act on what the operation names. */
+  const refusedByPatterns = (operation: Operation, acts: NonNullable<Operation['acts']>, fields: Record<string, unknown>, principal: Principal): void => {
+    const server = String(fields[acts.server]);
+    if (acts.tool !== undefined) {
+      const tool = String(fields[acts.tool]);
+      if (!toolPermitted(principal, server, tool)) throw new OperationError('forbidden', `the key "${principal.name}" may not use ${server}__${tool} (its allow/deny patterns)`);
+      return;
+    }
+    if (principal.allow.length === 0 && principal.deny.length === 0) return;
+    // A key limited to some tools must not stop or restart a server for everyone who uses the rest.
+    const tools = options.toolsOf?.(server) ?? [];
+    const outside = tools.filter((tool) => !toolPermitted(principal, server, tool));
+    if (tools.length > 0 && outside.length === 0) return;
+    const why = tools.length === 0 ? `the tools of "${server}" are not known yet` : `its patterns leave out ${outside.slice(0, 5).map((tool) => `${server}__${tool}`).join(', ')}${outside.length > 5 ? ', …' : ''}`;
+    throw new OperationError('forbidden', `the key "${principal.name}" may use only some tools of "${server}", so it may not ${operation.id.split('.')[1]} it for everyone: ${why}`);
   };
 
   return {

@@ -100,7 +100,7 @@ export const modeOperations = {
     method: 'PUT',
     path: '/api/mode',
     summary: 'Switch the mode (saved as orch.mode)',
-    role: 'operator',
+    role: 'admin',
     mutating: true,
     input: z.object({ mode: modeSchema }),
     output: z.object({ mode: modeSchema }),
