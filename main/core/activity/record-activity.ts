@@ -26,6 +26,8 @@ function recordServer(store: Store, server: ServerSupervisor): void {
       time: call.startedAt,
       sessionId: call.peer.sessionId ?? '',
       client: call.peer.clientName,
+      keyId: call.peer.keyId,
+      keyName: call.peer.keyName,
       server: server.name,
       tool: call.method === 'tools/call' ? call.target : undefined,
       method: call.method,
@@ -38,6 +40,7 @@ function recordServer(store: Store, server: ServerSupervisor): void {
     if (call.method === 'tools/call') {
       store.audit.record({
         time: call.startedAt,
+        keyId: call.peer.keyId,
         keyName: call.peer.keyName,
         action: 'tools/call',
         target: `${server.name}__${call.target ?? '?'}`,

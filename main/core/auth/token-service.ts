@@ -195,6 +195,18 @@ export class TokenService {
   }
 
   /**
+   * The key `keyId` and every key it replaced by rotation, back to the first: records made with
+   * any of them belong to it. A token that is no key (bootstrap, session, local) is its own lineage.
+   */
+  lineage(keyId: string): string[] {
+    const replaced = new Map<string, string>();
+    for (const key of this.tokens.list({ all: true })) if (key.replacedBy) replaced.set(key.replacedBy, key.id);
+    const ids = [keyId];
+    for (let previous = replaced.get(keyId); previous !== undefined && !ids.includes(previous); previous = replaced.get(previous)) ids.push(previous);
+    return ids;
+  }
+
+  /**
    * Revokes a key (by id, or the live key of that name) and its predecessors still in their grace
    * period. Revoking an already revoked key changes nothing. Throws `TokenError` for an unknown key.
    */

@@ -93,15 +93,17 @@ export interface BatchCall {
   signal: AbortSignal;
   /** The session's key, for the audit log. */
   caller?: RunCaller;
+  /** Whether a tool the plan names exists on the endpoint but is outside the key's patterns (a refusal audited as denied). */
+  isDenied?: (tool: string) => boolean;
 }
 
 type CallToolResult = Record<string, unknown>;
 
 /** What happens to a run, as it happens (for the dashboard's live view and `/api/events`). */
 export type BatchRunEvent =
-  | { type: 'started'; runId: string; createdBy?: string | undefined; tasks: { id: string; tool: string; server: string }[]; at: number }
-  | { type: 'task'; runId: string; event: TaskEvent }
-  | { type: 'ended'; runId: string; report: CompactReport; at: number };
+  | { type: 'started'; runId: string; keyId: string | undefined; createdBy?: string | undefined; tasks: { id: string; tool: string; server: string; toolName: string }[]; at: number }
+  | { type: 'task'; runId: string; keyId: string | undefined; event: TaskEvent }
+  | { type: 'ended'; runId: string; keyId: string | undefined; report: CompactReport; at: number };
 
 const errorResult = (text: string, structuredContent?: Record<string, unknown>): CallToolResult => ({
   content: [{ type: 'text', text }],
@@ -114,7 +116,6 @@ export class BatchService {
   private readonly checker = new ArgumentChecker();
   private readonly modeEmitter = new Emitter<OrchMode>();
   private readonly runEmitter = new Emitter<BatchRunEvent>();
-  private nextCallId = 1;
   private readonly inProgress = new Map<string, ActiveRun>();
 
   /** Fires with the new mode when it changes. */
@@ -144,8 +145,11 @@ export class BatchService {
 
   /** Runs one `batch_execute` call to its end; answers a `CallToolResult`. Never rejects. */
   async execute(call: BatchCall): Promise<CallToolResult> {
+    const caller = call.caller ?? { keyId: call.peer.keyId, keyName: call.peer.keyName };
     const checked = checkPlan(call.arguments, call.catalog, { checker: this.checker });
     if (!checked.ok) {
+      const denied = call.isDenied ? deniedTools(call.arguments, checked.problems, call.isDenied) : [];
+      this.auditRefusal(caller, denied.length > 0 ? 'denied' : 'error', { problems: checked.problems.length, ...(denied.length > 0 ? { denied } : {}) });
       return errorResult(`${formatProblems(checked.problems)}\nNothing was run.`, {
         problems: checked.problems.map(({ code, message, taskId }) => ({ code, message, ...(taskId ? { taskId } : {}) })),
       });
@@ -157,11 +161,13 @@ export class BatchService {
     const unapproved = this.needsApproval(graph, call.tools);
     if (unapproved.length > 0) {
       const refusal = await askApproval(unapproved, call.peer, call.requestId, call.signal);
-      if (refusal) return errorResult(refusal.text, { needsApproval: refusal.needsApproval });
+      if (refusal) {
+        this.auditRefusal(caller, 'denied', { needsApproval: refusal.needsApproval });
+        return errorResult(refusal.text, { needsApproval: refusal.needsApproval });
+      }
     }
     if (call.signal.aborted) return errorResult('The batch was cancelled before it started.');
 
-    const caller = call.caller ?? { keyName: call.peer.keyName };
     const { runId, done } = this.begin(graph, call.arguments, settings, checked.warnings, {
       source: 'batch_execute',
       caller,
@@ -189,6 +195,11 @@ export class BatchService {
       details: { status: compact.status, tasks: compact.tasks.length },
     });
     return { content: [{ type: 'text', text: JSON.stringify(compact) }], structuredContent: compact };
+  }
+
+  /** Records a `batch_execute` call that ran nothing: its plan was invalid, used tools the key may not, or was not approved. */
+  private auditRefusal(caller: RunCaller, outcome: 'denied' | 'error', details: Record<string, unknown>): void {
+    this.options.audit?.({ time: Date.now(), keyId: caller.keyId, keyName: caller.keyName, action: BATCH_TOOL_NAME, outcome, details: { refused: true, ...details } });
   }
 
   /** Checks a plan against `catalog` without running it: the graph, or every problem. */
@@ -251,7 +262,7 @@ export class BatchService {
     },
   ): { runId: string; done: Promise<CompactReport> } {
     const runId = randomUUID();
-    const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server }));
+    const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server, toolName: task.target.name }));
     const controller = new AbortController();
     const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
     const live: ActiveRun['live'] = { id: runId, status: 'running', tasks: tasks.map((task) => ({ ...task, status: 'queued', attempts: 0 })) };
@@ -264,20 +275,24 @@ export class BatchService {
         source: context.source,
         plan,
         createdBy: context.caller.keyName,
+        createdByKey: context.caller.keyId,
         sessionId: context.sessionId,
         startedAt: Date.now(),
         tasks,
       }),
     );
-    this.runEmitter.fire({ type: 'started', runId, createdBy: context.caller.keyName, tasks, at: Date.now() });
+    const keyId = context.caller.keyId;
+    this.runEmitter.fire({ type: 'started', runId, keyId, createdBy: context.caller.keyName, tasks, at: Date.now() });
     let finished = 0;
     void runPlan(graph, {
       signal,
       callTool: context.callTool,
       perServerConcurrency: settings.perServerConcurrency,
       onTaskEvent: (event) => {
-        applyEvent(live.tasks[event.index]!, event);
-        this.runEmitter.fire({ type: 'task', runId, event });
+        const task = live.tasks[event.index]!;
+        applyEvent(task, event);
+        this.record(() => this.options.runs?.progress(runId, event.index, task));
+        this.runEmitter.fire({ type: 'task', runId, keyId, event });
         if (event.type !== 'ended') return;
         finished += 1;
         context.onTaskEnded?.(event, finished, graph.tasks.length);
@@ -287,7 +302,7 @@ export class BatchService {
       live.status = report.status;
       this.record(() => this.options.runs?.finish(runId, outcomeOf(report, compact)));
       this.inProgress.delete(runId);
-      this.runEmitter.fire({ type: 'ended', runId, report: compact, at: Date.now() });
+      this.runEmitter.fire({ type: 'ended', runId, keyId, report: compact, at: Date.now() });
       resolveDone(compact);
     });
     return { runId, done };
@@ -307,6 +322,19 @@ export class BatchService {
   }
 }
 
+/** The tools of a refused plan that `isDenied` says exist but are outside the caller's patterns. */
+export function deniedTools(plan: unknown, problems: readonly Problem[], isDenied: (tool: string) => boolean): string[] {
+  const tasks = (plan as { tasks?: unknown } | undefined)?.tasks;
+  if (!Array.isArray(tasks)) return [];
+  const denied = new Set<string>();
+  for (const problem of problems) {
+    const index = problem.code === 'unknown_tool' ? problem.path?.[1] : undefined;
+    const tool = typeof index === 'number' ? (tasks[index] as { tool?: unknown } | undefined)?.tool : undefined;
+    if (typeof tool === 'string' && isDenied(tool)) denied.add(tool);
+  }
+  return [...denied];
+}
+
 /** The executor's `CallTool` over a tool caller, every call a request of `peer`. */
 function callsOf(tools: ToolCaller, peer: UpstreamPeer): CallTool {
   return (task, args, signal) => tools.call(task.target.server, task.target.name, args, peer, signal);
@@ -320,6 +348,9 @@ function relatedPeer(session: UpstreamPeer, requestId: RequestId): UpstreamPeer 
     },
     get clientName() {
       return session.clientName;
+    },
+    get keyId() {
+      return session.keyId;
     },
     get keyName() {
       return session.keyName;

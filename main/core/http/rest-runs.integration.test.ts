@@ -191,15 +191,18 @@ describe('runs over the API', () => {
     expect((await finished(approved.id)).status).toBe('succeeded');
   });
 
-  it('runs as the caller’s key: tools outside its patterns are unknown, and a viewer may not start runs', async () => {
+  it('runs as the caller’s key: tools outside its patterns are refused, a viewer may not start runs nor read another key’s', async () => {
     const key = harness.runtime.tokens.createToken({ name: 'emit-only', role: 'operator', allow: ['a__emit'] }).token;
     const refused = await call('runs.create', { plan: { tasks: [{ id: 's', tool: 'b__slow', arguments: { label: 's', ms: 1 } }] } }, key);
-    expect(refused).toMatchObject({ status: 400, body: { error: { details: { problems: [{ path: 'plan.tasks[0].tool' }] } } } });
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', details: { denied: ['b__slow'], problems: [{ path: 'plan.tasks[0].tool' }] } } } });
+    const unknown = await call('runs.create', { plan: { tasks: [{ id: 's', tool: 'b__nothing' }] } }, key);
+    expect(unknown).toMatchObject({ status: 400, body: { error: { details: { problems: [{ path: 'plan.tasks[0].tool' }] } } } });
     const run = await create({ tasks: [{ id: 'e', tool: 'a__emit' }] }, key);
     expect(run.createdBy).toBe('emit-only');
     const viewer = harness.runtime.tokens.createToken({ name: 'runs-viewer', role: 'viewer' }).token;
     expect((await call('runs.create', { plan: { tasks: [{ id: 'e', tool: 'a__emit' }] } }, viewer)).status).toBe(403);
-    expect((await call('runs.get', { id: run.id }, viewer)).status).toBe(200);
+    expect((await call('runs.get', { id: run.id }, viewer)).status).toBe(404);
+    expect((await call('runs.get', { id: run.id }, key)).status).toBe(200);
   });
 
   it('cancels a running run: the call is cancelled upstream; a finished run answers 409, an unknown one 404', async () => {

@@ -48,6 +48,12 @@ export class AggregateSession extends ClientSession {
   private readonly attached = new Map<ServerSupervisor, Disposer>();
   /** Which server each in-flight client request went to, to forward a cancellation. */
   private readonly inFlight = new Map<RequestId, ServerSupervisor>();
+  /** Whether `name` is a tool of the aggregate that this session's key may not call. */
+  private isDenied(name: string): boolean {
+    const origin = this.options.view.resolveTool(name);
+    return origin !== undefined && !this.options.canCall(origin.server, origin.name);
+  }
+
   /** Where this session's `batch_execute` tasks are called. */
   private readonly tools = serverTools((server) => this.options.supervisor.get(server));
 
@@ -107,9 +113,9 @@ export class AggregateSession extends ClientSession {
         return;
       case 'tools/list':
         if (this.options.seesEveryTool) {
-          this.result(request.id, view.toolsListResult(this.options.batch?.active ? batchToolDefinition('aggregate') : undefined));
+          this.result(request.id, view.toolsListResult(this.offersBatch(this.options.batch) ? batchToolDefinition('aggregate') : undefined));
         } else {
-          this.result(request.id, { tools: this.options.batch?.active ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
+          this.result(request.id, { tools: this.offersBatch(this.options.batch) ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
         }
         return;
       case 'prompts/list':
@@ -125,7 +131,11 @@ export class AggregateSession extends ClientSession {
       case 'prompts/get': {
         const name = params.name;
         if (request.method === 'tools/call' && name === BATCH_TOOL_NAME && this.options.batch?.active) {
-          this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools);
+          if (this.offersBatch(this.options.batch)) this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools, (tool) => this.isDenied(tool));
+          else {
+            this.options.onDenied?.('(aggregate)', BATCH_TOOL_NAME);
+            this.fail(request.id, RpcErrorCode.InvalidParams, `Unknown tool: ${BATCH_TOOL_NAME}`);
+          }
           return;
         }
         const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;

@@ -20,6 +20,7 @@ import type { ToolCaller } from '../batch/tool-caller.js';
 import type { Disposer } from '../events/emitter.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
+import { rolePermits } from '../auth/permissions.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel, SessionHandler } from './downstream.js';
 
@@ -43,6 +44,10 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
 
   get sessionId(): string {
     return this.channel.sessionId;
+  }
+
+  get keyId(): string {
+    return this.principal.keyId;
   }
 
   get keyName(): string {
@@ -110,8 +115,13 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
     });
   }
 
+  /** Whether `batch_execute` is offered to this session: in batch mode, to keys that may run tools (not viewers). */
+  protected offersBatch(batch: BatchService | undefined): batch is BatchService {
+    return batch?.active === true && rolePermits(this.principal.role, 'operator');
+  }
+
   /** Runs a `batch_execute` call; the report is the answer, unless the client cancelled the call. */
-  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, tools: ToolCaller): void {
+  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, tools: ToolCaller, isDenied: (tool: string) => boolean): void {
     const controller = new AbortController();
     this.batches.set(request.id, controller);
     const params = request.params ?? {};
@@ -122,6 +132,7 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
         arguments: params.arguments,
         catalog,
         tools,
+        isDenied,
         peer: this,
         progressToken: typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined,
         signal: controller.signal,

@@ -102,6 +102,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       server,
       isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool) && allowed(server.name, tool),
       onDenied: (tool) => denied(principal, server.name, tool),
+      isDenied: (tool) => !allowed(server.name, tool) && (registry.catalog(server.name)?.tools.some((item) => item.name === tool) ?? false),
       batch: options.batch,
       tools: () => registry.enabledTools(server.name),
       ...(server.config.sessionMode === 'per-session'

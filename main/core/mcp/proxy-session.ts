@@ -25,6 +25,8 @@ export interface ProxySessionOptions {
   isToolEnabled?: (tool: string) => boolean;
   /** Reports a call refused for the key (the audit log). */
   onDenied?: (tool: string) => void;
+  /** Whether `tool` is one of the server's tools that the session's key may not call. */
+  isDenied?: (tool: string) => boolean;
   /** Batch mode: `batch_execute` over this server's tools is offered while it is on. */
   batch?: BatchService | undefined;
   /** The server's tools as last listed (the registry's catalog), for batch plans. */
@@ -72,8 +74,8 @@ export class ProxySession extends ClientSession {
         return;
       case 'tools/call': {
         const name = request.params?.name;
-        if (name === BATCH_TOOL_NAME && this.options.batch?.active) {
-          this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools);
+        if (name === BATCH_TOOL_NAME && this.offersBatch(this.options.batch)) {
+          this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools, (tool) => this.options.isDenied?.(tool) ?? false);
           return;
         }
         if (typeof name === 'string' && this.options.isToolEnabled && !this.options.isToolEnabled(name)) {
@@ -145,7 +147,7 @@ export class ProxySession extends ClientSession {
 
   /** Appends `batch_execute` to the last page of `tools/list` in batch mode. */
   private addBatchTool(response: RpcResponse | undefined): void {
-    if (!this.options.batch?.active || !response || !('result' in response) || !Array.isArray(response.result.tools)) return;
+    if (!this.offersBatch(this.options.batch) || !response || !('result' in response) || !Array.isArray(response.result.tools)) return;
     if (response.result.nextCursor !== undefined) return;
     response.result = { ...response.result, tools: [...(response.result.tools as unknown[]), batchToolDefinition('server')] };
   }

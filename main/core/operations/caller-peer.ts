@@ -8,6 +8,7 @@ export function callerPeer(call: OperationCall): UpstreamPeer {
   return {
     sessionId: 'api',
     clientName: 'mcp-orch-api',
+    keyId: call.principal.keyId,
     keyName: call.principal.name,
     clientCapabilities: {},
     deliverNotification: () => undefined,

@@ -1,6 +1,7 @@
-/** `calls.list` and `stats.get`: the proxied call log and its totals. */
+/** `calls.list` and `stats.get`: the proxied call log and its totals, as far as the caller may see them. */
 import type { OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
+import { scopeOf, visibilityOf } from './visibility.js';
 
 /** Runs a store query; a malformed cursor is the caller's mistake (400). */
 export function query<T>(run: () => T): T {
@@ -12,15 +13,16 @@ export function query<T>(run: () => T): T {
   }
 }
 
-export function callHandlers(deps: OperationDeps): Handlers<'calls.list' | 'stats.get'> {
+export function callHandlers(deps: Pick<OperationDeps, 'store' | 'tokens'>): Handlers<'calls.list' | 'stats.get'> {
   return {
-    'calls.list': (input) => {
+    'calls.list': (input, call) => {
       deps.store.calls.flush();
-      return query(() => deps.store.calls.list(input));
+      const scope = scopeOf(visibilityOf(call.principal, deps.tokens));
+      return query(() => deps.store.calls.list({ ...input, scope }));
     },
-    'stats.get': (input) => {
+    'stats.get': (input, call) => {
       deps.store.calls.flush();
-      return deps.store.calls.stats(input);
+      return deps.store.calls.stats({ ...input, scope: scopeOf(visibilityOf(call.principal, deps.tokens)) });
     },
   };
 }

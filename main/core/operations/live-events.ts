@@ -2,6 +2,8 @@
  * The live events of the contract (`OrchEvent`), whatever carries them (SSE, the IPC bridge): server
  * state changes, finished calls, batch run progress, config reloads, catalog changes. The sources
  * are followed only while someone subscribes, so a call costs nothing extra when nobody watches.
+ * Each subscriber gets the calls and runs it may see (operations/visibility.ts) and every event
+ * that carries no results.
  */
 import type { OrchEvent } from '../../../shared/api/events.js';
 import type { BatchRunEvent } from '../batch/batch-service.js';
@@ -13,18 +15,30 @@ import type { Principal } from '../auth/roles.js';
 import { reloadView } from './config.handlers.js';
 import type { OperationDeps } from './deps.js';
 import type { EventSource } from './dispatch.js';
+import { sees, visibilityOf } from './visibility.js';
+
+/** An event and whose it is: the key of a call or a run, and the tool of a call. */
+interface Envelope {
+  event: OrchEvent;
+  keyId?: string | undefined;
+  server?: string | undefined;
+  tool?: string | undefined;
+}
 
 export class LiveEvents implements EventSource {
-  private readonly emitter = new Emitter<OrchEvent>();
+  private readonly emitter = new Emitter<Envelope>();
   private sources: Disposer[] = [];
   private subscribers = 0;
 
-  constructor(private readonly deps: Pick<OperationDeps, 'supervisor' | 'registry' | 'hotReload' | 'batch'>) {}
+  constructor(private readonly deps: Pick<OperationDeps, 'supervisor' | 'registry' | 'hotReload' | 'batch' | 'tokens'>) {}
 
-  /** Delivers every event to `listener` until the disposer is called. */
-  subscribe(_principal: Principal, listener: (event: OrchEvent) => void): Disposer {
+  /** Delivers to `listener` every event `principal` may see, until the disposer is called. */
+  subscribe(principal: Principal, listener: (event: OrchEvent) => void): Disposer {
+    const visibility = visibilityOf(principal, this.deps.tokens);
     if (this.subscribers++ === 0) this.follow();
-    const stop = this.emitter.event(listener);
+    const stop = this.emitter.event(({ event, keyId, server, tool }) => {
+      if (event.type === 'call' || event.type === 'run.progress' ? sees(visibility, keyId, server, tool) : true) listener(event);
+    });
     let stopped = false;
     return () => {
       if (stopped) return;
@@ -41,9 +55,16 @@ export class LiveEvents implements EventSource {
 
   private follow(): void {
     const { supervisor, registry, hotReload, batch } = this.deps;
-    const emit = (event: OrchEvent): void => this.emitter.fire(event);
+    const emit = (event: OrchEvent, owner?: Omit<Envelope, 'event'>): void => this.emitter.fire({ event, ...owner });
     const followCalls = (server: ServerSupervisor): void => {
-      this.sources.push(server.onDidCall((record) => emit({ type: 'call', time: Date.now(), call: callEntry(server.name, record) })));
+      this.sources.push(
+        server.onDidCall((record) =>
+          emit(
+            { type: 'call', time: Date.now(), call: callEntry(server.name, record) },
+            { keyId: record.peer.keyId, server: server.name, tool: record.method === 'tools/call' ? record.target : undefined },
+          ),
+        ),
+      );
     };
     for (const server of supervisor.list()) followCalls(server);
     this.sources.push(
@@ -56,7 +77,7 @@ export class LiveEvents implements EventSource {
       registry.onDidChange(({ server, kinds }) => emit({ type: 'tools.changed', time: Date.now(), server, kinds })),
       batch.onDidRun((event) => {
         const progress = runProgress(this.deps, event);
-        if (progress) emit(progress);
+        if (progress) emit(progress, { keyId: event.keyId });
       }),
     );
   }
@@ -72,6 +93,7 @@ function callEntry(server: string, record: CallRecord): Extract<OrchEvent, { typ
     time: record.startedAt,
     sessionId: record.peer.sessionId ?? '',
     ...(record.peer.clientName ? { client: record.peer.clientName } : {}),
+    ...(record.peer.keyName ? { keyName: record.peer.keyName } : {}),
     server,
     ...(record.method === 'tools/call' && record.target ? { tool: record.target } : {}),
     method: record.method,

@@ -9,6 +9,7 @@ import type { runSchema, runSummarySchema, taskStateSchema } from '../../../shar
 import type { TaskStatus } from '../../../shared/batch-plan.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
 import { toolFilter } from '../auth/permissions.js';
+import { deniedTools } from '../batch/batch-service.js';
 import { countsOf, type LiveRun } from '../batch/live-runs.js';
 import { formatProblems, type Problem } from '../batch/plan-validation.js';
 import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
@@ -17,6 +18,7 @@ import type { StoredRun, StoredTask } from '../store/runs.repository.js';
 import { serverTools } from '../supervisor/tool-caller.js';
 import type { OperationCall, OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
+import { scopeOf, visibilityOf } from './visibility.js';
 import { callerPeer } from './caller-peer.js';
 
 type RunView = z.input<typeof runSchema>;
@@ -115,12 +117,14 @@ function timings(run: Omit<StoredRun, 'tasks'>) {
 export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs.dryRun' | 'runs.list' | 'runs.get' | 'runs.cancel'> {
   const catalogFor = (call: OperationCall) => aggregateCatalog(visibleTools(deps.view.tools, toolFilter(call.principal)));
   const tools = serverTools((name) => deps.supervisor.get(name));
-  const stored = (id: string): StoredRun => {
-    const run = deps.store.runs.get(id);
+  /** The run, if the caller may see it; another key's run is not found either. */
+  const stored = (id: string, call: OperationCall): StoredRun => {
+    deps.store.runs.flush();
+    const run = deps.store.runs.get(id, scopeOf(visibilityOf(call.principal, deps.tokens)));
     if (!run) throw new OperationError('not_found', `no run "${id}"; list them with GET /api/runs`);
     return run;
   };
-  const view = (id: string): RunView => runView(stored(id), deps.batch.live(id));
+  const view = (id: string, call: OperationCall): RunView => runView(stored(id, call), deps.batch.live(id));
 
   return {
     'runs.create': ({ plan }, call) => {
@@ -129,6 +133,14 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       if (!started.ok) {
         const { refusal } = started;
         if (refusal.kind === 'invalid') {
+          const allowed = toolFilter(call.principal);
+          const denied = deniedTools(plan, refusal.problems, (name) => {
+            const origin = deps.view.resolveTool(name);
+            return origin !== undefined && !allowed(origin.server, origin.name);
+          });
+          if (denied.length > 0) {
+            throw new OperationError('forbidden', `the plan uses tools the key "${call.principal.name}" may not use: ${denied.join(', ')}`, { denied, problems: refusal.problems.map(issueOf) });
+          }
           throw new OperationError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
         }
         call.audit.details = { needsApproval: refusal.tools };
@@ -141,7 +153,7 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       }
       call.audit.target = started.runId;
       call.audit.details = { tasks: plan.tasks.length };
-      return view(started.runId);
+      return view(started.runId, call);
     },
     'runs.dryRun': ({ plan }, call) => {
       if (plan === undefined) throw new OperationError('not_implemented', NO_PLANNER);
@@ -154,10 +166,10 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       );
       return { valid: true, plan, waves, problems: [], needsApproval: deps.batch.needsApproval(checked.graph, tools) };
     },
-    'runs.list': ({ status, limit, before }) => {
+    'runs.list': ({ status, limit, before }, call) => {
       let page;
       try {
-        page = deps.store.runs.page({ status, limit, before });
+        page = deps.store.runs.page({ status, limit, before, scope: scopeOf(visibilityOf(call.principal, deps.tokens)) });
       } catch (error) {
         if (error instanceof RangeError) throw new OperationError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
         throw error;
@@ -176,12 +188,12 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       });
       return { items, ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}) };
     },
-    'runs.get': ({ id }) => view(id),
+    'runs.get': ({ id }, call) => view(id, call),
     'runs.cancel': async ({ id }, call) => {
-      const run = stored(id);
+      const run = stored(id, call);
       const cancelled = await deps.batch.cancel(id, `cancelled by the key "${call.principal.name}" through the API`);
       if (!cancelled) throw new OperationError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, { status: run.status });
-      return view(id);
+      return view(id, call);
     },
   };
 }

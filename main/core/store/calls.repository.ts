@@ -5,6 +5,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
 import { computeCallStats, type CallGroupRow, type CallStats, type DurationSample } from './call-stats.js';
+import { applyScope, type RecordScope } from './record-scope.js';
 import { Filters, newestFirst, pruneByAgeAndCount } from './time-ordered.js';
 
 /** One proxied request, as recorded. */
@@ -14,6 +15,9 @@ export interface CallEntry {
   sessionId: string;
   /** The client's name from `initialize`, when known. */
   client?: string | undefined;
+  /** The key the call was made with (its id and name), when known. */
+  keyId?: string | undefined;
+  keyName?: string | undefined;
   server: string;
   /** The tool name of a `tools/call`; absent for other requests. */
   tool?: string | undefined;
@@ -33,6 +37,8 @@ export interface CallRecord extends CallEntry {
 }
 
 export interface CallQuery {
+  /** Which calls the reader may see at all. */
+  scope?: RecordScope | undefined;
   server?: string | undefined;
   tool?: string | undefined;
   ok?: boolean | undefined;
@@ -62,6 +68,8 @@ export interface CallPruneOptions {
 }
 
 export interface CallStatsQuery {
+  /** Which calls the reader may see at all. */
+  scope?: RecordScope | undefined;
   /** Inclusive lower bound on `time`; pass one: the cost grows with the rows covered (~1 µs each). */
   since?: number | undefined;
   /** Exclusive upper bound on `time`. */
@@ -75,6 +83,8 @@ interface CallRow {
   time: number;
   session_id: string;
   client: string | null;
+  key_id: string | null;
+  key_name: string | null;
   server: string;
   tool: string | null;
   method: string;
@@ -86,6 +96,7 @@ interface CallRow {
 }
 
 const MAX_PAGE = 1000;
+const SCOPE_COLUMNS = { key: 'key_id', server: 'server', tool: 'tool' };
 
 export class CallsRepository {
   private readonly writer: BatchWriter<CallEntry>;
@@ -100,11 +111,11 @@ export class CallsRepository {
     private readonly db: Database,
     options: BatchWriterOptions = {},
   ) {
-    this.insert = db.prepare(`INSERT INTO calls (time, session_id, client, server, tool, method, duration_ms, ok, error, bytes_in, bytes_out)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insert = db.prepare(`INSERT INTO calls (time, session_id, client, key_id, key_name, server, tool, method, duration_ms, ok, error, bytes_in, bytes_out)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const writeBatch = db.transaction((entries: readonly CallEntry[]) => {
       for (const e of entries) {
-        this.insert.run(Math.trunc(e.time) || 0, e.sessionId, e.client ?? null, e.server, e.tool ?? null, e.method, Number(e.durationMs) || 0,
+        this.insert.run(Math.trunc(e.time) || 0, e.sessionId, e.client ?? null, e.keyId ?? null, e.keyName ?? null, e.server, e.tool ?? null, e.method, Number(e.durationMs) || 0,
           e.ok ? 1 : 0, e.error ?? null, Math.trunc(e.bytesIn) || 0, Math.trunc(e.bytesOut) || 0);
       }
     });
@@ -132,6 +143,7 @@ export class CallsRepository {
   list(query: CallQuery = {}): CallPage {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
     const filters = new Filters();
+    applyScope(this.db, filters, query.scope, SCOPE_COLUMNS);
     if (query.server !== undefined) filters.add('server = ?', query.server);
     if (query.tool !== undefined) filters.add('tool = ?', query.tool);
     if (query.ok !== undefined) filters.add('ok = ?', query.ok ? 1 : 0);
@@ -144,17 +156,18 @@ export class CallsRepository {
    * duration over every row in [since, until), p95 over the newest `p95Window` of them.
    */
   stats(query: CallStatsQuery = {}): CallStats {
-    const since = query.since ?? Number.MIN_SAFE_INTEGER;
-    const until = query.until ?? Number.MAX_SAFE_INTEGER;
+    const filters = new Filters().add('time >= ?', query.since ?? Number.MIN_SAFE_INTEGER).add('time < ?', query.until ?? Number.MAX_SAFE_INTEGER);
+    applyScope(this.db, filters, query.scope, SCOPE_COLUMNS);
+    const where = filters.clauses.join(' AND ');
     const window = Math.max(1, Math.trunc(query.p95Window ?? 10_000));
     const groups = this.db
-      .prepare<[number, number], CallGroupRow>(`SELECT server, tool, method, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
-        FROM calls WHERE time >= ? AND time < ? GROUP BY server, method, tool ORDER BY server, method, tool`)
-      .all(since, until);
+      .prepare<(string | number)[], CallGroupRow>(`SELECT server, tool, method, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
+        FROM calls WHERE ${where} GROUP BY server, method, tool ORDER BY server, method, tool`)
+      .all(...filters.params);
     const samples = this.db
-      .prepare<[number, number, number], DurationSample>(`SELECT server, tool, method, duration_ms AS durationMs
-        FROM calls WHERE time >= ? AND time < ? ORDER BY time DESC, id DESC LIMIT ?`)
-      .all(since, until, window);
+      .prepare<(string | number)[], DurationSample>(`SELECT server, tool, method, duration_ms AS durationMs
+        FROM calls WHERE ${where} ORDER BY time DESC, id DESC LIMIT ?`)
+      .all(...filters.params, window);
     return computeCallStats(groups, samples);
   }
 
@@ -182,6 +195,7 @@ function toRecord(row: CallRow): CallRecord {
     bytesOut: row.bytes_out,
   };
   if (row.client !== null) record.client = row.client;
+  if (row.key_name !== null) record.keyName = row.key_name;
   if (row.tool !== null) record.tool = row.tool;
   if (row.error !== null) record.error = row.error;
   return record;

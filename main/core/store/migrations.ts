@@ -168,6 +168,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'who made each call and run; task progress as it happens',
+    up(db) {
+      db.exec(`
+        ALTER TABLE calls ADD COLUMN key_id TEXT;
+        ALTER TABLE calls ADD COLUMN key_name TEXT;
+        CREATE INDEX calls_key_time ON calls (key_id, time);
+        ALTER TABLE runs ADD COLUMN created_by_key TEXT;
+        CREATE INDEX runs_key_started ON runs (created_by_key, started_at);
+        ALTER TABLE run_tasks ADD COLUMN tool_name TEXT;
+      `);
+    },
+  },
 ];
 
 /** The version a database has once every migration in `migrations` is applied. */

@@ -20,6 +20,36 @@ function run(id: string, startedAt = 1_000): NewRun {
 }
 
 describe('RunsRepository', () => {
+  it('keeps the progress of tasks a daemon finished before it died: only unfinished ones are interrupted', () => {
+    const store = temp.open();
+    store.runs.start(run('killed'));
+    store.runs.progress('killed', 0, { status: 'running', attempts: 1, startedAt: 1_100 });
+    store.runs.progress('killed', 0, { status: 'succeeded', attempts: 1, startedAt: 1_100, endedAt: 1_250 });
+    store.runs.progress('killed', 1, { status: 'running', attempts: 1, startedAt: 1_120 });
+    store.runs.flush();
+    expect(store.runs.markInterrupted(5_000)).toBe(1);
+    expect(store.runs.get('killed')).toMatchObject({
+      status: 'interrupted',
+      tasks: [
+        { id: 'a', status: 'succeeded', startedAt: 1_100, endedAt: 1_250 },
+        { id: 'b', status: 'interrupted', startedAt: 1_120 },
+      ],
+    });
+  });
+
+  it('shows a reader only the runs of its keys, and none with a tool it may not see', () => {
+    const store = temp.open();
+    store.runs.start({ ...run('mine'), createdByKey: 'k1', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }] });
+    store.runs.start({ ...run('theirs'), createdByKey: 'k2', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }] });
+    store.runs.start({ ...run('mixed'), createdByKey: 'k1', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }, { id: 'b', tool: 'x__b', server: 'x', toolName: 'b' }] });
+    const ids = (scope: Parameters<typeof store.runs.page>[0]) => store.runs.page(scope).items.map((item) => item.id).sort();
+    expect(ids({})).toEqual(['mine', 'mixed', 'theirs']);
+    expect(ids({ scope: { keyIds: ['k1'] } })).toEqual(['mine', 'mixed']);
+    expect(ids({ scope: { keyIds: ['k1'], visible: (_server, tool) => tool === 'a' } })).toEqual(['mine']);
+    expect(store.runs.get('theirs', { keyIds: ['k1'] })).toBeUndefined();
+    expect(store.runs.get('mine', { keyIds: ['k1'] })?.id).toBe('mine');
+  });
+
   it('writes a run when it starts and every task outcome when it ends', () => {
     const store = temp.open();
     store.runs.start(run('r1'));

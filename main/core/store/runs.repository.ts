@@ -1,9 +1,14 @@
 /**
- * Batch runs (docs/specification.md §6): each run is written when it starts (its plan, who started it, every task
- * queued, in one transaction) and when it ends (status, timings, every task's outcome, again in one
- * transaction). Runs a stopped daemon left `running` are marked `interrupted` at the next start.
+ * Batch runs (docs/specification.md §6): each run is written when it starts (its plan, who started
+ * it, every task queued, in one transaction), as its tasks start, retry and end (queued and written
+ * in batches, so a killed daemon loses at most the last batch interval of progress), and when it
+ * ends (status, timings, every task's outcome and result, in one transaction). Runs a stopped
+ * daemon left `running` are marked `interrupted` at the next start, their unfinished tasks with them.
  */
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
+import { VISIBLE_FUNCTION, applyScope, registerVisible, type RecordScope } from './record-scope.js';
+import { Filters } from './time-ordered.js';
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
 
 /** Where a run came from (as the API contract names it). */
@@ -17,9 +22,12 @@ export interface NewRun {
   plan: unknown;
   /** The name of the key that started it. */
   createdBy?: string | undefined;
+  /** The id of that key. */
+  createdByKey?: string | undefined;
   sessionId?: string | undefined;
   startedAt: number;
-  tasks: { id: string; tool: string; server?: string | undefined }[];
+  /** `tool` as the plan names it; `toolName` the tool's own name on `server`. */
+  tasks: { id: string; tool: string; server?: string | undefined; toolName?: string | undefined }[];
 }
 
 /** One task as it ended. */
@@ -61,6 +69,7 @@ export interface StoredRun {
   status: RunStatus;
   plan: unknown;
   createdBy?: string | undefined;
+  createdByKey?: string | undefined;
   sessionId?: string | undefined;
   taskCount: number;
   startedAt: number;
@@ -74,6 +83,8 @@ export interface StoredRun {
 
 /** What `page` selects. */
 export interface RunQuery {
+  /** Which runs the reader may see at all: of these keys, and only runs whose every tool `visible` lets through. */
+  scope?: RecordScope | undefined;
   status?: RunStatus | undefined;
   limit?: number | undefined;
   /** The `nextCursor` of the previous page. */
@@ -97,6 +108,7 @@ interface RunRow {
   status: RunStatus;
   plan: string;
   created_by: string | null;
+  created_by_key: string | null;
   session_id: string | null;
   task_count: number;
   started_at: number;
@@ -126,23 +138,70 @@ interface TaskRow {
 
 const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
+/** A task's state as it stands after a start, a retry or its end (no result: that comes with `finish`). */
+export interface TaskProgress {
+  status: TaskStatus;
+  attempts: number;
+  startedAt?: number | undefined;
+  endedAt?: number | undefined;
+  error?: { code: string; message: string } | undefined;
+  reason?: string | undefined;
+}
+
 export class RunsRepository {
-  constructor(private readonly db: Database) {}
+  private readonly progressWriter: BatchWriter<{ runId: string; index: number; progress: TaskProgress }>;
+  private readonly updateProgress: Statement<unknown[]>;
+
+  /** Fires when a batch of task progress could not be written. */
+  readonly onDidFail: BatchWriter<unknown>['onDidFail'];
+
+  constructor(
+    private readonly db: Database,
+    options: BatchWriterOptions = {},
+  ) {
+    this.updateProgress = db.prepare(
+      'UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, ended_at = ?, error_code = ?, error_message = ?, reason = ? WHERE run_id = ? AND idx = ?',
+    );
+    const write = db.transaction((items: readonly { runId: string; index: number; progress: TaskProgress }[]) => {
+      for (const { runId, index, progress } of items) {
+        this.updateProgress.run(progress.status, progress.attempts, progress.startedAt ?? null, progress.endedAt ?? null, progress.error?.code ?? null,
+          progress.error?.message ?? null, progress.reason ?? null, runId, index);
+      }
+    });
+    this.progressWriter = new BatchWriter((items) => write(items), options);
+    this.onDidFail = this.progressWriter.onDidFail;
+  }
+
+  /** Queues a task's new state and returns at once; it reaches the file within the batch interval. */
+  progress(runId: string, index: number, progress: TaskProgress): void {
+    this.progressWriter.push({ runId, index, progress: { ...progress, ...(progress.error ? { error: { ...progress.error } } : {}) } });
+  }
+
+  /** Writes the queued progress now. */
+  flush(): void {
+    this.progressWriter.flush();
+  }
+
+  /** Writes what is queued and stops accepting progress. Idempotent. */
+  close(): void {
+    this.progressWriter.close();
+  }
 
   /** Records a run that starts: the run `running`, every task `queued`. */
   start(run: NewRun): void {
     const insertRun = this.db.prepare(
-      'INSERT INTO runs (id, source, status, plan, created_by, session_id, task_count, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO runs (id, source, status, plan, created_by, created_by_key, session_id, task_count, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const insertTask = this.db.prepare("INSERT INTO run_tasks (run_id, idx, task_id, tool, server, status) VALUES (?, ?, ?, ?, ?, 'queued')");
+    const insertTask = this.db.prepare("INSERT INTO run_tasks (run_id, idx, task_id, tool, server, tool_name, status) VALUES (?, ?, ?, ?, ?, ?, 'queued')");
     this.db.transaction(() => {
-      insertRun.run(run.id, run.source, 'running', JSON.stringify(run.plan), run.createdBy ?? null, run.sessionId ?? null, run.tasks.length, Math.trunc(run.startedAt));
-      run.tasks.forEach((task, index) => insertTask.run(run.id, index, task.id, task.tool, task.server ?? null));
+      insertRun.run(run.id, run.source, 'running', JSON.stringify(run.plan), run.createdBy ?? null, run.createdByKey ?? null, run.sessionId ?? null, run.tasks.length, Math.trunc(run.startedAt));
+      run.tasks.forEach((task, index) => insertTask.run(run.id, index, task.id, task.tool, task.server ?? null, task.toolName ?? null));
     })();
   }
 
-  /** Records how a run ended, every task included. */
+  /** Records how a run ended, every task included (after any progress still queued). */
   finish(id: string, outcome: RunOutcome): void {
+    this.progressWriter.flush();
     const updateRun = this.db.prepare('UPDATE runs SET status = ?, ended_at = ?, wall_ms = ?, sum_task_ms = ?, speedup = ?, error = ? WHERE id = ?');
     const updateTask = this.db.prepare(
       `UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, ended_at = ?, duration_ms = ?, result = ?, truncated = ?,
@@ -171,6 +230,7 @@ export class RunsRepository {
 
   /** Marks runs still `running` (the daemon stopped mid-run) and their unfinished tasks `interrupted`; returns how many runs. */
   markInterrupted(now: number = Date.now()): number {
+    this.progressWriter.flush();
     return this.db.transaction(() => {
       this.db
         .prepare("UPDATE run_tasks SET status = 'interrupted' WHERE status IN ('queued', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')")
@@ -181,8 +241,11 @@ export class RunsRepository {
     })();
   }
 
-  get(id: string): StoredRun | undefined {
-    const row = this.db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?').get(id);
+  /** The run `id`, if the reader's `scope` lets it see it. */
+  get(id: string, scope?: RecordScope): StoredRun | undefined {
+    const filters = new Filters().add('id = ?', id);
+    applyRunScope(this.db, filters, scope);
+    const row = this.db.prepare<(string | number)[], RunRow>(`SELECT * FROM runs WHERE ${filters.clauses.join(' AND ')}`).get(...filters.params);
     if (!row) return undefined;
     const tasks = this.db.prepare<[string], TaskRow>('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY idx').all(id);
     return { ...toRun(row), tasks: tasks.map(toTask) };
@@ -194,20 +257,17 @@ export class RunsRepository {
    */
   page(query: RunQuery = {}): RunPage {
     const limit = query.limit ?? 50;
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    if (query.status !== undefined) {
-      where.push('status = ?');
-      values.push(query.status);
-    }
+    const filters = new Filters();
+    applyRunScope(this.db, filters, query.scope);
+    if (query.status !== undefined) filters.add('status = ?', query.status);
     if (query.before !== undefined) {
       const cursor = decodeCursor(query.before);
-      where.push('(started_at < ? OR (started_at = ? AND id < ?))');
-      values.push(cursor.startedAt, cursor.startedAt, cursor.id);
+      filters.add('(started_at < ? OR (started_at = ? AND id < ?))', cursor.startedAt, cursor.startedAt, cursor.id);
     }
+    const where = filters.clauses.length ? `WHERE ${filters.clauses.join(' AND ')}` : '';
     const rows = this.db
-      .prepare<(string | number)[], RunRow>(`SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`)
-      .all(...values, limit + 1);
+      .prepare<(string | number)[], RunRow>(`SELECT * FROM runs ${where} ORDER BY started_at DESC, id DESC LIMIT ?`)
+      .all(...filters.params, limit + 1);
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
     const counts = new Map<string, Partial<Record<TaskStatus, number>>>();
@@ -239,6 +299,18 @@ export class RunsRepository {
   }
 }
 
+/**
+ * A reader's scope over runs: runs of its keys, and none with a task of a tool it may not see (a
+ * task of an unknown tool counts as not visible).
+ */
+function applyRunScope(db: Database, filters: Filters, scope: RecordScope | undefined): void {
+  if (!scope) return;
+  applyScope(db, filters, { keyIds: scope.keyIds }, { key: 'created_by_key', server: 'server', tool: 'tool' });
+  if (scope.visible === undefined) return;
+  registerVisible(db, scope.visible);
+  filters.add(`NOT EXISTS (SELECT 1 FROM run_tasks t WHERE t.run_id = runs.id AND (t.tool_name IS NULL OR NOT ${VISIBLE_FUNCTION}(t.server, t.tool_name)))`);
+}
+
 function toRun(row: RunRow): Omit<StoredRun, 'tasks'> {
   return {
     id: row.id,
@@ -246,6 +318,7 @@ function toRun(row: RunRow): Omit<StoredRun, 'tasks'> {
     status: row.status,
     plan: JSON.parse(row.plan) as unknown,
     createdBy: orUndefined(row.created_by),
+    createdByKey: orUndefined(row.created_by_key),
     sessionId: orUndefined(row.session_id),
     taskCount: row.task_count,
     startedAt: row.started_at,

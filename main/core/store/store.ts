@@ -45,6 +45,8 @@ export interface StoreOptions extends OpenDatabaseOptions {
   callLog?: BatchWriterOptions;
   /** Batching of the audit log. */
   auditLog?: BatchWriterOptions;
+  /** Batching of the task progress of runs (default: 200 ms, as the call log). */
+  runProgress?: BatchWriterOptions;
   /** How often API-key usage counters are written. */
   keyUsage?: UsageCounterOptions;
 }
@@ -106,10 +108,11 @@ export class Store {
     this.pids = new PidsRepository(db);
     this.tokens = new TokensRepository(db, options.keyUsage);
     this.audit = new AuditRepository(db, options.auditLog);
-    this.runs = new RunsRepository(db);
+    this.runs = new RunsRepository(db, options.runProgress);
     this.calls.onDidFail((error) => this.errorEmitter.fire(error));
     this.tokens.onDidFail((error) => this.errorEmitter.fire(error));
     this.audit.onDidFail((error) => this.errorEmitter.fire(error));
+    this.runs.onDidFail((error) => this.errorEmitter.fire(error));
     this.prune();
     this.pruneTimer = setInterval(() => this.pruneInBackground(), options.pruneIntervalMs ?? 3_600_000).unref();
   }
@@ -137,6 +140,7 @@ export class Store {
     clearInterval(this.pruneTimer);
     try {
       this.calls.close();
+      this.runs.close();
       this.audit.close();
       this.tokens.close();
       this.db.pragma('optimize');

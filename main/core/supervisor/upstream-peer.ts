@@ -12,7 +12,8 @@ export interface UpstreamPeer {
   readonly sessionId?: string;
   /** The client's name from `initialize` (clientInfo.name), for the call log. */
   readonly clientName?: string | undefined;
-  /** The name of the key the client authenticated with, for the audit log. */
+  /** The id and name of the key the client authenticated with, for the call log and the audit log. */
+  readonly keyId?: string | undefined;
   readonly keyName?: string | undefined;
   /** Capabilities the peer's client declared in `initialize` (sampling, elicitation, roots…); undefined before. */
   readonly clientCapabilities: Record<string, unknown> | undefined;

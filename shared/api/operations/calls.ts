@@ -10,6 +10,8 @@ export const callEntrySchema = z.object({
   sessionId: z.string(),
   /** The client's name from `initialize`, when known. */
   client: z.string().optional(),
+  /** The name of the key the call was made with, when known. */
+  keyName: z.string().optional(),
   server: serverName,
   /** The tool of a `tools/call`; absent for other requests. */
   tool: z.string().optional(),
