@@ -12,4 +12,5 @@ export { reapOrphans, processStartTime, commandMatches, type ReapOptions, type R
 export { NameTakenError, NotLiveError, type TokensRepository, type NewToken, type TokenRecord, type StoredToken, type TokenListQuery } from './tokens.repository.js';
 export { MAX_AUDIT_DETAILS, type AuditRepository, type AuditEntry, type AuditRecord, type AuditOutcome, type AuditQuery, type AuditPage, type AuditPruneOptions } from './audit.repository.js';
 export type { UsageCounterOptions, PendingUsage } from './usage-counter.js';
-export { RunsRepository, type NewRun, type RunOutcome, type RunSource, type StoredRun, type StoredTask, type TaskOutcome } from './runs.repository.js';
+export { PlanCacheRepository, type CachedPlanEntry, type PlanCacheStats } from './plan-cache.repository.js';
+export { RunsRepository, type RunPlanning, type NewRun, type RunOutcome, type RunSource, type StoredRun, type StoredTask, type TaskOutcome } from './runs.repository.js';
