@@ -1,7 +1,8 @@
 /**
  * LLMCompiler's task-fetching unit, on the text of a streamed plan: as the JSON grows, each task
- * object is handed over once it is complete — when the next one has begun, or the stream ended —
- * never a half-written one. Text is bounded: a plan larger than `maxChars` is an error.
+ * object is handed over the moment its closing brace arrives, never a half-written one. A small
+ * scanner follows strings and nesting to see that brace; the text so far is then parsed (the AI
+ * SDK's partial JSON parser) to read the task. Text is bounded: a plan larger than `maxChars` is an error.
  */
 import { parsePartialJson } from 'ai';
 
@@ -11,16 +12,20 @@ export type OnTask = (task: unknown, position: number) => void;
 export class TaskFetcher {
   private text = '';
   private handed = 0;
+  private completed = 0;
+  // Scanner state: the open containers, whether inside a string, the last string at the top level.
+  private readonly stack: ('{' | '[')[] = [];
+  private inString = false;
+  private escaped = false;
+  private topString = '';
+  private topCapture: string | undefined;
+  /** Depth of the `tasks` array, once opened. */
+  private tasksDepth = -1;
 
   constructor(
     private readonly onTask: OnTask,
     private readonly maxChars = 1_000_000,
   ) {}
-
-  /** The text so far. */
-  get received(): string {
-    return this.text;
-  }
 
   /** Tasks handed over so far. */
   get count(): number {
@@ -31,12 +36,10 @@ export class TaskFetcher {
   async push(delta: string): Promise<void> {
     this.text += delta;
     if (this.text.length > this.maxChars) throw new Error(`the plan is longer than ${this.maxChars} characters`);
-    // Only a closing brace can complete a task object; parsing the text on every delta would be quadratic for nothing.
-    if (!delta.includes('}')) return;
+    for (const char of delta) this.scan(char);
+    if (this.completed <= this.handed) return;
     const { value } = await parsePartialJson(this.text);
-    const tasks = tasksOf(value);
-    // The last element may still be growing: it is complete only once another one follows.
-    this.handOver(tasks, tasks.length - 1);
+    this.handOver(tasksOf(value), this.completed);
   }
 
   /** The stream ended: hands over what is left; answers the whole answer parsed, or undefined when it is not JSON. */
@@ -52,8 +55,33 @@ export class TaskFetcher {
     return value;
   }
 
+  private scan(char: string): void {
+    if (this.inString) {
+      if (this.escaped) this.escaped = false;
+      else if (char === '\\') this.escaped = true;
+      else if (char === '"') {
+        this.inString = false;
+        if (this.topCapture !== undefined) this.topString = this.topCapture;
+        this.topCapture = undefined;
+      } else if (this.topCapture !== undefined && this.topCapture.length < 64) this.topCapture += char;
+      return;
+    }
+    if (char === '"') {
+      this.inString = true;
+      // Strings directly in the root object are its keys (and plain values): the one before "[" names the array.
+      if (this.stack.length === 1) this.topCapture = '';
+    } else if (char === '{' || char === '[') {
+      if (char === '[' && this.stack.length === 1 && this.topString === 'tasks') this.tasksDepth = 2;
+      this.stack.push(char);
+    } else if (char === '}' || char === ']') {
+      if (char === '}' && this.stack.length === 3 && this.tasksDepth === 2 && this.stack[1] === '[') this.completed += 1;
+      if (char === ']' && this.stack.length === 2 && this.tasksDepth === 2) this.tasksDepth = -1;
+      this.stack.pop();
+    }
+  }
+
   private handOver(tasks: readonly unknown[], complete: number): void {
-    while (this.handed < complete) {
+    while (this.handed < Math.min(complete, tasks.length)) {
       const position = this.handed++;
       this.onTask(tasks[position], position);
     }
