@@ -61,6 +61,9 @@ export function plannerErrorOf(error: unknown, provider: string, signal?: AbortS
   if (JSONParseError.isInstance(error) || TypeValidationError.isInstance(error)) {
     return new PlannerError('bad_response', `${provider} answered something that is not its API's format: ${short(error.message)}`);
   }
+  if (isMalformedStream(error)) {
+    return new PlannerError('bad_response', `${provider} answered something that is not its API's format: ${short(messageOf(error))}`);
+  }
   if (isConnectionBreak(error)) {
     return new PlannerError('stream_cut', `${provider}: the connection broke before the answer ended (${messageOf(error)})`);
   }
@@ -74,6 +77,10 @@ function fromApiCall(error: APICallError, provider: string): PlannerError {
     return new PlannerError('unauthorized', `${provider} refused the credentials (HTTP ${status})${body}; check orch.planner's key or token`, { status });
   }
   if (status === 429) return new PlannerError('rate_limited', `${provider} is rate limiting the planner (HTTP 429)${body}`, { status });
+  // A success status whose body could not be read as the API's answer.
+  if (status !== undefined && status >= 200 && status < 300) {
+    return new PlannerError('bad_response', `${provider} answered something that is not its API's format (HTTP ${status})${body}`, { status });
+  }
   if (status !== undefined) return new PlannerError('provider_error', `${provider} failed (HTTP ${status})${body}`, { status });
   // No status: the call never got an HTTP answer, or the answer could not be read.
   if (isConnectionBreak(error.cause)) return new PlannerError('stream_cut', `${provider}: the connection broke (${messageOf(error.cause)})`);
@@ -88,8 +95,13 @@ function isConnectionBreak(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && ['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CLOSED'].includes(code)) return true;
-  if (error.message === 'terminated' || /socket|other side closed|premature close|incomplete .*frame/i.test(error.message)) return true;
+  if (error.message === 'terminated' || /socket|other side closed|premature close/i.test(error.message)) return true;
   return error.cause !== undefined && error.cause !== error && isConnectionBreak(error.cause);
+}
+
+/** A binary event stream that ended normally with bytes that are no whole frame, or a frame that fails its checksum. */
+function isMalformedStream(error: unknown): boolean {
+  return error instanceof Error && /event-stream frame|checksum|crc32/i.test(error.message);
 }
 
 function short(text: string): string {
