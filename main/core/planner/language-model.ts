@@ -53,7 +53,7 @@ const DEFAULT_KEY_VARIABLE: Partial<Record<PlannerProvider, string>> = {
 const NOT_STRICT: ProviderOptions = {
   openai: { strictJsonSchema: false },
   azure: { strictJsonSchema: false },
-  'openai-compatible': { strictJsonSchema: false },
+  openaiCompatible: { strictJsonSchema: false },
 };
 
 /** Makes the model of `config`; throws `PlannerError('missing_credential')` naming what to set. */
