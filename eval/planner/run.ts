@@ -10,31 +10,28 @@
  *   npm run eval:planner [-- --cases id,id] [--json file]
  */
 import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { PlannerConfig } from '../../shared/config.js';
 import type { CallTool } from '../../main/core/batch/executor.js';
-import type { CatalogTool } from '../../main/core/batch/plan-graph.js';
 import { EnvironmentCredentials } from '../../main/core/config/credentials.js';
 import { startLlmEndpoint, type LlmEndpoint } from '../../main/core/planner/__fixtures__/llm-endpoint.js';
 import { createPlannerModel, type PlannerModel } from '../../main/core/planner/language-model.js';
-import { plannerCatalog, type PlannerCatalog, type PlannerTool } from '../../main/core/planner/planner-catalog.js';
+import type { PlannerCatalog } from '../../main/core/planner/planner-catalog.js';
 import { PlannerError } from '../../main/core/planner/planner-error.js';
+import { normaliseRequest } from '../../main/core/planner/plan-check.js';
 import { Planner } from '../../main/core/planner/planner.js';
+import { selectTools } from '../../main/core/planner/tool-prefilter.js';
 import { CASES } from './cases.js';
+import { KINDS, startWorkspace } from './workspace.js';
 import { judge } from './judge.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const SERVER = join(here, '__fixtures__/workspace-server.mjs');
-const KINDS = ['github', 'notion', 'slack', 'filesystem', 'search'];
 
 interface Outcome {
   id: string;
   correct: boolean;
+  /** Every tool of the case's reference plan was among the tools the model was shown. */
+  offeredAll: boolean;
   why: string[];
   tokens: number;
   planningMs: number;
@@ -44,32 +41,6 @@ interface Outcome {
 
 const { values: options } = parseArgs({ options: { cases: { type: 'string' }, json: { type: 'string' } } });
 const cases = options.cases ? CASES.filter((entry) => options.cases!.split(',').includes(entry.id)) : CASES;
-
-/** The five servers, connected over stdio; their tools as the aggregate names them. */
-async function startWorkspace(): Promise<{ catalog: PlannerCatalog; callTool: CallTool; close: () => Promise<void> }> {
-  const clients = new Map<string, Client>();
-  const tools: PlannerTool[] = [];
-  const targets = new Map<string, CatalogTool>();
-  for (const kind of KINDS) {
-    const client = new Client({ name: 'planner-eval', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [SERVER, kind], stderr: 'inherit' }));
-    clients.set(kind, client);
-    for (const tool of (await client.listTools()).tools) {
-      const name = `${kind}__${tool.name}`;
-      tools.push({ name, plainName: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema, ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}), ...(tool.annotations ? { annotations: tool.annotations } : {}) });
-      targets.set(name, { server: kind, name: tool.name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations });
-    }
-  }
-  const callTool: CallTool = async (task, args, signal) =>
-    (await clients.get(task.target.server)!.callTool({ name: task.target.name, arguments: args }, undefined, { signal }));
-  return {
-    catalog: plannerCatalog(tools, (name) => targets.get(name)),
-    callTool,
-    close: async () => {
-      for (const client of clients.values()) await client.close();
-    },
-  };
-}
 
 /** Real providers whose credentials are set, as `orch.planner` configs. */
 function configuredProviders(env: NodeJS.ProcessEnv): PlannerConfig[] {
@@ -99,14 +70,16 @@ async function evaluate(model: PlannerModel, catalog: PlannerCatalog, callTool: 
   const planner = new Planner({ model });
   const outcomes: Outcome[] = [];
   for (const entry of cases) {
+    const offered = new Set(selectTools(normaliseRequest(entry.request), catalog.tools, model.maxTools).map((tool) => tool.name));
+    const offeredAll = entry.plan.tasks.every((task) => offered.has(task.tool));
     try {
       const run = await planner.run(entry.request, catalog, { callTool, signal: AbortSignal.timeout(180_000) });
       const why = judge(entry, run.graph);
       if (run.report?.status !== 'succeeded') why.push(`the run ${run.report?.status ?? 'did not happen'}`);
-      outcomes.push({ id: entry.id, correct: why.length === 0, why, tokens: run.usage.inputTokens + run.usage.outputTokens, planningMs: run.planningMs, firstCallMs: run.firstCallMs, runStatus: run.report?.status });
+      outcomes.push({ id: entry.id, correct: why.length === 0, offeredAll, why, tokens: run.usage.inputTokens + run.usage.outputTokens, planningMs: run.planningMs, firstCallMs: run.firstCallMs, runStatus: run.report?.status });
     } catch (error) {
       const message = error instanceof PlannerError ? `${error.code}: ${error.message}` : String(error);
-      outcomes.push({ id: entry.id, correct: false, why: [message.split('\n').join(' ')], tokens: 0, planningMs: 0 });
+      outcomes.push({ id: entry.id, correct: false, offeredAll, why: [message.split('\n').join(' ')], tokens: 0, planningMs: 0 });
     }
     process.stderr.write(outcomes.at(-1)!.correct ? '.' : 'x');
   }
@@ -130,6 +103,7 @@ function summary(label: string, outcomes: Outcome[]): string {
     `${label}`,
     `  correct plans         ${correct}/${outcomes.length} = ${((correct / outcomes.length) * 100).toFixed(1)} %`,
     `  tokens per plan       ${tokens.toFixed(0)} (input + output, as the provider reported them; mean)`,
+    `  pre-filter recall     ${outcomes.filter((outcome) => outcome.offeredAll).length}/${outcomes.length} requests had every tool of their reference plan among the tools shown`,
     `  time to complete plan median ${quantile(planning, 0.5).toFixed(0)} ms, p90 ${quantile(planning, 0.9).toFixed(0)} ms`,
     `  time to first call    median ${quantile(firstCalls, 0.5).toFixed(0)} ms`,
   ];

@@ -7,7 +7,24 @@ const STOP_WORDS = new Set(
   'a an and are as at be by for from has have i in into is it its me my of on or our please that the their them then this to us we with you your all any some can could would should will do does what which who how when where'.split(' '),
 );
 
-/** Lower-case words of `text`, split at non-letters and camelCase humps, stop words dropped, plurals folded. */
+/**
+ * Verbs people use for what tool names say otherwise, folded to one word on both sides (requests
+ * and tools), so "save the summary" finds `write_file` and "show me the file" finds `read_file`.
+ */
+const SYNONYMS: Record<string, string> = {
+  show: 'read',
+  view: 'read',
+  save: 'write',
+  store: 'write',
+  send: 'post',
+  find: 'search',
+  look: 'search',
+  remove: 'delete',
+  erase: 'delete',
+  make: 'create',
+};
+
+/** Lower-case words of `text`, split at non-letters and camelCase humps, stop words dropped, plurals and a few synonyms folded. */
 export function tokenize(text: string): string[] {
   const words = text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -16,13 +33,15 @@ export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const word of words) {
     if (word.length < 2 || STOP_WORDS.has(word)) continue;
-    tokens.push(stem(word));
+    const stemmed = stem(word);
+    tokens.push(SYNONYMS[stemmed] ?? stemmed);
   }
   return tokens;
 }
 
-/** A light stemmer: enough for `issues`/`issue`, `messages`/`message`, `searching`/`search`. */
+/** A light stemmer: enough for `issues`/`issue`, `messages`/`message`, `searching`/`search`, `summarise`/`summarize`. */
 function stem(word: string): string {
+  if (word.length > 6 && word.endsWith('ise')) return `${word.slice(0, -3)}ize`;
   if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
   if (word.length > 5 && word.endsWith('ing')) return word.slice(0, -3);
   if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1);

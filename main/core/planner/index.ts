@@ -5,3 +5,4 @@ export { aggregatePlannerCatalog, plannerCatalog, catalogVersion, type PlannerCa
 export { PlannerError, PLANNER_ERROR_CODES, type PlannerErrorCode } from './planner-error.js';
 export type { TokenUsage } from './model-call.js';
 export type { FinalPlan } from './plan-check.js';
+export { PLAN_TOOL_NAME, planToolDefinition, planToolAnswer, type PlanToolAnswer } from './plan-tool.js';

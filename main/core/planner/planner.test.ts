@@ -85,7 +85,7 @@ describe('Planner.plan', () => {
       server: `s${i % 6}`,
       plain: `tool_${i}`,
       name: `s${i % 6}__tool_${i}`,
-      description: `Does thing number ${i} with widgets`,
+      description: `Lists open issues of kind ${i}`,
       inputSchema: { type: 'object' },
     }));
     const tools = [...filler, ...WORKSPACE_TOOLS, { server: 'zz', plain: 'obscure_export', name: 'zz__obscure_export', description: 'Exports widgets', inputSchema: { type: 'object' } }];

@@ -40,4 +40,10 @@ describe('selectTools', () => {
     const chosen = selectTools('files__op_3, files__op_4 and list_issues', tools, 2);
     expect(chosen.map((tool) => tool.name)).toEqual(['files__op_3', 'files__op_4', 'github__list_issues']);
   });
+
+  it('leaves out tools that share no word with the request once the minimum is in', () => {
+    const chosen = selectTools('post to slack', tools, 10, 2);
+    expect(chosen.map((tool) => tool.name)).toEqual(['files__op_0', 'slack__post_message']);
+    expect(selectTools('post to slack', tools, 10, 0).map((tool) => tool.name)).toEqual(['slack__post_message']);
+  });
 });

@@ -1,13 +1,20 @@
 /**
  * Which tools the model sees: all of them when they are few, else the most relevant to the request
- * by BM25 over names (counted twice: a name says more than a sentence) and descriptions, always
- * with the tools the request names itself.
+ * by BM25 over names (counted twice: a name says more than a sentence; the server's name is part of
+ * it) and descriptions, always with the tools the request names itself. Tools that share no word
+ * with the request are left out once `minimum` tools are in: every tool shown costs prompt tokens.
  */
 import { Bm25Index, tokenize } from './bm25.js';
 import type { PlannerTool } from './planner-catalog.js';
 
-/** The tools to offer for `request`, at most `limit` (more only when the request names more), in catalog order. */
-export function selectTools(request: string, tools: readonly PlannerTool[], limit: number): PlannerTool[] {
+/** Tools shown even when fewer match the request: room for words the request and the descriptions do not share. */
+export const MIN_TOOLS = 12;
+
+/**
+ * The tools to offer for `request`, in catalog order: at most `limit` (more only when the request
+ * names more), and of those beyond `minimum`, only tools that match a word of the request.
+ */
+export function selectTools(request: string, tools: readonly PlannerTool[], limit: number, minimum = MIN_TOOLS): PlannerTool[] {
   if (tools.length <= limit) return [...tools];
   const named = namedTools(request, tools);
   const index = new Bm25Index(tools.map((tool) => [...tokenize(tool.name), ...tokenize(tool.name), ...tokenize(tool.description ?? '')]));
@@ -17,6 +24,7 @@ export function selectTools(request: string, tools: readonly PlannerTool[], limi
   const chosen = new Set<number>(named);
   for (const position of ranked) {
     if (chosen.size >= Math.max(limit, named.size)) break;
+    if (scores[position] === 0 && chosen.size >= Math.min(minimum, limit)) break;
     chosen.add(position);
   }
   return [...chosen].sort((a, b) => a - b).map((position) => tools[position]!);
