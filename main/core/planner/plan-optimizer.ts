@@ -33,9 +33,9 @@ export class PlanOptimizer {
 
   constructor(private readonly catalog: ToolCatalog) {}
 
-  /** Takes the next task of the plan. */
+  /** Takes the next task of the plan; `input` is not changed. */
   accept(input: PlanTaskLike): Optimized {
-    const task = this.rewrite(input);
+    const task = { ...this.rewrite(input) };
     const target = this.catalog(task.tool);
     const readOnly = target?.annotations?.readOnlyHint === true;
     const referenced = new Set(referencesOf(findTemplates(task.arguments ?? {})).map((reference) => reference.taskId));
