@@ -10,7 +10,7 @@
  * arrive one by one, as a planner streams them, each naming its dependencies by id — some maybe not
  * added yet, so the task waits — until the run is closed or cancelled.
  */
-import type { TaskStatus } from '../../../shared/batch-plan.js';
+import { DEFAULT_MAX_CONCURRENCY, type TaskStatus } from '../../../shared/batch-plan.js';
 import type { OpenRun, OpenTask } from './open-run.js';
 import type { GraphTask, PlanGraph } from './plan-graph.js';
 import { ReadyQueue } from './ready-queue.js';
@@ -49,7 +49,7 @@ export function runPlan(graph: PlanGraph, options: RunOptions): Promise<RunRepor
 
 /** Starts an empty run that tasks join as they come; `maxConcurrency` and `onError` come from `options` (defaults 8, `continue`). */
 export function openRun(options: RunOptions): OpenRun {
-  const run = new Run({ tasks: [], maxConcurrency: options.maxConcurrency ?? 8, onError: options.onError ?? 'continue' }, options, false);
+  const run = new Run({ tasks: [], maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: options.onError ?? 'continue' }, options, false);
   const done = run.start();
   return {
     add: (task) => run.add(task),

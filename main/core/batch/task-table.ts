@@ -7,6 +7,7 @@ import type { GraphTask } from './plan-graph.js';
 import type { ToolResult } from './references.js';
 import type { RunReport, TaskError, TaskReport } from './run-report.js';
 
+/** Per-task state of one run, by task index. */
 export class TaskTable {
   readonly status: TaskStatus[];
   readonly attempts: number[];

@@ -21,8 +21,10 @@ export interface ModelAnswer {
   usage: TokenUsage;
 }
 
+/** The usage of a plan that took no model call (a cache hit). */
 export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
+/** The usage of two calls together. */
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens };
 }

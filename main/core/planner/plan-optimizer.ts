@@ -24,6 +24,7 @@ interface Seen {
   waits: Set<string>;
 }
 
+/** Optimises one plan; feed it the tasks in plan order. */
 export class PlanOptimizer {
   private readonly alias = new Map<string, string>();
   private readonly seen = new Map<string, Seen>();

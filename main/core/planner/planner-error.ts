@@ -28,6 +28,7 @@ export const PLANNER_ERROR_CODES = [
 ] as const;
 export type PlannerErrorCode = (typeof PLANNER_ERROR_CODES)[number];
 
+/** Why a planning failed: a code for the surfaces, a message for the user. */
 export class PlannerError extends Error {
   constructor(
     readonly code: PlannerErrorCode,

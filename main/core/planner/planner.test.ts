@@ -224,4 +224,38 @@ describe('Planner.run (streaming into the executor)', () => {
     expect(done).toMatchObject({ cacheHit: true, report: { status: 'succeeded' } });
     expect(model.calls).toHaveLength(1);
   });
+
+  it('asks approval for the held tasks once the plan is complete, and cancels the run when it is declined', async () => {
+    const post = { id: 'post', tool: 'slack__post_message', arguments: { channel: '#eng', text: '{{issues.text}}' } };
+    const calls = new ManualCalls();
+    const asked: string[][] = [];
+    const running = new Planner({ model: new ScriptedModel([[plan([listIssues, post])]]).plannerModel() }).run('x', workspaceCatalog(), {
+      callTool: calls.callTool,
+      approve: (tools) => {
+        asked.push(tools);
+        return Promise.resolve(false);
+      },
+    });
+    const done = await running;
+    expect(asked).toEqual([['slack__post_message']]);
+    expect(done.report!.status).toBe('cancelled');
+    expect(done.report!.tasks.map((task) => [task.id, task.status])).toEqual([['issues', 'cancelled']]);
+    expect(calls.log).toEqual(['start issues', 'end issues']);
+  });
+
+  it('runs every task of a plan larger than what it checks task by task while streaming', async () => {
+    const tasks = Array.from({ length: 230 }, (_, i) => ({ id: `t${i}`, tool: 'github__get_issue', arguments: { repo: 'acme/app', number: i } }));
+    const text = plan(tasks);
+    const pieces = Array.from({ length: Math.ceil(text.length / 500) }, (_, i) => text.slice(i * 500, (i + 1) * 500));
+    const answered: string[] = [];
+    const done = await new Planner({ model: new ScriptedModel([pieces]).plannerModel() }).run('x', workspaceCatalog(), {
+      callTool: (task) => {
+        answered.push(task.id);
+        return Promise.resolve({ content: [{ type: 'text', text: 'ok' }] });
+      },
+    });
+    expect(done.report!.status).toBe('succeeded');
+    expect(done.report!.tasks).toHaveLength(230);
+    expect(new Set(answered).size).toBe(230);
+  });
 });

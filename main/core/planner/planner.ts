@@ -69,7 +69,7 @@ export interface PlannedRunOptions extends PlanOptions {
   dryRun?: boolean;
   /** Tasks that start only once the whole plan is valid; default: the ones that are not read-only. */
   hold?: (target: CatalogTool) => boolean;
-  /** Asked once the plan is complete, with the tools of the held tasks; false cancels them. */
+  /** Asked once the plan is complete, with the tools of the held tasks (say, for approval); false cancels the run. */
   approve?: (tools: string[]) => Promise<boolean>;
   onTaskEvent?: (event: TaskEvent) => void;
   maxConcurrency?: number;
@@ -90,6 +90,7 @@ const DEFAULT_CACHE_SIZE = 500;
 const defaultNow = (): number => performance.now();
 const changesThings = (target: CatalogTool): boolean => target.annotations?.readOnlyHint !== true;
 
+/** Plans requests with one model; holds no state between calls but the plan cache. */
 export class Planner {
   private readonly checker = new ArgumentChecker();
   private readonly now: () => number;

@@ -24,6 +24,12 @@ import type { PlannerCatalog } from './planner-catalog.js';
 import { PlannerError, plannerErrorOf } from './planner-error.js';
 import { TaskFetcher } from './task-fetcher.js';
 
+/**
+ * Tasks checked one by one as they stream (each check validates the plan so far: quadratic); the
+ * tasks of a larger plan wait for the check of the whole plan.
+ */
+const STREAM_CHECK_LIMIT = 200;
+
 /** What a streamed run needs. */
 export interface StreamedRunContext {
   model: PlannerModel;
@@ -60,6 +66,7 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
   const optimizer = new PlanOptimizer(catalog.resolve);
   const accepted: PlanTaskLike[] = [];
   const held: OpenTask[] = [];
+  const late: PlanTaskLike[] = [];
   // Once a task fails its own checks nothing more joins: the plan will be refused whole.
   let broken = false;
   const fetcher = new TaskFetcher((raw) => {
@@ -69,6 +76,7 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
     const optimised = optimizer.accept(parsed.data);
     if (optimised.kind === 'merged') return;
     const task = optimised.task;
+    if (accepted.length + late.length >= STREAM_CHECK_LIMIT) return void late.push(task);
     if (ownProblems([...accepted, task], task.id, catalog, checker)) return void (broken = true);
     accepted.push(task);
     const open = openTaskOf(task, catalog.resolve(task.tool)!);
@@ -94,7 +102,12 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
     const startedChanges = cancelled.tasks.some((task) => task.attempts > 0 && catalog.resolve(task.tool)?.annotations?.readOnlyHint !== true);
     return { kind: 'invalid', answer, problems, empty: !checked.ok && checked.empty, cancelled, startedChanges };
   }
-  const final = assemblePlan(checked.plan, accepted, optimizer, catalog, checker);
+  const final = assemblePlan(checked.plan, [...accepted, ...late], optimizer, catalog, checker);
+  for (const task of late) {
+    const open = openTaskOf(task, catalog.resolve(task.tool)!);
+    if (context.hold(open.target)) held.push(open);
+    else run.add(open);
+  }
   await releaseHeld(run, held, context.approve);
   run.close(final.plan.output);
   return { kind: 'ran', answer, final, report: await run.done, planCompleteAt, firstCallAt };

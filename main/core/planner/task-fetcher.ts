@@ -9,6 +9,7 @@ import { parsePartialJson } from 'ai';
 /** Receives each complete task, raw (not yet checked), with its position in the plan. */
 export type OnTask = (task: unknown, position: number) => void;
 
+/** Hands over the tasks of one streamed plan; one instance per answer. */
 export class TaskFetcher {
   private text = '';
   private handed = 0;

@@ -25,6 +25,7 @@ export interface PlanCacheStats {
 const HITS = 'plan_cache.hits';
 const MISSES = 'plan_cache.misses';
 
+/** The plan cache over the store's database; every call is one transaction. */
 export class PlanCacheRepository {
   constructor(private readonly db: Database) {}
 
