@@ -148,14 +148,22 @@ describe('Planner.run (streaming into the executor)', () => {
     const text = plan([post, listIssues, { id: 'one', tool: 'github__get_issue', arguments: { repo: 'acme/app', number: 2 } }]);
     const cut = text.indexOf('{"id":"one"');
     const calls = new ManualCalls();
-    const running = new Planner({ model: new ScriptedModel([[text.slice(0, cut), gate, text.slice(cut)]]).plannerModel() }).run('x', workspaceCatalog(), { callTool: calls.callTool });
+    const planned: string[][] = [];
+    const running = new Planner({ model: new ScriptedModel([[text.slice(0, cut), gate, text.slice(cut)]]).plannerModel() }).run('x', workspaceCatalog(), {
+      callTool: calls.callTool,
+      onPlanned: (final) => planned.push([...calls.running, '|', ...final.plan.tasks.map((task) => task.id)]),
+    });
     await calls.started('issues');
     // "post" came first in the stream, but the plan is not complete yet.
     expect(calls.running).toEqual(['issues']);
     gate.open();
     await calls.started('post');
     for (const id of ['issues', 'post', 'one']) await calls.succeed(id);
-    expect((await running).report!.status).toBe('succeeded');
+    const done = await running;
+    expect(done.report!.status).toBe('succeeded');
+    // Told of the plan before "post" joined; the report in plan order, though "post" joined last.
+    expect(planned).toEqual([['issues', 'one', '|', 'post', 'issues', 'one']]);
+    expect(done.report!.tasks.map((task) => task.id)).toEqual(['post', 'issues', 'one']);
   });
 
   it('cancels what it started when the plan turns out cyclic, then runs the repaired plan whole', async () => {
@@ -257,5 +265,21 @@ describe('Planner.run (streaming into the executor)', () => {
     expect(done.report!.status).toBe('succeeded');
     expect(done.report!.tasks).toHaveLength(230);
     expect(new Set(answered).size).toBe(230);
+  });
+
+  it('asks approval before a complete (cached) plan runs, and runs nothing when declined', async () => {
+    const post = { id: 'post', tool: 'slack__post_message', arguments: { channel: '#eng', text: 'hi' } };
+    const planner = new Planner({ model: new ScriptedModel([plan([post])]).plannerModel(), cache: temp.open().planCache });
+    await planner.plan('say hi', workspaceCatalog());
+    const called: string[] = [];
+    const done = await planner.run('say hi', workspaceCatalog(), {
+      callTool: (task) => {
+        called.push(task.id);
+        return Promise.resolve({ content: [] });
+      },
+      approve: (tools) => Promise.resolve(!tools.includes('slack__post_message')),
+    });
+    expect(done).toMatchObject({ cacheHit: true, report: { status: 'cancelled' } });
+    expect(called).toEqual([]);
   });
 });

@@ -71,7 +71,13 @@ export interface PlannedRunOptions extends PlanOptions {
   hold?: (target: CatalogTool) => boolean;
   /** Asked once the plan is complete, with the tools of the held tasks (say, for approval); false cancels the run. */
   approve?: (tools: string[]) => Promise<boolean>;
+  /**
+   * Every start, retry and end. In a streamed run a task's `index` is the order it joined the run
+   * (held tasks last), not its place in the plan: key live views by `id`.
+   */
   onTaskEvent?: (event: TaskEvent) => void;
+  /** Told once the plan is complete and valid (before anything runs, for a cached or repaired plan): the moment to record the run. */
+  onPlanned?: (plan: FinalPlan, planningMs: number) => void;
   maxConcurrency?: number;
   perServerConcurrency?: RunOptions['perServerConcurrency'];
   defaultTimeoutMs?: number;
@@ -153,6 +159,7 @@ export class Planner {
         run: this.runOptions(options),
         hold: options.hold ?? changesThings,
         ...(options.approve ? { approve: options.approve } : {}),
+        ...(options.onPlanned ? { onPlanned: (final: FinalPlan, at: number) => options.onPlanned?.(final, at - started) } : {}),
         now: this.now,
       });
       if (streamed.kind === 'ran') {
@@ -220,6 +227,15 @@ export class Planner {
 
   /** Runs a complete plan (from the cache, or repaired); times count from `started`. */
   private async runWhole(outcome: FinalPlan, options: PlannedRunOptions, started: number): Promise<{ report: RunReport; firstCallMs?: number; startedBeforePlanComplete: boolean }> {
+    options.onPlanned?.(outcome, this.now() - started);
+    if (options.approve) {
+      const held = [...new Set(outcome.graph.tasks.filter((task) => (options.hold ?? changesThings)(task.target)).map((task) => task.tool))];
+      if (held.length > 0 && !(await options.approve(held))) {
+        const controller = new AbortController();
+        controller.abort(new Error('approval was declined'));
+        return { report: await runPlan(outcome.graph, { callTool: options.callTool, signal: controller.signal }), startedBeforePlanComplete: false };
+      }
+    }
     let firstCallAt: number | undefined;
     const runOptions = this.runOptions(options);
     const report = await runPlan(outcome.graph, {

@@ -44,6 +44,8 @@ export interface StreamedRunContext {
   hold: (target: CatalogTool) => boolean;
   /** Asked once the plan is complete, with the tools of the held tasks; false cancels the run. */
   approve?: (tools: string[]) => Promise<boolean>;
+  /** Told once the plan is complete and valid, before the held tasks join. */
+  onPlanned?: (final: FinalPlan, planCompleteAt: number) => void;
   now: () => number;
 }
 
@@ -103,6 +105,7 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
     return { kind: 'invalid', answer, problems, empty: !checked.ok && checked.empty, cancelled, startedChanges };
   }
   const final = assemblePlan(checked.plan, [...accepted, ...late], optimizer, catalog, checker);
+  context.onPlanned?.(final, planCompleteAt);
   for (const task of late) {
     const open = openTaskOf(task, catalog.resolve(task.tool)!);
     if (context.hold(open.target)) held.push(open);
@@ -110,7 +113,11 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
   }
   await releaseHeld(run, held, context.approve);
   run.close(final.plan.output);
-  return { kind: 'ran', answer, final, report: await run.done, planCompleteAt, firstCallAt };
+  const report = await run.done;
+  // Tasks joined in stream order, held ones last: the report lists them in plan order.
+  const position = new Map(final.graph.tasks.map((task) => [task.id, task.index]));
+  report.tasks.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+  return { kind: 'ran', answer, final, report, planCompleteAt, firstCallAt };
 }
 
 /** Adds the held tasks once the plan is whole, after approval when one is asked. */
