@@ -34,6 +34,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout of tasks that set none; none by default. */
   defaultTimeoutMs?: number;
+  /** Per-attempt timeout of a server's tasks that set none (its configured `timeout`); before `defaultTimeoutMs`. */
+  timeoutOf?: (server: string) => number | undefined;
   /** Delay before retry n (1-based): `min(maxMs, baseMs · 2^(n-1))`; defaults 250 ms and 10 s. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** The clock for reported times, epoch milliseconds. */
@@ -230,7 +232,7 @@ class Run {
     if (attempt === 1) this.state.startedAt[index] = at;
     this.state.status[index] = 'running';
     const controller = new AbortController();
-    const timeoutMs = task.timeoutMs ?? this.options.defaultTimeoutMs;
+    const timeoutMs = task.timeoutMs ?? this.options.timeoutOf?.(task.target.server) ?? this.options.defaultTimeoutMs;
     const timer =
       timeoutMs === undefined
         ? undefined

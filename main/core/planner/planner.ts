@@ -81,6 +81,8 @@ export interface PlannedRunOptions extends PlanOptions {
   maxConcurrency?: number;
   perServerConcurrency?: RunOptions['perServerConcurrency'];
   defaultTimeoutMs?: number;
+  /** A server's own timeout for its tasks (`serverFor(server)?.config.timeoutMs`). */
+  timeoutOf?: RunOptions['timeoutOf'];
 }
 
 /** A planned run; `report` is absent for a dry run. */
@@ -255,6 +257,7 @@ export class Planner {
       ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       ...(options.perServerConcurrency !== undefined ? { perServerConcurrency: options.perServerConcurrency } : {}),
       ...(options.defaultTimeoutMs !== undefined ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+      ...(options.timeoutOf ? { timeoutOf: options.timeoutOf } : {}),
       ...(options.onTaskEvent ? { onTaskEvent: options.onTaskEvent } : {}),
     };
   }
