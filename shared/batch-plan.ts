@@ -47,6 +47,12 @@ export const batchPlanSchema = z
     tasks: z.array(batchTaskSchema).min(1).max(MAX_PLAN_TASKS),
     maxConcurrency: z.number().int().min(1).max(MAX_CONCURRENCY).default(DEFAULT_MAX_CONCURRENCY),
     onError: z.enum(ON_ERROR).default('continue'),
+    /**
+     * The tasks whose results go back to the caller; the others run and pass their results on to
+     * their dependents but are left out of the answer. Default: every task of a `batch_execute`
+     * plan; the planner sets it to the tasks nothing depends on.
+     */
+    output: z.array(taskIdSchema).max(MAX_PLAN_TASKS).optional(),
   })
   .superRefine((plan, ctx) => {
     const ids = new Set<string>();
@@ -60,6 +66,9 @@ export const batchPlanSchema = z
         if (dependency === task.id) ctx.addIssue({ code: 'custom', path, message: `task "${task.id}" depends on itself` });
         else if (!ids.has(dependency)) ctx.addIssue({ code: 'custom', path, message: `unknown task id "${dependency}"` });
       });
+    });
+    plan.output?.forEach((id, at) => {
+      if (!ids.has(id)) ctx.addIssue({ code: 'custom', path: ['output', at], message: `output names "${id}", which is not a task` });
     });
   });
 

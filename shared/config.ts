@@ -59,6 +59,72 @@ export const serverConfigSchema = z
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 
+/** The model providers the planner can use. */
+export const PLANNER_PROVIDERS = ['azure', 'bedrock', 'openai', 'anthropic', 'openai-compatible'] as const;
+export type PlannerProvider = (typeof PLANNER_PROVIDERS)[number];
+
+/** `${env:NAME}` or `${secret:NAME}` (the OS keychain of the desktop app): where a credential comes from. */
+export const CREDENTIAL_REFERENCE = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]{0,127})\}$/;
+
+/** A credential in the file: only a reference, so the file never holds a key in clear. The message never repeats the value. */
+const credentialReference = z
+  .string()
+  .refine((value) => CREDENTIAL_REFERENCE.test(value), {
+    message: 'a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
+  });
+
+/** `orch.planner`: the model that turns a request into a batch plan. */
+export const plannerConfigSchema = z
+  .looseObject({
+    provider: z.enum(PLANNER_PROVIDERS),
+    /** The deployment (azure) or the model id. */
+    model: z.string().min(1).max(256),
+    /** Overrides the provider's endpoint (a proxy, a local model, a test endpoint). */
+    baseURL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Default per provider: `${env:AZURE_API_KEY}`, `${env:OPENAI_API_KEY}`, `${env:ANTHROPIC_API_KEY}`; none for bedrock and openai-compatible. */
+    apiKey: credentialReference.optional(),
+    /** azure: the resource (`https://<resourceName>.openai.azure.com`), when there is no baseURL. */
+    resourceName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and "-"').optional(),
+    /** azure: a Microsoft Entra access token, used instead of an API key. */
+    entraToken: credentialReference.optional(),
+    /** azure: the API version; default `v1`. */
+    apiVersion: z.string().min(1).max(32).optional(),
+    /** azure, openai: the Responses API (default) or Chat Completions. */
+    api: z.enum(['responses', 'chat']).optional(),
+    /** bedrock: the AWS region. */
+    region: z.string().regex(/^[a-z0-9-]{2,32}$/, 'an AWS region such as us-east-1').optional(),
+    /** bedrock: explicit keys; without them (and without apiKey) the AWS credential chain is used. */
+    accessKeyId: credentialReference.optional(),
+    secretAccessKey: credentialReference.optional(),
+    sessionToken: credentialReference.optional(),
+    maxTokens: z.number().int().positive().max(200_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    /** Retries of a model call that failed for a reason that may pass (429, 5xx); default 2. */
+    maxRetries: z.number().int().min(0).max(10).optional(),
+    /** Seconds one planning may take, repair round included; default 120. */
+    timeout: z.number().positive().max(3600).optional(),
+    /** Most tools sent to the model, the most relevant to the request; default 40. */
+    maxTools: z.number().int().min(1).max(1000).optional(),
+    /** Plans the cache keeps; 0 turns it off; default 500. */
+    cacheSize: z.number().int().min(0).max(100_000).optional(),
+  })
+  .superRefine((planner, ctx) => {
+    if (planner.provider === 'azure' && !planner.baseURL && !planner.resourceName) {
+      ctx.addIssue({ code: 'custom', path: ['resourceName'], message: 'azure needs "resourceName" or "baseURL"' });
+    }
+    if (planner.provider === 'bedrock' && !planner.region) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: 'bedrock needs "region"' });
+    }
+    if (planner.provider === 'openai-compatible' && !planner.baseURL) {
+      ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'openai-compatible needs "baseURL" (e.g. http://127.0.0.1:11434/v1 for Ollama)' });
+    }
+    if ((planner.accessKeyId === undefined) !== (planner.secretAccessKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [planner.accessKeyId ? 'secretAccessKey' : 'accessKeyId'], message: '"accessKeyId" and "secretAccessKey" go together' });
+    }
+  });
+
+export type PlannerConfig = z.infer<typeof plannerConfigSchema>;
+
 export const orchConfigSchema = z.looseObject({
   port: z.number().int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
@@ -93,6 +159,8 @@ export const orchConfigSchema = z.looseObject({
     })
     .optional(),
   llm: z.looseObject({}).optional(),
+  /** The LLM planner (`plan_and_execute`, `POST /api/runs {request}`). */
+  planner: plannerConfigSchema.optional(),
 });
 
 export type OrchConfig = z.infer<typeof orchConfigSchema>;

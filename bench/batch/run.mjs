@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { tsImport } from 'tsx/esm/api';
 import { killEverything, leftovers, startProcess } from '../proxy/processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -402,6 +403,10 @@ async function main() {
   const rows = [];
   const figures = {};
 
+  log('(e) tokens three ways (bench/batch/three-ways.ts)…');
+  const { compareWorkflows } = await tsImport('./three-ways.ts', import.meta.url);
+  figures.threeWays = await compareWorkflows();
+
   log('scheduler throughput (bench/batch/scheduler.ts)…');
   figures.scheduler = await benchScheduler();
 
@@ -462,6 +467,21 @@ async function main() {
   const savedOnce = 1 - t.batched.onceEach / t.oneByOne.onceEach;
   rows.push({ figure: '(d) for comparison: nothing re-sent (each message once)', value: `${int(t.oneByOne.onceEach)} vs ${int(t.batched.onceEach)} = ${(savedOnce * 100).toFixed(1)} % saved` });
 
+  for (const w of figures.threeWays) {
+    const vsCall = 1 - w.planned.total / w.perCall.total;
+    const vsWave = 1 - w.planned.total / w.perWave.total;
+    const label = `(e) ${w.name} (${w.shape}, ${w.calls} calls, ${w.waves} waves)`;
+    rows.push({ figure: `${label}: 1 call per turn`, value: `${int(w.perCall.total)} (${w.perCall.turns} turns)` });
+    rows.push({ figure: `${label}: 1 turn per wave`, value: `${int(w.perWave.total)} (${w.perWave.turns} turns)` });
+    rows.push({ figure: `${label}: plan_and_execute`, value: `${int(w.planned.total)} (${w.planned.turns} turns + planner call ${int(w.planned.planner)})` });
+    rows.push({ figure: `${label}: saved vs 1 call per turn`, value: `${(vsCall * 100).toFixed(1)} %`, target: '≥ 60 %', pass: vsCall >= 0.6 });
+    rows.push({
+      figure: `${label}: saved vs 1 turn per wave`,
+      value: `${(vsWave * 100).toFixed(1)} %`,
+      ...(w.dependent ? { target: '≥ 30 % (dependent)', pass: vsWave >= 0.3 } : { target: 'none (independent)' }),
+    });
+  }
+
   const left = leftovers();
   rows.push({ figure: 'processes left after the run', value: left.length ? left.join(' ') : 'none', target: 'none', pass: left.length === 0 });
 
@@ -469,6 +489,9 @@ async function main() {
   console.log(table(rows));
   console.log(
     `\n(d) method: o200k_base (gpt-tokenizer). A turn = system prompt + tool definitions (JSON of name, description, parameters) + every message so far + the completion; each message is "<role>\\n<content>" + 4 tokens of framing, a tool call is JSON {name, arguments}. One call per turn: 11 turns (10 get_issue calls, then the answer), each re-sending the conversation. Batch: 2 turns (one batch_execute call, then the answer), tool definitions include batch_execute (${int(t.batchToolTokens)} tokens, as the daemon lists it); its result is the daemon's real compact report. Both sides get the same results and the same final answer.`,
+  );
+  console.log(
+    '\n(e) method: the same o200k_base transcript model, over the 62 tools of the planner evaluation\'s five stdio servers (listed to the agent every turn). 1 call per turn and 1 turn per wave: the agent copies data from one result into the next call itself. plan_and_execute: two agent turns (the tool definitions then also hold batch_execute and plan_and_execute), plus the planner\'s own call — its system prompt, the tools its BM25 pre-filter kept, the request, and the plan it writes — and the report holds only the plan\'s output tasks. The planner and executor are the real ones; the plan is scripted, the tool results canned (bench/batch/workflows.ts).',
   );
   if (options.json) await writeFile(options.json, JSON.stringify({ started, options, figures, rows }, null, 2));
   const failed = rows.filter((row) => row.pass === false).length;

@@ -48,4 +48,33 @@ describe('batch_execute', () => {
       ],
     });
   });
+
+  it('gives back only the results of the output tasks, with every status, error and reason', () => {
+    const report: RunReport = {
+      status: 'failed',
+      startedAt: 0,
+      endedAt: 10,
+      wallTimeMs: 10,
+      taskTimeMs: 10,
+      speedup: 1,
+      output: ['page'],
+      tasks: [
+        { id: 'issues', tool: 's__list', server: 's', status: 'succeeded', attempts: 1, durationMs: 4, result: { content: [{ type: 'text', text: 'a long list' }], structuredContent: { items: [1] } } },
+        { id: 'bad', tool: 's__get', server: 's', status: 'failed', attempts: 1, durationMs: 1, result: { content: [{ type: 'text', text: 'nope' }], isError: true }, error: { code: 'tool_error', message: 'nope' } },
+        { id: 'page', tool: 's__create', server: 's', status: 'succeeded', attempts: 1, durationMs: 5, result: { content: [{ type: 'text', text: 'created' }] } },
+      ],
+    };
+    expect(compactReport('run-2', report, 100)).toMatchObject({
+      output: ['page'],
+      tasks: [
+        { id: 'issues', tool: 's__list', status: 'succeeded', durationMs: 4 },
+        { id: 'bad', tool: 's__get', status: 'failed', durationMs: 1, error: { code: 'tool_error', message: 'nope' } },
+        { id: 'page', tool: 's__create', status: 'succeeded', durationMs: 5, text: 'created' },
+      ],
+    });
+    const [issues, bad] = compactReport('run-2', report, 100).tasks;
+    expect(issues).not.toHaveProperty('text');
+    expect(issues).not.toHaveProperty('structuredContent');
+    expect(bad).not.toHaveProperty('text');
+  });
 });

@@ -19,6 +19,7 @@ function description(example: { first: string; second: string; third: string }):
     'A string that is exactly one reference keeps the JSON type (number, array…); inside a longer string it becomes text. Each reference makes the task wait for that one.',
     'Add "dependsOn": ["id"] to wait for a task without using its result.',
     '"onError": "continue" (default) skips only the dependents of a failed task; "stop" halts the rest.',
+    '"output": ["id"] names the tasks whose results you want back; the others still run and feed their dependents, but the report gives only their status.',
     `Example: {"tasks":[{"id":"a","tool":"${example.first}","arguments":{}},{"id":"b","tool":"${example.second}","arguments":{}},{"id":"c","tool":"${example.third}","arguments":{"text":"{{a.text}} / {{b.structuredContent.total}}"}}]}`,
     'The whole plan is checked first (unknown tools, bad arguments, cycles); nothing runs if anything is wrong.',
   ].join('\n');
@@ -74,6 +75,8 @@ export interface CompactReport {
   taskTimeMs: number;
   speedup: number;
   tasks: CompactTask[];
+  /** Set when the plan named its `output`: the tasks whose results the report holds. */
+  output?: string[];
   warnings?: string[];
 }
 
@@ -85,11 +88,11 @@ export function truncateText(text: string, max: number): { text: string; truncat
   return { text: `${text.slice(0, max)}… [truncated: ${text.length - max} more characters]`, truncated: true };
 }
 
-function compactTask(task: TaskReport, maxChars: number): CompactTask {
+function compactTask(task: TaskReport, maxChars: number, wanted: boolean): CompactTask {
   const compact: CompactTask = { id: task.id, tool: task.tool, status: task.status };
   if (task.durationMs !== undefined) compact.durationMs = round(task.durationMs);
   if (task.attempts > 1) compact.attempts = task.attempts;
-  if (task.result) {
+  if (task.result && wanted) {
     const cut = truncateText(resultText(task.result), maxChars);
     if (cut.text) compact.text = cut.text;
     let truncated = cut.truncated;
@@ -106,15 +109,21 @@ function compactTask(task: TaskReport, maxChars: number): CompactTask {
   return compact;
 }
 
-/** The report of a finished run, with each task's text cut to `maxChars`. */
+/**
+ * The report of a finished run, with each task's text cut to `maxChars`. When the run names its
+ * `output`, only those tasks carry their result; every task keeps its status, error and reason, so
+ * a failure anywhere is still explained.
+ */
 export function compactReport(runId: string, report: RunReport, maxChars: number, warnings: readonly string[] = []): CompactReport {
+  const wanted = report.output ? new Set(report.output) : undefined;
   return {
     runId,
     status: report.status,
     wallTimeMs: round(report.wallTimeMs),
     taskTimeMs: round(report.taskTimeMs),
     speedup: round(report.speedup, 2),
-    tasks: report.tasks.map((task) => compactTask(task, maxChars)),
+    tasks: report.tasks.map((task) => compactTask(task, maxChars, wanted?.has(task.id) ?? true)),
+    ...(report.output ? { output: [...report.output] } : {}),
     ...(warnings.length ? { warnings: [...warnings] } : {}),
   };
 }

@@ -89,6 +89,19 @@ describe('runPlan', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('gives a task without its own timeout its server\'s, before the default', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const calls = new ManualCalls();
+    const graph = graphOf({ tasks: [{ id: 'a', tool: 'a__write' }, { id: 'b', tool: 'b__write' }] });
+    const run = runPlan(graph, { callTool: calls.callTool, timeoutOf: (server) => (server === 'a' ? 1_000 : undefined), defaultTimeoutMs: 3_000 });
+    const [a, b] = [await calls.started('a'), await calls.started('b')];
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect([a.signal.aborted, b.signal.aborted]).toEqual([true, false]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const report = await run;
+    expect(report.tasks.map((task) => task.error?.message)).toEqual(['no answer within 1000 ms', 'no answer within 3000 ms']);
+  });
+
   it('retries read-only and idempotent tools with exponential backoff, others never', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const calls = new ManualCalls();

@@ -5,12 +5,18 @@
  * while they wait. A failed task skips its dependents (`continue`) or stops the run (`stop`: running
  * tasks are cancelled, the rest skipped). Aborting `signal` cancels everything. Bookkeeping is
  * O(n + e): counters of unfinished dependencies, no scans per event.
+ *
+ * A run is either closed from the start (`runPlan`, a validated plan) or open (`openRun`): tasks
+ * arrive one by one, as a planner streams them, each naming its dependencies by id — some maybe not
+ * added yet, so the task waits — until the run is closed or cancelled.
  */
-import type { TaskStatus } from '../../../shared/batch-plan.js';
+import { DEFAULT_MAX_CONCURRENCY, type TaskStatus } from '../../../shared/batch-plan.js';
+import type { OpenRun, OpenTask } from './open-run.js';
 import type { GraphTask, PlanGraph } from './plan-graph.js';
 import { ReadyQueue } from './ready-queue.js';
 import { resultText, substitute, type ToolResult } from './references.js';
-import type { RunReport, TaskError, TaskEvent, TaskReport } from './run-report.js';
+import type { RunReport, TaskError, TaskEvent } from './run-report.js';
+import { TaskTable } from './task-table.js';
 import type { OnError } from './types.js';
 
 /** Calls one tool; must honour `signal` (timeout, stop, cancellation). */
@@ -28,6 +34,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout of tasks that set none; none by default. */
   defaultTimeoutMs?: number;
+  /** Per-attempt timeout of a server's tasks that set none (its configured `timeout`); before `defaultTimeoutMs`. */
+  timeoutOf?: (server: string) => number | undefined;
   /** Delay before retry n (1-based): `min(maxMs, baseMs · 2^(n-1))`; defaults 250 ms and 10 s. */
   backoff?: { baseMs?: number; maxMs?: number };
   /** The clock for reported times, epoch milliseconds. */
@@ -38,7 +46,22 @@ export interface RunOptions {
 
 /** Runs a plan to the end and reports every task. Never rejects. */
 export function runPlan(graph: PlanGraph, options: RunOptions): Promise<RunReport> {
-  return new Run(graph, options).start();
+  return new Run(graph, options, true).start();
+}
+
+/** Starts an empty run that tasks join as they come; `maxConcurrency` and `onError` come from `options` (defaults 8, `continue`). */
+export function openRun(options: RunOptions): OpenRun {
+  const run = new Run({ tasks: [], maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: options.onError ?? 'continue' }, options, false);
+  const done = run.start();
+  return {
+    add: (task) => run.add(task),
+    close: (output) => run.close(output),
+    cancel: (reason) => run.cancel(reason),
+    get size() {
+      return run.size;
+    },
+    done,
+  };
 }
 
 interface EndDetails {
@@ -50,16 +73,9 @@ interface EndDetails {
 const defaultNow = (): number => performance.timeOrigin + performance.now();
 
 class Run {
-  private readonly tasks: readonly GraphTask[];
-  private readonly status: TaskStatus[];
-  private readonly waitingFor: Int32Array;
-  private readonly attempts: Int32Array;
-  private readonly startedAt: Float64Array;
-  private readonly endedAt: Float64Array;
-  private readonly args: (Record<string, unknown> | undefined)[];
-  private readonly results: (ToolResult | undefined)[];
-  private readonly errors: (TaskError | undefined)[];
-  private readonly reasons: (string | undefined)[];
+  private readonly tasks: GraphTask[];
+  private readonly state: TaskTable;
+  private readonly waitingFor: number[];
   /** Abort controller and timeout timer of each attempt in flight. */
   private readonly inFlight = new Map<number, { controller: AbortController; timer: ReturnType<typeof setTimeout> | undefined }>();
   private readonly backingOff = new Map<number, ReturnType<typeof setTimeout>>();
@@ -72,6 +88,9 @@ class Run {
   private halted: 'stopped' | 'cancelled' | undefined;
   private done = false;
   private indexOf: Map<string, number> | undefined;
+  /** Open runs: tasks waiting for an id not added yet, by that id. */
+  private readonly waitingForId = new Map<string, number[]>();
+  private output: string[] | undefined;
   private runStartedAt = 0;
   private resolve: (report: RunReport) => void = () => {};
   private readonly onAbort = (): void => this.halt('cancelled', 'the run was cancelled');
@@ -79,18 +98,13 @@ class Run {
   constructor(
     graph: PlanGraph,
     private readonly options: RunOptions,
+    private closed: boolean,
   ) {
     const count = graph.tasks.length;
-    this.tasks = graph.tasks;
-    this.status = new Array<TaskStatus>(count).fill('queued');
-    this.waitingFor = Int32Array.from(graph.tasks, (task) => task.dependencies.length);
-    this.attempts = new Int32Array(count);
-    this.startedAt = new Float64Array(count).fill(Number.NaN);
-    this.endedAt = new Float64Array(count).fill(Number.NaN);
-    this.args = new Array<Record<string, unknown> | undefined>(count);
-    this.results = new Array<ToolResult | undefined>(count);
-    this.errors = new Array<TaskError | undefined>(count);
-    this.reasons = new Array<string | undefined>(count);
+    this.tasks = [...graph.tasks];
+    this.state = new TaskTable(count);
+    this.waitingFor = graph.tasks.map((task) => task.dependencies.length);
+    if (graph.output) this.output = graph.output.map((index) => graph.tasks[index]!.id);
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? graph.maxConcurrency);
     this.onError = options.onError ?? graph.onError;
     this.now = options.now ?? defaultNow;
@@ -113,15 +127,83 @@ class Run {
     return done;
   }
 
+  get size(): number {
+    return this.tasks.length;
+  }
+
+  add(open: OpenTask): boolean {
+    if (this.closed || this.halted) return false;
+    this.indexOf ??= new Map(this.tasks.map((task) => [task.id, task.index]));
+    if (this.indexOf.has(open.id)) throw new Error(`task "${open.id}" was already added`);
+    const index = this.tasks.length;
+    const { dependsOn, ...fields } = open;
+    const task: GraphTask = { ...fields, index, dependencies: [], dependents: [] };
+    this.tasks.push(task);
+    this.state.push();
+    this.indexOf.set(open.id, index);
+    // Tasks that named this id before it came wait for it by index now; their counters already include it.
+    for (const waiter of this.waitingForId.get(open.id) ?? []) {
+      task.dependents.push(waiter);
+      this.tasks[waiter]!.dependencies.push(index);
+    }
+    this.waitingForId.delete(open.id);
+    let waiting = 0;
+    let blockedBy: string | undefined;
+    for (const id of new Set(dependsOn)) {
+      const dependency = this.indexOf.get(id);
+      if (dependency === undefined) {
+        const waiters = this.waitingForId.get(id);
+        if (waiters) waiters.push(index);
+        else this.waitingForId.set(id, [index]);
+        waiting += 1;
+        continue;
+      }
+      task.dependencies.push(dependency);
+      this.tasks[dependency]!.dependents.push(index);
+      const status = this.state.status[dependency]!;
+      if (status === 'queued' || status === 'running') waiting += 1;
+      else if (status !== 'succeeded') blockedBy ??= `dependency "${id}" ${status === 'failed' ? 'failed' : 'was skipped'}`;
+    }
+    this.waitingFor.push(waiting);
+    if (blockedBy !== undefined) {
+      this.record(index, 'skipped', { reason: blockedBy });
+      this.skipDependents(index);
+    } else if (waiting === 0) {
+      this.makeReady(index);
+      this.pump();
+    }
+    return true;
+  }
+
+  close(output?: readonly string[]): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (output) this.output = [...output];
+    for (const [id, waiters] of this.waitingForId) {
+      for (const index of waiters) {
+        if (this.state.status[index] !== 'queued') continue;
+        this.record(index, 'skipped', { reason: `dependency "${id}" is not a task` });
+        this.skipDependents(index);
+      }
+    }
+    this.waitingForId.clear();
+    this.finishIfDone();
+  }
+
+  cancel(reason: string): void {
+    this.halt('cancelled', reason);
+    this.finishIfDone();
+  }
+
   /** All dependencies succeeded: fill in the references and queue the task. */
   private makeReady(index: number): void {
     const task = this.tasks[index]!;
     if (task.templates.length === 0) {
-      this.args[index] = task.arguments;
+      this.state.args[index] = task.arguments;
     } else {
       const filled = substitute(task.arguments, task.templates, (id) => this.resultOf(id));
       if (!filled.ok) return this.finish(index, 'failed', { error: { code: 'reference', message: filled.message } });
-      this.args[index] = filled.value;
+      this.state.args[index] = filled.value;
     }
     this.ready.push(index, task.target.server);
   }
@@ -129,7 +211,7 @@ class Run {
   private resultOf(id: string): ToolResult | undefined {
     this.indexOf ??= new Map(this.tasks.map((task) => [task.id, task.index]));
     const index = this.indexOf.get(id);
-    return index === undefined ? undefined : this.results[index];
+    return index === undefined ? undefined : this.state.results[index];
   }
 
   /** Starts ready tasks while slots are free. */
@@ -144,13 +226,13 @@ class Run {
 
   private attempt(index: number): void {
     const task = this.tasks[index]!;
-    const attempt = this.attempts[index]! + 1;
-    this.attempts[index] = attempt;
+    const attempt = this.state.attempts[index]! + 1;
+    this.state.attempts[index] = attempt;
     const at = this.now();
-    if (attempt === 1) this.startedAt[index] = at;
-    this.status[index] = 'running';
+    if (attempt === 1) this.state.startedAt[index] = at;
+    this.state.status[index] = 'running';
     const controller = new AbortController();
-    const timeoutMs = task.timeoutMs ?? this.options.defaultTimeoutMs;
+    const timeoutMs = task.timeoutMs ?? this.options.timeoutOf?.(task.target.server) ?? this.options.defaultTimeoutMs;
     const timer =
       timeoutMs === undefined
         ? undefined
@@ -163,7 +245,7 @@ class Run {
     this.emit({ type: 'started', index, id: task.id, attempt, at });
     let call: Promise<ToolResult>;
     try {
-      call = Promise.resolve(this.options.callTool(task, this.args[index]!, controller.signal));
+      call = Promise.resolve(this.options.callTool(task, this.state.args[index]!, controller.signal));
     } catch (error) {
       call = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
@@ -176,7 +258,7 @@ class Run {
   /** An attempt ended; ignored when the attempt was already settled (timeout, stop, cancel). */
   private settle(index: number, attempt: number, outcome: { result?: ToolResult; error?: TaskError }): void {
     const flight = this.inFlight.get(index);
-    if (!flight || this.attempts[index] !== attempt || this.status[index] !== 'running') return;
+    if (!flight || this.state.attempts[index] !== attempt || this.state.status[index] !== 'running') return;
     this.inFlight.delete(index);
     clearTimeout(flight.timer);
     this.running -= 1;
@@ -197,7 +279,7 @@ class Run {
     const backoff = this.options.backoff ?? {};
     const delayMs = Math.min(backoff.maxMs ?? 10_000, (backoff.baseMs ?? 250) * 2 ** (attempt - 1));
     this.emit({ type: 'retrying', index, id: this.tasks[index]!.id, attempt, error, delayMs, at: this.now() });
-    this.errors[index] = error;
+    this.state.errors[index] = error;
     this.backingOff.set(
       index,
       setTimeout(() => {
@@ -217,7 +299,7 @@ class Run {
     } else if (status === 'succeeded') {
       for (const dependent of task.dependents) {
         this.waitingFor[dependent] = this.waitingFor[dependent]! - 1;
-        if (this.waitingFor[dependent] === 0 && this.status[dependent] === 'queued') this.makeReady(dependent);
+        if (this.waitingFor[dependent] === 0 && this.state.status[dependent] === 'queued') this.makeReady(dependent);
       }
     } else if (status === 'failed' && this.onError === 'stop') {
       this.halt('stopped', `the run stopped after task "${task.id}" failed`);
@@ -229,23 +311,23 @@ class Run {
 
   /** Sets a task's final state and tells the listener. */
   private record(index: number, status: TaskStatus, details: EndDetails): void {
-    this.status[index] = status;
-    this.endedAt[index] = this.now();
-    this.results[index] = details.result;
-    this.errors[index] = details.error;
-    this.reasons[index] = details.reason;
+    this.state.status[index] = status;
+    this.state.endedAt[index] = this.now();
+    this.state.results[index] = details.result;
+    this.state.errors[index] = details.error;
+    this.state.reasons[index] = details.reason;
     this.ended += 1;
     const id = this.tasks[index]!.id;
-    this.emit({ type: 'ended', index, id, status, at: this.endedAt[index], ...definedOnly(details.error, details.reason) });
+    this.emit({ type: 'ended', index, id, status, at: this.state.endedAt[index], ...definedOnly(details.error, details.reason) });
   }
 
-  /** Skips every task that waits on `failed`, transitively, without recursion; each is visited once. */
-  private skipDependents(failed: number): void {
-    const stack = [failed];
+  /** Skips every task that waits on `root` (failed or skipped), transitively, without recursion; each is visited once. */
+  private skipDependents(root: number): void {
+    const stack = [root];
     for (let index = stack.pop(); index !== undefined; index = stack.pop()) {
-      const reason = `dependency "${this.tasks[index]!.id}" ${index === failed ? 'failed' : 'was skipped'}`;
+      const reason = `dependency "${this.tasks[index]!.id}" ${index === root && this.state.status[root] === 'failed' ? 'failed' : 'was skipped'}`;
       for (const dependent of this.tasks[index]!.dependents) {
-        if (this.status[dependent] !== 'queued') continue;
+        if (this.state.status[dependent] !== 'queued') continue;
         this.record(dependent, 'skipped', { reason });
         stack.push(dependent);
       }
@@ -256,6 +338,9 @@ class Run {
   private halt(kind: 'stopped' | 'cancelled', reason: string): void {
     if (this.halted) return;
     this.halted = kind;
+    // A halted run takes no more tasks: it ends with the ones it has.
+    this.closed = true;
+    this.waitingForId.clear();
     for (const [index, flight] of [...this.inFlight]) {
       this.inFlight.delete(index);
       clearTimeout(flight.timer);
@@ -267,42 +352,19 @@ class Run {
     for (const [index, timer] of [...this.backingOff]) {
       clearTimeout(timer);
       this.backingOff.delete(index);
-      this.finish(index, 'cancelled', { reason, ...(this.errors[index] ? { error: this.errors[index] } : {}) });
+      this.finish(index, 'cancelled', { reason, ...(this.state.errors[index] ? { error: this.state.errors[index] } : {}) });
     }
     const rest: TaskStatus = kind === 'stopped' ? 'skipped' : 'cancelled';
-    this.status.forEach((status, index) => {
+    this.state.status.forEach((status, index) => {
       if (status === 'queued' || status === 'running') this.finish(index, rest, { reason });
     });
   }
 
   private finishIfDone(): void {
-    if (this.done || this.ended !== this.tasks.length) return;
+    if (this.done || !this.closed || this.ended !== this.tasks.length) return;
     this.done = true;
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.resolve(this.report());
-  }
-
-  private report(): RunReport {
-    const endedAt = this.now();
-    const tasks = this.tasks.map((task, index): TaskReport => this.taskReport(task, index));
-    const taskTimeMs = tasks.reduce((sum, task) => sum + (task.durationMs ?? 0), 0);
-    const wallTimeMs = endedAt - this.runStartedAt;
-    const status = this.halted === 'cancelled' ? 'cancelled' : tasks.every((task) => task.status === 'succeeded') ? 'succeeded' : 'failed';
-    return { status, startedAt: this.runStartedAt, endedAt, wallTimeMs, taskTimeMs, speedup: wallTimeMs > 0 && taskTimeMs > 0 ? taskTimeMs / wallTimeMs : 1, tasks };
-  }
-
-  private taskReport(task: GraphTask, index: number): TaskReport {
-    const report: TaskReport = { id: task.id, tool: task.tool, server: task.target.server, status: this.status[index]!, attempts: this.attempts[index]! };
-    const startedAt = this.startedAt[index]!;
-    if (!Number.isNaN(startedAt)) {
-      report.startedAt = startedAt;
-      report.endedAt = this.endedAt[index]!;
-      report.durationMs = report.endedAt - startedAt;
-    }
-    if (this.results[index]) report.result = this.results[index];
-    if (this.errors[index]) report.error = this.errors[index];
-    if (this.reasons[index]) report.reason = this.reasons[index];
-    return report;
+    this.resolve(this.state.runReport(this.tasks, { startedAt: this.runStartedAt, endedAt: this.now() }, this.halted === 'cancelled', this.output));
   }
 
   private emit(event: TaskEvent): void {

@@ -53,6 +53,8 @@ export interface PlanGraph {
   tasks: GraphTask[];
   maxConcurrency: number;
   onError: OnError;
+  /** Indexes of the tasks whose results go back to the caller, in plan order; undefined: every task. */
+  output?: number[];
 }
 
 /** Whether a tool may be called again after a failure without changing the outcome. */

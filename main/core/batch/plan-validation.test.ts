@@ -195,3 +195,28 @@ describe('checkPlan', () => {
     expect(result.ok && result.graph).toMatchObject({ onError: 'stop', maxConcurrency: 8 });
   });
 });
+
+describe('output', () => {
+  const plan = (output?: string[]): PlanLike => ({
+    tasks: [list('issues'), list('prs'), { id: 'page', tool: 'notion__create_page', arguments: { title: '{{issues.text}}' } }],
+    ...(output ? { output } : {}),
+  });
+
+  it('keeps the tasks the plan names, in plan order, each once', () => {
+    const result = validatePlan(plan(['page', 'issues', 'page']), catalog);
+    expect(result.ok && result.graph.output).toEqual([0, 2]);
+  });
+
+  it('defaults to every task, or to the tasks nothing depends on when asked', () => {
+    const all = validatePlan(plan(), catalog);
+    expect(all.ok && all.graph.output).toBeUndefined();
+    const sinks = validatePlan(plan(), catalog, { defaultOutput: 'sinks' });
+    expect(sinks.ok && sinks.graph.output).toEqual([1, 2]);
+  });
+
+  it('refuses an output naming no task', () => {
+    expect(problemsOf(plan(['ghost'])).map((p) => [p.code, p.message])).toEqual([['unknown_output', 'output names "ghost", which is not a task']]);
+    const shape = checkPlan({ tasks: [list('a')], output: ['a.b'] }, catalog);
+    expect(shape.ok ? [] : shape.problems.map((p) => p.code)).toEqual(['invalid_plan']);
+  });
+});

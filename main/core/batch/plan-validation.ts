@@ -20,6 +20,8 @@ export const PROBLEM_CODES = [
   'unknown_dependency',
   /** A `{{id…}}` naming no task. */
   'unknown_reference',
+  /** An `output` entry naming no task. */
+  'unknown_output',
   /** A reference that does not parse or whose path cannot exist. */
   'invalid_reference',
   'cycle',
@@ -45,6 +47,11 @@ export type ValidationResult =
 export interface ValidationOptions {
   /** Reused across plans so each input schema compiles once. */
   checker?: ArgumentChecker;
+  /**
+   * The results that go back when the plan names no `output`: `all` (what `batch_execute` does) or
+   * `sinks`, the tasks nothing depends on (what the planner does). Default `all`.
+   */
+  defaultOutput?: 'all' | 'sinks';
 }
 
 /** The plan schema without its refinements: `validatePlan` reports those problems itself, with the rest. */
@@ -107,6 +114,10 @@ export function validatePlan(plan: PlanLike, catalog: ToolCatalog, options: Vali
     return [...found];
   });
 
+  plan.output?.forEach((id, at) => {
+    if (!indexOf.has(id)) problems.push({ code: 'unknown_output', path: ['output', at], message: `output names "${id}", which is not a task` });
+  });
+
   for (const cycle of findCycles(plan.tasks.length, (node) => dependencies[node]!)) {
     const names = cycle.map((node) => plan.tasks[node]!.id);
     problems.push({ code: 'cycle', taskId: names[0], path: ['tasks', cycle[0]!], message: `cycle: ${names.join(' → ')} (each task depends on the next)` });
@@ -123,7 +134,10 @@ export function validatePlan(plan: PlanLike, catalog: ToolCatalog, options: Vali
   });
 
   if (problems.length > 0) return { ok: false, problems, warnings };
-  return { ok: true, graph: buildGraph(plan, targets as CatalogTool[], templates, dependencies), warnings };
+  const graph = buildGraph(plan, targets as CatalogTool[], templates, dependencies);
+  const output = outputOf(plan, graph, indexOf, options.defaultOutput ?? 'all');
+  if (output) graph.output = output;
+  return { ok: true, graph, warnings };
 }
 
 function checkArguments(
@@ -199,6 +213,13 @@ function buildGraph(plan: PlanLike, targets: CatalogTool[], templates: Template[
   }));
   for (const task of tasks) for (const dependency of task.dependencies) tasks[dependency]!.dependents.push(task.index);
   return { tasks, maxConcurrency: plan.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: plan.onError ?? 'continue' };
+}
+
+/** The indexes whose results go back: the plan's `output` (in plan order, each once), the sinks, or undefined for all. */
+function outputOf(plan: PlanLike, graph: PlanGraph, indexOf: ReadonlyMap<string, number>, fallback: 'all' | 'sinks'): number[] | undefined {
+  if (plan.output) return [...new Set(plan.output.map((id) => indexOf.get(id)!))].sort((a, b) => a - b);
+  if (fallback === 'all') return undefined;
+  return graph.tasks.filter((task) => task.dependents.length === 0).map((task) => task.index);
 }
 
 /** One message listing every problem, for an error the caller shows as is. */

@@ -56,6 +56,8 @@ export interface RunReport {
   speedup: number;
   /** In plan order. */
   tasks: TaskReport[];
+  /** Ids of the tasks whose results go back to the caller (the plan's `output`); undefined: every task. */
+  output?: string[];
 }
 
 /** Fired as a run goes, in the order things happen. */

@@ -21,4 +21,6 @@ export interface PlanLike {
   tasks: PlanTaskLike[];
   maxConcurrency?: number;
   onError?: OnError;
+  /** The tasks whose results go back to the caller. */
+  output?: string[];
 }

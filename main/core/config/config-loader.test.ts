@@ -77,4 +77,12 @@ describe('formatJsonPath', () => {
   it('quotes keys that are not identifiers', () => {
     expect(formatJsonPath(['mcpServers', 'my.server', 'args', 0])).toBe('mcpServers["my.server"].args[0]');
   });
+
+  it('keeps orch.planner with its credential references unresolved, and refuses a literal key', () => {
+    const config = parseConfig('{"orch": {"planner": {"provider": "azure", "model": "gpt-4.1", "resourceName": "acme", "apiKey": "${env:AZURE_API_KEY}"}}}', { env: {} });
+    expect(config.orch.planner).toEqual({ provider: 'azure', model: 'gpt-4.1', resourceName: 'acme', apiKey: '${env:AZURE_API_KEY}' });
+    expect(issuesOf('{"orch": {"planner": {"provider": "openai", "model": "gpt-4.1", "apiKey": "sk-123"}}}')).toEqual([
+      'orch.planner.apiKey: a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
+    ]);
+  });
 });

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
-import { DEFAULTS, configFileSchema, transportOf, type ConfigFile, type ServerConfig, type TransportKind } from '../../../shared/config.js';
+import { DEFAULTS, configFileSchema, transportOf, type ConfigFile, type PlannerConfig, type ServerConfig, type TransportKind } from '../../../shared/config.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
 import { interpolateDeep, type InterpolationIssue } from './interpolate.js';
 
@@ -40,6 +40,8 @@ export interface ResolvedOrch {
   database?: string | undefined;
   retention: { days: number; maxCalls: number };
   batch: { approveAll: boolean; maxResultChars: number; perServerConcurrency?: number | undefined };
+  /** The planner as configured, credential references unresolved (they resolve when a plan is made). */
+  planner?: PlannerConfig | undefined;
 }
 
 export interface ResolvedConfig {
@@ -138,6 +140,7 @@ function resolveOrch(file: ConfigFile): ResolvedOrch {
       maxResultChars: orch.batch?.maxResultChars ?? DEFAULTS.batchMaxResultChars,
       perServerConcurrency: orch.batch?.perServerConcurrency,
     },
+    ...(orch.planner ? { planner: orch.planner } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ describe('openDatabase', () => {
     try {
       expect(existsSync(path)).toBe(true);
       expect(schemaVersion(db)).toBe(latestVersion());
-      expect(tableNames(db)).toEqual(['api_keys', 'audit', 'calls', 'catalog', 'pids', 'run_tasks', 'runs', 'server_events']);
+      expect(tableNames(db)).toEqual(['api_keys', 'audit', 'calls', 'catalog', 'counters', 'pids', 'plan_cache', 'run_tasks', 'runs', 'server_events']);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

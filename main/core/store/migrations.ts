@@ -182,6 +182,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'plan cache, counters, planning of runs',
+    up(db) {
+      db.exec(`
+        CREATE TABLE plan_cache (
+          key             TEXT    PRIMARY KEY,
+          request         TEXT    NOT NULL,
+          catalog_version TEXT    NOT NULL,
+          model           TEXT    NOT NULL,
+          plan            TEXT    NOT NULL,
+          created_at      INTEGER NOT NULL,
+          used_at         INTEGER NOT NULL,
+          hits            INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX plan_cache_used ON plan_cache (used_at);
+
+        CREATE TABLE counters (
+          name  TEXT    PRIMARY KEY,
+          value INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        ALTER TABLE runs ADD COLUMN request       TEXT;
+        ALTER TABLE runs ADD COLUMN planning_ms   REAL;
+        ALTER TABLE runs ADD COLUMN first_call_ms REAL;
+        ALTER TABLE runs ADD COLUMN input_tokens  INTEGER;
+        ALTER TABLE runs ADD COLUMN output_tokens INTEGER;
+        ALTER TABLE runs ADD COLUMN cache_hit     INTEGER;
+      `);
+    },
+  },
 ];
 
 /** The version a database has once every migration in `migrations` is applied. */

@@ -30,6 +30,21 @@ export interface NewRun {
   tasks: { id: string; tool: string; server?: string | undefined; toolName?: string | undefined }[];
 }
 
+/** How the planner made a run's plan (runs from a request only). */
+export interface RunPlanning {
+  /** The natural-language request. */
+  request: string;
+  /** From the request to the complete, validated plan. */
+  planningMs: number;
+  /** From the request to the first tool call, when one started. */
+  firstCallMs?: number | undefined;
+  /** The model's token usage, as its provider reported it. */
+  inputTokens: number;
+  outputTokens: number;
+  /** The plan came from the plan cache. */
+  cacheHit: boolean;
+}
+
 /** One task as it ended. */
 export interface TaskOutcome {
   status: TaskStatus;
@@ -78,6 +93,8 @@ export interface StoredRun {
   sumTaskMs?: number | undefined;
   speedup?: number | undefined;
   error?: string | undefined;
+  /** Set for runs the planner planned. */
+  planning?: RunPlanning | undefined;
   tasks: StoredTask[];
 }
 
@@ -117,6 +134,12 @@ interface RunRow {
   sum_task_ms: number | null;
   speedup: number | null;
   error: string | null;
+  request: string | null;
+  planning_ms: number | null;
+  first_call_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_hit: number | null;
 }
 
 interface TaskRow {
@@ -228,6 +251,15 @@ export class RunsRepository {
     })();
   }
 
+  /** Records how the planner made the plan of run `id` (after `start`); false when there is no such run. */
+  recordPlanning(id: string, planning: RunPlanning): boolean {
+    return (
+      this.db
+        .prepare('UPDATE runs SET request = ?, planning_ms = ?, first_call_ms = ?, input_tokens = ?, output_tokens = ?, cache_hit = ? WHERE id = ?')
+        .run(planning.request, planning.planningMs, planning.firstCallMs ?? null, planning.inputTokens, planning.outputTokens, planning.cacheHit ? 1 : 0, id).changes > 0
+    );
+  }
+
   /** Marks runs still `running` (the daemon stopped mid-run) and their unfinished tasks `interrupted`; returns how many runs. */
   markInterrupted(now: number = Date.now()): number {
     this.progressWriter.flush();
@@ -327,6 +359,18 @@ function toRun(row: RunRow): Omit<StoredRun, 'tasks'> {
     sumTaskMs: orUndefined(row.sum_task_ms),
     speedup: orUndefined(row.speedup),
     error: orUndefined(row.error),
+    ...(row.request !== null ? { planning: planningOf(row, row.request) } : {}),
+  };
+}
+
+function planningOf(row: RunRow, request: string): RunPlanning {
+  return {
+    request,
+    planningMs: row.planning_ms ?? 0,
+    firstCallMs: orUndefined(row.first_call_ms),
+    inputTokens: row.input_tokens ?? 0,
+    outputTokens: row.output_tokens ?? 0,
+    cacheHit: row.cache_hit === 1,
   };
 }
 

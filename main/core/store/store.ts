@@ -10,6 +10,7 @@ import { CallsRepository } from './calls.repository.js';
 import { CatalogRepository } from './catalog.repository.js';
 import { openDatabase, type OpenDatabaseOptions } from './database.js';
 import { PidsRepository } from './pids.repository.js';
+import { PlanCacheRepository } from './plan-cache.repository.js';
 import { RunsRepository } from './runs.repository.js';
 import { ServerEventsRepository } from './server-events.repository.js';
 import { TokensRepository } from './tokens.repository.js';
@@ -76,6 +77,8 @@ export class Store {
   readonly audit: AuditRepository;
   /** Batch runs. */
   readonly runs: RunsRepository;
+  /** The planner's plan cache and its hit and miss counters. */
+  readonly planCache: PlanCacheRepository;
 
   private retention: StoreRetention;
   private readonly errorEmitter = new Emitter<Error>();
@@ -109,6 +112,7 @@ export class Store {
     this.tokens = new TokensRepository(db, options.keyUsage);
     this.audit = new AuditRepository(db, options.auditLog);
     this.runs = new RunsRepository(db, options.runProgress);
+    this.planCache = new PlanCacheRepository(db);
     this.calls.onDidFail((error) => this.errorEmitter.fire(error));
     this.tokens.onDidFail((error) => this.errorEmitter.fire(error));
     this.audit.onDidFail((error) => this.errorEmitter.fire(error));
