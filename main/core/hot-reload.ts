@@ -9,6 +9,7 @@ import { Emitter } from './events/emitter.js';
 import type { Gateway } from './gateway/app.js';
 import type { AggregateView } from './registry/aggregate-view.js';
 import type { ToolRegistry } from './registry/tool-registry.js';
+import type { SecretReader } from './secrets/secret-provider.js';
 import type { ServerSupervisor } from './supervisor/server-supervisor.js';
 import type { Supervisor } from './supervisor/supervisor.js';
 
@@ -29,6 +30,8 @@ export interface HotReloadDeps {
   view: AggregateView;
   gateway: Gateway;
   env: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up. */
+  secrets: SecretReader;
   /** Called for each server added, after it is registered and before it starts (log files…). */
   onServerAdded(server: ServerSupervisor): void;
 }
@@ -76,7 +79,7 @@ export class HotReload {
   private async apply(text: string, source: string | undefined): Promise<ReloadResult> {
     let next: ResolvedConfig;
     try {
-      next = { ...parseConfig(text, { env: this.deps.env, source }), path: this.current.path };
+      next = { ...parseConfig(text, { env: this.deps.env, secrets: this.deps.secrets, source }), path: this.current.path };
     } catch (error) {
       const issues = error instanceof ConfigError ? error.issues : [{ path: '(file)', message: (error as Error).message }];
       return this.finish({ ok: false, time: Date.now(), issues });

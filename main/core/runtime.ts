@@ -19,6 +19,8 @@ import { ToolRegistry } from './registry/tool-registry.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { deleteSessionToken, writeSessionToken } from './auth/session-token.js';
 import { TokenService, bootstrapTokenFromEnv } from './auth/token-service.js';
+import { headlessSecrets } from './secrets/environment-secrets.js';
+import type { SecretProvider } from './secrets/secret-provider.js';
 import { reapOrphans, type ReapReport } from './store/orphan-reaper.js';
 import { catalogCache, recordActivity } from './store/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
@@ -34,6 +36,8 @@ export interface RuntimeOptions {
   /** Overrides `orch.host`. */
   host?: string;
   env?: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up and `secrets.*` store; default `MCP_ORCH_SECRET_X` and `MCP_ORCH_SECRETS_FILE` in `env`. */
+  secrets?: SecretProvider;
   version?: string;
   /** Where the runtime keeps logs; default the app-data log folder. */
   logDir?: string;
@@ -57,6 +61,8 @@ export interface Runtime {
   /** Child processes of a previous daemon that this start killed. */
   readonly reaped: ReapReport;
   readonly tokens: TokenService;
+  /** Where `${secret:X}` is looked up, and `secrets.*` store. */
+  readonly secrets: SecretProvider;
   /** This daemon's local session token (for the desktop window and the CLI), also in `<data>/session-token`. */
   readonly sessionToken: string;
   readonly configPath: string;
@@ -83,10 +89,11 @@ export interface Runtime {
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
+  const secrets = options.secrets ?? headlessSecrets(env);
   const configPath = configPathFrom(options.configPath, env);
   const createdConfig = options.configPath === undefined && !env.MCP_ORCH_CONFIG ? await ensureConfigFile(configPath) : false;
   const configText = await readConfigText(configPath);
-  const config: ResolvedConfig = { ...parseConfig(configText, { env, source: configPath }), path: configPath };
+  const config: ResolvedConfig = { ...parseConfig(configText, { env, secrets, source: configPath }), path: configPath };
   const host = options.host ?? config.orch.host;
   const logDir = options.logDir ?? appPaths(env).logDir;
   const version = options.version ?? orchVersion();
@@ -129,6 +136,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     reload: () => hotReload,
     configPath,
     env,
+    secrets,
     version,
     baseUrl: () => url,
     maxBodyBytes: options.maxBodyBytes,
@@ -180,6 +188,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     view,
     gateway,
     env,
+    secrets,
     onServerAdded: (server) => logFiles.follow(server.name, server.logs),
   });
   hotReload = reload;
@@ -203,6 +212,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     store,
     reaped,
     tokens,
+    secrets,
     sessionToken,
     configPath,
     createdConfig,
