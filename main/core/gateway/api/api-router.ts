@@ -23,6 +23,7 @@ import { readJsonBody } from './json-body.js';
 import { metaHandlers } from './meta.handlers.js';
 import { RouteTable } from './route-table.js';
 import { runHandlers } from './runs.handlers.js';
+import { secretHandlers } from './secrets.handlers.js';
 import { serverHandlers } from './servers.handlers.js';
 import { tokenHandlers } from './tokens.handlers.js';
 import { toolHandlers } from './tools.handlers.js';
@@ -40,6 +41,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ...callHandlers(deps),
     ...tokenHandlers(deps),
     ...metaHandlers(deps),
+    ...secretHandlers(deps),
   };
 }
 
