@@ -1,0 +1,81 @@
+/**
+ * Starts the daemon core inside the app's main process, with the environment a terminal would
+ * give it (the login shell's, read once) and the keychain for `${secret:X}`.
+ *
+ * In-process, not in a utilityProcess: a utility process runs Electron's own Node too, so
+ * better-sqlite3 would need Electron's ABI there as well (rebuilding is needed either way), and it
+ * would put a second IPC protocol between the window and the core for no isolation the app needs
+ * (the servers already run as child processes). better-sqlite3 is rebuilt for Electron when
+ * packaging (electron-builder) and by `npm run app`.
+ */
+import { homedir } from 'node:os';
+import type { Runtime, RuntimeOptions } from '../core/runtime.js';
+import type { Dispatcher } from '../core/operations/dispatcher.js';
+import type { SecretProvider } from '../core/secrets/secret-provider.js';
+import { buildSearchPath } from '../core/supervisor/command-resolver.js';
+import type { LoginShellEnvResult } from '../core/supervisor/login-shell.js';
+
+export interface CoreHandle {
+  readonly dispatcher: Dispatcher;
+  readonly configPath: string;
+  readonly logDir: string;
+  /** `http://127.0.0.1:8000`, where clients reach the servers. */
+  readonly url: string;
+  /** Stops every server (whole process trees) and closes the store. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The environment the core runs with: the app's own, overlaid with the login shell's (where rc
+ * files put tools on PATH and export tokens). PATH is the shell's, then the app's, then the
+ * well-known tool folders; the supervisor is told not to ask the shell again.
+ */
+export function desktopEnvironment(
+  own: Record<string, string | undefined>,
+  shell: LoginShellEnvResult,
+  platform: NodeJS.Platform,
+): Record<string, string | undefined> {
+  if (!shell.ok) return { ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+  const home = shell.env.HOME ?? own.HOME ?? homedir();
+  const path = buildSearchPath(shell.env.PATH, own.PATH, home, { platform });
+  return { ...own, ...shell.env, PATH: path, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+}
+
+/** A start failure as a person can act on it; better-sqlite3 built for the wrong runtime gets the fix. */
+export function explainCoreError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NODE_MODULE_VERSION|compiled against a different Node\.js version/.test(message)) {
+    return `better-sqlite3 is built for Node.js, not for this Electron: run "npx electron-builder install-app-deps" (npm run app does), then start again. (${message.split('\n')[0]})`;
+  }
+  return message;
+}
+
+/** The runtime's operations layer, which serves the window and the tray. */
+export function operationsOf(runtime: Runtime): Dispatcher {
+  const operations = (runtime as Runtime & { operations?: Dispatcher }).operations;
+  if (!operations) throw new Error('this core has no operations layer (runtime.operations)');
+  return operations;
+}
+
+export interface StartCoreOptions {
+  createRuntime(options: RuntimeOptions): Promise<Runtime>;
+  env: Record<string, string | undefined>;
+  secrets: SecretProvider;
+}
+
+export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
+  let runtime: Runtime;
+  try {
+    runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
+  } catch (error) {
+    throw new Error(explainCoreError(error));
+  }
+  let dispatcher: Dispatcher;
+  try {
+    dispatcher = operationsOf(runtime);
+  } catch (error) {
+    await runtime.dispose();
+    throw error;
+  }
+  return { dispatcher, configPath: runtime.configPath, logDir: runtime.logDir, url: runtime.url, dispose: () => runtime.dispose() };
+}
