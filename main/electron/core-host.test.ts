@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import type { Runtime } from '../core/runtime.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRuntime, type Runtime } from '../core/runtime.js';
 import { environmentSecrets } from '../core/secrets/environment-secrets.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
-import { desktopEnvironment, explainCoreError, startCore } from './core-host.js';
+import { desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore } from './core-host.js';
 import { checkForUpdates, updatesConfigured } from './updates.js';
 
 describe('desktopEnvironment', () => {
@@ -21,7 +24,22 @@ describe('desktopEnvironment', () => {
   });
 });
 
+function withoutConfigOverride(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const { MCP_ORCH_CONFIG: _ignored, ...rest } = env;
+  return rest;
+}
+
 describe('starting the core', () => {
+  let home: string;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'mcp-orch-desktop-home-'));
+  });
+  afterEach(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+  /** Options every start here shares: an isolated home, so no real config is ever touched. */
+  const isolated = () => ({ env: { MCP_ORCH_HOME: home }, secrets: environmentSecrets({}), execPath: process.execPath });
+
   const fakeRuntime = (operations?: MemoryDispatcher) => {
     const disposed = { count: 0 };
     const runtime = {
@@ -42,8 +60,9 @@ describe('starting the core', () => {
     const { runtime, disposed } = fakeRuntime(dispatcher);
     const secrets = environmentSecrets({});
     let given: unknown;
-    const core = await startCore({ createRuntime: (options) => ((given = options), Promise.resolve(runtime)), env: { A: '1' }, secrets });
-    expect(given).toEqual({ env: { A: '1' }, secrets });
+    const env = { MCP_ORCH_HOME: home, A: '1' };
+    const core = await startCore({ createRuntime: (options) => ((given = options), Promise.resolve(runtime)), env, secrets, execPath: process.execPath });
+    expect(given).toEqual({ env, secrets });
     expect(core).toMatchObject({ dispatcher, configPath: '/c/mcp-config.json', logDir: '/l', url: 'http://127.0.0.1:8000' });
     await core.dispose();
     expect(disposed.count).toBe(1);
@@ -51,14 +70,37 @@ describe('starting the core', () => {
 
   it('stops a runtime that has no operations layer instead of leaving its servers running', async () => {
     const { runtime, disposed } = fakeRuntime();
-    await expect(startCore({ createRuntime: () => Promise.resolve(runtime), env: {}, secrets: environmentSecrets({}) })).rejects.toThrow(/no operations layer/);
+    await expect(startCore({ ...isolated(), createRuntime: () => Promise.resolve(runtime) })).rejects.toThrow(/no operations layer/);
     expect(disposed.count).toBe(1);
   });
 
   it('explains better-sqlite3 built for the wrong runtime, and passes other errors through', async () => {
     const abi = new Error("The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\nNODE_MODULE_VERSION 143.");
     expect(explainCoreError(abi)).toMatch(/^better-sqlite3 is built for Node\.js, not for this Electron: run "npx electron-builder install-app-deps"/);
-    await expect(startCore({ createRuntime: () => Promise.reject(new Error('port 8000 in use')), env: {}, secrets: environmentSecrets({}) })).rejects.toThrow('port 8000 in use');
+    await expect(startCore({ ...isolated(), createRuntime: () => Promise.reject(new Error('port 8000 in use')) })).rejects.toThrow('port 8000 in use');
+  });
+
+  it('on a first start writes a config whose example server runs on the app\'s own binary, and it starts', async () => {
+    expect(desktopDefaultConfig('/Applications/MCP Orch.app/Contents/MacOS/MCP Orch').mcpServers.example).toMatchObject({
+      command: '/Applications/MCP Orch.app/Contents/MacOS/MCP Orch',
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    });
+    let exampleState: string | undefined;
+    const start = startCore({
+      ...isolated(),
+      env: { ...withoutConfigOverride(process.env), MCP_ORCH_HOME: home, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
+      // The real core on the written config (port 0); this core has no operations layer yet, so the start then fails and stops it.
+      createRuntime: async (options) => {
+        const runtime = await createRuntime({ ...options, port: 0 });
+        await runtime.ready;
+        exampleState = runtime.supervisor.get('example')?.status().state;
+        return runtime;
+      },
+    });
+    await start.catch(() => undefined);
+    const written = JSON.parse(await readFile(join(home, 'mcp-config.json'), 'utf8')) as { mcpServers: { example: { command: string } } };
+    expect(written.mcpServers.example.command).toBe(process.execPath);
+    expect(exampleState).toBe('running');
   });
 });
 

@@ -9,6 +9,9 @@
  * packaging (electron-builder) and by `npm run app`.
  */
 import { homedir } from 'node:os';
+import type { ConfigFile } from '../../shared/config.js';
+import { configPathFrom } from '../core/config/app-paths.js';
+import { defaultConfig, ensureConfigFile } from '../core/config/default-config.js';
 import type { Runtime, RuntimeOptions } from '../core/runtime.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
 import type { SecretProvider } from '../core/secrets/secret-provider.js';
@@ -57,15 +60,30 @@ export function operationsOf(runtime: Runtime): Dispatcher {
   return operations;
 }
 
+/**
+ * The first-start configuration of the app: the daemon's, with the example server run by the
+ * app's own binary as Node (`ELECTRON_RUN_AS_NODE`), since a machine with the app need not have
+ * Node installed.
+ */
+export function desktopDefaultConfig(execPath: string): ConfigFile {
+  const config = defaultConfig();
+  const example = config.mcpServers.example;
+  if (example) config.mcpServers.example = { ...example, command: execPath, env: { ...example.env, ELECTRON_RUN_AS_NODE: '1' } };
+  return config;
+}
+
 export interface StartCoreOptions {
   createRuntime(options: RuntimeOptions): Promise<Runtime>;
   env: Record<string, string | undefined>;
   secrets: SecretProvider;
+  /** The app's binary, which runs the example server of a first start. */
+  execPath: string;
 }
 
 export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
   let runtime: Runtime;
   try {
+    if (!options.env.MCP_ORCH_CONFIG) await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.execPath));
     runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
   } catch (error) {
     throw new Error(explainCoreError(error));

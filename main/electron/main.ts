@@ -114,7 +114,7 @@ function main(): void {
     async startCore() {
       const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform);
       const secrets = keychainSecrets({ safeStorage, path: join(app.getPath('userData'), 'secrets.json'), env, platform: process.platform });
-      return startCore({ createRuntime, env, secrets });
+      return startCore({ createRuntime, env, secrets, execPath: process.execPath });
     },
     async connect(core) {
       dispatcher = core.dispatcher;
