@@ -30,6 +30,8 @@ import { isTrustedSender } from './window-policy.js';
 // Before the app is ready, or Chromium will not treat app:// as a secure, standard origin.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.setAppUserModelId('dev.mcp-orch.desktop');
+// `npm run app` starts Electron on a script, not on a packaged app: the name (and so the user-data folder) is set here.
+app.setName('MCP Orch');
 
 function main(): void {
   /** The app's own files: the repository in development, `app.asar` when packaged. */
