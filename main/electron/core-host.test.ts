@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../core/runtime.js';
 import { environmentSecrets } from '../core/secrets/environment-secrets.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
-import { desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore } from './core-host.js';
+import { appRootOf, desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore } from './core-host.js';
 import { checkForUpdates, updatesConfigured } from './updates.js';
 
 describe('desktopEnvironment', () => {
@@ -101,6 +101,13 @@ describe('starting the core', () => {
     const written = JSON.parse(await readFile(join(home, 'mcp-config.json'), 'utf8')) as { mcpServers: { example: { command: string } } };
     expect(written.mcpServers.example.command).toBe(process.execPath);
     expect(exampleState).toBe('running');
+  });
+});
+
+describe('appRootOf', () => {
+  it('finds the repository root from a compiled module and from its source', () => {
+    expect(appRootOf('file:///repo/dist/main/electron/main.js')).toBe('/repo');
+    expect(appRootOf('file:///repo/main/electron/main.ts')).toBe('/repo');
   });
 });
 

@@ -9,6 +9,8 @@
  * packaging (electron-builder) and by `npm run app`.
  */
 import { homedir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from '../../shared/config.js';
 import { configPathFrom } from '../core/config/app-paths.js';
 import { defaultConfig, ensureConfigFile } from '../core/config/default-config.js';
@@ -42,6 +44,15 @@ export function desktopEnvironment(
   const home = shell.env.HOME ?? own.HOME ?? homedir();
   const path = buildSearchPath(shell.env.PATH, own.PATH, home, { platform });
   return { ...own, ...shell.env, PATH: path, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+}
+
+/**
+ * The repository root, from the URL of a module of main/electron: compiled it is
+ * `dist/main/electron/x.js` (three levels down), from source `main/electron/x.ts` (two).
+ */
+export function appRootOf(moduleUrl: string): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  return here.endsWith(`${sep}dist${sep}main${sep}electron`) ? join(here, '..', '..', '..') : join(here, '..', '..');
 }
 
 /** A start failure as a person can act on it; better-sqlite3 built for the wrong runtime gets the fix. */

@@ -143,6 +143,20 @@ describe('DesktopApp', () => {
     expect(app.exited).toBe(true);
   });
 
+  it('shows no start error when the start fails after Quit', async () => {
+    const { app, desktop, events, model, coreStarted } = setup();
+    app.becomeReady();
+    const started = desktop.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    app.quit();
+    coreStarted.reject(new Error('port 8000 in use'));
+    await started;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.some((event) => event.startsWith('error'))).toBe(false);
+    expect(model.current.phase).toBe('stopping');
+    expect(app.exited).toBe(true);
+  });
+
   it('quits even when stopping the core fails, saying why in the log', async () => {
     const { app, desktop, events, core, coreStarted, coreStopped } = setup();
     coreStarted.resolve(core);

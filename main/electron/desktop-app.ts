@@ -63,6 +63,8 @@ export class DesktopApp {
     this.core = this.options.startCore().then(
       (core) => core,
       (error: unknown) => {
+        // Quitting anyway: the tray says it is stopping, no dialog about a start that no longer matters.
+        if (this.quitting) return undefined;
         const message = error instanceof Error ? error.message : String(error);
         model.update({ phase: 'failed', coreError: message });
         this.options.showError('MCP Orch could not start', message);

@@ -4,7 +4,6 @@
  * under Node (it needs Electron's binary); everything it wires is.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BrowserWindow, Menu, Notification, Tray, app, clipboard, dialog, ipcMain, nativeImage, nativeTheme, protocol, safeStorage, screen, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { localPrincipal } from '../core/auth/roles.js';
@@ -13,7 +12,7 @@ import { createRuntime } from '../core/runtime.js';
 import { loginShellEnv } from '../core/supervisor/login-shell.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
-import { desktopEnvironment, startCore } from './core-host.js';
+import { appRootOf, desktopEnvironment, startCore } from './core-host.js';
 import { DesktopApp } from './desktop-app.js';
 import { keychainSecrets } from './keychain-secrets.js';
 import { LoginItem } from './login-item.js';
@@ -35,7 +34,7 @@ app.setName('MCP Orch');
 
 function main(): void {
   /** The app's own files: the repository in development, `app.asar` when packaged. */
-  const appRoot = app.isPackaged ? app.getAppPath() : fileURLToPath(new URL('../../..', import.meta.url));
+  const appRoot = app.isPackaged ? app.getAppPath() : appRootOf(import.meta.url);
   const principal = localPrincipal('desktop');
   const preferences = new Preferences(new ElectronStore(PREFERENCE_STORE_OPTIONS));
   nativeTheme.themeSource = preferences.get('theme');
