@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 
 const electronBan = {
   paths: [{ name: 'electron', message: 'main/core and shared run under plain Node: only main/electron may import electron.' }],
-  patterns: [{ group: ['electron/*'], message: 'main/core and shared run under plain Node: only main/electron may import electron.' }],
+  patterns: [
+    { group: ['electron/*'], message: 'main/core and shared run under plain Node: only main/electron may import electron.' },
+    { group: ['**/electron/**', '!**/node_modules/**'], message: 'main/core and shared never depend on the desktop shell (main/electron).' },
+  ],
 };
 
 export default tseslint.config(
@@ -37,6 +40,22 @@ export default tseslint.config(
         {
           paths: electronBan.paths,
           patterns: [...electronBan.patterns, { group: ['node:*'], message: 'shared/ is runtime-neutral: no node:* imports.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The sandboxed preload is bundled into one small file: the bridge, its channel names and shared types only.
+    files: ['preload/**'],
+    ignores: ['preload/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'a sandboxed preload has no Node modules.' },
+            { group: ['**/main/core/**', '**/main/cli/**'], message: 'the preload reaches the core only through IPC.' },
+          ],
         },
       ],
     },
