@@ -8,6 +8,7 @@ import { ConfigError, parseConfig, type ConfigIssue, type ResolvedConfig } from 
 import { Emitter } from './events/emitter.js';
 import type { AggregateView } from './registry/aggregate-view.js';
 import type { ToolRegistry } from './registry/tool-registry.js';
+import type { SecretReader } from './secrets/secret-provider.js';
 import type { ServerSupervisor } from './supervisor/server-supervisor.js';
 import type { Supervisor } from './supervisor/supervisor.js';
 
@@ -27,6 +28,8 @@ export interface HotReloadDeps {
   registry: ToolRegistry;
   view: AggregateView;
   env: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up. */
+  secrets: SecretReader;
 }
 
 /**
@@ -88,7 +91,7 @@ export class HotReload {
   private async apply(text: string, source: string | undefined): Promise<ReloadResult> {
     let next: ResolvedConfig;
     try {
-      next = { ...parseConfig(text, { env: this.deps.env, source }), path: this.current.path };
+      next = { ...parseConfig(text, { env: this.deps.env, secrets: this.deps.secrets, source }), path: this.current.path };
     } catch (error) {
       const issues = error instanceof ConfigError ? error.issues : [{ path: '(file)', message: (error as Error).message }];
       return this.finish({ ok: false, time: Date.now(), issues });

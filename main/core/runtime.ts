@@ -27,6 +27,8 @@ import { ToolRegistry } from './registry/tool-registry.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { deleteSessionToken, writeSessionToken } from './auth/session-token.js';
 import { TokenService, bootstrapTokenFromEnv } from './auth/token-service.js';
+import { headlessSecrets } from './secrets/environment-secrets.js';
+import type { SecretProvider } from './secrets/secret-provider.js';
 import { reapOrphans, type ReapReport } from './supervisor/orphan-reaper.js';
 import { catalogCache, recordActivity } from './activity/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
@@ -43,6 +45,8 @@ export interface RuntimeOptions {
   /** Overrides `orch.host`. */
   host?: string;
   env?: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up and `secrets.*` store; default `MCP_ORCH_SECRET_X` and `MCP_ORCH_SECRETS_FILE` in `env`. */
+  secrets?: SecretProvider;
   version?: string;
   /** Where the runtime keeps logs; default the app-data log folder. */
   logDir?: string;
@@ -70,6 +74,8 @@ export interface Runtime {
   /** Child processes of a previous daemon that this start killed. */
   readonly reaped: ReapReport;
   readonly tokens: TokenService;
+  /** Where `${secret:X}` is looked up, and `secrets.*` store. */
+  readonly secrets: SecretProvider;
   /** This daemon's local session token (for the desktop window and the CLI), also in `<data>/session-token`. */
   readonly sessionToken: string;
   readonly configPath: string;
@@ -97,10 +103,11 @@ export interface Runtime {
 
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   const env = options.env ?? process.env;
+  const secrets = options.secrets ?? headlessSecrets(env);
   const configPath = configPathFrom(options.configPath, env);
   const createdConfig = options.configPath === undefined && !env.MCP_ORCH_CONFIG ? await ensureConfigFile(configPath) : false;
   const configText = await readConfigText(configPath);
-  const config: ResolvedConfig = { ...parseConfig(configText, { env, source: configPath }), path: configPath };
+  const config: ResolvedConfig = { ...parseConfig(configText, { env, secrets, source: configPath }), path: configPath };
   const host = options.host ?? config.orch.host;
   const logDir = options.logDir ?? appPaths(env).logDir;
   const version = options.version ?? orchVersion();
@@ -125,7 +132,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const stopRecording = recordActivity(store, supervisor);
 
   let url = '';
-  const reload = new HotReload(config, { supervisor, registry, view, env });
+  const reload = new HotReload(config, { supervisor, registry, view, env, secrets });
   const batch = new BatchService({
     mode: options.mode ?? config.orch.mode,
     settings: () => reload.config.orch.batch,
@@ -133,7 +140,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
     audit: (entry) => store.audit.record(entry),
   });
-  const deps: OperationDeps = { batch, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, version, baseUrl: () => url };
+  const deps: OperationDeps = { batch, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, secrets, version, baseUrl: () => url };
   const events = new LiveEvents(deps);
   const operations = createDispatcher({
     handlers: createHandlers(deps),
@@ -220,6 +227,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     store,
     reaped,
     tokens,
+    secrets,
     sessionToken,
     configPath,
     createdConfig,

@@ -6,6 +6,7 @@ import { callOperations } from './operations/calls.js';
 import { configOperations, modeOperations } from './operations/config.js';
 import { metaOperations } from './operations/meta.js';
 import { runOperations } from './operations/runs.js';
+import { secretOperations } from './operations/secrets.js';
 import { serverOperations } from './operations/servers.js';
 import { auditOperations, tokenOperations } from './operations/tokens.js';
 import { toolOperations } from './operations/tools.js';
@@ -40,6 +41,9 @@ const OPERATION_LIST = [
   tokenOperations.revoke,
   tokenOperations.rotate,
   auditOperations.list,
+  secretOperations.list,
+  secretOperations.set,
+  secretOperations.clear,
   metaOperations.clientConfig,
   metaOperations.events,
   metaOperations.openapi,
@@ -59,4 +63,4 @@ export const operationList: readonly AnyListed[] = OPERATION_LIST;
 /** Every operation, keyed by id. */
 export const operations = Object.freeze(Object.fromEntries(OPERATION_LIST.map((operation) => [operation.id, operation]))) as Operations;
 
-export { callOperations, configOperations, modeOperations, metaOperations, runOperations, serverOperations, tokenOperations, auditOperations, toolOperations };
+export { callOperations, configOperations, modeOperations, metaOperations, runOperations, secretOperations, serverOperations, tokenOperations, auditOperations, toolOperations };

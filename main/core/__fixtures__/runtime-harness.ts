@@ -81,7 +81,7 @@ export async function startHarness(
     host: '127.0.0.1',
     logDir: join(dir, 'logs'),
     databasePath: join(dir, 'mcp-orch.db'),
-    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir },
+    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir, MCP_ORCH_SECRETS_FILE: join(dir, 'secrets.json') },
     ...options.runtime,
   });
   await runtime.ready;

@@ -61,6 +61,21 @@ describe('parseConfig', () => {
     expect(server?.args).toEqual(['${HOME}']);
   });
 
+  it('resolves ${secret:NAME} through the secret reader, and names a missing secret and how to set it', () => {
+    const secrets = { get: (name: string) => (name === 'DOCS_TOKEN' ? 's3cret' : undefined), howToSet: (name: string) => `set ${name} in Settings` };
+    const text = '{"mcpServers":{"docs":{"url":"https://docs.example/mcp","headers":{"Authorization":"Bearer ${secret:DOCS_TOKEN}","X":"$${secret:DOCS_TOKEN}"}}}}';
+    expect(parseConfig(text, { env: {}, secrets }).servers[0]?.headers).toEqual({ Authorization: 'Bearer s3cret', X: '${secret:DOCS_TOKEN}' });
+    expect(() => parseConfig(text.replace('${secret:DOCS', '${secret:OTHER'), { env: {}, secrets })).toThrow(
+      'mcpServers.docs.headers.Authorization: secret OTHER_TOKEN is not set: set OTHER_TOKEN in Settings',
+    );
+  });
+
+  it('looks secrets up in MCP_ORCH_SECRET_<NAME> when no reader is given', () => {
+    const text = '{"mcpServers":{"a":{"command":"x","env":{"K":"${secret:K}"}}}}';
+    expect(parseConfig(text, { env: { MCP_ORCH_SECRET_K: 'v' } }).servers[0]?.env).toEqual({ K: 'v' });
+    expect(issuesOf(text)).toEqual(['mcpServers.a.env.K: secret K is not set: set the environment variable MCP_ORCH_SECRET_K']);
+  });
+
   it('reports syntax errors with line and column', () => {
     expect(issuesOf('{\n  "mcpServers": {\n    "a": { "command": "x" \n  }\n')[0]).toBe('(file): CloseBraceExpected at line 5, column 1');
   });

@@ -1,7 +1,7 @@
 /**
  * Reads `mcp-config.json` (JSONC tolerated: comments, trailing commas), validates it with the zod
- * schema of `shared/config.ts`, interpolates `${env:X}`, and resolves every server into the shape
- * the supervisor runs. Every problem names its JSON path.
+ * schema of `shared/config.ts`, interpolates `${env:X}` and `${secret:X}`, and resolves every server
+ * into the shape the supervisor runs. Every problem names its JSON path.
  */
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,7 +10,9 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import type { z } from 'zod';
 import { DEFAULTS, configFileSchema, transportOf, type ConfigFile, type PlannerConfig, type ServerConfig, type TransportKind } from '../../../shared/config.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
-import { interpolateDeep, type InterpolationIssue } from './interpolate.js';
+import { environmentSecrets } from '../secrets/environment-secrets.js';
+import type { SecretReader } from '../secrets/secret-provider.js';
+import { interpolateDeep, type InterpolationIssue, type InterpolationSources } from './interpolate.js';
 
 export interface ResolvedServer {
   name: string;
@@ -71,6 +73,8 @@ export class ConfigError extends Error {
 
 export interface LoadOptions {
   env?: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up; default `MCP_ORCH_SECRET_X` in `env`. */
+  secrets?: SecretReader;
   home?: string;
   /** Shown in error messages. */
   source?: string;
@@ -100,21 +104,21 @@ function expandHome(path: string, home: string): string {
 function resolveServer(
   name: string,
   server: ServerConfig,
-  env: Record<string, string | undefined>,
+  sources: InterpolationSources,
   home: string,
   issues: InterpolationIssue[],
 ): ResolvedServer {
   const at = (key: string): (string | number)[] => ['mcpServers', name, key];
-  const cwd = server.cwd ? interpolateDeep(server.cwd, env, at('cwd'), issues) : undefined;
+  const cwd = server.cwd ? interpolateDeep(server.cwd, sources, at('cwd'), issues) : undefined;
   return {
     name,
     transport: transportOf(server),
-    command: server.command ? interpolateDeep(server.command, env, at('command'), issues) : undefined,
-    args: interpolateDeep(server.args ?? [], env, at('args'), issues),
-    env: interpolateDeep(server.env ?? {}, env, at('env'), issues),
+    command: server.command ? interpolateDeep(server.command, sources, at('command'), issues) : undefined,
+    args: interpolateDeep(server.args ?? [], sources, at('args'), issues),
+    env: interpolateDeep(server.env ?? {}, sources, at('env'), issues),
     cwd: cwd ? expandHome(cwd, home) : undefined,
-    url: server.url ? interpolateDeep(server.url, env, at('url'), issues) : undefined,
-    headers: interpolateDeep(server.headers ?? {}, env, at('headers'), issues),
+    url: server.url ? interpolateDeep(server.url, sources, at('url'), issues) : undefined,
+    headers: interpolateDeep(server.headers ?? {}, sources, at('headers'), issues),
     timeoutMs: (server.timeout ?? DEFAULTS.timeoutSeconds) * 1000,
     autoApprove: server.autoApprove ?? [],
     disabled: server.disabled ?? false,
@@ -147,6 +151,7 @@ function resolveOrch(file: ConfigFile): ResolvedOrch {
 /** Parses and resolves configuration text. Throws `ConfigError` listing every problem. */
 export function parseConfig(text: string, options: LoadOptions = {}): ResolvedConfig {
   const env = options.env ?? process.env;
+  const sources: InterpolationSources = { env, secrets: options.secrets ?? environmentSecrets(env) };
   const home = options.home ?? homedir();
   const errors: ParseError[] = [];
   const raw: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
@@ -158,7 +163,7 @@ export function parseConfig(text: string, options: LoadOptions = {}): ResolvedCo
 
   const issues: InterpolationIssue[] = [];
   const servers = Object.entries(parsed.data.mcpServers).map(([name, server]) =>
-    resolveServer(name, server, env, home, issues),
+    resolveServer(name, server, sources, home, issues),
   );
   if (issues.length > 0) {
     throw new ConfigError(

@@ -32,11 +32,11 @@ export function defaultConfig(): ConfigFile {
   };
 }
 
-/** Creates `path` with the default configuration unless it exists. Returns true when it wrote one. */
-export async function ensureConfigFile(path: string): Promise<boolean> {
+/** Creates `path` with `config` (default: `defaultConfig()`) unless it exists. Returns true when it wrote one. */
+export async function ensureConfigFile(path: string, config: ConfigFile = defaultConfig()): Promise<boolean> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
-    await writeFile(path, `${JSON.stringify(defaultConfig(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+    await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -19,7 +19,7 @@ export function revisionOf(text: string): string {
 export class ConfigEditor {
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly deps: Pick<OperationDeps, 'configPath' | 'env' | 'hotReload'>) {}
+  constructor(private readonly deps: Pick<OperationDeps, 'configPath' | 'env' | 'secrets' | 'hotReload'>) {}
 
   /** The file's text as it is on disk now. */
   read(): Promise<string> {
@@ -49,7 +49,7 @@ export class ConfigEditor {
 
   private async write(text: string): Promise<ReloadResult> {
     try {
-      await writeConfigFile(this.deps.configPath, text, { env: this.deps.env });
+      await writeConfigFile(this.deps.configPath, text, { env: this.deps.env, secrets: this.deps.secrets });
     } catch (error) {
       if (error instanceof ConfigError) throw new OperationError('invalid_config', `invalid configuration: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues: error.issues });
       throw error;

@@ -29,9 +29,9 @@ export function reloadView(result: ReloadResult) {
   };
 }
 
-function check(text: string, env: OperationDeps['env']): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
+function check(text: string, { env, secrets }: Pick<OperationDeps, 'env' | 'secrets'>): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
   try {
-    return { issues: [], file: parseConfig(text, { env }).file };
+    return { issues: [], file: parseConfig(text, { env, secrets }).file };
   } catch (error) {
     if (error instanceof ConfigError) return { issues: error.issues };
     throw error;
@@ -42,11 +42,11 @@ export function configHandlers(deps: OperationDeps, editor: ConfigEditor): Handl
   return {
     'config.get': async () => {
       const text = await editor.read();
-      const { issues, file } = check(text, deps.env);
+      const { issues, file } = check(text, deps);
       return { path: deps.configPath, text, revision: revisionOf(text), ...(file ? { parsed: file } : {}), issues, lastReload: reloadView(deps.hotReload.status) };
     },
     'config.validate': ({ text }) => {
-      const { issues } = check(text, deps.env);
+      const { issues } = check(text, deps);
       return { valid: issues.length === 0, issues };
     },
     'config.put': async ({ text, revision }, call) => {

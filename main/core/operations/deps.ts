@@ -7,6 +7,7 @@ import type { BatchService } from '../batch/batch-service.js';
 import type { HotReload } from '../hot-reload.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';
+import type { SecretProvider } from '../secrets/secret-provider.js';
 import type { Store } from '../store/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
@@ -23,6 +24,8 @@ export interface OperationDeps {
   configPath: string;
   /** The environment `${env:X}` in the config file is resolved from. */
   env: Record<string, string | undefined>;
+  /** Where `${secret:X}` is looked up, and `secrets.*` store. */
+  secrets: SecretProvider;
   version: string;
   /** `http://host:port` of the daemon. */
   baseUrl(): string;

@@ -5,6 +5,7 @@ import { configHandlers } from './config.handlers.js';
 import type { Handlers, OperationDeps } from './deps.js';
 import { metaHandlers } from './meta.handlers.js';
 import { runHandlers } from './runs.handlers.js';
+import { secretHandlers } from './secrets.handlers.js';
 import { serverHandlers } from './servers.handlers.js';
 import { tokenHandlers } from './tokens.handlers.js';
 import { toolHandlers } from './tools.handlers.js';
@@ -19,5 +20,6 @@ export function createHandlers(deps: OperationDeps): Handlers {
     ...callHandlers(deps),
     ...tokenHandlers(deps),
     ...metaHandlers(deps),
+    ...secretHandlers(deps),
   };
 }

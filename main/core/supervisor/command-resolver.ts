@@ -3,16 +3,14 @@
  * starts with a bare PATH (/usr/bin:/bin:/usr/sbin:/sbin), so we ask the login shell for its PATH
  * and add the usual per-user tool directories.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import which from 'which';
 
-import { killTree } from './process-tree.js';
+import { runLoginShell } from './login-shell.js';
 
 const LOGIN_SHELL_TIMEOUT_MS = 3000;
-const MAX_SHELL_OUTPUT = 1024 * 1024;
 
 export interface LoginShellOptions {
   /** Shell to run; default `$SHELL`, else /bin/zsh on darwin and /bin/bash elsewhere. */
@@ -46,54 +44,11 @@ export function loginShellPath(options: LoginShellOptions = {}): Promise<string 
   return cached;
 }
 
-/**
- * Runs the shell in its own process group, so a timeout can kill whatever its rc files started.
- * rc files may print banners, hence the markers around the value.
- */
-function readShellPath(shell: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
+/** `printenv PATH` between markers, through `runLoginShell`. */
+async function readShellPath(shell: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
   const marker = `__MCP_ORCH_PATH_${randomBytes(8).toString('hex')}__`;
-  const script = `echo '${marker}'; printenv PATH; echo '${marker}'`;
-  return new Promise((resolve) => {
-    let child: ReturnType<typeof spawn>;
-    try {
-      child = spawn(shell, ['-ilc', script], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true, windowsHide: true });
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    let output = '';
-    const done = (value: string | undefined): void => {
-      child.stdout?.destroy();
-      resolve(value);
-    };
-    // Kills the shell and its jobs if it has not exited in time, even after the value arrived.
-    const timer = setTimeout(() => {
-      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
-      done(undefined);
-    }, timeoutMs);
-    timer.unref();
-    child.once('error', () => {
-      clearTimeout(timer);
-      done(undefined);
-    });
-    child.once('exit', () => clearTimeout(timer));
-    child.once('close', () => done(between(output, marker)));
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      if (output.length < MAX_SHELL_OUTPUT) output += chunk;
-      const value = between(output, marker);
-      // A background job started by an rc file can keep stdout open: do not wait for 'close'.
-      if (value !== undefined) done(value);
-    });
-  });
-}
-
-function between(text: string, marker: string): string | undefined {
-  const start = text.indexOf(marker);
-  if (start === -1) return undefined;
-  const end = text.indexOf(marker, start + marker.length);
-  if (end === -1) return undefined;
-  const value = text.slice(start + marker.length, end).trim();
+  const output = await runLoginShell(shell, `echo '${marker}'; printenv PATH; echo '${marker}'`, marker, env, timeoutMs);
+  const value = output.ok ? output.text.trim() : '';
   return value === '' ? undefined : value;
 }
 

@@ -1,0 +1,122 @@
+/**
+ * What a terminal would give a command and a GUI launch does not: the environment of the user's
+ * interactive login shell (`$SHELL -ilc …`), where rc files put Homebrew, nvm, Volta or pyenv on
+ * the PATH and export tokens. Read once at start, with a timeout; on any failure the caller keeps
+ * its own environment (and the well-known tool folders `buildSearchPath` adds).
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { shellQuote } from '../../../shared/client-config.js';
+import { killTree } from './process-tree.js';
+
+const DEFAULT_TIMEOUT_MS = 3000;
+const MAX_SHELL_OUTPUT = 1024 * 1024;
+
+/** Variables that describe the shell that printed them, not the user's settings. */
+const VOLATILE = new Set(['_', 'PWD', 'OLDPWD', 'SHLVL', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE']);
+
+export interface LoginShellEnvOptions {
+  /** Shell to run; default `$SHELL`, else /bin/zsh on darwin and /bin/bash elsewhere. */
+  shell?: string;
+  /** Default `process.platform`; win32 has no login shell to ask. */
+  platform?: NodeJS.Platform;
+  /** Environment the shell starts with (its HOME decides which rc files run); default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * A Node.js binary the shell runs to print its environment as JSON; default `process.execPath`.
+   * Inside Electron that is the app itself, run as Node through `ELECTRON_RUN_AS_NODE`.
+   */
+  execPath?: string;
+  /** Default 3000 ms. */
+  timeoutMs?: number;
+}
+
+/** Why the environment could not be read, for a log line. */
+export type LoginShellEnvResult = { ok: true; env: Record<string, string> } | { ok: false; reason: string };
+
+/**
+ * The environment of `$SHELL -ilc`, without the shell's own bookkeeping variables. Never rejects:
+ * a shell that cannot run, fails, prints no environment or takes longer than `timeoutMs` answers
+ * `{ ok: false, reason }`.
+ */
+export async function loginShellEnv(options: LoginShellEnvOptions = {}): Promise<LoginShellEnvResult> {
+  const platform = options.platform ?? process.platform;
+  if (platform !== 'darwin' && platform !== 'linux') return { ok: false, reason: `no login shell on ${platform}` };
+  const env = options.env ?? process.env;
+  const shell = options.shell ?? (env.SHELL || (platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
+  const marker = `__MCP_ORCH_ENV_${randomBytes(8).toString('hex')}__`;
+  const print = `process.stdout.write(${JSON.stringify(marker)} + JSON.stringify(process.env) + ${JSON.stringify(marker)})`;
+  const script = `${shellQuote(options.execPath ?? process.execPath)} -e ${shellQuote(print)}`;
+  const output = await runLoginShell(shell, script, marker, { ...env, ELECTRON_RUN_AS_NODE: '1' }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  if (!output.ok) return output;
+  try {
+    const parsed = JSON.parse(output.text) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: `${shell} printed no environment` };
+    const result: Record<string, string> = {};
+    for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string' && !VOLATILE.has(name)) result[name] = value;
+    return { ok: true, env: result };
+  } catch {
+    return { ok: false, reason: `${shell} printed no environment` };
+  }
+}
+
+/**
+ * Runs `script` in an interactive login `shell` and answers what it printed between two `marker`s
+ * (rc files may print banners around it). The shell runs in its own process group, so a timeout
+ * kills whatever its rc files started too.
+ */
+export function runLoginShell(
+  shell: string,
+  script: string,
+  marker: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  return new Promise((resolve) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(shell, ['-ilc', script], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true, windowsHide: true });
+    } catch (error) {
+      resolve({ ok: false, reason: `cannot run ${shell}: ${(error as Error).message}` });
+      return;
+    }
+    let output = '';
+    let settled = false;
+    const done = (result: { ok: true; text: string } | { ok: false; reason: string }): void => {
+      if (settled) return;
+      settled = true;
+      child.stdout?.destroy();
+      resolve(result);
+    };
+    // Kills the shell and its jobs if it has not exited in time, even after the value arrived.
+    const timer = setTimeout(() => {
+      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
+      done({ ok: false, reason: `${shell} did not answer within ${timeoutMs} ms` });
+    }, timeoutMs);
+    timer.unref();
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      done({ ok: false, reason: `cannot run ${shell}: ${error.message}` });
+    });
+    child.once('exit', () => clearTimeout(timer));
+    child.once('close', (code) => {
+      const text = between(output, marker);
+      done(text !== undefined ? { ok: true, text } : { ok: false, reason: `${shell} exited with code ${code ?? 'unknown'} before printing` });
+    });
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      if (output.length < MAX_SHELL_OUTPUT) output += chunk;
+      const text = between(output, marker);
+      // A background job started by an rc file can keep stdout open: do not wait for 'close'.
+      if (text !== undefined) done({ ok: true, text });
+    });
+  });
+}
+
+function between(text: string, marker: string): string | undefined {
+  const start = text.indexOf(marker);
+  if (start === -1) return undefined;
+  const end = text.indexOf(marker, start + marker.length);
+  if (end === -1) return undefined;
+  return text.slice(start + marker.length, end);
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { OrchEvent } from '../../shared/api/events.js';
+import { localPrincipal } from '../core/auth/roles.js';
+import { FakeIpcMain, FakeSender } from './__fixtures__/fake-ipc.js';
+import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
+import { registerBridgeHandlers } from './bridge.ipc.js';
+import { IPC_CHANNELS } from '../../shared/api/ipc-channels.js';
+import { isTrustedSender } from './window-policy.js';
+
+const APP_PAGE = 'app://orch/index.html';
+
+const stateEvent = (name: string): OrchEvent => ({
+  type: 'server.state',
+  time: 1,
+  status: { name, state: 'running', restarts: 0 },
+  previous: 'starting',
+});
+
+function setup() {
+  const ipc = new FakeIpcMain();
+  let aborted: AbortSignal | undefined;
+  const dispatcher = new MemoryDispatcher({
+    'servers.list': () => ({ servers: [] }),
+    'mode.set': (input) => ({ mode: input.mode }),
+    'tools.call': (_input, signal) => {
+      aborted = signal;
+      return new Promise(() => undefined);
+    },
+  });
+  const refused: (string | undefined)[] = [];
+  const dispose = registerBridgeHandlers({
+    ipcMain: ipc,
+    dispatcher,
+    principal: localPrincipal('desktop'),
+    isTrustedSender,
+    onRefused: (_channel, url) => refused.push(url),
+  });
+  return { ipc, dispatcher, dispose, refused, signal: () => aborted };
+}
+
+describe('the bridge handlers', () => {
+  it('runs an operation for the app page as the local admin and answers its Result', async () => {
+    const { ipc, dispatcher } = setup();
+    const page = new FakeSender(APP_PAGE);
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'mode.set', { mode: 'batch' })).toEqual({ ok: true, value: { mode: 'batch' } });
+    expect(dispatcher.calls[0]).toMatchObject({ id: 'mode.set', principal: { name: '(desktop)', role: 'admin', kind: 'local' } });
+  });
+
+  it('answers bad input and unknown operations as failed Results, never a rejection', async () => {
+    const { ipc } = setup();
+    const page = new FakeSender(APP_PAGE);
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'mode.set', { mode: 'turbo' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'shell.exec', {})).toEqual({ ok: false, error: { code: 'bad_request', message: 'unknown operation "shell.exec"' } });
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 42, {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
+  it('refuses a sender that is not the app page: another origin or an iframe', async () => {
+    const { ipc, dispatcher, refused } = setup();
+    for (const sender of [new FakeSender('https://evil.example/'), new FakeSender(APP_PAGE, true)]) {
+      expect(await ipc.invoke(sender, IPC_CHANNELS.invoke, 'servers.list', {})).toEqual({
+        ok: false,
+        error: { code: 'forbidden', message: 'this frame may not use the MCP Orch bridge' },
+      });
+      ipc.send(sender, IPC_CHANNELS.subscribe);
+    }
+    expect(dispatcher.calls).toEqual([]);
+    expect(dispatcher.subscriberCount).toBe(0);
+    expect(refused).toEqual(['https://evil.example/', 'https://evil.example/', APP_PAGE, APP_PAGE]);
+  });
+
+  it('delivers events to a subscribed page until it unsubscribes, once however often it asks', () => {
+    const { ipc, dispatcher } = setup();
+    const page = new FakeSender(APP_PAGE);
+    ipc.send(page, IPC_CHANNELS.subscribe);
+    ipc.send(page, IPC_CHANNELS.subscribe);
+    expect(dispatcher.subscriberCount).toBe(1);
+    dispatcher.emit(stateEvent('github'));
+    expect(page.sent).toEqual([{ channel: IPC_CHANNELS.event, args: [stateEvent('github')] }]);
+    ipc.send(page, IPC_CHANNELS.unsubscribe);
+    dispatcher.emit(stateEvent('memory'));
+    expect(page.sent).toHaveLength(1);
+    expect(dispatcher.subscriberCount).toBe(0);
+  });
+
+  it('ends a closed window\'s subscription and aborts its pending calls', async () => {
+    const { ipc, dispatcher, signal } = setup();
+    const page = new FakeSender(APP_PAGE);
+    ipc.send(page, IPC_CHANNELS.subscribe);
+    void ipc.invoke(page, IPC_CHANNELS.invoke, 'tools.call', { server: 'a', tool: 'b', arguments: {} });
+    await Promise.resolve();
+    expect(signal()?.aborted).toBe(false);
+    page.destroy();
+    expect(signal()?.aborted).toBe(true);
+    expect(dispatcher.subscriberCount).toBe(0);
+    expect(() => dispatcher.emit(stateEvent('github'))).not.toThrow();
+  });
+
+  it('removes every handler and subscription when disposed', () => {
+    const { ipc, dispatcher, dispose } = setup();
+    ipc.send(new FakeSender(APP_PAGE), IPC_CHANNELS.subscribe);
+    dispose();
+    expect(ipc.handlers.size).toBe(0);
+    expect(ipc.listenerCount(IPC_CHANNELS.subscribe)).toBe(0);
+    expect(dispatcher.subscriberCount).toBe(0);
+  });
+});

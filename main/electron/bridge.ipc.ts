@@ -1,0 +1,117 @@
+/**
+ * The main-process side of the preload bridge (`window.orch`): `invoke` runs one operation through
+ * the operations layer's dispatcher, `subscribe` forwards its live events, both as the local admin.
+ * Only the app's own frame is served: any other sender is refused (and told so, for `invoke`).
+ */
+import type { OrchEvent } from '../../shared/api/events.js';
+import { operations, type OperationId } from '../../shared/api/operations.js';
+import { failure, type Result } from '../../shared/api/result.js';
+import type { Principal } from '../core/auth/roles.js';
+import type { Dispatcher } from '../core/operations/dispatcher.js';
+import { IPC_CHANNELS } from '../../shared/api/ipc-channels.js';
+
+/** The part of a `WebContents` the handlers use: who sent, where to answer, when it is gone. */
+export interface IpcSender {
+  readonly id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+/** The part of an IPC event the handlers use. */
+export interface IpcEventLike {
+  readonly sender: IpcSender;
+  /** The frame that sent the message (`parent` null for a top frame); null once it is gone. */
+  readonly senderFrame: { readonly url: string; readonly parent: unknown } | null;
+}
+
+/** The part of `ipcMain` the handlers use. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+  on(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => void): unknown;
+}
+
+export interface BridgeHandlerOptions {
+  ipcMain: IpcMainLike;
+  dispatcher: Dispatcher;
+  /** Whose calls these are: the person at the machine (`localPrincipal('desktop')`). */
+  principal: Principal;
+  /** Whether `event` comes from the app's own frame (see `window-policy.ts`). */
+  isTrustedSender(event: IpcEventLike): boolean;
+  /** A refused sender, for the log. */
+  onRefused?(channel: string, url: string | undefined): void;
+}
+
+const KNOWN_IDS = new Set<string>(Object.keys(operations));
+
+/** Registers the bridge's handlers; the returned function removes them and ends every subscription. */
+export function registerBridgeHandlers(options: BridgeHandlerOptions): () => void {
+  const { ipcMain, dispatcher, principal } = options;
+  /** Per sender: its event subscription and the signal its pending calls abort on when it goes. */
+  const senders = new Map<number, { abort: AbortController; unsubscribe?: () => void }>();
+
+  const stateOf = (sender: IpcSender) => {
+    let state = senders.get(sender.id);
+    if (!state) {
+      const created: { abort: AbortController; unsubscribe?: () => void } = { abort: new AbortController() };
+      senders.set(sender.id, created);
+      sender.once('destroyed', () => {
+        created.abort.abort();
+        created.unsubscribe?.();
+        senders.delete(sender.id);
+      });
+      state = created;
+    }
+    return state;
+  };
+
+  const trusted = (channel: string, event: IpcEventLike): boolean => {
+    if (options.isTrustedSender(event)) return true;
+    options.onRefused?.(channel, event.senderFrame?.url);
+    return false;
+  };
+
+  const invoke = async (event: IpcEventLike, id: unknown, input: unknown): Promise<Result> => {
+    if (!trusted(IPC_CHANNELS.invoke, event)) return failure('forbidden', 'this frame may not use the MCP Orch bridge');
+    if (typeof id !== 'string' || !KNOWN_IDS.has(id)) return failure('bad_request', `unknown operation ${JSON.stringify(id)}`);
+    try {
+      return await dispatcher.dispatch(id as OperationId, input, principal, stateOf(event.sender).abort.signal);
+    } catch (error) {
+      // The dispatcher never rejects by contract; if it does, the window still gets an answer.
+      return failure('internal', `internal error: ${(error as Error).message}`);
+    }
+  };
+
+  const subscribe = (event: IpcEventLike): void => {
+    if (!trusted(IPC_CHANNELS.subscribe, event)) return;
+    const { sender } = event;
+    const state = stateOf(sender);
+    if (state.unsubscribe) return;
+    const result = dispatcher.subscribe(principal, (orchEvent: OrchEvent) => {
+      if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.event, orchEvent);
+    });
+    if (result.ok) state.unsubscribe = result.value;
+  };
+
+  const unsubscribe = (event: IpcEventLike): void => {
+    const state = senders.get(event.sender.id);
+    state?.unsubscribe?.();
+    if (state) delete state.unsubscribe;
+  };
+
+  ipcMain.handle(IPC_CHANNELS.invoke, (event, id, input) => invoke(event, id, input));
+  ipcMain.on(IPC_CHANNELS.subscribe, subscribe);
+  ipcMain.on(IPC_CHANNELS.unsubscribe, unsubscribe);
+  return () => {
+    ipcMain.removeHandler(IPC_CHANNELS.invoke);
+    ipcMain.removeListener(IPC_CHANNELS.subscribe, subscribe);
+    ipcMain.removeListener(IPC_CHANNELS.unsubscribe, unsubscribe);
+    for (const state of senders.values()) {
+      state.abort.abort();
+      state.unsubscribe?.();
+    }
+    senders.clear();
+  };
+}

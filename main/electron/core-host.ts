@@ -1,0 +1,96 @@
+/**
+ * Starts the daemon core inside the app's main process, with the environment a terminal would
+ * give it (the login shell's, read once) and the keychain for `${secret:X}`.
+ *
+ * In-process, not in a utilityProcess: a utility process runs Electron's own Node too, so
+ * better-sqlite3 would need Electron's ABI there as well (rebuilding is needed either way), and it
+ * would put a second IPC protocol between the window and the core for no isolation the app needs
+ * (the servers already run as child processes). better-sqlite3 is rebuilt for Electron when
+ * packaging (electron-builder) and by `npm run app`.
+ */
+import { homedir } from 'node:os';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigFile } from '../../shared/config.js';
+import { configPathFrom } from '../core/config/app-paths.js';
+import { defaultConfig, ensureConfigFile } from '../core/config/default-config.js';
+import type { Runtime, RuntimeOptions } from '../core/runtime.js';
+import type { Dispatcher } from '../core/operations/dispatcher.js';
+import type { SecretProvider } from '../core/secrets/secret-provider.js';
+import { buildSearchPath } from '../core/supervisor/command-resolver.js';
+import type { LoginShellEnvResult } from '../core/supervisor/login-shell.js';
+
+export interface CoreHandle {
+  readonly dispatcher: Dispatcher;
+  readonly configPath: string;
+  readonly logDir: string;
+  /** `http://127.0.0.1:8000`, where clients reach the servers. */
+  readonly url: string;
+  /** Stops every server (whole process trees) and closes the store. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The environment the core runs with: the app's own, overlaid with the login shell's (where rc
+ * files put tools on PATH and export tokens). PATH is the shell's, then the app's, then the
+ * well-known tool folders; the supervisor is told not to ask the shell again.
+ */
+export function desktopEnvironment(
+  own: Record<string, string | undefined>,
+  shell: LoginShellEnvResult,
+  platform: NodeJS.Platform,
+): Record<string, string | undefined> {
+  if (!shell.ok) return { ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+  const home = shell.env.HOME ?? own.HOME ?? homedir();
+  const path = buildSearchPath(shell.env.PATH, own.PATH, home, { platform });
+  return { ...own, ...shell.env, PATH: path, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+}
+
+/**
+ * The repository root, from the URL of a module of main/electron: compiled it is
+ * `dist/main/electron/x.js` (three levels down), from source `main/electron/x.ts` (two).
+ */
+export function appRootOf(moduleUrl: string): string {
+  const here = dirname(fileURLToPath(moduleUrl));
+  return here.endsWith(`${sep}dist${sep}main${sep}electron`) ? join(here, '..', '..', '..') : join(here, '..', '..');
+}
+
+/** A start failure as a person can act on it; better-sqlite3 built for the wrong runtime gets the fix. */
+export function explainCoreError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/NODE_MODULE_VERSION|compiled against a different Node\.js version/.test(message)) {
+    return `better-sqlite3 is built for Node.js, not for this Electron: run "npx electron-builder install-app-deps" (npm run app does), then start again. (${message.split('\n')[0]})`;
+  }
+  return message;
+}
+
+/**
+ * The first-start configuration of the app: the daemon's, with the example server run by the
+ * app's own binary as Node (`ELECTRON_RUN_AS_NODE`), since a machine with the app need not have
+ * Node installed.
+ */
+export function desktopDefaultConfig(execPath: string): ConfigFile {
+  const config = defaultConfig();
+  const example = config.mcpServers.example;
+  if (example) config.mcpServers.example = { ...example, command: execPath, env: { ...example.env, ELECTRON_RUN_AS_NODE: '1' } };
+  return config;
+}
+
+export interface StartCoreOptions {
+  createRuntime(options: RuntimeOptions): Promise<Runtime>;
+  env: Record<string, string | undefined>;
+  secrets: SecretProvider;
+  /** The app's binary, which runs the example server of a first start. */
+  execPath: string;
+}
+
+export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
+  let runtime: Runtime;
+  try {
+    if (!options.env.MCP_ORCH_CONFIG) await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.execPath));
+    runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
+  } catch (error) {
+    throw new Error(explainCoreError(error));
+  }
+  return { dispatcher: runtime.operations, configPath: runtime.configPath, logDir: runtime.logDir, url: runtime.url, dispose: () => runtime.dispose() };
+}

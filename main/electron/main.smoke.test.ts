@@ -1,0 +1,113 @@
+/**
+ * main.ts itself, the one file bound to the real Electron, run under plain Node with `electron`
+ * replaced by the fake of __fixtures__/fake-electron.mjs: the real composition, the real core on
+ * a real config with the example server. It checks the wiring the unit tests cannot: the window
+ * it makes, the tray it shows, the core it starts, and that Quit leaves no server running.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+type Report = { what: string } & Record<string, unknown>;
+
+/** Process ids whose command line holds `marker`. */
+function processesWith(marker: string): string[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
+  return table
+    .split('\n')
+    .filter((line) => line.includes(marker) && !line.includes('ps -eo'))
+    .map((line) => line.trim().split(/\s+/)[0]!);
+}
+
+describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', () => {
+  let dir: string;
+  const marker = `smoke-${randomBytes(6).toString('hex')}`;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'mcp-orch-smoke-'));
+    await mkdir(join(dir, 'home'));
+    const config = {
+      mcpServers: { example: { command: process.execPath, args: [join(root, 'resources', 'example-server.mjs'), marker] } },
+      orch: { port: 0 },
+    };
+    await writeFile(join(dir, 'home', 'mcp-config.json'), JSON.stringify(config));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('opens the locked-down window, shows the tray, starts the core, and quits leaving no server behind', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './main/electron/__fixtures__/fake-electron-register.mjs', 'main/electron/main.ts'], {
+      cwd: root,
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MCP_ORCH_CONFIG')),
+        HOME: dir,
+        MCP_ORCH_HOME: join(dir, 'home'),
+        FAKE_ELECTRON_USER_DATA: join(dir, 'user-data'),
+        SHELL: '/bin/sh',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const reports: Report[] = [];
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    /** Resolves with the first report matching `match`, already seen or still to come. */
+    const waitFor = (match: (report: Report) => boolean): Promise<Report> =>
+      new Promise((resolve, reject) => {
+        const seen = reports.find(match);
+        if (seen) return resolve(seen);
+        const onLine = (report: Report) => {
+          if (!match(report)) return;
+          lines.off('report', onLine);
+          resolve(report);
+        };
+        lines.on('report', onLine);
+        void exited.then((code) => reject(new Error(`main.ts exited (${code}) first; stderr: ${stderr}`)));
+      });
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      if (!line.startsWith('FAKE_ELECTRON ')) return;
+      const report = JSON.parse(line.slice('FAKE_ELECTRON '.length)) as Report;
+      reports.push(report);
+      lines.emit('report', report);
+    });
+
+    try {
+      const window = await waitFor((report) => report.what === 'window');
+      expect(window.webPreferences).toEqual({
+        preload: join(root, 'dist', 'preload', 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        webSecurity: true,
+        webviewTag: false,
+        spellcheck: false,
+      });
+      expect(await waitFor((report) => report.what === 'load')).toMatchObject({ url: 'app://orch/index.html' });
+      expect(reports.find((report) => report.what === 'protocol')).toMatchObject({ scheme: 'app' });
+      expect(reports.find((report) => report.what === 'trayImage')).toMatchObject({ path: join(root, 'resources', 'tray', 'tray-running.png') });
+
+      // The core starts on the config with the example server, and the tray follows it through the operations layer.
+      const outcome = await waitFor((report) => report.what === 'dialog' || (report.what === 'tooltip' && String(report.text).includes('1 running')));
+      expect(outcome).toMatchObject({ what: 'tooltip', text: expect.stringContaining('1 running · proxy mode') as unknown });
+
+      // The example server ran (its log has the start), and was stopped with the core.
+      expect(await readFile(join(dir, 'home', 'logs', 'example.log'), 'utf8')).toMatch(/started .*\(pid \d+\)/);
+
+      child.stdin.write('quit\n');
+      expect(await exited).toBe(0);
+      expect(reports.filter((report) => report.what === 'quit').at(-1)).toMatchObject({ prevented: false });
+      expect(processesWith(marker)).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
+});

@@ -1,0 +1,73 @@
+/**
+ * What each tray item does: one call of the operations layer (mode, servers, client
+ * configuration) or one desktop action (open a file, the window, start at login, quit). A failure
+ * throws an Error whose message says why; the controller shows it.
+ */
+import { operations, type OperationId } from '../../shared/api/operations.js';
+import type { Principal } from '../core/auth/roles.js';
+import type { Dispatcher } from '../core/operations/dispatcher.js';
+import { CLIENT_LABELS, type TrayAction } from './tray-menu.js';
+import type { TrayModel } from './tray-state.js';
+
+export interface TrayActionDeps {
+  /** Undefined until the core is up: then core actions say so. */
+  dispatcher(): Dispatcher | undefined;
+  principal: Principal;
+  model: TrayModel;
+  writeClipboard(text: string): void;
+  /** `shell.openPath`: resolves '' on success, else the reason. */
+  openPath(path: string): Promise<string>;
+  configPath: string;
+  logDir: string;
+  showDashboard(): void;
+  setOpenAtLogin(enabled: boolean): Promise<void>;
+  quit(): void;
+  notify(title: string, body: string): void;
+}
+
+export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promise<void> {
+  const call = async <T>(id: OperationId, input: object): Promise<T> => {
+    const dispatcher = deps.dispatcher();
+    if (!dispatcher) throw new Error('MCP Orch is not running: see the tray menu for why');
+    const result = await dispatcher.dispatch(id, input, deps.principal);
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value as T;
+  };
+  const open = async (path: string): Promise<void> => {
+    const problem = await deps.openPath(path);
+    if (problem) throw new Error(`${path}: ${problem}`);
+  };
+  return async (action) => {
+    switch (action.kind) {
+      case 'setMode': {
+        const { mode } = await call<{ mode: 'proxy' | 'batch' }>(operations['mode.set'].id, { mode: action.mode });
+        deps.model.update({ mode });
+        return;
+      }
+      case 'server':
+        await call(`servers.${action.verb}`, { name: action.server });
+        return;
+      case 'copyClientConfig': {
+        const snippet = await call<{ text: string }>('clientConfig.get', { client: action.client });
+        deps.writeClipboard(snippet.text);
+        // The snippet carries no key (keys are shown once, when made): say where one comes from.
+        deps.notify('Client configuration copied', `Paste it into ${CLIENT_LABELS[action.client]}'s MCP settings, with a key from the dashboard's Clients page.`);
+        return;
+      }
+      case 'openDashboard':
+        deps.showDashboard();
+        return;
+      case 'openConfig':
+        return open(deps.configPath);
+      case 'openLogs':
+        return open(deps.logDir);
+      case 'setOpenAtLogin':
+        await deps.setOpenAtLogin(action.enabled);
+        deps.model.update({ openAtLogin: action.enabled });
+        return;
+      case 'quit':
+        deps.quit();
+        return;
+    }
+  };
+}
