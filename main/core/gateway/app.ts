@@ -1,7 +1,7 @@
 /**
  * The gateway's HTTP surface (SPEC §3): per-server and aggregated MCP endpoints over Streamable
  * HTTP and legacy SSE, served on raw Node HTTP (every tool call passes there, so no framework work
- * per request), and a Koa app for the rest — the REST API, the status page — with one error
+ * per request), and a Koa app for the rest — the REST API, the dashboard's files — with one error
  * middleware that exposes messages only for 4xx. Both run the same Host/Origin and token checks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -24,8 +24,8 @@ import { createHostCheck, createHostGuard, type HostGuardOptions } from './host-
 import { writeJson } from './http-util.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
 import { ProxySession } from './proxy-session.js';
-import { renderStatusPage } from './status-page.js';
 import { StreamableHttpEndpoint } from './streamable-http.js';
+import { createStaticFiles } from '../http/static-files.js';
 
 export interface GatewayOptions extends HostGuardOptions {
   supervisor: Supervisor;
@@ -34,7 +34,7 @@ export interface GatewayOptions extends HostGuardOptions {
   version: string;
   sessionIdleMs: number;
   maxBodyBytes?: number;
-  /** The base URL clients use, for the status page. */
+  /** The base URL clients use. */
   baseUrl: () => string;
   tokens: TokenService;
   limiter: RateLimiter;
@@ -153,16 +153,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   });
   app.use(createHostGuard(options));
+  app.use(createStaticFiles());
   app.use(createAuthGuard(options));
   if (options.api) app.use(options.api);
-  app.use(async (ctx, next) => {
-    if (ctx.path !== '/' || ctx.method !== 'GET') {
-      await next();
-      return;
-    }
-    ctx.type = 'html';
-    ctx.body = renderStatusPage(options.supervisor, options.baseUrl());
-  });
   app.use((ctx) => {
     ctx.status = 404;
     ctx.body = errorBody('not_found', `nothing at ${ctx.method} ${ctx.path}`);

@@ -4,7 +4,9 @@
  * accepts, and refusing malformed input with a 400 that names the field. Every mutating call made
  * here is then found in the audit log.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathParamNames, restInput, type Operation } from '../../../../shared/api/contract.js';
 import { operationList, operations } from '../../../../shared/api/operations.js';
@@ -17,6 +19,8 @@ const BATCH_SERVER = new URL('../../batch/__fixtures__/batch-server.mjs', import
 const ECHO_PLAN = { tasks: [{ id: 'say', tool: 'example__echo', arguments: { text: 'walk' } }] };
 
 let harness: Harness;
+/** The HOME the daemon sees: the MCP clients' config files it connects and imports from live there. */
+let clientHome: string;
 let viewer: string;
 let echoRun: Promise<string> | undefined;
 let blockingRun: Promise<string> | undefined;
@@ -73,6 +77,19 @@ const VALID: Record<string, () => Record<string, unknown> | Promise<Record<strin
   'tokens.rotate': () => ({ id: harness.runtime.tokens.createToken({ name: `walk-rotated-${++keys}`, role: 'viewer' }).record.id, graceMs: 60_000 }),
   'audit.list': () => ({ limit: 5 }),
   'clientConfig.get': () => ({ client: 'cline', server: 'example' }),
+  'metrics.processes': () => ({}),
+  'metrics.series': () => ({ since: Date.now() - 3_600_000, bucketMs: 60_000 }),
+  'clients.list': () => ({}),
+  'clients.preview': () => ({ client: 'cline' }),
+  'clients.connect': () => ({ client: 'cursor' }),
+  // Each turn connects Windsurf first, so there is always a connect to undo.
+  'clients.undo': async () => {
+    const connected = await call(operations['clients.connect'], { client: 'windsurf', scope: 'servers' });
+    expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+    return { client: 'windsurf' };
+  },
+  'import.scan': () => ({}),
+  'import.apply': () => ({ servers: [{ client: 'claude-desktop', name: 'desktop-example', as: 'imported-example' }], dryRun: true }),
   'events.stream': () => ({}),
   'openapi.get': () => ({}),
 };
@@ -136,7 +153,12 @@ beforeAll(async () => {
   process.env.ORCH_API_TEST_SECRET = 'sekrit-from-the-environment';
   const secretive = exampleServer({ env: { API_KEY: 'sekrit-env-value' }, headers: { Authorization: 'Bearer sekrit-header' } });
   secretive.args = [...(secretive.args ?? []), '--token=${env:ORCH_API_TEST_SECRET}'];
-  harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) });
+  clientHome = await mkdtemp(join(tmpdir(), 'mcp-orch-home-'));
+  const desktop = join(clientHome, '.config', 'Claude');
+  await mkdir(desktop, { recursive: true });
+  await writeFile(join(desktop, 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'desktop-example': exampleServer() } }));
+  const env = { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: clientHome, HOME: clientHome, XDG_CONFIG_HOME: join(clientHome, '.config') };
+  harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) }, { runtime: { env } });
   viewer = harness.runtime.tokens.createToken({ name: 'walk-viewer', role: 'viewer' }).token;
   // Runs name tools of the aggregate: wait until the catalogs they use are known.
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
@@ -145,6 +167,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await harness?.dispose();
+  if (clientHome) await rm(clientHome, { recursive: true, force: true });
 });
 
 describe.each(operationList.map((operation) => [operation.id, operation] as const))('%s', (_id, operation) => {

@@ -16,11 +16,14 @@ import type { AuthState } from '../auth-guard.js';
 import type { ApiCall, ApiDeps, ApiRuntime, HandledId, Handlers } from './api-deps.js';
 import { ApiError } from './api-error.js';
 import { callHandlers } from './calls.handlers.js';
+import { clientHandlers } from './clients.handlers.js';
 import { ConfigEditor } from './config-editor.js';
 import { configHandlers } from './config.handlers.js';
 import { openEventStream } from './events-stream.js';
+import { importHandlers } from './import.handlers.js';
 import { readJsonBody } from './json-body.js';
 import { metaHandlers } from './meta.handlers.js';
+import { metricsHandlers } from './metrics.handlers.js';
 import { RouteTable } from './route-table.js';
 import { runHandlers } from './runs.handlers.js';
 import { serverHandlers } from './servers.handlers.js';
@@ -40,6 +43,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ...callHandlers(deps),
     ...tokenHandlers(deps),
     ...metaHandlers(deps),
+    ...metricsHandlers(deps),
+    ...clientHandlers(deps),
+    ...importHandlers(deps, editor),
   };
 }
 

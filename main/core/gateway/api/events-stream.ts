@@ -13,6 +13,7 @@ import type { ServerSupervisor } from '../../supervisor/server-supervisor.js';
 import { SSE_HEADERS } from '../http-util.js';
 import type { ApiDeps } from './api-deps.js';
 import { reloadView } from './config.handlers.js';
+import { followDashboardEvents } from './dashboard-events.js';
 import { EventChannel } from './event-channel.js';
 
 export function openEventStream(deps: ApiDeps, req: IncomingMessage, res: ServerResponse): void {
@@ -58,6 +59,7 @@ export function openEventStream(deps: ApiDeps, req: IncomingMessage, res: Server
       const progress = runProgress(deps, event);
       if (progress) emit(progress);
     }),
+    ...followDashboardEvents(deps, emit),
   );
   const heartbeat = setInterval(() => channel.comment('ping'), deps.heartbeatMs ?? 15_000);
   heartbeat.unref();
