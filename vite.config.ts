@@ -6,12 +6,24 @@
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+
+/** codemirror-json-schema's tooltips render markdown with shiki: replaced by escaped text (renderer/src/lib/plain-markdown.ts). */
+function plainSchemaMarkdown(): Plugin {
+  const replacement = fileURLToPath(new URL('./renderer/src/lib/plain-markdown.ts', import.meta.url));
+  return {
+    name: 'plain-schema-markdown',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      return source === '../utils/markdown' && importer?.includes('codemirror-json-schema') ? replacement : null;
+    },
+  };
+}
 
 export default defineConfig({
   root: 'renderer',
   base: '/',
-  plugins: [react(), tailwindcss()],
+  plugins: [plainSchemaMarkdown(), react(), tailwindcss()],
   resolve: { alias: { '@shared': fileURLToPath(new URL('./shared', import.meta.url)) } },
   build: {
     outDir: '../dist/renderer',
