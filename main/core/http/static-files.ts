@@ -6,7 +6,7 @@
  * Every answer carries a Content-Security-Policy that allows only the app's own origin.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 
@@ -57,12 +57,10 @@ const TYPES: Record<string, string> = {
 /** Paths that belong to the daemon, never to the page. */
 const DAEMON_PATHS = /^\/(api|mcp|sse|messages)(\/|$)/;
 
-/** `dist/renderer/` beside the compiled daemon (`dist/main/core/http/`), or from the sources (`main/core/http/`). */
+/** `dist/renderer/`: beside the compiled daemon (`dist/main/core/http/`), or under the checkout when run from the sources. */
 export function defaultRendererRoot(): string {
-  const here = fileURLToPath(new URL('.', import.meta.url));
-  const built = join(here, '..', '..', '..', 'renderer');
-  if (existsSync(join(built, 'index.html'))) return built;
-  return join(here, '..', '..', '..', 'dist', 'renderer');
+  const top = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', '..');
+  return basename(top) === 'dist' ? join(top, 'renderer') : join(top, 'dist', 'renderer');
 }
 
 export function createStaticFiles(options: StaticFilesOptions = {}): Middleware {

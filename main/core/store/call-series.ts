@@ -37,19 +37,27 @@ interface SampleRow {
   durationMs: number;
 }
 
-export function callSeries(db: Database, query: SeriesQuery): SeriesPoint[] {
+export interface SeriesTotals {
+  count: number;
+  errors: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export function callSeries(db: Database, query: SeriesQuery): { points: SeriesPoint[]; totals: SeriesTotals } {
   const { since, until, bucketMs } = query;
   const serverFilter = query.server === undefined ? '' : 'AND server = @server';
   const params = { since, until, bucketMs, server: query.server ?? null, limit: query.maxSamples ?? 50_000 };
   const groups = db
     .prepare<typeof params, GroupRow>(
-      `SELECT @since + ((time - @since) / @bucketMs) * @bucketMs AS bucket, server, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
+      `SELECT @since + CAST((time - @since) / @bucketMs AS INTEGER) * @bucketMs AS bucket, server, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
        FROM calls WHERE time >= @since AND time < @until ${serverFilter} GROUP BY bucket, server ORDER BY bucket, server`,
     )
     .all(params);
   const samples = db
     .prepare<typeof params, SampleRow>(
-      `SELECT @since + ((time - @since) / @bucketMs) * @bucketMs AS bucket, server, duration_ms AS durationMs
+      `SELECT @since + CAST((time - @since) / @bucketMs AS INTEGER) * @bucketMs AS bucket, server, duration_ms AS durationMs
        FROM calls WHERE time >= @since AND time < @until ${serverFilter} ORDER BY time DESC, id DESC LIMIT @limit`,
     )
     .all(params);
@@ -60,7 +68,7 @@ export function callSeries(db: Database, query: SeriesQuery): SeriesPoint[] {
     if (!list) durations.set(key, (list = []));
     list.push(row.durationMs);
   }
-  return groups.map((group) => {
+  const points = groups.map((group) => {
     const list = durations.get(`${group.bucket}\u0000${group.server}`);
     return {
       time: group.bucket,
@@ -71,6 +79,16 @@ export function callSeries(db: Database, query: SeriesQuery): SeriesPoint[] {
       p95Ms: round(list ? percentile(list, 0.95) : group.meanMs),
     };
   });
+  const count = groups.reduce((sum, group) => sum + group.count, 0);
+  const all = samples.map((row) => row.durationMs);
+  const totals: SeriesTotals = {
+    count,
+    errors: groups.reduce((sum, group) => sum + group.errors, 0),
+    meanMs: count ? round(groups.reduce((sum, group) => sum + group.meanMs * group.count, 0) / count) : 0,
+    p50Ms: all.length ? round(percentile(all, 0.5)) : 0,
+    p95Ms: all.length ? round(percentile(all, 0.95)) : 0,
+  };
+  return { points, totals };
 }
 
 function percentile(values: number[], q: number): number {

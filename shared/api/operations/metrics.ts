@@ -57,7 +57,14 @@ export const metricsOperations = {
       bucketMs: z.number().int().min(1_000).max(86_400_000).describe('bucket width, 1 s to 1 day'),
       server: serverName.optional(),
     }),
-    output: z.object({ bucketMs: z.number().int().positive(), since: timestamp, until: timestamp, points: z.array(seriesPointSchema) }),
+    output: z.object({
+      bucketMs: z.number().int().positive(),
+      since: timestamp,
+      until: timestamp,
+      points: z.array(seriesPointSchema),
+      /** The whole range (of `server`, when given): count, errors, mean, p50 and p95. */
+      totals: z.object({ count: z.number().int().nonnegative(), errors: z.number().int().nonnegative(), meanMs: durationMs, p50Ms: durationMs, p95Ms: durationMs }),
+    }),
     errors: [],
   }),
 } as const;

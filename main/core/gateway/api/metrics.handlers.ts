@@ -23,7 +23,7 @@ export function metricsHandlers(deps: Pick<ApiDeps, 'supervisor' | 'store'>): Ha
       const buckets = Math.ceil((end - since) / bucketMs);
       if (buckets > MAX_BUCKETS) throw new ApiError('bad_request', `${buckets} buckets asked, at most ${MAX_BUCKETS}: widen bucketMs or shorten the range`);
       deps.store.calls.flush();
-      return { bucketMs, since, until: end, points: callSeries(deps.store.db, { since, until: end, bucketMs, server }) };
+      return { bucketMs, since, until: end, ...callSeries(deps.store.db, { since, until: end, bucketMs, server }) };
     },
   };
 }

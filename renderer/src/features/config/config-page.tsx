@@ -129,7 +129,7 @@ export default function ConfigPage() {
           </div>
         </Card>
       ) : null}
-      <div className="grid grid-cols-1 gap-5 2xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
         <Card>
           <div className="mb-3 flex flex-wrap items-center gap-2">
             <CardTitle>Servers</CardTitle>

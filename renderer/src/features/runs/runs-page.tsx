@@ -57,7 +57,7 @@ export default function RunsPage() {
   return (
     <>
       <PageHeader title="Runs" description="Batch plans: many tool calls at once, in parallel where their dependencies allow." />
-      <div className="grid grid-cols-1 gap-5 2xl:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 xl:grid-cols-2">
         <div className="flex flex-col gap-4">
           <Card>
             <Label htmlFor="nl-request">Ask in plain words</Label>

@@ -44,6 +44,7 @@ export default function ServersPage() {
       {status === 'ready' && servers.length === 0 ? <Empty title="No servers configured">Add one on the Config page.</Empty> : null}
       {servers.length > 0 ? (
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-[minmax(260px,340px)_1fr]">
+          <div className="self-start">
           <Table aria-label="Servers">
             <thead>
               <tr>
@@ -59,6 +60,7 @@ export default function ServersPage() {
               ))}
             </tbody>
           </Table>
+          </div>
           <div className="min-w-0">
             {selected ? <ServerDetailView server={selected} /> : null}
             {name !== undefined && !selected && status === 'ready' ? <ErrorState message={`No server named "${name}".`} /> : null}

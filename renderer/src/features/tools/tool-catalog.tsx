@@ -17,6 +17,16 @@ export function ToolCatalog({ tools, selected }: { tools: ToolItem[]; selected?:
   const [active, setActive] = useState(0);
   const virtualizer = useVirtualizer({ count: tools.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 8 });
   useEffect(() => setActive((index) => Math.min(index, Math.max(0, tools.length - 1))), [tools.length]);
+  // A tool opened by its URL is brought into view once.
+  const shownSelected = useRef(false);
+  useEffect(() => {
+    if (shownSelected.current || !selected) return;
+    const index = tools.findIndex((tool) => tool.server === selected.server && tool.name === selected.name);
+    if (index === -1) return;
+    shownSelected.current = true;
+    setActive(index);
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [tools, selected, virtualizer]);
   const open = (tool: ToolItem | undefined) => {
     if (tool) void navigate(`/tools/${encodeURIComponent(tool.server)}/${encodeURIComponent(tool.name)}`);
   };
