@@ -5,7 +5,11 @@ export class RunsPage {
   constructor(readonly page: Page) {}
 
   async setPlan(plan: unknown): Promise<void> {
-    await replaceEditorText(this.page, this.page.getByTestId('json-editor'), JSON.stringify(plan, null, 2));
+    await this.setPlanText(JSON.stringify(plan, null, 2));
+  }
+
+  async setPlanText(text: string): Promise<void> {
+    await replaceEditorText(this.page, this.page.getByTestId('json-editor'), text);
   }
 
   button(name: 'Dry run' | 'Run' | 'Cancel run'): Locator {
