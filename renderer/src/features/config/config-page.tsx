@@ -118,7 +118,7 @@ export default function ConfigPage() {
         </Card>
       ) : null}
       {reviewing ? (
-        <Card className="mb-4" aria-label="Review">
+        <Card className="mb-4" role="region" aria-label="Review">
           <CardTitle>The change to {saved?.path}</CardTitle>
           <DiffView className="mt-2" diff={diff} label="Diff of the configuration" />
           <div className="mt-3 flex gap-2">

@@ -49,7 +49,7 @@ export default function ImportPage() {
       {status === 'ready' && sources.length === 0 ? <Empty title="No client configs found">None of Claude Desktop, Cline, Cursor, VS Code, Windsurf or Claude Code has a config file on this machine.</Empty> : null}
       <div className="flex flex-col gap-4">
         {sources.map((source) => (
-          <Card key={source.client} aria-label={source.label}>
+          <Card key={source.client} role="region" aria-label={source.label}>
             <CardTitle>
               {source.label} <span className="font-mono text-xs font-normal text-muted">{source.path}</span>
             </CardTitle>
@@ -94,7 +94,8 @@ export default function ImportPage() {
                             {choice ? (
                               <Input aria-label={`Name for ${server.name}`} aria-invalid={clash} value={target} onChange={(event) => actions.rename(source.client, server.name, event.target.value)} className="w-44" />
                             ) : null}
-                            {clash ? (
+                            {!choice && server.clash ? <Badge>already in mcp-config.json</Badge> : null}
+                            {choice && clash ? (
                               <p className="mt-1 text-xs text-bad" role="alert">
                                 mcp-config.json already has a server named “{target}”: rename it here or leave it out.
                               </p>
