@@ -8,7 +8,7 @@ const electronBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'renderer/dist/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'renderer/dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
@@ -37,6 +37,24 @@ export default tseslint.config(
         {
           paths: electronBan.paths,
           patterns: [...electronBan.patterns, { group: ['node:*'], message: 'shared/ is runtime-neutral: no node:* imports.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer runs in a browser page (or the Electron window's sandbox): no Node, no Electron,
+    // nothing of main/. Its tests under renderer/test/ may start a real daemon.
+    files: ['renderer/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: electronBan.paths,
+          patterns: [
+            ...electronBan.patterns,
+            { group: ['node:*'], message: 'the renderer runs in a browser: no node:* imports.' },
+            { group: ['**/main/**', '../../main/*', '../../../main/*'], message: 'the renderer reaches the daemon through the API client only, never main/.' },
+          ],
         },
       ],
     },

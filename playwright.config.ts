@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
-import type { OrchOptions } from './e2e/fixtures/orch-fixture';
+import type { OrchOptions } from './e2e/fixtures/orch-fixture.js';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 

@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures/orch-fixture';
+import { expect, test } from './fixtures/orch-fixture.js';
 
 test('pages through the call log, filters it, and shows new calls as they come', async ({ dashboard, page, api }) => {
   for (let i = 0; i < 52; i++) await api.tools.call({ server: 'example', tool: 'add', arguments: { a: i, b: 1 } });

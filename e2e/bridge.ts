@@ -6,9 +6,9 @@
  * pushed into the page one by one. This module is the one place to point at the dispatch later.
  */
 import type { Page } from '@playwright/test';
-import { createClient, type CallableId, type InputOf } from '../shared/api/client';
-import type { OrchEvent } from '../shared/api/events';
-import { fetchTransport } from '../shared/api/fetch-transport';
+import { createClient, type CallableId, type InputOf } from '../shared/api/client.js';
+import type { OrchEvent } from '../shared/api/events.js';
+import { fetchTransport } from '../shared/api/fetch-transport.js';
 
 interface BridgeWindow {
   __orchInvoke(id: string, input: unknown): Promise<unknown>;

@@ -1,7 +1,9 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from './fixtures/orch-fixture';
-import { ClientsPage } from './pages/clients.page';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { ClientsPage } from './pages/clients.page.js';
+import { readConfig } from './pages/files.js';
+import { clipboardText } from './pages/browser.js';
 
 const CLINE = '.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json';
 const ORIGINAL = `{
@@ -56,10 +58,10 @@ test('creates a missing config file, and offers the snippet to copy', async ({ d
   await cursor.getByLabel('Connect').selectOption('servers');
   await cursor.getByRole('button', { name: 'Connect Cursor' }).click();
   await expect(cursor).toContainText('connected: example, crasher');
-  expect(JSON.parse(await readFile(join(daemon.home, '.cursor/mcp.json'), 'utf8')).mcpServers.example.url).toBe(`${daemon.url}/mcp/example`);
+  expect((await readConfig(join(daemon.home, '.cursor/mcp.json'))).mcpServers.example?.url).toBe(`${daemon.url}/mcp/example`);
 
   const vscode = clients.card('vscode');
   await vscode.getByText('Or copy the configuration and paste it yourself').click();
   await vscode.getByRole('button', { name: /^Copy:/ }).click();
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toContain('"servers"');
+  await expect.poll(() => clipboardText(page)).toContain('"servers"');
 });

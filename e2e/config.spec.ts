@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures/orch-fixture';
-import { ConfigPage } from './pages/config.page';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { readConfig } from './pages/files.js';
+import { ConfigPage } from './pages/config.page.js';
 
 const EXAMPLE = join(fileURLToPath(new URL('..', import.meta.url)), 'resources/example-server.mjs');
 
@@ -16,7 +17,7 @@ test('round-trips a form edit into the file and the running server', async ({ da
   await expect(config.diff).toContainText('+      "timeout": 45');
   await config.button('Apply').click();
   await expect(page.getByText(/Saved and applied/)).toBeVisible();
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).mcpServers.example.timeout).toBe(45);
+  expect((await readConfig(daemon.configPath)).mcpServers.example?.timeout).toBe(45);
   await expect.poll(async () => (await api.servers.status({ name: 'example' })).config.timeoutMs).toBe(45_000);
   await expect(config.button('Review changes')).toBeDisabled();
 });
@@ -34,7 +35,7 @@ test('adds a server in the form that then runs', async ({ dashboard, page, daemo
   await config.button('Apply').click();
   await expect(page.getByText(/Saved and applied: added second/)).toBeVisible();
   await expect.poll(async () => (await api.servers.list()).servers.find((server) => server.name === 'second')?.state).toBe('running');
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).mcpServers.second).toEqual({ command: process.execPath, args: [EXAMPLE] });
+  expect((await readConfig(daemon.configPath)).mcpServers.second).toEqual({ command: process.execPath, args: [EXAMPLE] });
 });
 
 test('lights up the field an error names, and keeps the file as it was', async ({ dashboard, page, daemon }) => {
@@ -55,17 +56,18 @@ test('lights up the field an error names, and keeps the file as it was', async (
 test('edits the raw JSON, checked against the schema, and the form follows', async ({ dashboard, page, daemon }) => {
   await dashboard.open('/config?server=example');
   const config = new ConfigPage(page);
-  const file = JSON.parse(await readFile(daemon.configPath, 'utf8'));
-  file.mcpServers.example.timeout = 'soon';
+  const file = await readConfig(daemon.configPath);
+  const example = file.mcpServers.example ?? {};
+  example.timeout = 'soon';
   await config.setRaw(JSON.stringify(file, null, 2));
   await expect(page.getByTestId('json-editor').locator('.cm-lintRange-error').first()).toBeVisible();
-  file.mcpServers.example.timeout = 12;
-  file.mcpServers.example.sessionMode = 'per-session';
+  example.timeout = 12;
+  example.sessionMode = 'per-session';
   await config.setRaw(JSON.stringify(file, null, 2));
   await expect(config.input('example', 'timeout')).toHaveValue('12');
   await expect(config.input('example', 'sessionMode')).toHaveValue('per-session');
   await config.button('Review changes').click();
   await config.button('Apply').click();
   await expect(page.getByText(/Saved and applied/)).toBeVisible();
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).mcpServers.example).toMatchObject({ timeout: 12, sessionMode: 'per-session' });
+  expect((await readConfig(daemon.configPath)).mcpServers.example).toMatchObject({ timeout: 12, sessionMode: 'per-session' });
 });

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures/orch-fixture';
-import { ImportPage } from './pages/import.page';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { readConfig } from './pages/files.js';
+import { ImportPage } from './pages/import.page.js';
 
 const EXAMPLE = join(fileURLToPath(new URL('..', import.meta.url)), 'resources/example-server.mjs');
 
@@ -42,7 +42,7 @@ test('merges servers of a Claude Desktop file, with the name clash shown and res
   await page.getByRole('button', { name: 'Import 2 servers' }).click();
   await expect(page.getByText('Imported desktop-example, example-from-desktop')).toBeVisible();
 
-  const file = JSON.parse(await readFile(daemon.configPath, 'utf8'));
+  const file = (await readConfig(daemon.configPath));
   expect(file.mcpServers['desktop-example']).toEqual({ command: process.execPath, args: [EXAMPLE], env: { DESKTOP_TOKEN: 'sekrit-desktop-token' } });
   expect(file.mcpServers['example-from-desktop']).toEqual({ command: process.execPath, args: [EXAMPLE] });
   await expect.poll(async () => (await api.servers.list()).servers.filter((server) => server.state === 'running').map((server) => server.name).sort()).toEqual(['desktop-example', 'example', 'example-from-desktop']);

@@ -1,6 +1,7 @@
-import { BOOTSTRAP_TOKEN, allServers } from './fixtures/daemon';
-import { expect, test } from './fixtures/orch-fixture';
-import { OverviewPage } from './pages/overview.page';
+import { BOOTSTRAP_TOKEN, allServers } from './fixtures/daemon.js';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { storage } from './pages/browser.js';
+import { OverviewPage } from './pages/overview.page.js';
 
 test.describe('with the reference servers', () => {
   test.use({ daemonOptions: { servers: allServers } });
@@ -68,7 +69,7 @@ test.describe('in a browser', () => {
   test('takes the token out of the address bar and keeps it out of localStorage', async ({ dashboard, daemon, page }) => {
     await dashboard.open('/servers');
     await expect(page).toHaveURL(`${daemon.url}/servers`);
-    const stored = await page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: sessionStorage.getItem('mcp-orch.token') }));
+    const stored = await storage(page, 'mcp-orch.token');
     expect(stored.local).not.toContain(daemon.token);
     expect(stored.session).toBe(daemon.token);
     await page.reload();

@@ -1,12 +1,12 @@
-import { allServers } from './fixtures/daemon';
-import { expect, test } from './fixtures/orch-fixture';
-import { RunsPage } from './pages/runs.page';
+import { allServers } from './fixtures/daemon.js';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { RunsPage } from './pages/runs.page.js';
 
 test.use({ daemonOptions: { servers: allServers } });
 
 const LIVE_PLAN = {
   tasks: [
-    { id: 'slow', tool: 'everything__trigger-long-running-operation', arguments: { duration: 2, steps: 2 } },
+    { id: 'slow', tool: 'everything__trigger-long-running-operation', arguments: { duration: 6, steps: 3 } },
     { id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } },
     { id: 'report', tool: 'example__echo', arguments: { text: 'sum {{sum.text}} after {{slow.text}}' } },
   ],
@@ -45,7 +45,7 @@ test('runs a plan live on its graph, then shows its results and keeps it in the 
   await expect(runs.node('slow')).toHaveAttribute('data-status', 'running');
   await expect(runs.node('sum')).toHaveAttribute('data-status', 'succeeded');
   await expect(runs.node('report')).toHaveAttribute('data-status', 'queued');
-  await expect(runs.node('slow')).toHaveAttribute('data-status', 'succeeded', { timeout: 20_000 });
+  await expect(runs.node('slow')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
   await expect(runs.node('report')).toHaveAttribute('data-status', 'succeeded');
   await expect(page.getByTestId('run-task-report')).toContainText('sum 5 after');
   await expect(runs.history.getByRole('row').filter({ hasText: 'succeeded' })).toHaveCount(1);

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from './fixtures/orch-fixture';
+import { expect, test } from './fixtures/orch-fixture.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
 

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { allServers } from './fixtures/daemon';
-import { expect, test } from './fixtures/orch-fixture';
-import { ServersPage } from './pages/servers.page';
+import { allServers } from './fixtures/daemon.js';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { readConfig } from './pages/files.js';
+import { ServersPage } from './pages/servers.page.js';
+import { clipboardText } from './pages/browser.js';
 
 test('shows the command line with secrets masked, the endpoints to copy, a client snippet and the tools', async ({ dashboard, daemon, page }) => {
   await dashboard.open('/servers');
@@ -13,7 +14,7 @@ test('shows the command line with secrets masked, the endpoints to copy, a clien
   expect(await page.content()).not.toContain('sekrit-example-value');
 
   await page.getByRole('button', { name: /^Copy URL: .*\/mcp\/example$/ }).click();
-  await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${daemon.url}/mcp/example`);
+  await expect.poll(() => clipboardText(page)).toBe(`${daemon.url}/mcp/example`);
 
   await page.getByLabel('Client', { exact: true }).selectOption('vscode');
   await expect(page.getByText('"servers": {')).toBeVisible();
@@ -42,11 +43,11 @@ test('stops, starts, restarts, disables and enables a server, with the controls 
 
   await servers.control('Disable', 'example').click();
   await expect(servers.detailState('example')).toHaveText('disabled');
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8'))).toMatchObject({ mcpServers: { example: { disabled: true } } });
+  expect((await readConfig(daemon.configPath))).toMatchObject({ mcpServers: { example: { disabled: true } } });
   await expect(servers.control('Restart', 'example')).toBeDisabled();
   await servers.control('Enable', 'example').click();
   await expect(servers.detailState('example')).toHaveText('running');
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).mcpServers.example.disabled).toBeUndefined();
+  expect((await readConfig(daemon.configPath)).mcpServers.example?.disabled).toBeUndefined();
 });
 
 test.describe('with the reference servers', () => {

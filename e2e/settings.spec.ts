@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { expect, test } from './fixtures/orch-fixture';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { readConfig } from './pages/files.js';
 
 test('creates a key shown once, rotates it, and revokes it after asking', async ({ dashboard, page, daemon, api }) => {
   await dashboard.open('/settings');
@@ -42,9 +42,9 @@ test('saves settings into orch through the same validation and reload', async ({
   await page.getByLabel('Most tasks at once per server').fill('4');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText(/Saved and applied/)).toBeVisible();
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).orch).toMatchObject({ namespaceSeparator: '.', batch: { approveAll: true, perServerConcurrency: 4 } });
+  expect((await readConfig(daemon.configPath)).orch).toMatchObject({ namespaceSeparator: '.', batch: { approveAll: true, perServerConcurrency: 4 } });
   await page.getByLabel('Namespace separator (aggregated tool names)').fill('no spaces!');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText(/orch\.namespaceSeparator/).first()).toBeVisible();
-  expect(JSON.parse(await readFile(daemon.configPath, 'utf8')).orch.namespaceSeparator).toBe('.');
+  expect((await readConfig(daemon.configPath)).orch?.namespaceSeparator).toBe('.');
 });

@@ -1,7 +1,7 @@
-import { allServers, schemaServer } from './fixtures/daemon';
-import { expect, test } from './fixtures/orch-fixture';
-import { replaceEditorText } from './pages/editor';
-import { ToolsPage } from './pages/tools.page';
+import { allServers, schemaServer } from './fixtures/daemon.js';
+import { expect, test } from './fixtures/orch-fixture.js';
+import { replaceEditorText } from './pages/editor.js';
+import { ToolsPage } from './pages/tools.page.js';
 
 test.use({ daemonOptions: { servers: (home) => ({ ...allServers(home), schemas: schemaServer() }) } });
 

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { replaceEditorText } from './editor';
+import { replaceEditorText } from './editor.js';
 
 export class ConfigPage {
   constructor(readonly page: Page) {}

@@ -12,7 +12,7 @@ export class ToolsPage {
   }
 
   get count(): Locator {
-    return this.page.getByRole('region', { name: 'Catalog' }).getByRole('status');
+    return this.page.getByTestId('catalog-count');
   }
 
   option(name: string): Locator {

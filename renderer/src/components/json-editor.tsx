@@ -11,7 +11,6 @@ import { linter, lintGutter } from '@codemirror/lint';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { jsonCompletion, jsonSchemaLinter, stateExtensions, updateSchema } from 'codemirror-json-schema';
-import type { JSONSchema7 } from 'json-schema';
 import { useEffect, useRef } from 'react';
 
 export interface JsonEditorProps {
@@ -54,7 +53,7 @@ export function JsonEditor({ value, onChange, schema, label, minHeight = '16rem'
       lintGutter(),
       jsonLanguage.data.of({ autocomplete: jsonCompletion() }),
       autocompletion(),
-      stateExtensions(schema as JSONSchema7 | undefined),
+      stateExtensions(schema),
       theme,
       EditorView.lineWrapping,
       EditorState.readOnly.of(readOnly),
@@ -76,7 +75,7 @@ export function JsonEditor({ value, onChange, schema, label, minHeight = '16rem'
   }, [value]);
 
   useEffect(() => {
-    if (view.current) updateSchema(view.current, schema as JSONSchema7 | undefined);
+    if (view.current) updateSchema(view.current, schema);
   }, [schema]);
 
   return <div ref={host} data-testid="json-editor" />;

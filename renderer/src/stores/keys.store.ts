@@ -31,7 +31,7 @@ export function createKeysStore(client: OrchClient, report: Reporter) {
     showAll: false,
     modePending: false,
     async load(showAll = get().showAll) {
-      if (get().status !== 'ready') set({ status: 'loading' });
+      set({ showAll, ...(get().status !== 'ready' ? { status: 'loading' as const } : {}) });
       try {
         const { tokens } = await client.tokens.list({ all: showAll });
         set({ status: 'ready', error: undefined, keys: tokens, showAll });

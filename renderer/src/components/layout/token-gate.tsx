@@ -5,13 +5,14 @@
 import { KeyRound } from 'lucide-react';
 import { useState, type ReactNode } from 'react';
 import { keepToken } from '../../api/token';
-import { useDomain } from '../../stores/context';
+import { useDomain, useStores } from '../../stores/context';
 import { Button } from '../ui/button';
 import { Input, Label } from '../ui/input';
 
 export function TokenGate({ hasToken, onToken, children }: { hasToken: boolean; onToken: (token: string) => void; children: ReactNode }) {
   const refused = useDomain('connection', (state) => state.unauthorized);
-  const clear = useDomain('connection', (state) => state.clearUnauthorized);
+  const stores = useStores();
+  const clear = () => stores.connection.getState().clearUnauthorized();
   const [value, setValue] = useState('');
   if (hasToken && refused === undefined) return <>{children}</>;
   return (

@@ -16,7 +16,7 @@ export interface ServerFormProps {
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 const stringMap = (value: unknown): Record<string, string> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (Object.fromEntries(Object.entries(value).filter((pair) => typeof pair[1] === 'string')) as Record<string, string>) : {};
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (Object.fromEntries(Object.entries(value).filter((pair) => typeof pair[1] === 'string'))) : {};
 
 function Row({ server, field, label, issues, children, htmlFor }: { server: string; field: string; label: string; issues: readonly Issue[]; children: ReactNode; htmlFor?: string }) {
   const path = fieldPath(server, field);
@@ -41,7 +41,7 @@ export function ServerForm({ name, entry, issues, onField }: ServerFormProps) {
   const transportKey = typeof entry.type === 'string' && entry.transportType === undefined ? 'type' : 'transportType';
   const text = (field: string, label: string, placeholder?: string) => (
     <Row server={name} field={field} label={label} issues={issues} htmlFor={id(field)}>
-      <Input id={id(field)} aria-invalid={invalid(field)} placeholder={placeholder} value={typeof entry[field] === 'string' ? (entry[field] as string) : ''} className="font-mono text-xs" onChange={(event) => onField(field, event.target.value || undefined)} />
+      <Input id={id(field)} aria-invalid={invalid(field)} placeholder={placeholder} value={typeof entry[field] === 'string' ? (entry[field]) : ''} className="font-mono text-xs" onChange={(event) => onField(field, event.target.value || undefined)} />
     </Row>
   );
   return (

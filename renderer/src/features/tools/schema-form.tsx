@@ -67,7 +67,7 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
 
   if (kind === 'array') {
     const items = asSchema(schema.items);
-    const list = Array.isArray(value) ? value : [];
+    const list: unknown[] = Array.isArray(value) ? (value as unknown[]) : [];
     return (
       <fieldset className="flex flex-col gap-2 rounded-md border border-line p-3" data-field={name}>
         <legend className="px-1 text-xs font-semibold">
@@ -105,7 +105,7 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
 
   const input =
     kind === 'enum' ? (
-      <Select id={id} value={value === undefined ? '' : String(value)} onChange={(event) => onChange(event.target.value === '' ? undefined : (schema.enum as unknown[]).find((option) => String(option) === event.target.value))} {...described}>
+      <Select id={id} value={typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''} onChange={(event) => onChange(event.target.value === '' ? undefined : (schema.enum as unknown[]).find((option) => String(option) === event.target.value))} {...described}>
         <option value="">{required ? 'Choose…' : '(not set)'}</option>
         {(schema.enum as unknown[]).map((option) => (
           <option key={String(option)} value={String(option)}>

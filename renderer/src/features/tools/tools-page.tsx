@@ -47,7 +47,7 @@ export default function ToolsPage() {
               ))}
             </Select>
           </div>
-          <p className="text-xs text-muted" role="status" aria-live="polite">
+          <p className="text-xs text-muted" role="status" aria-live="polite" data-testid="catalog-count">
             {status === 'ready' ? `${shown.length.toLocaleString('en-US')} of ${tools.length.toLocaleString('en-US')} tools` : ''}
           </p>
           {status === 'loading' || status === 'idle' ? <Loading label="Loading the catalog…" /> : null}
