@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allServers } from './fixtures/daemon.js';
 import { expect, test } from './fixtures/orch-fixture.js';
 
 const OUT = fileURLToPath(new URL('../docs/screenshots/', import.meta.url));
@@ -22,6 +23,7 @@ const PAGES = [
 
 test.use({
   daemonOptions: {
+    servers: allServers,
     homeFiles: {
       '.config/Claude/claude_desktop_config.json': {
         mcpServers: {
@@ -35,15 +37,25 @@ test.use({
 
 test('screenshots of every page, light and dark', async ({ dashboard, api, page }) => {
   for (let i = 0; i < 12; i++) await api.tools.call({ server: 'example', tool: 'add', arguments: { a: i, b: 2 } });
-  await api.tools.call({ server: 'everything', tool: 'echo', arguments: { message: 'hello' } }).catch(() => undefined);
+  for (let i = 0; i < 5; i++) await api.tools.call({ server: 'everything', tool: 'echo', arguments: { message: `hello ${i}` } });
+  await api.tools.call({ server: 'everything', tool: 'get-tiny-image', arguments: {} });
   await api.tools.call({ server: 'memory', tool: 'read_graph', arguments: {} }).catch(() => undefined);
   await api.tokens.create({ name: 'cursor', role: 'operator', allow: [], deny: [] });
-  await api.runs.create({ plan: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } }, { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } }] } });
+  const run = await api.runs.create({ plan: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } }, { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } }] } });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const target of PAGES) {
-      await dashboard.open(target.path);
+      await dashboard.open(target.name === 'runs' ? `/runs/${run.id}` : target.path);
       await expect(page.getByText(target.ready).first()).toBeVisible();
+      if (target.name === 'import') {
+        await page.getByRole('checkbox', { name: 'Import github from Claude Desktop' }).check();
+        await page.getByRole('button', { name: 'Preview the merge (1)' }).click();
+        await expect(page.getByLabel('The merge into mcp-config.json')).toBeVisible();
+      }
+      if (target.name === 'clients') {
+        await page.getByTestId('client-cline').getByRole('button', { name: 'Show the change' }).click();
+        await expect(page.getByLabel('Change to the Cline config')).toBeVisible();
+      }
       await page.waitForTimeout(600); // charts and editors settle; a picture, not a test
       await page.screenshot({ path: join(OUT, `${target.name}-${scheme}.png`) });
     }

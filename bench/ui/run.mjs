@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+/* global document, HTMLInputElement, MutationObserver, requestAnimationFrame, Event -- used inside page.evaluate, in the browser */
 import { chromium } from '@playwright/test';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

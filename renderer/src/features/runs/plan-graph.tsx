@@ -1,5 +1,5 @@
 /** The plan as a dependency graph, one column per wave; during a run each task shows its live state. */
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, MarkerType, Position, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import type { BatchPlanInput } from '@shared/batch-plan';
@@ -32,6 +32,8 @@ export default function PlanGraph({ plan, run }: { plan: BatchPlanInput; run?: R
       return {
         id: task.id,
         position: { x: wave * 230, y: row * 86 },
+        sourcePosition: Position.Right,
+        targetPosition: Position.Left,
         data: {
           label: (
             <div className="text-left" data-testid={`task-${task.id}`} data-status={status}>

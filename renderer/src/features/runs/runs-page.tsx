@@ -51,6 +51,12 @@ export default function RunsPage() {
     if (id !== undefined && stores.runs.getState().current?.id !== id) void stores.runs.getState().open(id);
   }, [stores, id]);
   const shownRun = current && (id === undefined || current.id === id) ? current : undefined;
+  // The editor shows the plan of the run on the graph, so the two never disagree.
+  const shownId = shownRun?.id;
+  useEffect(() => {
+    const plan = stores.runs.getState().current?.plan;
+    if (shownId !== undefined && plan) setText(JSON.stringify(plan, null, 2));
+  }, [stores, shownId]);
   const graphPlan = shownRun?.plan ?? parsed.plan;
   const running = shownRun?.status === 'running' || shownRun?.status === 'queued';
 
