@@ -118,8 +118,8 @@ export async function clientConfig(client: string, server: string | undefined, o
 
 /** `--write` / `--undo`: edits the client's own file; prints the change with the key masked. */
 async function writeOrUndo(client: string, server: string | undefined, options: ClientConfigCommandOptions): Promise<void> {
-  if (options.write && options.undo) throw new UsageError('bad_request', 'give --write or --undo, not both');
-  if (options.write && options.token) throw new UsageError('bad_request', '--write makes a key of its own for the client: leave out --token');
+  if (options.write && options.undo) throw new UsageError('bad_request', 'give --write or --undo, not both', 2);
+  if (options.write && options.token) throw new UsageError('bad_request', '--write makes a key of its own for the client: leave out --token', 2);
   if (!isClientKind(client)) throw new UsageError('bad_request', `unknown client "${client}"; expected one of: ${CLIENT_KINDS.join(', ')}`);
   const configPath = configPathFrom(options.config, process.env);
   const config = await readConfig(configPath);
