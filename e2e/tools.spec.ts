@@ -1,16 +1,17 @@
-import { allServers, schemaServer } from './fixtures/daemon.js';
+import { allServers, defaultServers, schemaServer } from './fixtures/daemon.js';
 import { expect, test } from './fixtures/orch-fixture.js';
 import { replaceEditorText } from './pages/editor.js';
 import { ToolsPage } from './pages/tools.page.js';
 
-test.use({ daemonOptions: { servers: (home) => ({ ...allServers(home), schemas: schemaServer() }) } });
+// Most tests need only the example and the schema fixture (quick to start); the reference servers where their tools are used.
+test.use({ daemonOptions: { servers: (home) => ({ ...defaultServers(home), schemas: schemaServer() }) } });
 
 test('searches one catalog across servers and moves through it with the keyboard', async ({ dashboard, page }) => {
   await dashboard.open('/tools');
   const tools = new ToolsPage(page);
   await expect(tools.count).toHaveText(/^(\d+) of \1 tools$/);
-  await expect(tools.option('get-tiny-image')).toBeVisible();
-  await tools.search.fill('tiny image');
+  await expect(tools.option('either')).toBeVisible();
+  await tools.search.fill('two numbers');
   await expect(tools.count).toHaveText(/^1 of \d+ tools$/);
   await tools.search.fill('');
   await page.getByLabel('Server', { exact: true }).selectOption('example');
@@ -38,32 +39,36 @@ test('tries a tool from its form, shows text and structured content, and runs it
   await expect(page.getByRole('button', { name: /^Run again/ })).toHaveCount(2);
 });
 
-test('builds nested objects and arrays, enums and defaults from the schema', async ({ dashboard, page, api }) => {
-  await dashboard.open('/tools/memory/create_entities');
-  const tools = new ToolsPage(page);
-  await page.getByRole('button', { name: 'Add entities' }).click();
-  const entity = page.getByRole('group', { name: 'entities 1' });
-  await entity.getByLabel(/^name/).fill('Ada');
-  await entity.getByLabel(/^entityType/).fill('person');
-  await entity.getByRole('button', { name: 'Add observations' }).click();
-  await entity.getByLabel(/^observations 1/).fill('wrote the first program');
-  await tools.callButton('create_entities').click();
-  await expect(tools.result).toContainText('Ada');
-  const graph = await api.tools.call({ server: 'memory', tool: 'read_graph', arguments: {} });
-  expect(JSON.stringify(graph.result)).toContain('wrote the first program');
+test.describe('with the reference servers', () => {
+  test.use({ daemonOptions: { servers: allServers } });
 
-  await dashboard.open('/tools/everything/get-resource-reference');
-  await expect(page.getByLabel(/^resourceType/)).toHaveValue('Text');
-  await expect(page.getByLabel(/^resourceId/)).toHaveValue('1');
-  await page.getByLabel(/^resourceType/).selectOption('Blob');
-  await tools.callButton('get-resource-reference').click();
-  await expect(tools.result).toContainText(/blob/i);
-});
+  test('builds nested objects and arrays, enums and defaults from the schema', async ({ dashboard, page, api }) => {
+    await dashboard.open('/tools/memory/create_entities');
+    const tools = new ToolsPage(page);
+    await page.getByRole('button', { name: 'Add entities' }).click();
+    const entity = page.getByRole('group', { name: 'entities 1' });
+    await entity.getByLabel(/^name/).fill('Ada');
+    await entity.getByLabel(/^entityType/).fill('person');
+    await entity.getByRole('button', { name: 'Add observations' }).click();
+    await entity.getByLabel(/^observations 1/).fill('wrote the first program');
+    await tools.callButton('create_entities').click();
+    await expect(tools.result).toContainText('Ada');
+    const graph = await api.tools.call({ server: 'memory', tool: 'read_graph', arguments: {} });
+    expect(JSON.stringify(graph.result)).toContain('wrote the first program');
 
-test('renders an image result', async ({ dashboard, page }) => {
-  await dashboard.open('/tools/everything/get-tiny-image');
-  await new ToolsPage(page).callButton('get-tiny-image').click();
-  await expect(page.getByRole('img', { name: 'Image returned by the tool' })).toHaveAttribute('src', /^data:image\/png;base64,/);
+    await dashboard.open('/tools/everything/get-resource-reference');
+    await expect(page.getByLabel(/^resourceType/)).toHaveValue('Text');
+    await expect(page.getByLabel(/^resourceId/)).toHaveValue('1');
+    await page.getByLabel(/^resourceType/).selectOption('Blob');
+    await tools.callButton('get-resource-reference').click();
+    await expect(tools.result).toContainText(/blob/i);
+  });
+
+  test('renders an image result', async ({ dashboard, page }) => {
+    await dashboard.open('/tools/everything/get-tiny-image');
+    await new ToolsPage(page).callButton('get-tiny-image').click();
+    await expect(page.getByRole('img', { name: 'Image returned by the tool' })).toHaveAttribute('src', /^data:image\/png;base64,/);
+  });
 });
 
 test('falls back to a schema-checked JSON editor for a union or a $ref', async ({ dashboard, page }) => {
