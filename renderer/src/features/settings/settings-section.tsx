@@ -23,12 +23,19 @@ export function SettingsSection() {
   const error = useDomain('config', (state) => state.error);
   const saved = useDomain('config', (state) => state.saved);
   const [form, setForm] = useState<Form>();
+  // A reload of the file (this page's save, or an edit elsewhere) refreshes the form only while
+  // the user has not started changing it.
+  const [edited, setEdited] = useState(false);
+  const edit = (next: Form) => {
+    setEdited(true);
+    setForm(next);
+  };
   useEffect(() => {
     if (stores.config.getState().status === 'idle') void stores.config.getState().load();
   }, [stores]);
   useEffect(() => {
     const orch = saved?.parsed?.orch;
-    if (!saved) return;
+    if (!saved || edited) return;
     setForm({
       port: orch?.port !== undefined ? String(orch.port) : '',
       host: orch?.host ?? '',
@@ -37,7 +44,7 @@ export function SettingsSection() {
       maxResultChars: orch?.batch?.maxResultChars !== undefined ? String(orch.batch.maxResultChars) : '',
       perServerConcurrency: orch?.batch?.perServerConcurrency !== undefined ? String(orch.batch.perServerConcurrency) : '',
     });
-  }, [saved]);
+  }, [saved, edited]);
   const save = async () => {
     if (!saved || !form) return;
     const number = (text: string) => (text.trim() === '' ? undefined : Number(text));
@@ -50,13 +57,14 @@ export function SettingsSection() {
     text = setIn(text, ['orch', 'batch', 'perServerConcurrency'], number(form.perServerConcurrency));
     stores.config.getState().setDraft(text);
     const outcome = await stores.config.getState().apply();
+    if (outcome.ok) setEdited(false);
     if (outcome.ok) toast.success(outcome.message);
     else toast.error(outcome.message);
   };
   const field = (key: Exclude<keyof Form, 'approveAll'>, label: string, placeholder: string, type = 'text') => (
     <div className="flex flex-col gap-1">
       <Label htmlFor={`setting-${key}`}>{label}</Label>
-      <Input id={`setting-${key}`} type={type} value={form?.[key] ?? ''} placeholder={placeholder} onChange={(event) => form && setForm({ ...form, [key]: event.target.value })} />
+      <Input id={`setting-${key}`} type={type} value={form?.[key] ?? ''} placeholder={placeholder} onChange={(event) => form && edit({ ...form, [key]: event.target.value })} />
     </div>
   );
   return (
@@ -84,7 +92,7 @@ export function SettingsSection() {
             <CardTitle>Batch mode</CardTitle>
             <div className="grid grid-cols-1 gap-3 md:grid-cols-3">
               <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={form.approveAll} onChange={(event) => setForm({ ...form, approveAll: event.target.checked })} /> Run every tool without asking for approval
+                <input type="checkbox" checked={form.approveAll} onChange={(event) => edit({ ...form, approveAll: event.target.checked })} /> Run every tool without asking for approval
               </label>
               {field('maxResultChars', 'Longest result text per task (characters)', '2000', 'number')}
               {field('perServerConcurrency', 'Most tasks at once per server', 'no limit', 'number')}
