@@ -184,11 +184,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     createHttpApp({
       endpoints,
       rest: createRestApi(operations, { maxBodyBytes: options.maxBodyBytes }),
-      supervisor,
       host,
       allowedHosts: config.orch.allowedHosts,
       allowedOrigins: config.orch.allowedOrigins,
-      baseUrl: () => url,
       tokens,
       limiter: new RateLimiter(),
     }),
