@@ -77,8 +77,9 @@ export function classifyLoad(instance, load, kills, windows) {
   }
 
   // The calls each kill hit: in flight on the killed server at the moment of the kill.
-  const hit = { inFlight: 0, failed: 0, answered: 0, hung: 0, wrong: 0, batchCalls: 0 };
+  const hit = { inFlight: 0, failed: 0, answered: 0, hung: 0, wrong: 0, batchCalls: 0, answeredSleepsCut: 0 };
   const failLatencies = [];
+  const answeredLatencies = [];
   const startedWhileDown = { calls: 0, ok: 0, failed: 0, hung: 0, latencies: [] };
   for (const kill of ownKills) {
     const window = windows[kill.server].find((entry) => entry.t === kill.t);
@@ -93,8 +94,12 @@ export function classifyLoad(instance, load, kills, windows) {
         if (call.outcome === 'error') {
           hit.failed += 1;
           failLatencies.push(call.t1 - kill.t);
-        } else if (call.outcome === 'ok') hit.answered += 1;
-        else hit[call.outcome] += 1;
+        } else if (call.outcome === 'ok') {
+          hit.answered += 1;
+          answeredLatencies.push(call.t1 - kill.t);
+          // A sleep whose time was not up at the kill cannot have been answered by the killed process.
+          if (call.op === 'sleep' && call.t0 + call.ms > kill.t) hit.answeredSleepsCut += 1;
+        } else hit[call.outcome] += 1;
       } else if (window && call.t0 >= kill.t && call.t0 < window.up) {
         startedWhileDown.calls += 1;
         startedWhileDown[call.outcome === 'ok' ? 'ok' : call.outcome === 'hung' ? 'hung' : 'failed'] += 1;
@@ -112,7 +117,7 @@ export function classifyLoad(instance, load, kills, windows) {
     tasks,
     kills: ownKills.length,
     recoveryMs: { ...stats(recoveries.filter(Number.isFinite)), never: recoveries.filter((value) => !Number.isFinite(value)).length },
-    hit: { ...hit, failMs: stats(failLatencies) },
+    hit: { ...hit, failMs: stats(failLatencies), answeredMs: stats(answeredLatencies) },
     startedWhileDown: { ...startedWhileDown, latencies: undefined, ms: stats(startedWhileDown.latencies) },
     sessionsOpened: load.sessionsOpened,
     reconnects: load.reconnects,

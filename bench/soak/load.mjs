@@ -68,7 +68,7 @@ async function oneCall(instance, assignment, session, rng, tag, profile) {
   const isSleep = name.endsWith('sleep');
   const text = `${tag}:${rng.int(0, 1e9).toString(36)}`;
   const call = await checkedCall(session.client, name, isSleep ? { ms: sleepMs } : { text }, expectText(isSleep ? `slept ${sleepMs}` : text), { hangMs: profile.hangMs });
-  return { ...call, result: undefined, op: isSleep ? 'sleep' : 'echo', servers: [server] };
+  return { ...call, result: undefined, op: isSleep ? 'sleep' : 'echo', servers: [server], ...(isSleep ? { ms: sleepMs } : {}) };
 }
 
 /**

@@ -36,6 +36,8 @@ function soakRows(soak, names) {
     ['restart after kill p50/max ms', ...of((t) => (t.recoveryMs.n ? `${fmt(t.recoveryMs.p50)}/${fmt(t.recoveryMs.max)}` : '–') + (t.recoveryMs.never ? `, ${t.recoveryMs.never} never` : ''))],
     ['in flight at a kill: failed/answered/hung/wrong', ...of((t) => `${t.hit.failed}/${t.hit.answered}/${t.hit.hung}/${t.hit.wrong} of ${t.hit.inFlight}`)],
     ['kill → error p50/p99/max ms', ...of((t) => ms(t.hit.failMs))],
+    ['kill → answer p50/p99/max ms', ...of((t) => ms(t.hit.answeredMs))],
+    ['  answered sleeps not yet done at the kill', ...of((t) => t.hit.answeredSleepsCut)],
     ['started while down: ok/failed/hung', ...of((t) => `${t.startedWhileDown.ok}/${t.startedWhileDown.failed}/${t.startedWhileDown.hung}`)],
     ['  their latency p50/p99/max ms', ...of((t) => ms(t.startedWhileDown.ms))],
     ['sessions opened (reconnects)', ...of((t) => `${t.sessionsOpened} (${t.reconnects})`)],
