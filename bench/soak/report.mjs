@@ -80,6 +80,14 @@ function printSoak(soak, profile) {
     ]);
   }
   console.log(table(['t', ...names], rows));
+  if (soak.heap?.error) console.log(`- mcp-orch live heap: ${soak.heap.error}`);
+  else if (soak.heap) {
+    const growth = soak.heap.topGrowth.filter((entry) => entry.growthMb > 0.05).map((entry) => `${entry.name} +${fmt(entry.growthMb, 2)}`);
+    console.log(
+      `- mcp-orch live heap after a full GC (heap snapshots): ${fmt(soak.heap.firstMb, 1)} MB → ${fmt(soak.heap.lastMb, 1)} MB over ${fmt(soak.heap.minutes, 1)} min ` +
+        `(${soak.heap.slopeMbPerMin >= 0 ? '+' : ''}${fmt(soak.heap.slopeMbPerMin, 2)} MB/min)${growth.length ? `; grew most: ${growth.join(', ')} MB` : ''}`,
+    );
+  }
   for (const skipped of summariseSkips(soak.skippedKills ?? [])) console.log(`- kills skipped: ${skipped}`);
   for (const name of names) {
     const { errors } = soak.targets[name];

@@ -21,6 +21,7 @@ import { killEverything, leftovers } from '../proxy/processes.mjs';
 import { bigRows, measureBigRow } from './big-responses.mjs';
 import { measureCancellation } from './cancellation.mjs';
 import { classifyLoad, downWindows } from './classify.mjs';
+import { compareSnapshots } from './heap-snapshot.mjs';
 import { runChaos } from './chaos.mjs';
 import { killMatching, stopAndFindOrphans } from './lifecycle.mjs';
 import { runLoad } from './load.mjs';
@@ -61,12 +62,13 @@ function readOptions() {
       only: { type: 'string' },
       phases: { type: 'string', default: PHASES.join(',') },
       'big-bytes': { type: 'string' },
+      'heap-snapshots': { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--json <file>]');
+    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--heap-snapshots] [--json <file>]');
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
   }
@@ -85,7 +87,7 @@ function readOptions() {
   if (rows.length === 0) throw new Error(`--only matched no row; rows: ${ALL_ROWS.join(', ')}`);
   const phases = values.phases.split(',').map((phase) => phase.trim());
   for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`--phases: unknown phase ${phase}; phases: ${PHASES.join(', ')}`);
-  return { quick: values.quick, profile, rows, phases, seed: number('seed', values.seed, 0, 2 ** 31), bigBytes: values['big-bytes'] === undefined ? profile.bigBytes : number('big-bytes', values['big-bytes'], 1, 32 * 1024 * 1024), json: values.json };
+  return { quick: values.quick, profile, rows, phases, seed: number('seed', values.seed, 0, 2 ** 31), bigBytes: values['big-bytes'] === undefined ? profile.bigBytes : number('big-bytes', values['big-bytes'], 1, 32 * 1024 * 1024), json: values.json, heapSnapshots: values['heap-snapshots'] };
 }
 
 function loadText() {
@@ -137,6 +139,27 @@ async function measureShortPhases(ctx, options) {
   return result;
 }
 
+/**
+ * With `--heap-snapshots`: the daemon's live heap after warm-up and shortly before the load ends,
+ * both under the same load. Resolves with the comparison, or undefined when not asked.
+ */
+async function watchHeap(instances, firstAt, lastAt, stop) {
+  const daemon = instances.find((instance) => instance.heapSnapshot);
+  if (!daemon) return undefined;
+  const at = async (t) => {
+    while (now() < t && !stop.requested) await sleep(Math.min(500, t - now()));
+    const taken = now();
+    return { taken, summary: await daemon.heapSnapshot() };
+  };
+  try {
+    const first = await at(firstAt);
+    const last = await at(lastAt);
+    return compareSnapshots(first.summary, last.summary, (last.taken - first.taken) / 60_000);
+  } catch (error) {
+    return { error: String(error?.message ?? error).slice(0, 200) };
+  }
+}
+
 /** Phase 2: the soak, every target at once, with the same kills. */
 async function measureSoak(ctx, options) {
   const { profile } = options;
@@ -150,6 +173,7 @@ async function measureSoak(ctx, options) {
     const sampler = startSampler(started, profile.sampleMs);
     const progress = setInterval(() => log(`  soak: ${((now() - begin) / 60_000).toFixed(1)} of ${profile.minutes} min; load average ${loadText()}`), 60_000);
     const chaos = runChaos(started, { seed: options.seed, start: begin, firstAtMs: profile.firstKillMs, everyMs: profile.killEveryMs, lastAt: deadline - profile.quietEndMs, stop });
+    const heap = watchHeap(started, begin + profile.warmupMs, deadline - profile.quietEndMs / 2, stop);
     const loads = await Promise.all(
       started.map((instance) => {
         const sessions = instance.product === 'mcp-orch' ? profile.sessions : Math.max(1, Math.round(profile.sessions / 2));
@@ -157,6 +181,7 @@ async function measureSoak(ctx, options) {
       }),
     );
     const { kills, skipped } = await chaos;
+    result.heap = await heap;
     clearInterval(progress);
     const loadEnd = now();
     // Restarts still under way when the load ended are read from the logs after a short wait.
@@ -193,6 +218,7 @@ async function main() {
     fixturePath: join(repoRoot, 'main/core/mcp/__fixtures__/soak-server.mjs'),
     loopbackPreload: pathToFileURL(join(repoRoot, 'bench/proxy/loopback-only.mjs')).href,
     orchToken: randomBytes(24).toString('hex'),
+    heapSnapshots: options.heapSnapshots,
   };
   const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   const dirty = execFileSync('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
@@ -210,6 +236,7 @@ async function main() {
     phases: options.phases,
     bigBytes: options.bigBytes,
     profile: options.profile,
+    heapSnapshots: options.heapSnapshots,
   };
   log(`soak bench at ${commit}${dirty ? ' (+ uncommitted changes)' : ''}: ${options.rows.join(', ')}; load average ${loadText()}`);
   const results = { ...meta };

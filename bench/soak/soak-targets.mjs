@@ -9,12 +9,14 @@
 //   connect(endpoint)  an SDK client in a session of its own ({ client, close })
 //   tool(endpoint, server, tool)  the name a tool has on that endpoint
 //   upstreams()        the fixture processes now serving: [{ server, pid }]
+//   heapSnapshot()     (the daemon, with ctx.heapSnapshots) its live heap after a full GC
 //   stop()             kills the whole tree
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { processTree, startProcess } from '../proxy/processes.mjs';
 import { allTargets, baseEnv, connectHttp, fixtureCommand, privateHome } from '../proxy/targets.mjs';
 import { FixtureLog } from './fixture-log.mjs';
+import { heapSnapshotFlags, takeHeapSnapshot } from './heap-snapshot.mjs';
 import { commandLine } from './proc-stats.mjs';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -70,10 +72,12 @@ export async function startOrch(ctx) {
   }
   const configPath = join(home, 'mcp-config.json');
   await writeFile(configPath, JSON.stringify({ mcpServers, orch: { mode: 'batch', batch: { approveAll: true } } }, null, 2));
+  const heapDir = join(home, 'heap');
+  if (ctx.heapSnapshots) await mkdir(heapDir, { recursive: true });
   const proc = startProcess({
     name: 'mcp-orch',
     command: process.execPath,
-    args: [join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
+    args: [...(ctx.heapSnapshots ? heapSnapshotFlags(heapDir) : []), join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
     cwd: home,
     env: baseEnv(home, { MCP_ORCH_HOME: home, MCP_ORCH_TOKEN: ctx.orchToken, MCP_ORCH_LOGIN_SHELL_PATH: '0' }),
   });
@@ -110,6 +114,7 @@ export async function startOrch(ctx) {
       return servers.filter((server) => server.state === 'running' && server.pid).map((server) => ({ server: server.name, pid: server.pid }));
     },
     serverStates: async () => (await api(base, ctx.orchToken, '/api/servers')).servers,
+    heapSnapshot: ctx.heapSnapshots ? () => takeHeapSnapshot(proc.pid, heapDir) : undefined,
     stop: () => proc.stop(),
   };
 }
