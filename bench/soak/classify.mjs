@@ -90,6 +90,8 @@ export function classifyLoad(instance, load, kills, windows) {
         continue;
       }
       if (call.t0 < kill.t && kill.t < call.t1) {
+        // With a process per session, the calls of other sessions were not hit: only failures say something.
+        if (instance.perSessionUpstream && call.outcome !== 'error') continue;
         hit.inFlight += 1;
         if (call.outcome === 'error') {
           hit.failed += 1;
@@ -117,7 +119,7 @@ export function classifyLoad(instance, load, kills, windows) {
     tasks,
     kills: ownKills.length,
     recoveryMs: { ...stats(recoveries.filter(Number.isFinite)), never: recoveries.filter((value) => !Number.isFinite(value)).length },
-    hit: { ...hit, failMs: stats(failLatencies), answeredMs: stats(answeredLatencies) },
+    hit: { ...hit, perSession: Boolean(instance.perSessionUpstream), failMs: stats(failLatencies), answeredMs: stats(answeredLatencies) },
     startedWhileDown: { ...startedWhileDown, latencies: undefined, ms: stats(startedWhileDown.latencies) },
     sessionsOpened: load.sessionsOpened,
     reconnects: load.reconnects,

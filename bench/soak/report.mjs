@@ -34,7 +34,7 @@ function soakRows(soak, names) {
     ['batch tasks', ...of(batch)],
     ['kills', ...of((t) => t.kills)],
     ['restart after kill p50/max ms', ...of((t) => (t.recoveryMs.n ? `${fmt(t.recoveryMs.p50)}/${fmt(t.recoveryMs.max)}` : '–') + (t.recoveryMs.never ? `, ${t.recoveryMs.never} never` : ''))],
-    ['in flight at a kill: failed/answered/hung/wrong', ...of((t) => `${t.hit.failed}/${t.hit.answered}/${t.hit.hung}/${t.hit.wrong} of ${t.hit.inFlight}`)],
+    ['in flight at a kill: failed/answered/hung/wrong', ...of((t) => (t.hit.perSession ? `${t.hit.failed} failed (a)` : `${t.hit.failed}/${t.hit.answered}/${t.hit.hung}/${t.hit.wrong} of ${t.hit.inFlight}`))],
     ['kill → error p50/p99/max ms', ...of((t) => ms(t.hit.failMs))],
     ['kill → answer p50/p99/max ms', ...of((t) => ms(t.hit.answeredMs))],
     ['  answered sleeps not yet done at the kill', ...of((t) => t.hit.answeredSleepsCut)],
@@ -57,6 +57,9 @@ function printSoak(soak, profile) {
   const kills = soak.kills ?? [];
   console.log(`\nSoak: ${profile.minutes} min, the same ${new Set(kills.map((kill) => kill.round)).size} kill rounds for every target (SIGKILL of one upstream process)`);
   console.log(table(['figure', ...names], soakRows(soak, names)));
+  if (names.some((name) => soak.targets[name].hit.perSession)) {
+    console.log('(a) one fixture process per session: a kill hits one session, so only the calls that failed are counted, not the other sessions\' answers.');
+  }
   const classes = soak.targets['mcp-orch']?.byClass;
   if (classes) {
     console.log('\nmcp-orch by endpoint');

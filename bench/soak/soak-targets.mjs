@@ -2,6 +2,7 @@
 // peers' rows of bench/proxy serving the same fixture. Each started target is an instance:
 //   name, product      row name ('mcp-orch', 'supergateway SSE', …) and the program behind it
 //   proc               the serving process (startProcess); its pid is the daemon or gateway
+//   perSessionUpstream true when each session has a fixture process of its own (a kill hits one session)
 //   servers            the upstream servers' names ('a', 'b', 'c' for the daemon; 'echo' for a peer)
 //   logs               server → FixtureLog of that server's fixture processes
 //   logNeedle          a string only this target's fixture command lines contain (orphan search)
@@ -131,6 +132,8 @@ export async function startPeer(ctx, rowName) {
   return {
     name: rowName,
     product: rowName.split(' ')[0],
+    // supergateway's stateful Streamable mode spawns one fixture process per session: a kill hits one session.
+    perSessionUpstream: rowName === 'supergateway Streamable',
     proc: instance.proc,
     base: new URL(instance.url).origin,
     servers: ['echo'],
