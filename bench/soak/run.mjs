@@ -4,8 +4,8 @@
 // calls, and clients that leave mid-call. Everything on 127.0.0.1, every loop bounded, every
 // process started is killed at the end (also on Ctrl-C).
 //
-//   npm run build && node bench/soak/run.mjs                   full run: 50 sessions, 10 minutes
-//   node bench/soak/run.mjs --quick                            smoke run: 45 s of soak, 2 MB answers (~3 min)
+//   npm run build && node bench/soak/run.mjs                   full run: 50 sessions, 10 minutes of soak (~20 min)
+//   node bench/soak/run.mjs --quick                            smoke run: 45 s of soak, 2 MB answers (~3–4 min)
 //   node bench/soak/run.mjs --minutes 3 --sessions 20 --only mcp-orch --json /tmp/soak.json
 //
 // See bench/soak/README.md for the method and what each figure means.
