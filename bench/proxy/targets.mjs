@@ -146,16 +146,17 @@ const stdioDirect = {
   },
 };
 
-function sdkNative(kind) {
+/** The SDK's own HTTP transport serving the fixture; `json`: Streamable with `enableJsonResponse`, its fastest mode. */
+function sdkNative(kind, json = false) {
   return {
-    name: `SDK native ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
+    name: `SDK native ${kind === 'sse' ? 'SSE' : 'Streamable'}${json ? ' JSON' : ''}`,
     group: 'floor',
     transport: kind,
     async start(ctx) {
       const proc = startProcess({
         name: this.name,
         command: process.execPath,
-        args: [ctx.fixturePath, '--http', '--port', '0'],
+        args: [ctx.fixturePath, '--http', '--port', '0', ...(json ? ['--json-response'] : [])],
         env: baseEnv(ctx.tmpDir),
       });
       const [, base] = await proc.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/, READY_TIMEOUT_MS);
@@ -273,6 +274,7 @@ export function allTargets(baseline) {
     stdioDirect,
     sdkNative('sse'),
     sdkNative('streamable'),
+    sdkNative('streamable', true),
     mcpOrch('sse'),
     mcpOrch('streamable'),
     ...(baseline ? [mcpOrch('sse', baseline), mcpOrch('streamable', baseline)] : []),
