@@ -7,7 +7,7 @@
 //   - the initial JS, gzipped: the entry script and the chunks index.html preloads.
 // It prints figures; it asserts nothing. Needs `npm run build` first (npm run bench:ui does it).
 //
-//   node bench/ui/run.mjs [--servers 50] [--tools 100] [--rounds 5]
+//   node bench/ui/run.mjs [--servers 50] [--tools 100] [--rounds 5] [--json bench/results/ui-<commit>.json]
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 /* global document, HTMLInputElement, MutationObserver, requestAnimationFrame, Event -- used inside page.evaluate, in the browser */
 import { chromium } from '@playwright/test';
+import { provenance, provenanceLine } from '../provenance.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -27,6 +28,7 @@ const option = (name, fallback) => {
 const SERVERS = option('servers', 50);
 const TOOLS = option('tools', 100);
 const ROUNDS = option('rounds', 5);
+const JSON_FILE = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
 const TOKEN = 'bench-ui-token-0123456789abcdef';
 const FIXTURE = join(ROOT, 'main/core/__fixtures__/many-tools.mjs');
 
@@ -73,6 +75,8 @@ async function startDaemon(home) {
 }
 
 async function main() {
+  const meta = provenance(ROOT);
+  console.log(`ui bench: ${provenanceLine(meta)}`);
   if (!existsSync(join(ROOT, 'dist/renderer/index.html'))) throw new Error('build first: npm run build');
   const js = await initialJs();
   const home = await mkdtemp(join(tmpdir(), 'mcp-orch-bench-ui-'));
@@ -125,6 +129,10 @@ async function main() {
     console.log(`  interactive Overview: first ${ms(overview[0])}, median ${ms(median(overview))}, max ${ms(Math.max(...overview))}   (target < 1000 ms)`);
     console.log(`  filter the catalog:   median ${ms(median(filter))}, max ${ms(Math.max(...filter))} over ${filter.length} searches   (target < 100 ms)`);
     console.log(`  initial JS:           ${(js.gzipped / 1024).toFixed(1)} KB gzipped (${(js.raw / 1024).toFixed(1)} KB raw, ${js.files.length} file(s))   (target <= 300 KB)`);
+    if (JSON_FILE) {
+      await writeFile(JSON_FILE, JSON.stringify({ ...meta, chromium: browser.version(), servers: SERVERS, tools: TOOLS, rounds: ROUNDS, overviewMs: overview, filterMs: filter, initialJs: js }, null, 2));
+      console.log(`raw figures written to ${JSON_FILE}`);
+    }
   } finally {
     await browser.close();
     child.kill('SIGINT');
