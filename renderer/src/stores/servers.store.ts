@@ -45,9 +45,12 @@ export function createServersStore(client: OrchClient, report: Reporter) {
     async load() {
       if (get().status !== 'ready') set({ status: 'loading' });
       try {
-        const [{ servers }, usage] = await Promise.all([client.servers.list(), client.metrics.processes().catch(() => undefined)]);
+        // The list makes the page usable; CPU and memory (a sample of every process) fill in when they come.
+        const usage = client.metrics.processes().catch(() => undefined);
+        const { servers } = await client.servers.list();
         set({ status: 'ready', error: undefined, servers });
-        if (usage) get().applyResources(usage.samples);
+        const samples = (await usage)?.samples;
+        if (samples) get().applyResources(samples);
       } catch (error) {
         set({ status: 'error', error: report(error) });
       }
