@@ -16,6 +16,16 @@ import type { ErrorCode } from './errors.js';
 export const CLIENT_KINDS = ['cline', 'cursor', 'vscode', 'claude-code', 'windsurf', 'claude-desktop'] as const;
 export type ClientKind = (typeof CLIENT_KINDS)[number];
 
+/** The client's name as people know it. */
+export const CLIENT_LABELS: Record<ClientKind, string> = {
+  cline: 'Cline',
+  cursor: 'Cursor',
+  vscode: 'VS Code',
+  'claude-code': 'Claude Code',
+  windsurf: 'Windsurf',
+  'claude-desktop': 'Claude Desktop',
+};
+
 export type ClientTransport = 'streamableHttp' | 'sse';
 
 /** The name the aggregated endpoint gets in a client's configuration. */

@@ -6,7 +6,8 @@
 import { operations, type OperationId } from '../../shared/api/operations.js';
 import type { Principal } from '../core/auth/roles.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
-import { CLIENT_LABELS, type TrayAction } from './tray-menu.js';
+import { CLIENT_LABELS } from '../../shared/client-config.js';
+import type { TrayAction } from './tray-menu.js';
 import type { TrayModel } from './tray-state.js';
 
 export interface TrayActionDeps {

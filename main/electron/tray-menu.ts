@@ -3,7 +3,7 @@
  * without Electron. The controller turns the model into a real `Menu` and runs the actions.
  */
 import type { MODES } from '../../shared/api/operations/config.js';
-import { CLIENT_KINDS, type ClientKind } from '../../shared/client-config.js';
+import { CLIENT_KINDS, CLIENT_LABELS, type ClientKind } from '../../shared/client-config.js';
 import { overallLevel, serverHealth, type HealthInput, type HealthLevel } from '../../shared/health.js';
 
 /** `proxy` or `batch`. */
@@ -47,15 +47,6 @@ export interface TrayState {
 
 /** The three tray icons: every server up, something wrong, nothing running. */
 export type TrayIconKind = 'running' | 'failing' | 'stopped';
-
-export const CLIENT_LABELS: Record<ClientKind, string> = {
-  cline: 'Cline',
-  cursor: 'Cursor',
-  vscode: 'VS Code',
-  'claude-code': 'Claude Code',
-  windsurf: 'Windsurf',
-  'claude-desktop': 'Claude Desktop',
-};
 
 const MAX_REASON = 120;
 

@@ -9,9 +9,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ClientConfigError, clientFileEntries, type ClientConfigServer, type ClientConfigTarget, type ClientKind } from '../../../shared/client-config.js';
-import { CLIENT_KINDS } from '../../../shared/client-config.js';
-import { CLIENT_LABELS, clientConfigPath, serversKey, type MachinePaths } from './client-files.js';
-import { JsonFileError, hashText, readJsonFile, setJsonValue, writeFileAtomic } from './json-file.js';
+import { CLIENT_KINDS, CLIENT_LABELS } from '../../../shared/client-config.js';
+import { clientConfigPath, serversKey, type MachinePaths } from './client-files.js';
+import { writeFileAtomic } from '../config/atomic-file.js';
+import { JsonFileError, hashText, readJsonFile, setJsonValue } from './json-file.js';
 
 /** Why a connect or undo was refused; `code` is one of the shared error codes. */
 export class ClientConnectError extends Error {

@@ -5,16 +5,6 @@
 import { join } from 'node:path';
 import type { ClientKind } from '../../../shared/client-config.js';
 
-/** The client's name as people know it. */
-export const CLIENT_LABELS: Record<ClientKind, string> = {
-  cline: 'Cline',
-  cursor: 'Cursor',
-  vscode: 'VS Code',
-  'claude-code': 'Claude Code',
-  windsurf: 'Windsurf',
-  'claude-desktop': 'Claude Desktop',
-};
-
 export interface MachinePaths {
   home: string;
   /** Per-user configuration folder: `~/.config` (Linux), `~/Library/Application Support` (macOS), `%APPDATA%` (Windows). */

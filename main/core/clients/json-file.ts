@@ -4,8 +4,7 @@
  * written atomically (temp file + rename), private (0600), with the previous file kept as a backup.
  */
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { applyEdits, modify, parse, printParseErrorCode, type JSONPath, type ParseError } from 'jsonc-parser';
 
 export class JsonFileError extends Error {
@@ -53,30 +52,4 @@ export function setJsonValue(text: string | undefined, path: JSONPath, value: un
 
 export function hashText(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/**
- * Writes `text` to `path` atomically with mode 0600. When the file existed, it is first copied to
- * `backupPath` (0600 too). Creates missing parent folders (0700).
- */
-export async function writeFileAtomic(path: string, text: string, backupPath?: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    if (backupPath !== undefined) {
-      await copyFile(path, backupPath);
-      await chmod(backupPath, 0o600);
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }

@@ -3,10 +3,10 @@
  * (values of env and headers masked), and turn chosen entries into MCP Orch server entries, with
  * name clashes found before anything is merged.
  */
-import { CLIENT_KINDS, type ClientKind } from '../../../shared/client-config.js';
+import { CLIENT_KINDS, CLIENT_LABELS, type ClientKind } from '../../../shared/client-config.js';
 import { transportOf, type TransportKind } from '../../../shared/config.js';
 import { pointsAt } from './client-connector.js';
-import { CLIENT_LABELS, clientConfigPath, serversKey, type MachinePaths } from './client-files.js';
+import { clientConfigPath, serversKey, type MachinePaths } from './client-files.js';
 import { readJsonFile } from './json-file.js';
 
 export interface ImportCandidate {

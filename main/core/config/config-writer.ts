@@ -3,8 +3,9 @@
  * aware), so comments, formatting and unknown fields survive; the result is validated before it is
  * written; the write is atomic (temp file + rename) and the previous file is kept as `.bak`.
  */
-import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { applyEdits, modify, type JSONPath } from 'jsonc-parser';
+import { writeFileAtomic } from './atomic-file.js';
 import { parseConfig, type LoadOptions, type ResolvedConfig } from './config-loader.js';
 
 export interface ConfigEdit {
@@ -29,23 +30,7 @@ export function applyConfigEdits(text: string, edits: readonly ConfigEdit[]): st
  */
 export async function writeConfigFile(path: string, text: string, options: LoadOptions = {}): Promise<ResolvedConfig> {
   const resolved = parseConfig(text, { ...options, source: options.source ?? path });
-  const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await copyFile(path, `${path}.bak`).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await writeFileAtomic(path, text, `${path}.bak`);
   return { ...resolved, path };
 }
 
