@@ -3,7 +3,7 @@
 // conformance fixture twice — served natively over HTTP ("direct") and behind `mcp-orch serve`
 // at /mcp/<server> ("proxy") — and prints the two outcomes side by side.
 //
-//   node bench/conformance/run.mjs [--scenario <name>] [--only direct|proxy]
+//   node bench/conformance/run.mjs [--scenario <name>] [--only direct|proxy] [--json bench/results/conformance-<commit>.json]
 //
 // Exits 1 when the proxy fails a scenario that the direct path passes (or, with --only, when the
 // path run fails any scenario).
@@ -15,6 +15,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { provenance, provenanceLine } from '../provenance.mjs';
 
 /** The daemon requires a token on every endpoint: a fresh bootstrap token for this run. */
 const PROXY_TOKEN = randomBytes(24).toString('hex');
@@ -267,10 +268,11 @@ function printReport(scenarios, results, paths) {
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
-  const options = { scenario: undefined, paths: ['direct', 'proxy'] };
+  const options = { scenario: undefined, paths: ['direct', 'proxy'], json: undefined };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--scenario') options.scenario = argv[++i];
     else if (argv[i] === '--only') options.paths = [argv[++i]];
+    else if (argv[i] === '--json') options.json = argv[++i];
     else throw new Error(`unknown argument: ${argv[i]}`);
   }
   if (options.paths.some((path) => path !== 'direct' && path !== 'proxy')) throw new Error('--only takes direct or proxy');
@@ -280,6 +282,8 @@ function parseArgs(argv) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  const meta = provenance(REPO_ROOT);
+  console.error(`conformance: ${provenanceLine(meta)}`);
   const workDir = await mkdtemp(join(tmpdir(), 'mcp-orch-conformance-'));
   const servers = [];
   try {
@@ -306,6 +310,11 @@ async function main() {
       console.error(`${scenario.padEnd(32)} ${options.paths.map((path) => `${path} ${cell(results[path].get(scenario))}`).join('  ')}`);
     }
     printReport(scenarios, results, options.paths);
+    if (options.json) {
+      const byPath = Object.fromEntries(options.paths.map((path) => [path, Object.fromEntries(results[path])]));
+      await writeFile(options.json, JSON.stringify({ ...meta, suite: CONFORMANCE_PACKAGE, scenarios, results: byPath }, null, 2));
+      console.log(`raw results written to ${options.json}`);
+    }
 
     const failed = (path, name) => results[path].get(name).fail > 0;
     const regressions = options.paths.length === 2
