@@ -190,6 +190,21 @@ describe('when the planner cannot plan', () => {
     expect((await call('runs.dryRun', { request: `${marker}: anything` })).status).toBe(status);
   });
 
+  it('answers 504 when the model does not finish within orch.planner.timeout, and abandons the call', async () => {
+    const { file } = daemon.harness.runtime.hotReload.config;
+    expect((await daemon.harness.runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner: daemon.plannerConfig({ timeout: 0.2 }) } }))).ok).toBe(true);
+    try {
+      daemon.answer('STALLED', { kind: 'stall', text: JSON.stringify(CHAIN) });
+      for (const id of ['runs.create', 'runs.dryRun'] as const) {
+        const timedOut = await call(id, { request: 'STALLED: emit, then type the count' });
+        expect(timedOut).toMatchObject({ status: 504, body: { error: { code: 'timeout', details: { plannerError: 'timeout' } } } });
+      }
+      await eventually(() => (daemon.seen('STALLED').every((request) => request.closedEarly) ? true : undefined), 'both model calls were abandoned');
+    } finally {
+      await daemon.harness.runtime.hotReload.reload(JSON.stringify(file));
+    }
+  });
+
   it('names the credential to set when it is missing, and plans once it is set', async () => {
     const { file } = daemon.harness.runtime.hotReload.config;
     const reloaded = await daemon.harness.runtime.hotReload.reload(
