@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import { layerConfigs } from './eslint.layers.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'renderer/dist/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'renderer/dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -10,7 +10,7 @@ import { z } from 'zod';
 
 /** Most tasks one plan may hold. */
 export const MAX_PLAN_TASKS = 10_000;
-export const DEFAULT_MAX_CONCURRENCY = 8;
+export const DEFAULT_MAX_CONCURRENCY = 32;
 export const MAX_CONCURRENCY = 256;
 export const MAX_RETRIES = 10;
 

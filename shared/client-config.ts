@@ -221,3 +221,28 @@ export function generateClientConfig(options: ClientConfigOptions): ClientConfig
   const value = { [root]: Object.fromEntries(entries.map((item) => [item.name, entry(item, context)])) };
   return { client, format: 'json', text: JSON.stringify(value, null, 2), value };
 }
+
+/** Where a client's config file keeps its servers, and the entries to write there. */
+export interface ClientFileEntries {
+  /** The key of the servers object: `mcpServers`, or `servers` for VS Code. */
+  root: string;
+  entries: Record<string, object>;
+}
+
+/**
+ * The entries to merge into a client's own config file, keyed by name. Claude Code keeps user-scope
+ * servers in `~/.claude.json` as `{ type, url, headers }`, the shape `claude mcp add` writes.
+ * Throws `ClientConfigError` as `generateClientConfig` does.
+ */
+export function clientFileEntries(options: ClientConfigOptions): ClientFileEntries {
+  const transport = options.transport ?? 'streamableHttp';
+  const context: Context = { transport, authorization: options.token ? `Bearer ${options.token}` : undefined };
+  const entries = entriesFor(options, transport);
+  if (options.client === 'claude-code') {
+    const taken = new Set<string>();
+    const type = transport === 'sse' ? 'sse' : 'http';
+    return { root: 'mcpServers', entries: Object.fromEntries(entries.map((item) => [claudeCodeName(item.name, taken), { type, url: item.url, ...headers(context) }])) };
+  }
+  const { root, entry } = JSON_CLIENTS[options.client];
+  return { root, entries: Object.fromEntries(entries.map((item) => [item.name, entry(item, context)])) };
+}

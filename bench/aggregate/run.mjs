@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { provenance, provenanceLine } from '../provenance.mjs';
 import { killEverything, leftovers } from '../proxy/processes.mjs';
 import { callsSent, compareLog, waitForRows } from './call-log.mjs';
 import { connectClient, describeDaemon, fixtureServers, startDaemon } from './daemon.mjs';
@@ -210,7 +211,8 @@ async function main() {
     manyToolsPath: join(repoRoot, 'main/core/__fixtures__/many-tools.mjs'),
     echoPath: join(repoRoot, 'main/core/mcp/__fixtures__/echo-server.mjs'),
   };
-  const started = { date: new Date().toISOString(), load: loadavg() };
+  const started = { ...provenance(repoRoot), load: loadavg() };
+  console.log(`aggregate bench: ${provenanceLine(started)}`);
   console.log(`aggregate bench (${options.quick ? 'quick' : 'full'}): Node ${process.version}, ${cpus().length} CPU(s), load average ${started.load.map((value) => value.toFixed(2)).join(' ')}, ${started.date}`);
   const results = {};
   try {

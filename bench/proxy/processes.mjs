@@ -24,7 +24,8 @@ function readStat(pid) {
   }
 }
 
-function isAlive(pid, startTime) {
+/** Whether `pid` runs (not a zombie), and is still the process that had `startTime` when one is given. */
+export function isAlive(pid, startTime) {
   const stat = readStat(pid);
   return stat !== undefined && stat.state !== 'Z' && (startTime === undefined || stat.startTime === startTime);
 }
@@ -157,7 +158,7 @@ export function startProcess({ name, command, args, env, cwd }) {
     });
   }
   child.on('exit', (code, signal) => {
-    exit = { code, signal };
+    exit = { code, signal, at: Date.now() };
     for (const watcher of watchers) watcher(undefined);
   });
 

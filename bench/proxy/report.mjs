@@ -80,41 +80,43 @@ function findRow(rows, name) {
 }
 
 /**
- * mcp-orch against the SDK's own HTTP transports, per transport and client count. The verdict is on
+ * mcp-orch against the SDK's own HTTP transports (Streamable in its default mode and with
+ * enableJsonResponse), per transport and client count. The verdict is on
  * the median, over the rounds, of each round's ratio: within a round the two rows took turns block
  * by block, so their ratio is paired; the ratio of the medians (also printed) mixes rounds run
  * minutes apart. With one round they are the same.
  */
 export function floorRatios(rows, levels, rounds = [rows]) {
   const lines = [];
-  for (const [transport, label] of [['sse', 'SSE'], ['streamable', 'Streamable']]) {
+  // Streamable twice: against the SDK's default (SSE streams) and its fastest mode (enableJsonResponse).
+  for (const [transport, label, floorName] of [['sse', 'SSE', 'SDK native SSE'], ['streamable', 'Streamable', 'SDK native Streamable'], ['streamable', 'Streamable', 'SDK native Streamable JSON']]) {
     const orch = findRow(rows, `mcp-orch ${label}`);
-    const floor = findRow(rows, `SDK native ${label}`);
+    const floor = findRow(rows, floorName);
     if (!orch || !floor) {
-      lines.push(`${label}: n/a (${!orch ? 'mcp-orch' : 'the floor'} did not run)`);
+      lines.push(`${label} vs ${floorName}: n/a (${!orch ? 'mcp-orch' : 'the floor'} did not run)`);
       continue;
     }
     for (const clients of levels) {
       const o = levelOf(orch, clients);
       const f = levelOf(floor, clients);
       if (!o || !f) {
-        lines.push(`${label} @${clients}: n/a`);
+        lines.push(`${label} vs ${floorName} @${clients}: n/a`);
         continue;
       }
-      const paired = (figure) => pairedRatio(rounds, `mcp-orch ${label}`, `SDK native ${label}`, clients, figure);
+      const paired = (figure) => pairedRatio(rounds, `mcp-orch ${label}`, floorName, clients, figure);
       const p50 = paired('p50');
       const throughput = paired('callsPerSec');
       const p99 = paired('p99');
       const ofMedians = rounds.length > 1 ? `; ratios of the medians: p50 ${fmt(o.p50 / f.p50, 2)}, calls/s ${fmt(o.callsPerSec / f.callsPerSec, 2)}` : '';
       lines.push(
-        `${label} @${String(clients).padStart(2)} clients: p50 ${fmt(o.p50)} / ${fmt(f.p50)}, ratio ${fmt(p50, 2)} ${p50 <= P50_TARGET ? 'OK ' : 'MISS'} (≤ ${P50_TARGET})` +
+        `${label} vs ${floorName} @${String(clients).padStart(2)} clients: p50 ${fmt(o.p50)} / ${fmt(f.p50)}, ratio ${fmt(p50, 2)} ${p50 <= P50_TARGET ? 'OK ' : 'MISS'} (≤ ${P50_TARGET})` +
           `   calls/s ${fmt(o.callsPerSec, 0)} / ${fmt(f.callsPerSec, 0)}, ratio ${fmt(throughput, 2)} ${throughput >= THROUGHPUT_TARGET ? 'OK ' : 'MISS'} (≥ ${THROUGHPUT_TARGET})` +
           `   [p99 ${fmt(p99, 2)}x${ofMedians}]`,
       );
     }
     if (transport === 'streamable' && orch.raw && floor.raw && !orch.raw.error && !floor.raw.error) {
       lines.push(
-        `${label} raw HTTP: req/s ${fmt(orch.raw.requestsPerSec, 0)} / ${fmt(floor.raw.requestsPerSec, 0)} = ${fmt(orch.raw.requestsPerSec / floor.raw.requestsPerSec, 2)}` +
+        `${label} vs ${floorName} raw HTTP: req/s ${fmt(orch.raw.requestsPerSec, 0)} / ${fmt(floor.raw.requestsPerSec, 0)} = ${fmt(orch.raw.requestsPerSec / floor.raw.requestsPerSec, 2)}` +
           `   p50 ${fmt(orch.raw.p50)} / ${fmt(floor.raw.p50)} ms   p99 ${fmt(orch.raw.p99)} / ${fmt(floor.raw.p99)} ms`,
       );
     }

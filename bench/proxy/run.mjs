@@ -4,7 +4,7 @@
 //
 //   npm run bench:proxy                      full run (builds first)
 //   node bench/proxy/run.mjs --quick         smoke run
-//   node bench/proxy/run.mjs --only mcp-orch,"SDK native" --json results/proxy.json
+//   node bench/proxy/run.mjs --only mcp-orch,"SDK native" --json bench/results/proxy-<commit>.json
 //
 // See bench/proxy/README.md for what each figure means.
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { closeLevel, openLevel, openSleepSession, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
 import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
+import { provenance, provenanceLine } from '../provenance.mjs';
 import { baselineRatios, clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
 import { randomBytes } from 'node:crypto';
@@ -216,6 +217,8 @@ async function main() {
   const targets = allTargets(options.baseline).filter((target) => selected(target, options.only) || target.group === 'baseline');
   if (targets.length === 0) throw new Error(`--only matched no target; targets: ${allTargets().map((target) => target.name).join(', ')}`);
 
+  const meta = provenance(repoRoot);
+  console.log(`proxy bench: ${provenanceLine(meta)}`);
   console.log(
     `proxy bench (${options.quick ? 'quick' : 'full'}, ${options.rounds} round(s)): Node ${process.version}, ${cpus().length} CPU(s), ` +
       `${profile.processWarmupCalls} warm-up calls per process, then ${profile.calls} calls per level after ${profile.warmupCalls} warm-up calls, ` +
@@ -242,7 +245,7 @@ async function main() {
     console.log(`\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`);
     console.log(rawTable(rows));
   }
-  console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport)');
+  console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport; Streamable also against the SDK with enableJsonResponse)');
   console.log(floorRatios(rows, LEVELS, rounds).join('\n'));
   if (options.baseline) {
     console.log(`\nthis build ÷ ${options.baseline.label} (same transport; paired medians over the rounds)`);
@@ -261,9 +264,7 @@ async function main() {
   if (options.json) {
     const file = resolve(options.json);
     await mkdir(dirname(file), { recursive: true });
-    const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const meta = { date: new Date().toISOString(), commit, baseline: options.baseline?.label, node: process.version, cpus: cpus().length, loadAverage: loadavg(), profile, levels: LEVELS };
-    await writeFile(file, JSON.stringify({ ...meta, rows, rounds }, null, 2));
+    await writeFile(file, JSON.stringify({ ...meta, loadAverageAtEnd: loadavg(), baseline: options.baseline?.label, profile, levels: LEVELS, rows, rounds }, null, 2));
     console.log(`\nraw figures written to ${file}`);
   }
 }

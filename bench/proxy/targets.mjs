@@ -6,6 +6,7 @@
 //   connect()    a connected SDK `Client` in a session of its own
 //   toolName     the name under which the target serves the fixture's `echo` (and `sleep`)
 //   stop()       kills everything it started
+//   proc         (HTTP targets) the serving process, as `startProcess` returned it
 // A target that cannot serve a transport has `unavailable` (the reason) instead of `start`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
@@ -22,8 +23,9 @@ function shellQuote(word) {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-function fixtureCommand(ctx) {
-  return [process.execPath, ctx.fixturePath, '--stdio'];
+/** How a server spawns the fixture; `ctx.fixtureArgs` (optional) are appended, e.g. the soak fixture's `--log`. */
+export function fixtureCommand(ctx) {
+  return [process.execPath, ctx.fixturePath, '--stdio', ...(ctx.fixtureArgs ?? [])];
 }
 
 /** The JS file behind `node_modules/.bin/<name>`, run with this Node rather than whatever `node` is on PATH. */
@@ -32,12 +34,13 @@ function binScript(ctx, name) {
 }
 
 /** A clean environment: no inherited NODE_OPTIONS, a private HOME for tools that write state. */
-function baseEnv(home, extra = {}) {
+export function baseEnv(home, extra = {}) {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', NODE_ENV: 'production' };
   return { ...env, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), ...extra };
 }
 
-async function privateHome(ctx, name) {
+/** A fresh folder under the run's scratch directory. */
+export async function privateHome(ctx, name) {
   const home = join(ctx.tmpDir, `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
   await mkdir(home, { recursive: true });
   return home;
@@ -54,7 +57,8 @@ function clientTransport(kind, url, headers) {
   return new StreamableHTTPClientTransport(new URL(url), { requestInit });
 }
 
-async function connectHttp(kind, url, headers) {
+/** A connected SDK client (`sse` or `streamable`) in a session of its own; `close()` ends it (Streamable: DELETE). */
+export async function connectHttp(kind, url, headers) {
   const client = new Client({ name: 'mcp-orch-bench', version: '1.0.0' });
   const transport = clientTransport(kind, url, headers);
   try {
@@ -102,7 +106,7 @@ async function httpInstance({ kind, proc, url, headers, readyPattern }) {
     if (readyPattern) await proc.waitForOutput(readyPattern, READY_TIMEOUT_MS);
     const connect = () => connectHttp(kind, url, headers);
     const toolName = await waitUntilServing(connect, proc.name);
-    return { url, headers, toolName, connect, pids: () => [proc.pid], stop: () => proc.stop(), output: proc.output };
+    return { url, headers, toolName, connect, proc, pids: () => [proc.pid], stop: () => proc.stop(), output: proc.output };
   } catch (error) {
     await proc.stop();
     throw error;
@@ -142,16 +146,17 @@ const stdioDirect = {
   },
 };
 
-function sdkNative(kind) {
+/** The SDK's own HTTP transport serving the fixture; `json`: Streamable with `enableJsonResponse`, its fastest mode. */
+function sdkNative(kind, json = false) {
   return {
-    name: `SDK native ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
+    name: `SDK native ${kind === 'sse' ? 'SSE' : 'Streamable'}${json ? ' JSON' : ''}`,
     group: 'floor',
     transport: kind,
     async start(ctx) {
       const proc = startProcess({
         name: this.name,
         command: process.execPath,
-        args: [ctx.fixturePath, '--http', '--port', '0'],
+        args: [ctx.fixturePath, '--http', '--port', '0', ...(json ? ['--json-response'] : [])],
         env: baseEnv(ctx.tmpDir),
       });
       const [, base] = await proc.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/, READY_TIMEOUT_MS);
@@ -269,6 +274,7 @@ export function allTargets(baseline) {
     stdioDirect,
     sdkNative('sse'),
     sdkNative('streamable'),
+    sdkNative('streamable', true),
     mcpOrch('sse'),
     mcpOrch('streamable'),
     ...(baseline ? [mcpOrch('sse', baseline), mcpOrch('streamable', baseline)] : []),

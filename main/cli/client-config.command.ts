@@ -17,6 +17,8 @@ import {
   type ClientConfigTarget,
 } from '../../shared/client-config.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
+import { ClientConnectError } from '../core/clients/client-connector.js';
+import { undoClient, writeClient } from './client-write.js';
 
 export interface ClientConfigCommandOptions {
   aggregate?: boolean;
@@ -26,6 +28,8 @@ export interface ClientConfigCommandOptions {
   port?: number;
   host?: string;
   json?: boolean;
+  write?: boolean;
+  undo?: boolean;
 }
 
 class UsageError extends Error {
@@ -112,7 +116,39 @@ export async function clientConfig(client: string, server: string | undefined, o
   return { snippet, notes };
 }
 
-function report(error: unknown, json: boolean): void {
+/** `--write` / `--undo`: edits the client's own file; prints the change with the key masked. */
+async function writeOrUndo(client: string, server: string | undefined, options: ClientConfigCommandOptions): Promise<void> {
+  if (options.write && options.undo) throw new UsageError('bad_request', 'give --write or --undo, not both', 2);
+  if (options.write && options.token) throw new UsageError('bad_request', '--write makes a key of its own for the client: leave out --token', 2);
+  if (!isClientKind(client)) throw new UsageError('bad_request', `unknown client "${client}"; expected one of: ${CLIENT_KINDS.join(', ')}`);
+  const configPath = configPathFrom(options.config, process.env);
+  const config = await readConfig(configPath);
+  const port = options.port ?? config.orch.port;
+  const context = {
+    config: options.config,
+    baseUrl: orchBaseUrl(options.host ?? config.orch.host, port),
+    servers: config.servers
+      .filter((entry) => (server !== undefined ? entry.name === server : !entry.disabled))
+      .map((entry) => ({ name: entry.name, autoApprove: entry.autoApprove, timeoutSeconds: entry.timeoutMs / 1000 })),
+  };
+  if (options.undo) {
+    const undone = await undoClient(client, context);
+    if (options.json) console.log(JSON.stringify(undone, null, 2));
+    else console.log(`${undone.restored === 'backup' ? 'restored' : 'removed'} ${undone.path}; revoked ${undone.revoked.length} key(s)`);
+    return;
+  }
+  const written = await writeClient(client, targetOf(server, options.aggregate ?? false), context);
+  if (options.json) {
+    console.log(JSON.stringify({ ...written, key: { id: written.key.id, name: written.key.name, role: written.key.role } }, null, 2));
+    return;
+  }
+  console.log(written.diff);
+  console.error(`wrote ${written.path}${written.backupPath ? ` (backup: ${written.backupPath})` : ' (new file)'}`);
+  console.error(`key "${written.key.name}" (operator) created for it; undo with: mcp-orch client-config ${client} --undo`);
+}
+
+function report(thrown: unknown, json: boolean): void {
+  const error = thrown instanceof ClientConnectError ? new UsageError(thrown.code, thrown.message) : thrown;
   const known = error instanceof UsageError || error instanceof ClientConfigError;
   const code: ErrorCode = known ? error.code : 'internal';
   const message = known ? error.message : `mcp-orch: ${(error as Error).message}`;
@@ -133,8 +169,14 @@ export function clientConfigCommand(): Command {
     .option('-p, --port <number>', "the daemon's port (default: orch.port or 8000)", portNumber)
     .option('-H, --host <host>', "the daemon's address (default: orch.host or 127.0.0.1)")
     .option('--json', 'print { client, format, text, value } as JSON')
+    .option('-w, --write', "make a key for the client and write the configuration into the client's own config file (a backup is kept)")
+    .option('--undo', 'put back the client config file as it was before the last --write, and revoke its key')
     .action(async (client: string, server: string | undefined, options: ClientConfigCommandOptions) => {
       try {
+        if (options.write || options.undo) {
+          await writeOrUndo(client, server, options);
+          return;
+        }
         const { snippet, notes } = await clientConfig(client, server, options);
         for (const note of notes) console.error(note);
         console.log(options.json ? JSON.stringify(snippet, null, 2) : snippet.text);

@@ -1,5 +1,6 @@
 /** `mcp-orch serve`: runs the daemon in the foreground until Ctrl-C. */
 import { ConfigError } from '../core/config/config-loader.js';
+import type { ReloadResult } from '../core/hot-reload.js';
 import { createRuntime, type Runtime } from '../core/runtime.js';
 import type { ServerStatus } from '../core/supervisor/server-supervisor.js';
 import { orchVersion } from '../core/version.js';
@@ -37,6 +38,33 @@ export function endpointTable(runtime: Runtime): string {
   return rows.length > 1 ? table(rows) : 'No servers configured: add some to the config file.';
 }
 
+/**
+ * What `serve` prints about a reload of the config file: the problems of a file it refused, with
+ * their JSON paths (the last good configuration keeps running), or what a valid one changed.
+ * Undefined when there is nothing to say.
+ */
+export function describeReload(result: ReloadResult, configPath: string): { text: string; error: boolean } | undefined {
+  if (!result.ok) {
+    const issues = (result.issues ?? []).map((issue) => `  ${issue.path}: ${issue.message}`).join('\n');
+    return { text: `config ${configPath} not applied (the last good configuration keeps running):\n${issues}`, error: true };
+  }
+  const diff = result.diff;
+  if (!diff) return undefined;
+  const names = (servers: readonly { name: string }[]) => servers.map((server) => server.name).join(', ');
+  const parts = [
+    diff.added.length ? `added ${names(diff.added)}` : '',
+    diff.removed.length ? `removed ${diff.removed.join(', ')}` : '',
+    diff.restarted.length ? `restarted ${names(diff.restarted)}` : '',
+    diff.enabled.length ? `enabled ${names(diff.enabled)}` : '',
+    diff.disabled.length ? `disabled ${names(diff.disabled)}` : '',
+    diff.updated.length ? `updated ${names(diff.updated)}` : '',
+    diff.orch.length ? `orch.${diff.orch.join(', orch.')}` : '',
+  ].filter(Boolean);
+  if (parts.length === 0) return undefined;
+  const restart = result.needsRestart?.length ? `; ${result.needsRestart.join(' and ')} take effect after a restart of the daemon` : '';
+  return { text: `config reloaded: ${parts.join('; ')}${restart}`, error: false };
+}
+
 export async function serve(options: ServeOptions): Promise<void> {
   let runtime: Runtime;
   try {
@@ -54,6 +82,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`MCP Orch listening on ${runtime.url}`);
 
   let stopping = false;
+  runtime.hotReload.onDidReload((result) => {
+    const said = describeReload(result, runtime.configPath);
+    if (said?.error) console.error(said.text);
+    else if (said) console.log(said.text);
+  });
   runtime.supervisor.onDidChangeState(({ status, previous }) => {
     if (stopping || previous === 'stopped' || status.state === 'starting') return;
     console.log(`[${status.name}] ${describe(status)}`);

@@ -15,6 +15,7 @@ import { ensureConfigFile } from './config/default-config.js';
 import { createHttpApp } from './http/app.js';
 import { createRestApi } from './http/rest-adapter.js';
 import { HotReload } from './hot-reload.js';
+import type { McpLimits } from './mcp/limits.js';
 import { createMcpEndpoints, type McpEndpoints } from './mcp/mcp-endpoints.js';
 import { createDispatcher } from './operations/dispatch.js';
 import type { Dispatcher } from './operations/dispatcher.js';
@@ -57,6 +58,8 @@ export interface RuntimeOptions {
   maxBodyBytes?: number;
   /** A Streamable HTTP call unanswered after this long becomes a resumable SSE stream; default 50 ms. */
   streamAfterMs?: number;
+  /** What MCP clients may make the daemon hold (unsent output, replay); `DEFAULT_MCP_LIMITS` by default. */
+  mcpLimits?: Partial<McpLimits>;
   supervisor?: Omit<SupervisorOptions, 'env' | 'version'>;
   /** Follow the config file and apply changes (default true). */
   watchConfig?: boolean;
@@ -175,6 +178,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     sessionIdleMs: config.orch.sessionIdleMs,
     maxBodyBytes: options.maxBodyBytes,
     streamAfterMs: options.streamAfterMs,
+    limits: options.mcpLimits,
     keyIsLive: (keyId) => {
       if (keyId === 'bootstrap' || keyId === 'session') return true;
       const status = tokens.get(keyId)?.status;
@@ -199,11 +203,9 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     createHttpApp({
       endpoints,
       rest: createRestApi(operations, { maxBodyBytes: options.maxBodyBytes }),
-      supervisor,
       host,
       allowedHosts: config.orch.allowedHosts,
       allowedOrigins: config.orch.allowedOrigins,
-      baseUrl: () => url,
       tokens,
       limiter: new RateLimiter(),
     }),

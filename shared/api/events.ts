@@ -7,7 +7,8 @@ import { RUN_STATUSES, TASK_STATUSES, taskIdSchema } from '../batch-plan.js';
 import { callEntrySchema } from './operations/calls.js';
 import { issueSchema, serverName, timestamp } from './operations/common.js';
 import { reloadDiffSchema } from './operations/config.js';
-import { serverStateSchema, serverStatusSchema } from './operations/servers.js';
+import { processSampleSchema } from './operations/metrics.js';
+import { logEntrySchema, serverStateSchema, serverStatusSchema } from './operations/servers.js';
 
 /** The lists of a server's catalog. */
 export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
@@ -64,12 +65,29 @@ export const toolsChangedEventSchema = z.object({
   kinds: z.array(z.enum(LIST_KINDS)),
 });
 
+/** CPU and memory of every running child, sampled every few seconds while someone listens. */
+export const serverResourcesEventSchema = z.object({
+  type: z.literal('server.resources'),
+  time: timestamp,
+  samples: z.array(processSampleSchema),
+});
+
+/** A line a server wrote to stderr (or stray stdout), or a supervisor note: the live log tail. */
+export const serverLogEventSchema = z.object({
+  type: z.literal('server.log'),
+  time: timestamp,
+  server: serverName,
+  entry: logEntrySchema,
+});
+
 export const orchEventSchema = z.discriminatedUnion('type', [
   serverStateEventSchema,
   callEventSchema,
   runProgressEventSchema,
   configReloadEventSchema,
   toolsChangedEventSchema,
+  serverResourcesEventSchema,
+  serverLogEventSchema,
 ]);
 
 export type OrchEvent = z.output<typeof orchEventSchema>;

@@ -121,7 +121,7 @@ describe('inputs accept what clients send', () => {
         ],
       },
     });
-    expect(input.plan).toMatchObject({ maxConcurrency: 8, onError: 'continue' });
+    expect(input.plan).toMatchObject({ maxConcurrency: 32, onError: 'continue' });
   });
 
   it('a plan with a duplicate id or an unknown dependency is refused with its path', () => {

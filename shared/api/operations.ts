@@ -3,8 +3,10 @@
  * the CLI's help and the route table). Add an operation in its domain file, then list it here.
  */
 import { callOperations } from './operations/calls.js';
+import { clientOperations, importOperations } from './operations/clients.js';
 import { configOperations, modeOperations } from './operations/config.js';
 import { metaOperations } from './operations/meta.js';
+import { metricsOperations } from './operations/metrics.js';
 import { runOperations } from './operations/runs.js';
 import { secretOperations } from './operations/secrets.js';
 import { serverOperations } from './operations/servers.js';
@@ -36,6 +38,8 @@ const OPERATION_LIST = [
   runOperations.cancel,
   callOperations.list,
   callOperations.stats,
+  metricsOperations.processes,
+  metricsOperations.series,
   tokenOperations.list,
   tokenOperations.create,
   tokenOperations.revoke,
@@ -45,6 +49,12 @@ const OPERATION_LIST = [
   secretOperations.set,
   secretOperations.clear,
   metaOperations.clientConfig,
+  clientOperations.list,
+  clientOperations.preview,
+  clientOperations.connect,
+  clientOperations.undo,
+  importOperations.scan,
+  importOperations.apply,
   metaOperations.events,
   metaOperations.openapi,
 ] as const;
@@ -63,4 +73,4 @@ export const operationList: readonly AnyListed[] = OPERATION_LIST;
 /** Every operation, keyed by id. */
 export const operations = Object.freeze(Object.fromEntries(OPERATION_LIST.map((operation) => [operation.id, operation]))) as Operations;
 
-export { callOperations, configOperations, modeOperations, metaOperations, runOperations, secretOperations, serverOperations, tokenOperations, auditOperations, toolOperations };
+export { callOperations, clientOperations, importOperations, metricsOperations, configOperations, modeOperations, metaOperations, runOperations, secretOperations, serverOperations, tokenOperations, auditOperations, toolOperations };

@@ -74,6 +74,12 @@ server.registerTool(
   },
 );
 
+server.registerTool(
+  'blob',
+  { description: 'Answers `chars` characters of text (a large result).', inputSchema: { chars: z.number().int().min(1).max(64 * 1024 * 1024) } },
+  ({ chars }) => ({ content: [{ type: 'text', text: 'x'.repeat(chars) }] }),
+);
+
 // Exit when the parent closes our stdin: the usual end of a stdio server's life.
 process.stdin.on('end', () => process.exit(0));
 await server.connect(new StdioServerTransport());

@@ -14,7 +14,7 @@ function description(example: { first: string; second: string; third: string }):
   return [
     'Runs many tool calls in one go, in parallel where possible, and returns one compact report.',
     `Give "tasks": each has a unique "id", a "tool" (${example.first === 'list_issues' ? 'a tool of this server' : 'a tool name as listed, e.g. github__list_issues'}) and its "arguments".`,
-    'Tasks without dependencies run at once (up to "maxConcurrency", default 8).',
+    'Tasks without dependencies run at once (up to "maxConcurrency", default 32).',
     'Use a result in later arguments: "{{id.text}}" (its text), "{{id.structuredContent.items[0].number}}" (a path into its structured result), "{{id}}" (structured result, else text).',
     'A string that is exactly one reference keeps the JSON type (number, array…); inside a longer string it becomes text. Each reference makes the task wait for that one.',
     'Add "dependsOn": ["id"] to wait for a task without using its result.',

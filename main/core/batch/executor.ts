@@ -49,7 +49,7 @@ export function runPlan(graph: PlanGraph, options: RunOptions): Promise<RunRepor
   return new Run(graph, options, true).start();
 }
 
-/** Starts an empty run that tasks join as they come; `maxConcurrency` and `onError` come from `options` (defaults 8, `continue`). */
+/** Starts an empty run that tasks join as they come; `maxConcurrency` and `onError` come from `options` (defaults 32, `continue`). */
 export function openRun(options: RunOptions): OpenRun {
   const run = new Run({ tasks: [], maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: options.onError ?? 'continue' }, options, false);
   const done = run.start();

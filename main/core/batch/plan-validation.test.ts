@@ -40,7 +40,7 @@ describe('validatePlan', () => {
     expect(close!.retries).toBe(2);
     expect(report!.retries).toBe(0);
     expect(result.warnings).toEqual(['task "report": retries ignored, "notion__create_page" is neither read-only nor idempotent']);
-    expect(result.graph).toMatchObject({ maxConcurrency: 8, onError: 'continue' });
+    expect(result.graph).toMatchObject({ maxConcurrency: 32, onError: 'continue' });
   });
 
   it('reports an unknown tool', () => {
@@ -192,7 +192,7 @@ describe('checkPlan', () => {
 
   it('applies the defaults and validates the rest', () => {
     const result = checkPlan({ tasks: [{ id: 'a', tool: 'gh__list_issues', arguments: { repo: 'acme/app' } }], onError: 'stop' }, catalog);
-    expect(result.ok && result.graph).toMatchObject({ onError: 'stop', maxConcurrency: 8 });
+    expect(result.ok && result.graph).toMatchObject({ onError: 'stop', maxConcurrency: 32 });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The daemon's HTTP server: the MCP endpoints on raw Node HTTP (every tool call passes there, so no
- * framework work per request), and a Koa app for the rest — the REST API, the status page — with one
- * error middleware that exposes messages only for 4xx. Both run the same Host/Origin and token
+ * framework work per request), and a Koa app for the rest — the dashboard's files, the REST API —
+ * with one error middleware that exposes messages only for 4xx. Both run the same Host/Origin and token
  * checks, in the same order, with the same answers.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -11,10 +11,9 @@ import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { TokenService } from '../auth/token-service.js';
 import { writeJson } from '../mcp/http-io.js';
 import type { EndpointKind, McpEndpoints } from '../mcp/mcp-endpoints.js';
-import type { Supervisor } from '../supervisor/supervisor.js';
 import { createAuthCheck, createAuthGuard, type AuthState } from './auth-guard.js';
 import { createHostCheck, createHostGuard, type HostGuardOptions } from './host-guard.js';
-import { renderStatusPage } from './status-page.js';
+import { createStaticFiles } from './static-files.js';
 
 export interface HttpAppOptions extends HostGuardOptions {
   /** The MCP endpoints, served to authenticated callers. */
@@ -23,10 +22,6 @@ export interface HttpAppOptions extends HostGuardOptions {
   rest: Koa.Middleware<AuthState>;
   tokens: TokenService;
   limiter: RateLimiter;
-  /** For the status page. */
-  supervisor: Supervisor;
-  /** The base URL clients use, for the status page. */
-  baseUrl: () => string;
 }
 
 /** `/mcp[/<name>]`, `/sse[/<name>]`, `/messages[/<name>]`: the kind of endpoint and the server name (none: the aggregate). */
@@ -47,16 +42,10 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     }
   });
   app.use(createHostGuard(options));
+  // The dashboard's own files hold no secrets: served without a token (the page brings one).
+  app.use(createStaticFiles());
   app.use(createAuthGuard(options));
   app.use(options.rest);
-  app.use(async (ctx, next) => {
-    if (ctx.path !== '/' || ctx.method !== 'GET') {
-      await next();
-      return;
-    }
-    ctx.type = 'html';
-    ctx.body = renderStatusPage(options.supervisor, options.baseUrl());
-  });
   app.use((ctx) => {
     ctx.status = 404;
     ctx.body = errorBody('not_found', `nothing at ${ctx.method} ${ctx.path}`);

@@ -51,7 +51,6 @@ describe('authentication on every endpoint', () => {
     ['POST', '/messages/example?sessionId=x', '{}'],
     ['POST', '/mcp', INIT],
     ['GET', '/sse', undefined],
-    ['GET', '/', undefined],
     ['GET', '/mcp/unknown-server', undefined],
   ];
 

@@ -36,6 +36,10 @@ const VALID = validInputs(() => harness, {
     const current = (await call(operations['config.get'], {})).body as { text: string; revision: string };
     return { text: current.text, revision: current.revision };
   },
+  async connectClient(client) {
+    const connected = await call(operations['clients.connect'], { client, scope: 'servers' });
+    expect(connected.status, JSON.stringify(connected.body)).toBe(200);
+  },
 });
 
 /** Reads `/api/events` until one whole event has arrived; `trigger` runs once the stream is open. */

@@ -8,10 +8,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RpcErrorCode, errorResponse, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
+import type { McpLimits } from './limits.js';
+import { SendGuard, overflowMessage } from './send-guard.js';
 
 export interface LegacySseOptions {
   maxBodyBytes: number;
   keepAliveMs: number;
+  /** What a client that stops reading may make the daemon hold before its session is closed. */
+  limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs' | 'sendHardChars'>;
+  /** Where a session closed for its client not reading is reported. */
+  log: (line: string) => void;
 }
 
 class LegacySession implements DownstreamChannel {
@@ -19,6 +25,7 @@ class LegacySession implements DownstreamChannel {
   private closed = false;
   /** Ids of the client's requests not answered yet: a reused one could not be told apart. */
   private readonly inFlight = new Set<RequestId>();
+  private readonly guard: SendGuard;
 
   constructor(
     readonly sessionId: string,
@@ -27,7 +34,14 @@ class LegacySession implements DownstreamChannel {
     readonly scope: string,
     private readonly res: ServerResponse,
     private readonly onClose: (session: LegacySession) => void,
-  ) {}
+    options: Pick<LegacySseOptions, 'limits' | 'log'>,
+  ) {
+    this.guard = new SendGuard(res, options.limits, (queued) => {
+      options.log(overflowMessage('legacy SSE', sessionId, owner, queued, options.limits));
+      this.close();
+      res.destroy();
+    });
+  }
 
   send(message: RpcMessage): void {
     if (isResponse(message) && message.id !== null) this.inFlight.delete(message.id);
@@ -53,11 +67,16 @@ class LegacySession implements DownstreamChannel {
   }
 
   private write(message: RpcMessage): void {
-    if (!this.closed) this.res.write(`event: message\ndata: ${stringifyMessage(message)}\n\n`);
+    if (this.closed) return;
+    const text = `event: message\ndata: ${stringifyMessage(message)}\n\n`;
+    this.res.write(text);
+    this.guard.wrote(text.length);
   }
 
   keepAlive(): void {
-    if (!this.closed) this.res.write(': keepalive\n\n');
+    if (this.closed) return;
+    this.res.write(': keepalive\n\n');
+    this.guard.wrote(0);
   }
 
   close(): void {
@@ -86,7 +105,7 @@ export class LegacySseEndpoint {
 
   /** `GET /sse/<server>`: opens a session of `owner` at `scope` whose POST endpoint is `messagesPath`. */
   open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string, scope: string): void {
-    const session = new LegacySession(randomUUID(), owner, scope, res, (closed) => this.sessions.delete(closed.sessionId));
+    const session = new LegacySession(randomUUID(), owner, scope, res, (closed) => this.sessions.delete(closed.sessionId), this.options);
     res.writeHead(200, SSE_HEADERS);
     res.write(`event: endpoint\ndata: ${messagesPath}?sessionId=${session.sessionId}\n\n`);
     this.sessions.set(session.sessionId, session);

@@ -19,6 +19,7 @@ import { AggregateSession } from './aggregate-session.js';
 import type { SessionFactory } from './downstream.js';
 import { writeJson } from './http-io.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
+import { DEFAULT_MCP_LIMITS, type McpLimits } from './limits.js';
 import { ProxySession } from './proxy-session.js';
 import { StreamableHttpEndpoint } from './streamable-http.js';
 
@@ -31,6 +32,10 @@ export interface McpEndpointsOptions {
   maxBodyBytes?: number;
   /** A Streamable HTTP call unanswered after this long becomes a resumable SSE stream; default 50 ms. */
   streamAfterMs?: number;
+  /** What clients may make the endpoints hold (unsent output, replay); `DEFAULT_MCP_LIMITS` by default. */
+  limits?: Partial<McpLimits>;
+  /** Where sessions closed for their client not reading are reported; default `console.error`. */
+  log?: (line: string) => void;
   /** Whether a key may still be used; sessions of keys revoked or expired since are closed. */
   keyIsLive: (keyId: string) => boolean;
   /** Records a refused tool call in the audit log. */
@@ -55,6 +60,8 @@ export interface McpEndpoints {
   toolsToggled(servers: Iterable<string>): void;
   /** Open client sessions, per transport. */
   sessionCounts(): { streamable: number; sse: number };
+  /** Characters the Streamable HTTP sessions keep for resumption, all together. */
+  replaySize(): number;
   dispose(): void;
 }
 
@@ -62,8 +69,10 @@ const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const streamable = new StreamableHttpEndpoint({ idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000, streamAfterMs: options.streamAfterMs });
-  const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000 });
+  const limits: McpLimits = { ...DEFAULT_MCP_LIMITS, ...options.limits };
+  const log = options.log ?? ((line: string) => console.error(line));
+  const streamable = new StreamableHttpEndpoint({ idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000, streamAfterMs: options.streamAfterMs, limits, log });
+  const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000, limits, log });
   /** Which server each open session belongs to, to close them when the server goes away. */
   const sessionServers = new Map<string, string>();
   const proxySessions = new Set<ProxySession>();
@@ -167,6 +176,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       }
     },
     sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),
+    replaySize: () => streamable.replaySize,
     serverAdded(server) {
       for (const session of aggregateSessions) session.attachTo(server);
     },

@@ -1,28 +1,60 @@
 /**
  * One server-sent-events stream of a Streamable HTTP session, resumable: events carry ids and the
- * last ones are kept, so a client that lost the connection can come back with `Last-Event-ID`.
+ * last ones are kept, so a client that lost the connection can come back with `Last-Event-ID`. What
+ * it keeps is bounded by count here and by size by its session (`onKept`, `dropOldest`).
  */
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS } from './http-io.js';
+import type { McpLimits } from './limits.js';
+import { SendGuard } from './send-guard.js';
 
 const KEPT_EVENTS = 200;
+
+export interface SseStreamOptions {
+  retryMs: number;
+  limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs' | 'sendHardChars'>;
+  /** The client of an attached connection stopped reading: the session gives up on it. */
+  onOverflow: (queued: number) => void;
+  /** The characters kept for replay changed by `delta`. */
+  onKept: (delta: number) => void;
+}
 
 export class SseStream {
   private seq = 0;
   /** The last event written to a connection: a new connection gets what came after it. */
   private deliveredSeq = 0;
   private readonly kept: { seq: number; text: string }[] = [];
+  private keptChars = 0;
   private res: ServerResponse | undefined;
+  private guard: SendGuard | undefined;
+  /** Every event reached a connection that then ended normally (flushed): the client has it. */
+  private flushed = false;
   /** True once the stream has everything it will ever get (all responses of its POST). */
   finished = false;
 
   constructor(
     readonly id: string,
-    private readonly retryMs: number,
+    private readonly options: SseStreamOptions,
   ) {}
 
   get attached(): boolean {
     return this.res !== undefined;
+  }
+
+  /** Characters kept for replay. */
+  get keptSize(): number {
+    return this.keptChars;
+  }
+
+  /** Finished, and all of it delivered over a connection that ended cleanly: nothing is left to resume. */
+  get delivered(): boolean {
+    return this.finished && this.flushed && this.deliveredSeq === this.seq;
+  }
+
+  /** Whether a client that saw event `afterSeq` can get everything after it from what is kept. */
+  canResumeAfter(afterSeq: number): boolean {
+    const oldest = this.kept[0]?.seq ?? this.seq + 1;
+    return afterSeq >= oldest - 1;
   }
 
   /**
@@ -31,13 +63,21 @@ export class SseStream {
    */
   attach(res: ServerResponse, headers: Record<string, string>, options: { prime: boolean; afterSeq?: number }): void {
     this.res = res;
+    this.flushed = false;
+    this.guard = new SendGuard(res, this.options.limits, (queued) => this.options.onOverflow(queued));
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.retryMs}\ndata: \n\n`);
+    if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.options.retryMs}\ndata: \n\n`);
     const after = options.afterSeq ?? this.deliveredSeq;
-    for (const event of this.kept) if (event.seq > after) res.write(event.text);
+    let written = 0;
+    for (const event of this.kept) {
+      if (event.seq <= after) continue;
+      res.write(event.text);
+      written += event.text.length;
+    }
     this.deliveredSeq = this.seq;
+    this.guard.wrote(written);
     res.on('close', () => {
-      if (this.res === res) this.res = undefined;
+      if (this.res === res) this.detach();
     });
     if (this.finished) this.end();
   }
@@ -47,15 +87,39 @@ export class SseStream {
     const seq = ++this.seq;
     const text = `id: ${this.id}_${seq}\nevent: message\ndata: ${json}\n\n`;
     this.kept.push({ seq, text });
-    if (this.kept.length > KEPT_EVENTS) this.kept.shift();
-    if (!this.res) return;
-    this.res.write(text);
-    this.deliveredSeq = seq;
+    this.keptChars += text.length;
+    if (this.kept.length > KEPT_EVENTS) this.dropOldest();
+    if (this.res) {
+      this.res.write(text);
+      this.deliveredSeq = seq;
+      this.guard?.wrote(text.length);
+    }
+    this.options.onKept(text.length);
+  }
+
+  /** Forgets the oldest kept event; the characters freed (0 when none was kept). */
+  dropOldest(): number {
+    const event = this.kept.shift();
+    if (!event) return 0;
+    this.keptChars -= event.text.length;
+    this.options.onKept(-event.text.length);
+    return event.text.length;
+  }
+
+  /** Forgets everything kept. */
+  dropAll(): void {
+    if (this.keptChars === 0) return;
+    const freed = this.keptChars;
+    this.kept.length = 0;
+    this.keptChars = 0;
+    this.options.onKept(-freed);
   }
 
   /** Writes an SSE comment so idle connections stay open through proxies. */
   keepAlive(): void {
-    this.res?.write(': keepalive\n\n');
+    if (!this.res) return;
+    this.res.write(': keepalive\n\n');
+    this.guard?.wrote(0);
   }
 
   /** Marks the stream complete and ends the attached connection, if any. */
@@ -67,8 +131,18 @@ export class SseStream {
   /** Ends the attached connection (the stream itself may be resumed later unless finished). */
   end(): void {
     const res = this.res;
+    if (!res) return;
+    const complete = this.deliveredSeq === this.seq;
+    this.detach();
+    res.end(() => {
+      if (complete) this.flushed = true;
+    });
+  }
+
+  private detach(): void {
+    this.guard?.dispose();
+    this.guard = undefined;
     this.res = undefined;
-    res?.end();
   }
 }
 

@@ -8,43 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
-import { RpcErrorCode, errorResponse, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
-import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
+import { RpcErrorCode, errorResponse, isRequest, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import type { DownstreamChannel, SessionFactory } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
-import { SseStream, parseEventId } from './sse-stream.js';
+import { parseEventId } from './sse-stream.js';
+import { StreamableSession, type Exchange, type SessionHost, type StreamableHttpOptions } from './streamable-session.js';
 
-export interface StreamableHttpOptions {
-  /** A session with no request and no open stream for this long is closed. */
-  idleMs: number;
-  maxBodyBytes: number;
-  /** The `retry` advice sent in priming events. */
-  retryMs: number;
-  /** A call unanswered after this long is switched to a resumable SSE stream; default 50 ms. */
-  streamAfterMs?: number;
-}
-
-/** The requests of one POST, and how their answers go back: still open (JSON or SSE undecided), or streaming. */
-interface Exchange {
-  res: ServerResponse | undefined;
-  remaining: number;
-  batch: boolean;
-  acceptsJson: boolean;
-  acceptsSse: boolean;
-  /** Batch responses held back to be sent as one JSON array. */
-  held: RpcMessage[];
-  stream: SseStream | undefined;
-  /** Turns a slow answer into a primed SSE stream, so the client can resume it if the connection drops. */
-  timer: NodeJS.Timeout | undefined;
-}
-
-/**
- * A call still unanswered after this long is switched to SSE with a priming event: fast calls stay
- * plain JSON, slow ones become resumable.
- */
-const DEFAULT_STREAM_AFTER_MS = 50;
-/** Streams finished but kept for replay, per session. */
-const KEPT_FINISHED_STREAMS = 32;
-const PRIMING_VERSION = '2025-11-25';
+export type { StreamableHttpOptions } from './streamable-session.js';
 
 /** Who asks, and where: a session is found only by the key that opened it, at the endpoint it was opened at. */
 interface Caller {
@@ -52,182 +22,10 @@ interface Caller {
   scope: string;
 }
 
-class StreamableSession implements DownstreamChannel {
-  handler!: SessionHandler;
-  lastActivity = Date.now();
-  readonly exchanges = new Map<RequestId, Exchange>();
-  readonly streams = new Map<string, SseStream>();
-  standalone: SseStream | undefined;
-  /** The id of the `initialize` request that opened the session, until it is answered. */
-  initializeId: RequestId | undefined;
-  private streamCounter = 0;
-  private closed = false;
-
-  constructor(
-    readonly sessionId: string,
-    readonly protocolVersion: string,
-    readonly owner: string,
-    /** The endpoint (server name, or '' for the aggregate) the session was opened at: only there is it known. */
-    readonly scope: string,
-    private readonly endpoint: StreamableHttpEndpoint,
-  ) {}
-
-  get primes(): boolean {
-    return this.protocolVersion >= PRIMING_VERSION;
-  }
-
-  get headers(): Record<string, string> {
-    return { 'mcp-session-id': this.sessionId };
-  }
-
-  newStream(): SseStream {
-    const stream = new SseStream(`${this.sessionId.slice(0, 8)}${(++this.streamCounter).toString(36)}`, this.endpoint.options.retryMs);
-    this.streams.set(stream.id, stream);
-    return stream;
-  }
-
-  send(message: RpcMessage, relatedRequestId?: RequestId): void {
-    if (this.closed) return;
-    if (isResponse(message)) {
-      const exchange = message.id === null ? undefined : this.exchanges.get(message.id);
-      if (!exchange) return; // abandoned, or answered already
-      this.exchanges.delete(message.id as RequestId);
-      exchange.remaining--;
-      this.deliver(exchange, message, true);
-      if (message.id === this.initializeId) {
-        this.initializeId = undefined;
-        // A session whose initialize failed is of no use: the client must start over.
-        if ('error' in message) this.close();
-      }
-      return;
-    }
-    const exchange = relatedRequestId === undefined ? undefined : this.exchanges.get(relatedRequestId);
-    if (exchange) this.deliver(exchange, message, false);
-    else this.standaloneStream().push(stringifyMessage(message));
-  }
-
-  /** Answers a request of `exchange` that never reached the handler (a reused id). */
-  refuse(exchange: Exchange, response: RpcMessage): void {
-    exchange.remaining--;
-    this.deliver(exchange, response, true);
-  }
-
-  abandon(requestId: RequestId): void {
-    const exchange = this.exchanges.get(requestId);
-    if (!exchange) return;
-    this.exchanges.delete(requestId);
-    exchange.remaining--;
-    if (exchange.remaining === 0) this.complete(exchange);
-  }
-
-  close(): void {
-    this.endpoint.closeSession(this.sessionId);
-  }
-
-  /** Called by the endpoint exactly once. */
-  dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const exchange of new Set(this.exchanges.values())) {
-      if (exchange.timer) clearTimeout(exchange.timer);
-      if (exchange.res && !exchange.res.headersSent) writeRpcError(exchange.res, 404, RpcErrorCode.ConnectionClosed, 'Session closed');
-    }
-    this.exchanges.clear();
-    for (const stream of this.streams.values()) stream.finish();
-    this.standalone?.finish();
-    this.handler.close();
-  }
-
-  get busy(): boolean {
-    if (this.exchanges.size > 0 || this.standalone?.attached) return true;
-    for (const stream of this.streams.values()) if (stream.attached) return true;
-    return false;
-  }
-
-  private standaloneStream(): SseStream {
-    this.standalone ??= new SseStream(`${this.sessionId.slice(0, 8)}g`, this.endpoint.options.retryMs);
-    return this.standalone;
-  }
-
-  /** Arms the switch to a primed SSE stream for a slow answer (only for clients that can resume). */
-  armStreaming(exchange: Exchange): void {
-    if (exchange.acceptsSse && this.primes) exchange.timer = setTimeout(() => this.startStream(exchange), this.endpoint.options.streamAfterMs ?? DEFAULT_STREAM_AFTER_MS);
-  }
-
-  private deliver(exchange: Exchange, message: RpcMessage, response: boolean): void {
-    if (!exchange.stream) {
-      if (response && exchange.acceptsJson) {
-        if (!exchange.batch) {
-          this.writeJson(exchange, stringifyMessage(message));
-          return;
-        }
-        exchange.held.push(message);
-        if (exchange.remaining === 0) this.writeJson(exchange, stringifyMessage(exchange.held));
-        return;
-      }
-      // Something to stream before the answer: this POST becomes an SSE stream.
-      if (!this.startStream(exchange)) return;
-    }
-    exchange.stream!.push(stringifyMessage(message));
-    if (exchange.remaining === 0) this.complete(exchange);
-  }
-
-  /** Switches a POST to an SSE stream (priming event first). False when the client cannot take one. */
-  private startStream(exchange: Exchange): boolean {
-    if (exchange.timer) clearTimeout(exchange.timer);
-    exchange.timer = undefined;
-    if (exchange.stream) return true;
-    if (!exchange.acceptsSse || !exchange.res) return false;
-    exchange.stream = this.newStream();
-    exchange.stream.attach(exchange.res, this.headers, { prime: this.primes });
-    exchange.res = undefined;
-    for (const held of exchange.held) exchange.stream.push(stringifyMessage(held));
-    exchange.held = [];
-    return true;
-  }
-
-  private writeJson(exchange: Exchange, body: string): void {
-    if (exchange.timer) clearTimeout(exchange.timer);
-    exchange.timer = undefined;
-    const res = exchange.res;
-    exchange.res = undefined;
-    if (!res || res.writableEnded) return;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...this.headers });
-    res.end(body);
-  }
-
-  private complete(exchange: Exchange): void {
-    if (exchange.timer) clearTimeout(exchange.timer);
-    exchange.timer = undefined;
-    if (exchange.stream) {
-      exchange.stream.finish();
-      this.forgetOldStreams();
-    } else if (exchange.held.length > 0) {
-      this.writeJson(exchange, stringifyMessage(exchange.batch ? exchange.held : exchange.held[0]!));
-    } else if (exchange.res && !exchange.res.headersSent) {
-      // Every request was abandoned (cancelled): nothing to say.
-      exchange.res.writeHead(202, this.headers);
-      exchange.res.end();
-      exchange.res = undefined;
-    }
-  }
-
-  private forgetOldStreams(): void {
-    let finished = 0;
-    for (const stream of this.streams.values()) if (stream.finished) finished++;
-    for (const [id, stream] of this.streams) {
-      if (finished <= KEPT_FINISHED_STREAMS) break;
-      if (stream.finished && !stream.attached) {
-        this.streams.delete(id);
-        finished--;
-      }
-    }
-  }
-}
-
-export class StreamableHttpEndpoint {
+export class StreamableHttpEndpoint implements SessionHost {
   private readonly sessions = new Map<string, StreamableSession>();
   private readonly sweeper: NodeJS.Timeout;
+  private replayChars = 0;
 
   constructor(readonly options: StreamableHttpOptions) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(25_000, Math.max(1_000, options.idleMs / 2)));
@@ -236,6 +34,24 @@ export class StreamableHttpEndpoint {
 
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Characters all sessions keep for replay. */
+  get replaySize(): number {
+    return this.replayChars;
+  }
+
+  replayChanged(delta: number): boolean {
+    this.replayChars += delta;
+    return this.replayChars > this.options.limits.replayTotalChars;
+  }
+
+  trimReplay(): void {
+    while (this.replayChars > this.options.limits.replayTotalChars) {
+      let largest: StreamableSession | undefined;
+      for (const session of this.sessions.values()) if (!largest || session.replaySize > largest.replaySize) largest = session;
+      if (!largest?.evictOne()) return;
+    }
   }
 
   /**
@@ -301,6 +117,8 @@ export class StreamableHttpEndpoint {
     session.lastActivity = Date.now();
 
     const requests = messages.filter(isRequest);
+    // A client that sends a new request is past the streams it already got in full.
+    if (requests.length > 0) session.acknowledge();
     if (requests.length === 0) {
       res.writeHead(202, session.headers);
       res.end();
@@ -343,14 +161,17 @@ export class StreamableHttpEndpoint {
       const stream = parsed && (session.streams.get(parsed.streamId) ?? (session.standalone?.id === parsed.streamId ? session.standalone : undefined));
       if (!parsed || !stream) throw new HttpError(400, RpcErrorCode.ConnectionClosed, `Bad Request: unknown event id ${lastEventId}`);
       if (stream.attached) throw new HttpError(409, RpcErrorCode.ConnectionClosed, 'Conflict: Stream already has an active connection');
+      if (!stream.canResumeAfter(parsed.seq)) {
+        throw new HttpError(400, RpcErrorCode.ConnectionClosed, `Bad Request: the events after ${lastEventId} are no longer kept (replay is bounded); start the request again`);
+      }
       stream.attach(res, session.headers, { prime: false, afterSeq: parsed.seq });
       return;
     }
-    session.standalone ??= new SseStream(`${session.sessionId.slice(0, 8)}g`, this.options.retryMs);
-    if (session.standalone.attached) {
+    const standalone = session.standaloneStream();
+    if (standalone.attached) {
       throw new HttpError(409, RpcErrorCode.ConnectionClosed, 'Conflict: Only one SSE stream is allowed per session');
     }
-    session.standalone.attach(res, session.headers, { prime: session.primes });
+    standalone.attach(res, session.headers, { prime: session.primes });
   }
 
   private handleDelete(req: IncomingMessage, res: ServerResponse, caller: Caller): void {

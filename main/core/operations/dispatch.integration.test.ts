@@ -41,6 +41,7 @@ function valueOf(result: Result): unknown {
 const VALID = validInputs(() => harness, {
   startRun: async (plan) => (valueOf(await dispatch('runs.create', { plan })) as { id: string }).id,
   config: async () => valueOf(await dispatch('config.get', {})) as { text: string; revision: string },
+  connectClient: async (client) => void valueOf(await dispatch('clients.connect', { client, scope: 'servers' })),
 });
 
 beforeAll(async () => {

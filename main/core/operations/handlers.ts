@@ -1,9 +1,12 @@
 /** Every handler of the contract, one per operation but the event stream (the compiler checks none is missing). */
 import { callHandlers } from './calls.handlers.js';
+import { clientHandlers } from './clients.handlers.js';
 import { ConfigEditor } from './config-editor.js';
 import { configHandlers } from './config.handlers.js';
 import type { Handlers, OperationDeps } from './deps.js';
+import { importHandlers } from './import.handlers.js';
 import { metaHandlers } from './meta.handlers.js';
+import { metricsHandlers } from './metrics.handlers.js';
 import { runHandlers } from './runs.handlers.js';
 import { secretHandlers } from './secrets.handlers.js';
 import { serverHandlers } from './servers.handlers.js';
@@ -21,5 +24,8 @@ export function createHandlers(deps: OperationDeps): Handlers {
     ...tokenHandlers(deps),
     ...metaHandlers(deps),
     ...secretHandlers(deps),
+    ...metricsHandlers(deps),
+    ...clientHandlers(deps),
+    ...importHandlers(deps, editor),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The live events of the contract (`OrchEvent`), whatever carries them (SSE, the IPC bridge): server
- * state changes, finished calls, batch run progress, config reloads, catalog changes. The sources
+ * state changes, finished calls, batch run progress, config reloads, catalog changes, log lines and
+ * the children's CPU and memory (operations/dashboard-events.ts). The sources
  * are followed only while someone subscribes, so a call costs nothing extra when nobody watches.
  * Each subscriber gets the calls and runs it may see (operations/visibility.ts) and every event
  * that carries no results.
@@ -13,6 +14,7 @@ import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { CallRecord } from '../supervisor/upstream-router.js';
 import type { Principal } from '../auth/roles.js';
 import { reloadView } from './config.handlers.js';
+import { followDashboardEvents } from './dashboard-events.js';
 import type { OperationDeps } from './deps.js';
 import type { EventSource } from './dispatch.js';
 import { sees, visibilityOf } from './visibility.js';
@@ -79,6 +81,7 @@ export class LiveEvents implements EventSource {
         const progress = runProgress(this.deps, event);
         if (progress) emit(progress, { keyId: event.keyId });
       }),
+      ...followDashboardEvents(this.deps, (event) => emit(event)),
     );
   }
 

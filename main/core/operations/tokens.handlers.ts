@@ -8,7 +8,7 @@ import { query } from './calls.handlers.js';
 const DEFAULT_GRACE_MS = 3_600_000;
 
 /** A key as the API lists it: the contract's fields only (no hash, whatever the record grows). */
-function keyView(key: TokenInfo) {
+export function keyView(key: TokenInfo) {
   return {
     id: key.id,
     name: key.name,

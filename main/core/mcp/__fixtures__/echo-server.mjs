@@ -2,12 +2,13 @@
 // A minimal, fast MCP server for the endpoint tests and the proxy benchmark.
 //
 //   node echo-server.mjs --stdio
-//   node echo-server.mjs --http --port 0
+//   node echo-server.mjs --http --port 0 [--json-response]
 //
 // Tools: `echo` ({ text }) returns the text; `sleep` ({ ms }) waits, then returns "slept <ms>".
 // In --http mode it serves itself with the SDK's own transports on 127.0.0.1 (the "HTTP floor"):
 // Streamable HTTP at /mcp (stateful, one transport per session) and legacy SSE at /sse +
-// /messages?sessionId=. It prints `listening on http://127.0.0.1:<port>` once ready.
+// /messages?sessionId=; --json-response answers Streamable requests as plain JSON (the SDK's
+// enableJsonResponse). It prints `listening on http://127.0.0.1:<port>` once ready.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -40,15 +41,16 @@ function createEchoServer() {
 }
 
 function parseArgs(argv) {
-  const options = { mode: undefined, port: 0 };
+  const options = { mode: undefined, port: 0, jsonResponse: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--stdio') options.mode = 'stdio';
     else if (arg === '--http') options.mode = 'http';
     else if (arg === '--port') options.port = Number(argv[(i += 1)]);
+    else if (arg === '--json-response') options.jsonResponse = true;
     else throw new Error(`unknown argument: ${arg}`);
   }
-  if (!options.mode) throw new Error('usage: echo-server.mjs --stdio | --http [--port N]');
+  if (!options.mode) throw new Error('usage: echo-server.mjs --stdio | --http [--port N] [--json-response]');
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) throw new Error('--port must be 0..65535');
   return options;
 }
@@ -91,7 +93,8 @@ function sendJsonRpcError(res, status, message) {
 }
 
 /** Streamable HTTP at /mcp: one transport (and one McpServer) per session. */
-function createStreamableHandler() {
+/** Streamable HTTP; `jsonResponse`: the SDK's `enableJsonResponse`, its fastest mode (plain JSON answers, no SSE). */
+function createStreamableHandler(jsonResponse) {
   const transports = new Map();
 
   return async function handleStreamable(req, res) {
@@ -108,6 +111,7 @@ function createStreamableHandler() {
     if (transports.size >= MAX_SESSIONS) return sendJsonRpcError(res, 503, 'Too many sessions');
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      enableJsonResponse: jsonResponse,
       onsessioninitialized: (id) => transports.set(id, transport),
     });
     transport.onclose = () => {
@@ -140,8 +144,8 @@ function createSseHandlers() {
   return { openStream, postMessage };
 }
 
-async function serveHttp(port) {
-  const streamable = createStreamableHandler();
+async function serveHttp(port, jsonResponse) {
+  const streamable = createStreamableHandler(jsonResponse);
   const sse = createSseHandlers();
   const httpServer = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -172,4 +176,4 @@ async function serveHttp(port) {
 
 const options = parseArgs(process.argv.slice(2));
 if (options.mode === 'stdio') await serveStdio();
-else await serveHttp(options.port);
+else await serveHttp(options.port, options.jsonResponse);

@@ -3,9 +3,12 @@
  * and the same walk over REST. A daemon with the servers the walk needs, a valid input per
  * operation, and for each field a value its schema refuses.
  */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathParamNames, restInput, type Operation } from '../../../../shared/api/contract.js';
 import type { OperationId } from '../../../../shared/api/operations.js';
-import { exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
 
 const BATCH_SERVER = new URL('../../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
@@ -14,16 +17,29 @@ export const ECHO_PLAN = { tasks: [{ id: 'say', tool: 'example__echo', arguments
 /** A run that holds until cancelled, so a cancel finds it running. */
 export const BLOCKING_PLAN = { tasks: [{ id: 'hold', tool: 'batchy__block', arguments: { label: 'walk' } }] };
 
-/** A daemon with `example`, `second` (for lifecycle calls), `secretive` (masked values) and `batchy` (runs). */
+/**
+ * A daemon with `example`, `second` (for lifecycle calls), `secretive` (masked values) and `batchy`
+ * (runs), whose HOME is a folder of its own holding a Claude Desktop config (the MCP clients' files
+ * it connects and imports from live there, never in the real home). `dispose` removes it all.
+ */
 export async function startWalkHarness(): Promise<Harness> {
   process.env.ORCH_API_TEST_SECRET = 'sekrit-from-the-environment';
   const secretive = exampleServer({ env: { API_KEY: 'sekrit-env-value' }, headers: { Authorization: 'Bearer sekrit-header' } });
   secretive.args = [...(secretive.args ?? []), '--token=${env:ORCH_API_TEST_SECRET}'];
-  const harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) });
+  const home = await mkdtemp(join(tmpdir(), 'mcp-orch-home-'));
+  const desktop = join(home, '.config', 'Claude');
+  await mkdir(desktop, { recursive: true });
+  await writeFile(join(desktop, 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'desktop-example': exampleServer() } }));
+  const env = { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: home, MCP_ORCH_SECRETS_FILE: join(home, 'secrets.json'), HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+  const harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) }, { runtime: { env } });
   // Runs name tools of the aggregate: wait until the catalogs they use are known.
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
   await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the example and batchy catalogs are known');
-  return harness;
+  const dispose = harness.dispose.bind(harness);
+  return { ...harness, dispose: async () => {
+    await dispose();
+    await rm(home, { recursive: true, force: true });
+  } };
 }
 
 export type ValidInputs = Record<OperationId, () => Record<string, unknown> | Promise<Record<string, unknown>>>;
@@ -35,7 +51,12 @@ export type ValidInputs = Record<OperationId, () => Record<string, unknown> | Pr
  */
 export function validInputs(
   harness: () => Harness,
-  transport: { startRun(plan: unknown): Promise<string>; config(): Promise<{ text: string; revision: string }> },
+  transport: {
+    startRun(plan: unknown): Promise<string>;
+    config(): Promise<{ text: string; revision: string }>;
+    /** Connects `client` (its servers' entries), so there is a connection to undo. */
+    connectClient(client: string): Promise<void>;
+  },
 ): ValidInputs {
   let echoRun: Promise<string> | undefined;
   let blockingRun: Promise<string> | undefined;
@@ -75,6 +96,18 @@ export function validInputs(
     'secrets.set': () => ({ name: 'WALK_TOKEN', value: 'walk-value' }),
     'secrets.clear': () => ({ name: 'WALK_TOKEN' }),
     'clientConfig.get': () => ({ client: 'cline', server: 'example' }),
+    'metrics.processes': () => ({}),
+    'metrics.series': () => ({ since: Date.now() - 3_600_000, bucketMs: 60_000 }),
+    'clients.list': () => ({}),
+    'clients.preview': () => ({ client: 'cline' }),
+    'clients.connect': () => ({ client: 'cursor' }),
+    // Each turn connects Windsurf first, so there is always a connect to undo.
+    'clients.undo': async () => {
+      await transport.connectClient('windsurf');
+      return { client: 'windsurf' };
+    },
+    'import.scan': () => ({}),
+    'import.apply': () => ({ servers: [{ client: 'claude-desktop', name: 'desktop-example', as: 'imported-example' }], dryRun: true }),
     'events.stream': () => ({}),
     'openapi.get': () => ({}),
   };

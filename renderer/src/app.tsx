@@ -1,0 +1,64 @@
+/** Routes and the frame around every page. Pages other than the Overview load on first visit. */
+import { lazy, Suspense, useState } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Toaster } from 'sonner';
+import { AppShell } from './components/layout/app-shell';
+import { TokenGate } from './components/layout/token-gate';
+import { Loading } from './components/ui/states';
+import { OverviewPage } from './features/overview/overview-page';
+import { StoresProvider } from './stores/context';
+import type { Stores } from './stores/stores';
+import { NotFoundPage } from './features/not-found-page';
+
+const ServersPage = lazy(() => import('./features/servers/servers-page'));
+const ToolsPage = lazy(() => import('./features/tools/tools-page'));
+const RunsPage = lazy(() => import('./features/runs/runs-page'));
+const ActivityPage = lazy(() => import('./features/activity/activity-page'));
+const ConfigPage = lazy(() => import('./features/config/config-page'));
+const ImportPage = lazy(() => import('./features/import/import-page'));
+const ClientsPage = lazy(() => import('./features/clients/clients-page'));
+const SettingsPage = lazy(() => import('./features/settings/settings-page'));
+
+export interface AppProps {
+  stores: Stores;
+  tokenHolder: { token: string | undefined };
+  bridge: boolean;
+}
+
+export function App({ stores, tokenHolder, bridge }: AppProps) {
+  const [hasToken, setHasToken] = useState(bridge || tokenHolder.token !== undefined);
+  return (
+    <StoresProvider stores={stores}>
+      <BrowserRouter>
+        <TokenGate
+          hasToken={hasToken}
+          onToken={(token) => {
+            tokenHolder.token = token;
+            setHasToken(true);
+          }}
+        >
+          <AppShell>
+            <Suspense fallback={<Loading />}>
+              <Routes>
+                <Route path="/" element={<OverviewPage />} />
+                <Route path="/servers" element={<ServersPage />} />
+                <Route path="/servers/:name" element={<ServersPage />} />
+                <Route path="/tools" element={<ToolsPage />} />
+                <Route path="/tools/:server/:tool" element={<ToolsPage />} />
+                <Route path="/runs" element={<RunsPage />} />
+                <Route path="/runs/:id" element={<RunsPage />} />
+                <Route path="/activity" element={<ActivityPage />} />
+                <Route path="/config" element={<ConfigPage />} />
+                <Route path="/import" element={<ImportPage />} />
+                <Route path="/clients" element={<ClientsPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
+                <Route path="*" element={<NotFoundPage />} />
+              </Routes>
+            </Suspense>
+          </AppShell>
+        </TokenGate>
+      </BrowserRouter>
+      <Toaster position="bottom-right" richColors closeButton />
+    </StoresProvider>
+  );
+}
