@@ -19,7 +19,7 @@ function description(example: { first: string; second: string; third: string }):
     'A string that is exactly one reference keeps the JSON type (number, array…); inside a longer string it becomes text. Each reference makes the task wait for that one.',
     'Add "dependsOn": ["id"] to wait for a task without using its result.',
     '"onError": "continue" (default) skips only the dependents of a failed task; "stop" halts the rest.',
-    '"output": ["id"] names the tasks whose results you want back; the others still run and feed their dependents, but the report gives only their status.',
+    '"output": ["id"] names the tasks whose results you want back (default: the tasks no other task depends on); the others still run and feed their dependents, but the report gives only their status.',
     `Example: {"tasks":[{"id":"a","tool":"${example.first}","arguments":{}},{"id":"b","tool":"${example.second}","arguments":{}},{"id":"c","tool":"${example.third}","arguments":{"text":"{{a.text}} / {{b.structuredContent.total}}"}}]}`,
     'The whole plan is checked first (unknown tools, bad arguments, cycles); nothing runs if anything is wrong.',
   ].join('\n');
