@@ -15,8 +15,10 @@ const LIVE_PLAN = {
 test('dry-runs a plan into waves, and lists every problem of a bad one', async ({ dashboard, page }) => {
   await dashboard.open('/runs');
   const runs = new RunsPage(page);
-  await expect(page.getByLabel('Ask in plain words')).toBeDisabled();
-  await expect(page.getByText('Not available yet: turning a request into a plan needs the LLM planner')).toBeVisible();
+  // This daemon has no planner: asking in plain words says what to set.
+  await page.getByLabel('Ask in plain words').fill('add 2 and 3');
+  await page.getByRole('button', { name: 'Plan', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'no planner is configured: set "orch.planner"' })).toBeVisible();
 
   await runs.setPlan(LIVE_PLAN);
   await runs.button('Dry run').click();

@@ -49,8 +49,8 @@ export const batchPlanSchema = z
     onError: z.enum(ON_ERROR).default('continue'),
     /**
      * The tasks whose results go back to the caller; the others run and pass their results on to
-     * their dependents but are left out of the answer. Default: every task of a `batch_execute`
-     * plan; the planner sets it to the tasks nothing depends on.
+     * their dependents but are left out of the answer. Default for `batch_execute` and the
+     * planner: the tasks nothing depends on (a plan given to `POST /api/runs` keeps every task's).
      */
     output: z.array(taskIdSchema).max(MAX_PLAN_TASKS).optional(),
   })

@@ -73,14 +73,14 @@ export async function connect(options: ApiOptions, env: Record<string, string | 
   return { baseUrl, token, client: createClient(fetchTransport({ baseUrl, token })) };
 }
 
-/** Calls one operation; resolves with its output, or throws `CliError`. */
-export async function callApi<Op extends Operation>(connection: Connection, operation: Op, input: z.input<Op['input']>): Promise<z.output<Op['output']>> {
+/** Calls one operation; resolves with its output, or throws `CliError`. `signal` abandons the call. */
+export async function callApi<Op extends Operation>(connection: Connection, operation: Op, input: z.input<Op['input']>, signal?: AbortSignal): Promise<z.output<Op['output']>> {
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`).join('; ');
     throw new CliError(`invalid input: ${problems}`, 'bad_request', EXIT.usage);
   }
-  const result = await connection.client.call(operation.id as CallableId, parsed.data);
+  const result = await connection.client.call(operation.id as CallableId, parsed.data, signal ? { signal } : undefined);
   if (result.ok) return result.value as z.output<Op['output']>;
   throw cliError(result.error, connection);
 }

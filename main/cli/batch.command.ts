@@ -9,7 +9,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { Command } from 'commander';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import type { CompactReport } from '../core/batch/batch-tool.js';
-import { CliError, EXIT, connect, runCommand, table, withApiOptions, type ApiOptions } from './api-client.js';
+import { CliError, EXIT, connect, runCommand, withApiOptions, type ApiOptions } from './api-client.js';
+import { printRun, progressLine, taskDetail } from './run-output.js';
 
 /** Long enough for any plan; progress resets it, so only a silent run this long gives up. */
 const QUIET_LIMIT_MS = 10 * 60_000;
@@ -33,18 +34,9 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function detail(task: CompactReport['tasks'][number]): string {
-  const text = task.error?.message ?? task.reason ?? task.text ?? (task.structuredContent === undefined ? '' : JSON.stringify(task.structuredContent));
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
-}
-
 function printReport(report: CompactReport): void {
-  const rows = [['TASK', 'TOOL', 'STATUS', 'MS', 'RESULT / ERROR']];
-  for (const task of report.tasks) rows.push([task.id, task.tool, task.status, task.durationMs === undefined ? '-' : String(Math.round(task.durationMs)), detail(task)]);
-  console.log(table(rows));
-  console.log(`\n${report.status}: ${report.tasks.length} tasks in ${Math.round(report.wallTimeMs)} ms (task time ${Math.round(report.taskTimeMs)} ms, speedup ×${report.speedup})`);
-  for (const warning of report.warnings ?? []) console.log(`warning: ${warning}`);
+  const rows = report.tasks.map((task) => ({ id: task.id, tool: task.tool, status: task.status, durationMs: task.durationMs, detail: taskDetail(task) }));
+  printRun(rows, { status: report.status, tasks: report.tasks.length, wallMs: report.wallTimeMs, taskMs: report.taskTimeMs, speedup: report.speedup, warnings: report.warnings });
 }
 
 export function batchCommand(): Command {
@@ -73,7 +65,7 @@ export function batchCommand(): Command {
             timeout: QUIET_LIMIT_MS,
             resetTimeoutOnProgress: true,
             onprogress: (progress) => {
-              if (!options.json) process.stderr.write(`[${progress.progress}/${progress.total ?? '?'}] ${progress.message ?? ''}\n`);
+              if (!options.json) process.stderr.write(progressLine(progress.progress, progress.total, progress.message ?? ''));
             },
           })
           .catch((error: unknown) => {

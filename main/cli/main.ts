@@ -6,6 +6,7 @@ import { serve } from './serve.js';
 import { clientConfigCommand } from './client-config.command.js';
 import { tokenCommand } from './token.command.js';
 import { batchCommand } from './batch.command.js';
+import { planCommand } from './plan.command.js';
 import { auditCommand } from './audit.command.js';
 import { callCommand } from './call.command.js';
 import { logsCommand } from './logs.command.js';
@@ -40,5 +41,6 @@ program.addCommand(tokenCommand());
 for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()]) program.addCommand(command);
 
 program.addCommand(batchCommand());
+program.addCommand(planCommand());
 
 await program.parseAsync(process.argv);

@@ -35,6 +35,8 @@ import { catalogCache, recordActivity } from './activity/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
 import { BatchService, type OrchMode } from './batch/batch-service.js';
+import { RuntimeCredentials } from './config/credentials.js';
+import { PlannerService, type PlannerServiceOptions } from './planner/planner-service.js';
 import type { OperationDeps } from './operations/deps.js';
 import { orchVersion } from './version.js';
 
@@ -63,6 +65,8 @@ export interface RuntimeOptions {
   watchConfig?: boolean;
   /** Overrides `orch.mode` until the config's mode changes (`serve --mode`). */
   mode?: OrchMode;
+  /** How the planner reaches its model and where its warnings go (tests). */
+  planner?: Partial<Pick<PlannerServiceOptions, 'model' | 'credentials' | 'onWarning'>>;
 }
 
 export interface Runtime {
@@ -101,6 +105,8 @@ export interface Runtime {
   setMode(mode: OrchMode): void;
   /** Runs `batch_execute` calls; the mode lives here. */
   readonly batch: BatchService;
+  /** The LLM planner (`orch.planner`): `plan_and_execute`, `POST /api/runs {request}`. */
+  readonly planner: PlannerService;
   dispose(): Promise<void>;
 }
 
@@ -143,7 +149,18 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     onError: (error) => console.error(`mcp-orch: store: ${error.message}`),
     audit: (entry) => store.audit.record(entry),
   });
-  const deps: OperationDeps = { batch, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, secrets, version, baseUrl: () => url };
+  // The AI SDK prints provider warnings to the console unless told not to; the planner reports them itself, to stderr.
+  globalThis.AI_SDK_LOG_WARNINGS = false;
+  const planner = new PlannerService({
+    config: () => reload.config.orch.planner,
+    onWarning: (message) => console.error(`mcp-orch: planner: ${message}`),
+    credentials: new RuntimeCredentials(env, secrets),
+    batch,
+    cache: store.planCache,
+    audit: (entry) => store.audit.record(entry),
+    ...options.planner,
+  });
+  const deps: OperationDeps = { batch, planner, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, secrets, version, baseUrl: () => url };
   const events = new LiveEvents(deps);
   const operations = createDispatcher({
     handlers: createHandlers(deps),
@@ -153,6 +170,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   });
   const endpoints = createMcpEndpoints({
     batch,
+    planner,
     supervisor,
     registry,
     view,
@@ -179,6 +197,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   reload.onDidReload((result) => {
     if (result.ok) store.setRetention(retentionFromConfig(reload.config.orch.retention));
     if (result.diff?.orch.includes('mode')) batch.setMode(reload.config.orch.mode);
+    if (result.diff?.orch.includes('planner')) planner.reset();
   });
   const http = createServer(
     createHttpApp({
@@ -199,6 +218,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     events.dispose();
     endpoints.dispose();
     reload.dispose();
+    planner.dispose();
     batch.dispose();
     registry.dispose();
     stopRecording();
@@ -246,11 +266,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     },
     setMode: (mode) => batch.setMode(mode),
     batch,
+    planner,
     dispose() {
       disposed ??= (async () => {
         watcher.dispose();
         events.dispose();
         reload.dispose();
+        planner.dispose();
         batch.dispose();
         endpoints.dispose();
         http.closeAllConnections();

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../shared/api/client';
 import { fetchTransport } from '../../shared/api/fetch-transport';
 import { createRuntime, type Runtime } from '../../main/core/runtime';
+import { startLlmEndpoint } from '../../main/core/planner/__fixtures__/llm-endpoint';
 import { isLost } from '../src/stores/connection.store';
 import { createStores, startLiveUpdates, type Stores } from '../src/stores/stores';
 import { filterTools } from '../src/stores/tools.store';
@@ -135,6 +136,30 @@ describe('the runs store', () => {
     const done = await until(stores.runs, (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined));
     expect(done.current!.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
     await until(stores.runs, (state) => state.history.some((run) => run.id === done.current!.id && run.status === 'succeeded'));
+  });
+
+  it('says what to set while no planner is configured, then plans a request and runs one once it is', async () => {
+    await stores.runs.getState().planRequest('add 1 and 1, then say it');
+    expect(stores.runs.getState()).toMatchObject({ preview: undefined, previewError: expect.stringContaining('orch.planner') as unknown });
+
+    const plan = { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } }, { id: 'say', tool: 'example__echo', arguments: { text: '{{sum.text}}' } }] };
+    const endpoint = await startLlmEndpoint(() => ({ kind: 'plan', text: JSON.stringify(plan), usage: { input: 200, output: 30 } }));
+    const { file } = runtime.hotReload.config;
+    try {
+      const planner = { provider: 'openai-compatible', model: 'local', baseURL: `${endpoint.url}/v1`, maxRetries: 0 };
+      expect((await runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner } }))).ok).toBe(true);
+      await stores.runs.getState().planRequest('add 1 and 1, then say it');
+      expect(stores.runs.getState().preview).toMatchObject({ valid: true, waves: [['sum'], ['say']], plan: { tasks: [{ id: 'sum' }, { id: 'say' }] }, planning: { inputTokens: 200, outputTokens: 30 } });
+      // The same request again: its plan comes from the cache.
+      await stores.runs.getState().startRequest('add 1 and 1, then say it');
+      expect(stores.runs.getState().current).toMatchObject({ request: 'add 1 and 1, then say it', planning: { cacheHit: true } });
+      const done = await until(stores.runs, (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined));
+      expect(done.current!.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
+      expect(endpoint.requests).toHaveLength(1);
+    } finally {
+      await runtime.hotReload.reload(JSON.stringify(file));
+      await endpoint.close();
+    }
   });
 });
 

@@ -69,7 +69,7 @@ export const TRANSPORT_KINDS: TransportKind[] = ['streamable', 'sse'];
 
 export async function startHarness(
   servers: Record<string, ServerConfig> | ((dir: string) => Record<string, ServerConfig>),
-  options: { orch?: ConfigFile['orch']; runtime?: Partial<RuntimeOptions> } = {},
+  options: { orch?: ConfigFile['orch']; runtime?: Partial<RuntimeOptions>; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-orch-test-'));
   const configPath = join(dir, 'mcp-config.json');
@@ -81,7 +81,7 @@ export async function startHarness(
     host: '127.0.0.1',
     logDir: join(dir, 'logs'),
     databasePath: join(dir, 'mcp-orch.db'),
-    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir, MCP_ORCH_SECRETS_FILE: join(dir, 'secrets.json') },
+    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir, MCP_ORCH_SECRETS_FILE: join(dir, 'secrets.json'), ...options.env },
     ...options.runtime,
   });
   await runtime.ready;

@@ -5,18 +5,27 @@
  */
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import type { PlanGraph } from './plan-graph.js';
+import type { CatalogTool, PlanGraph, ToolCatalog } from './plan-graph.js';
 import type { ToolCaller } from './tool-caller.js';
+
+/** Whether calling `target` needs the user's approval: it is neither read-only nor in its server's `autoApprove`. */
+function needsApproval(target: CatalogTool, tools: Pick<ToolCaller, 'settings'>): boolean {
+  return target.annotations?.readOnlyHint !== true && tools.settings(target.server)?.autoApprove.includes(target.name) !== true;
+}
 
 /** The plan's tools (as named in it) that are neither read-only nor in their server's `autoApprove`. */
 export function needingApproval(graph: PlanGraph, tools: Pick<ToolCaller, 'settings'>): string[] {
   const names = new Set<string>();
-  for (const task of graph.tasks) {
-    if (task.target.annotations?.readOnlyHint === true) continue;
-    if (tools.settings(task.target.server)?.autoApprove.includes(task.target.name)) continue;
-    names.add(task.tool);
-  }
+  for (const task of graph.tasks) if (needsApproval(task.target, tools)) names.add(task.tool);
   return [...names];
+}
+
+/** Of the tools `names` (as plans name them, resolved through `catalog`), those that need approval; an unknown name does. */
+export function namesNeedingApproval(names: readonly string[], catalog: ToolCatalog, tools: Pick<ToolCaller, 'settings'>): string[] {
+  return [...new Set(names)].filter((name) => {
+    const target = catalog(name);
+    return target === undefined || needsApproval(target, tools);
+  });
 }
 
 /** A refusal to run, as the `batch_execute` answer says it: why, and the tools that needed approval. */

@@ -8,8 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Emitter } from '../events/emitter.js';
-import type { RequestId, RpcNotification } from '../protocol/jsonrpc.js';
-import type { RunStatus } from '../../../shared/batch-plan.js';
+import type { RequestId } from '../protocol/jsonrpc.js';
 import type { AuditEntry } from '../store/audit.repository.js';
 import type { RunSource, RunsRepository } from '../store/runs.repository.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
@@ -17,13 +16,18 @@ import { askApproval, needingApproval } from './approval.js';
 import { ArgumentChecker } from './argument-check.js';
 import { BATCH_TOOL_NAME, compactReport, type CompactReport } from './batch-tool.js';
 import { runPlan, type CallTool } from './executor.js';
-import { applyEvent, outcomeOf, type LiveRun, type LiveTask } from './live-runs.js';
+import type { LiveRun } from './live-runs.js';
 import type { PlanGraph, ToolCatalog } from './plan-graph.js';
 import { checkPlan, formatProblems, type Problem, type ValidationResult } from './plan-validation.js';
+import { callsOf, progressTo, relatedPeer } from './run-peer.js';
+import { runPlanned, type PlannedRunOutcome, type PlannedRunRequest, type PlannedRunValue } from './planned-run.js';
 import type { TaskEvent } from './run-report.js';
+import { RunBooks, type BatchRunEvent, type RunCaller } from './run-books.js';
 import type { ToolCaller } from './tool-caller.js';
 
 export type { LiveRun, LiveTask } from './live-runs.js';
+export type { BatchRunEvent, RunCaller } from './run-books.js';
+export type { PlannedPlan, PlannedRunHooks, PlannedRunOutcome, PlannedRunRequest, PlannedRunValue } from './planned-run.js';
 
 export type OrchMode = 'proxy' | 'batch';
 
@@ -47,12 +51,6 @@ export interface BatchServiceOptions {
   audit?: (entry: AuditEntry) => void;
 }
 
-/** Who makes a run: the key, for the run's `createdBy` and the audit log. */
-export interface RunCaller {
-  keyId?: string | undefined;
-  keyName?: string | undefined;
-}
-
 /** Why a plan was not started: its problems, or the tools that need approval the caller cannot give. */
 export type StartRefusal =
   | { kind: 'invalid'; problems: Problem[]; warnings: string[] }
@@ -68,12 +66,6 @@ export interface RunRequest {
   peer: UpstreamPeer;
   caller: RunCaller;
   source: RunSource;
-}
-
-interface ActiveRun {
-  live: LiveRun & { tasks: LiveTask[]; status: RunStatus };
-  controller: AbortController;
-  done: Promise<CompactReport>;
 }
 
 /** What a session hands over for one `tools/call batch_execute`. */
@@ -99,12 +91,6 @@ export interface BatchCall {
 
 type CallToolResult = Record<string, unknown>;
 
-/** What happens to a run, as it happens (for the dashboard's live view and `/api/events`). */
-export type BatchRunEvent =
-  | { type: 'started'; runId: string; keyId: string | undefined; createdBy?: string | undefined; tasks: { id: string; tool: string; server: string; toolName: string }[]; at: number }
-  | { type: 'task'; runId: string; keyId: string | undefined; event: TaskEvent }
-  | { type: 'ended'; runId: string; keyId: string | undefined; report: CompactReport; at: number };
-
 const errorResult = (text: string, structuredContent?: Record<string, unknown>): CallToolResult => ({
   content: [{ type: 'text', text }],
   ...(structuredContent ? { structuredContent } : {}),
@@ -116,7 +102,7 @@ export class BatchService {
   private readonly checker = new ArgumentChecker();
   private readonly modeEmitter = new Emitter<OrchMode>();
   private readonly runEmitter = new Emitter<BatchRunEvent>();
-  private readonly inProgress = new Map<string, ActiveRun>();
+  private readonly books: RunBooks;
 
   /** Fires with the new mode when it changes. */
   readonly onDidChangeMode = this.modeEmitter.event;
@@ -125,6 +111,7 @@ export class BatchService {
 
   constructor(private readonly options: BatchServiceOptions) {
     this.current = options.mode;
+    this.books = new RunBooks({ runs: options.runs, onError: options.onError, fire: (event) => this.runEmitter.fire(event) });
   }
 
   get mode(): OrchMode {
@@ -138,6 +125,11 @@ export class BatchService {
     this.modeEmitter.fire(mode);
   }
 
+  /** `orch.batch` in force. */
+  get settings(): BatchSettings {
+    return this.options.settings();
+  }
+
   /** Whether `batch_execute` is offered now. */
   get active(): boolean {
     return this.current === 'batch';
@@ -146,7 +138,8 @@ export class BatchService {
   /** Runs one `batch_execute` call to its end; answers a `CallToolResult`. Never rejects. */
   async execute(call: BatchCall): Promise<CallToolResult> {
     const caller = call.caller ?? { keyId: call.peer.keyId, keyName: call.peer.keyName };
-    const checked = checkPlan(call.arguments, call.catalog, { checker: this.checker });
+    // Without an `output`, the answer carries the results of the tasks nothing depends on, as a planned run's does.
+    const checked = checkPlan(call.arguments, call.catalog, { checker: this.checker, defaultOutput: 'sinks' });
     if (!checked.ok) {
       const denied = call.isDenied ? deniedTools(call.arguments, checked.problems, call.isDenied) : [];
       this.auditRefusal(caller, denied.length > 0 ? 'denied' : 'error', { problems: checked.problems.length, ...(denied.length > 0 ? { denied } : {}) });
@@ -174,15 +167,7 @@ export class BatchService {
       sessionId: call.peer.sessionId,
       signal: call.signal,
       callTool: callsOf(call.tools, relatedPeer(call.peer, call.requestId)),
-      onTaskEnded: (event, finished, total) => {
-        if (call.progressToken === undefined) return;
-        const progress: RpcNotification = {
-          jsonrpc: '2.0',
-          method: 'notifications/progress',
-          params: { progressToken: call.progressToken, progress: finished, total, message: `${event.id} ${event.status}` },
-        };
-        call.peer.deliverNotification(progress, call.requestId);
-      },
+      onTaskEnded: progressTo(call.peer, call.requestId, call.progressToken),
     });
     const compact = await done;
     this.options.audit?.({
@@ -232,18 +217,24 @@ export class BatchService {
     return { ok: true, runId, warnings: checked.warnings };
   }
 
+  /**
+   * Runs a plan that a planner makes while it runs (`PlannedRunRequest.feed`) through the same
+   * books as any other run: recorded once the plan is complete, valid and approved, with its
+   * planning figures and the progress of the tasks that started before. `planned` settles with the
+   * run id then (or undefined when the run ended unrecorded); `done` never rejects.
+   */
+  stream<T extends PlannedRunValue>(request: PlannedRunRequest<T>): { planned: Promise<string | undefined>; done: Promise<PlannedRunOutcome<T>> } {
+    return runPlanned(this.books, this.options.settings(), request);
+  }
+
   /** A run in progress in this daemon, as it stands; undefined once it ended. */
   live(runId: string): LiveRun | undefined {
-    return this.inProgress.get(runId)?.live;
+    return this.books.live(runId);
   }
 
   /** Cancels a run in progress and waits for its end; false when no such run is in progress. */
-  async cancel(runId: string, reason = 'the run was cancelled'): Promise<boolean> {
-    const run = this.inProgress.get(runId);
-    if (!run) return false;
-    run.controller.abort(new Error(reason));
-    await run.done;
-    return true;
+  cancel(runId: string, reason = 'the run was cancelled'): Promise<boolean> {
+    return this.books.cancel(runId, reason);
   }
 
   /** Starts a checked plan: records it, runs it, records the outcome; `done` never rejects. */
@@ -265,45 +256,22 @@ export class BatchService {
     const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server, toolName: task.target.name }));
     const controller = new AbortController();
     const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
-    const live: ActiveRun['live'] = { id: runId, status: 'running', tasks: tasks.map((task) => ({ ...task, status: 'queued', attempts: 0 })) };
-    let resolveDone: (report: CompactReport) => void = () => {};
-    const done = new Promise<CompactReport>((resolve) => (resolveDone = resolve));
-    this.inProgress.set(runId, { live, controller, done });
-    this.record(() =>
-      this.options.runs?.start({
-        id: runId,
-        source: context.source,
-        plan,
-        createdBy: context.caller.keyName,
-        createdByKey: context.caller.keyId,
-        sessionId: context.sessionId,
-        startedAt: Date.now(),
-        tasks,
-      }),
-    );
-    const keyId = context.caller.keyId;
-    this.runEmitter.fire({ type: 'started', runId, keyId, createdBy: context.caller.keyName, tasks, at: Date.now() });
+    const booked = this.books.open({ id: runId, source: context.source, caller: context.caller, sessionId: context.sessionId, plan, tasks, controller });
     let finished = 0;
-    void runPlan(graph, {
+    const done = runPlan(graph, {
       signal,
       callTool: context.callTool,
       perServerConcurrency: settings.perServerConcurrency,
       onTaskEvent: (event) => {
-        const task = live.tasks[event.index]!;
-        applyEvent(task, event);
-        this.record(() => this.options.runs?.progress(runId, event.index, task));
-        this.runEmitter.fire({ type: 'task', runId, keyId, event });
+        booked.taskEvent(event.index, event);
         if (event.type !== 'ended') return;
         finished += 1;
         context.onTaskEnded?.(event, finished, graph.tasks.length);
       },
     }).then((report) => {
       const compact = compactReport(runId, report, settings.maxResultChars, warnings);
-      live.status = report.status;
-      this.record(() => this.options.runs?.finish(runId, outcomeOf(report, compact)));
-      this.inProgress.delete(runId);
-      this.runEmitter.fire({ type: 'ended', runId, keyId, report: compact, at: Date.now() });
-      resolveDone(compact);
+      booked.finish(report, compact, settings.maxResultChars);
+      return compact;
     });
     return { runId, done };
   }
@@ -311,14 +279,6 @@ export class BatchService {
   dispose(): void {
     this.modeEmitter.dispose();
     this.runEmitter.dispose();
-  }
-
-  private record(write: () => void): void {
-    try {
-      write();
-    } catch (error) {
-      this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
-    }
   }
 }
 
@@ -333,32 +293,4 @@ export function deniedTools(plan: unknown, problems: readonly Problem[], isDenie
     if (typeof tool === 'string' && isDenied(tool)) denied.add(tool);
   }
   return [...denied];
-}
-
-/** The executor's `CallTool` over a tool caller, every call a request of `peer`. */
-function callsOf(tools: ToolCaller, peer: UpstreamPeer): CallTool {
-  return (task, args, signal) => tools.call(task.target.server, task.target.name, args, peer, signal);
-}
-
-/** The session as the peer of a batch's calls: what the servers send during them belongs to the batch request. */
-function relatedPeer(session: UpstreamPeer, requestId: RequestId): UpstreamPeer {
-  return {
-    get sessionId() {
-      return session.sessionId;
-    },
-    get clientName() {
-      return session.clientName;
-    },
-    get keyId() {
-      return session.keyId;
-    },
-    get keyName() {
-      return session.keyName;
-    },
-    get clientCapabilities() {
-      return session.clientCapabilities;
-    },
-    deliverNotification: (notification) => session.deliverNotification(notification, requestId),
-    askClient: (request, _related, signal) => session.askClient(request, requestId, signal),
-  };
 }

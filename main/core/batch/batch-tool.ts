@@ -19,7 +19,7 @@ function description(example: { first: string; second: string; third: string }):
     'A string that is exactly one reference keeps the JSON type (number, array…); inside a longer string it becomes text. Each reference makes the task wait for that one.',
     'Add "dependsOn": ["id"] to wait for a task without using its result.',
     '"onError": "continue" (default) skips only the dependents of a failed task; "stop" halts the rest.',
-    '"output": ["id"] names the tasks whose results you want back; the others still run and feed their dependents, but the report gives only their status.',
+    '"output": ["id"] names the tasks whose results you want back (default: the tasks no other task depends on); the others still run and feed their dependents, but the report gives only their status.',
     `Example: {"tasks":[{"id":"a","tool":"${example.first}","arguments":{}},{"id":"b","tool":"${example.second}","arguments":{}},{"id":"c","tool":"${example.third}","arguments":{"text":"{{a.text}} / {{b.structuredContent.total}}"}}]}`,
     'The whole plan is checked first (unknown tools, bad arguments, cycles); nothing runs if anything is wrong.',
   ].join('\n');
@@ -88,22 +88,36 @@ export function truncateText(text: string, max: number): { text: string; truncat
   return { text: `${text.slice(0, max)}… [truncated: ${text.length - max} more characters]`, truncated: true };
 }
 
+/** A task's result as the report and the runs table keep it: text cut to `maxChars`, structured content whole or not at all. */
+export interface ShortResult {
+  text?: string;
+  structuredContent?: unknown;
+  isError?: true;
+  /** Set when text or structured content was cut. */
+  truncated?: true;
+}
+
+/** Shortens one result to what goes back (and is stored): its text cut, its structured content kept only when it fits. */
+export function shortResult(result: NonNullable<TaskReport['result']>, maxChars: number): ShortResult {
+  const short: ShortResult = {};
+  const cut = truncateText(resultText(result), maxChars);
+  if (cut.text) short.text = cut.text;
+  let truncated = cut.truncated;
+  if (result.structuredContent !== undefined) {
+    // Structured content is kept whole when it fits; a cut JSON would be of no use.
+    if (JSON.stringify(result.structuredContent).length <= maxChars) short.structuredContent = result.structuredContent;
+    else truncated = true;
+  }
+  if (result.isError === true) short.isError = true;
+  if (truncated) short.truncated = true;
+  return short;
+}
+
 function compactTask(task: TaskReport, maxChars: number, wanted: boolean): CompactTask {
   const compact: CompactTask = { id: task.id, tool: task.tool, status: task.status };
   if (task.durationMs !== undefined) compact.durationMs = round(task.durationMs);
   if (task.attempts > 1) compact.attempts = task.attempts;
-  if (task.result && wanted) {
-    const cut = truncateText(resultText(task.result), maxChars);
-    if (cut.text) compact.text = cut.text;
-    let truncated = cut.truncated;
-    if (task.result.structuredContent !== undefined) {
-      // Structured content is kept whole when it fits; a cut JSON would be of no use.
-      if (JSON.stringify(task.result.structuredContent).length <= maxChars) compact.structuredContent = task.result.structuredContent;
-      else truncated = true;
-    }
-    if (task.result.isError === true) compact.isError = true;
-    if (truncated) compact.truncated = true;
-  }
+  if (task.result && wanted) Object.assign(compact, shortResult(task.result, maxChars));
   if (task.error) compact.error = task.error;
   if (task.reason) compact.reason = task.reason;
   return compact;

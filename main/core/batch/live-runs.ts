@@ -4,7 +4,7 @@
  */
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
 import type { RunsRepository } from '../store/runs.repository.js';
-import type { CompactReport } from './batch-tool.js';
+import { shortResult } from './batch-tool.js';
 import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
 
 /** A task of a run in progress, as it stands now: its report without the result and duration yet. */
@@ -33,18 +33,22 @@ export function applyEvent(task: LiveTask, event: TaskEvent): void {
   }
 }
 
-/** What the runs table keeps of a finished run: the executor's report, results as shortened for the answer. */
-export function outcomeOf(report: RunReport, compact: CompactReport): Parameters<RunsRepository['finish']>[1] {
+/**
+ * What the runs table keeps of a finished run: the executor's report, every task's result cut to
+ * `maxChars` — the results of tasks outside the plan's `output` too, though the answer leaves them out.
+ */
+export function outcomeOf(report: RunReport, maxChars: number, error?: string): Parameters<RunsRepository['finish']>[1] {
   return {
     status: report.status,
     endedAt: report.endedAt,
     wallMs: report.wallTimeMs,
     sumTaskMs: report.taskTimeMs,
     speedup: report.speedup,
-    tasks: report.tasks.map((task, index) => {
-      const short = compact.tasks[index]!;
+    ...(error !== undefined ? { error } : {}),
+    tasks: report.tasks.map((task) => {
+      const short = task.result ? shortResult(task.result, maxChars) : undefined;
       const result =
-        short.text !== undefined || short.structuredContent !== undefined
+        short && (short.text !== undefined || short.structuredContent !== undefined)
           ? { ...(short.text !== undefined ? { text: short.text } : {}), ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}), ...(short.isError ? { isError: true } : {}) }
           : undefined;
       return {
@@ -54,7 +58,7 @@ export function outcomeOf(report: RunReport, compact: CompactReport): Parameters
         endedAt: task.endedAt,
         durationMs: task.durationMs,
         result,
-        truncated: short.truncated === true,
+        truncated: short?.truncated === true,
         error: task.error,
         reason: task.reason,
       };

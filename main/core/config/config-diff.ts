@@ -33,7 +33,8 @@ export function diffConfigs(previous: ResolvedConfig, next: ResolvedConfig): Con
     else if (!isDeepStrictEqual(old, server)) diff.updated.push(server);
   }
   for (const name of before.keys()) if (!after.has(name)) diff.removed.push(name);
-  for (const key of Object.keys(next.orch) as (keyof ResolvedOrch)[]) {
+  // Keys of both: a setting removed (say, orch.planner) changed too.
+  for (const key of new Set([...Object.keys(previous.orch), ...Object.keys(next.orch)]) as Set<keyof ResolvedOrch>) {
     if (!isDeepStrictEqual(previous.orch[key], next.orch[key])) diff.orch.push(key);
   }
   return diff;

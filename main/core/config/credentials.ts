@@ -5,6 +5,7 @@
  * supplies its own provider. Values are never logged nor put in error messages.
  */
 import { CREDENTIAL_REFERENCE } from '../../../shared/config.js';
+import type { SecretReader } from '../secrets/secret-provider.js';
 
 /** A parsed `${env:NAME}` or `${secret:NAME}`. */
 export interface CredentialReference {
@@ -55,6 +56,28 @@ export class EnvironmentCredentials implements CredentialProvider {
     return reference.kind === 'env'
       ? `set the environment variable ${reference.name}`
       : `set the environment variable ${reference.name} (without the desktop app, \${secret:${reference.name}} is read from the environment)`;
+  }
+}
+
+/**
+ * The daemon's provider: `${env:NAME}` from its environment, `${secret:NAME}` from its secret store
+ * — the OS keychain in the desktop app, `MCP_ORCH_SECRET_NAME` or the secrets file when headless —
+ * where `${secret:NAME}` in a server's settings is looked up too. Read at each resolution, so a
+ * secret set after the start is found.
+ */
+export class RuntimeCredentials implements CredentialProvider {
+  constructor(
+    private readonly env: Record<string, string | undefined>,
+    private readonly secrets: SecretReader,
+  ) {}
+
+  resolve(reference: CredentialReference): Promise<string | undefined> {
+    const value = reference.kind === 'env' ? this.env[reference.name] : this.secrets.get(reference.name);
+    return Promise.resolve(value === undefined || value === '' ? undefined : value);
+  }
+
+  hint(reference: CredentialReference): string {
+    return reference.kind === 'env' ? `set the environment variable ${reference.name}` : this.secrets.howToSet(reference.name);
   }
 }
 

@@ -175,12 +175,12 @@ describe('runs over the API', () => {
     expect(harness.runtime.store.runs.list(1000).length).toBe(before);
   });
 
-  it('refuses an invalid plan with 400 and every problem, and a planner request with 501', async () => {
+  it('refuses an invalid plan with 400 and every problem, and a request while no planner is configured', async () => {
     const invalid = await call('runs.create', { plan: { tasks: [{ id: 'n', tool: 'a__nope' }, { id: 'm', tool: 'zz__none' }] } });
     expect(invalid.status).toBe(400);
     expect(invalid.body).toMatchObject({ error: { code: 'bad_request', details: { problems: [{ path: 'plan.tasks[0].tool' }, { path: 'plan.tasks[1].tool' }] } } });
     const request = await call('runs.create', { request: 'list the issues' });
-    expect(request).toMatchObject({ status: 501, body: { error: { code: 'not_implemented' } } });
+    expect(request).toMatchObject({ status: 400, body: { error: { code: 'invalid_config', message: expect.stringContaining('orch.planner') as unknown } } });
   });
 
   it('refuses tools that need approval, naming them, and runs those approved by config', async () => {

@@ -19,6 +19,9 @@ import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';
 import { negotiateVersion } from './proxy-session.js';
+import { PLAN_TOOL_NAME, planToolDefinition } from '../planner/plan-tool.js';
+import { aggregatePlannerCatalog } from '../planner/planner-catalog.js';
+import type { PlannerService } from '../planner/planner-service.js';
 
 export interface AggregateSessionOptions {
   supervisor: Supervisor;
@@ -32,6 +35,8 @@ export interface AggregateSessionOptions {
   onDenied?: (server: string, tool: string) => void;
   /** Batch mode: `batch_execute` is offered while it is on. */
   batch?: BatchService | undefined;
+  /** The planner: `plan_and_execute` is offered with `batch_execute` while one is configured. */
+  planner?: PlannerService | undefined;
 }
 
 /** MCP error for an unknown resource (as the SDK's servers answer). */
@@ -65,6 +70,18 @@ export class AggregateSession extends ClientSession {
     super(channel, principal);
     for (const server of options.supervisor.list()) this.attachTo(server);
     if (options.batch) this.followMode(options.batch);
+    if (options.planner) this.followToolList(options.planner.onDidChange);
+  }
+
+  /** MCP Orch's own tools this session is offered now: `batch_execute`, and `plan_and_execute` with a planner. */
+  private ownTools(): Record<string, unknown>[] {
+    if (!this.offersBatch(this.options.batch)) return [];
+    return this.offersPlan() ? [batchToolDefinition('aggregate'), planToolDefinition()] : [batchToolDefinition('aggregate')];
+  }
+
+  /** `plan_and_execute` goes with `batch_execute` (batch mode, keys that may run tools), when a planner is configured. */
+  private offersPlan(): boolean {
+    return this.offersBatch(this.options.batch) && this.options.planner?.configured === true;
   }
 
   /** Starts receiving what `server` sends (a server added by hot reload). */
@@ -112,11 +129,8 @@ export class AggregateSession extends ClientSession {
         this.result(request.id, {});
         return;
       case 'tools/list':
-        if (this.options.seesEveryTool) {
-          this.result(request.id, view.toolsListResult(this.offersBatch(this.options.batch) ? batchToolDefinition('aggregate') : undefined));
-        } else {
-          this.result(request.id, { tools: this.offersBatch(this.options.batch) ? [...this.visibleTools(), batchToolDefinition('aggregate')] : this.visibleTools() });
-        }
+        if (this.options.seesEveryTool) this.result(request.id, view.toolsListResult(this.ownTools()));
+        else this.result(request.id, { tools: [...this.visibleTools(), ...this.ownTools()] });
         return;
       case 'prompts/list':
         this.result(request.id, { prompts: view.prompts });
@@ -135,6 +149,14 @@ export class AggregateSession extends ClientSession {
           else {
             this.options.onDenied?.('(aggregate)', BATCH_TOOL_NAME);
             this.fail(request.id, RpcErrorCode.InvalidParams, `Unknown tool: ${BATCH_TOOL_NAME}`);
+          }
+          return;
+        }
+        if (request.method === 'tools/call' && name === PLAN_TOOL_NAME && this.options.batch?.active && this.options.planner?.configured) {
+          if (this.offersPlan()) this.executePlan(this.options.planner, request);
+          else {
+            this.options.onDenied?.('(aggregate)', PLAN_TOOL_NAME);
+            this.fail(request.id, RpcErrorCode.InvalidParams, `Unknown tool: ${PLAN_TOOL_NAME}`);
           }
           return;
         }
@@ -200,6 +222,22 @@ export class AggregateSession extends ClientSession {
   /** What a batch of this session may call: the tools it sees, by their aggregated names. */
   private batchCatalog(): ToolCatalog {
     return aggregateCatalog(this.visibleTools());
+  }
+
+  /** Runs a `plan_and_execute` call over the tools this session's key may call. */
+  private executePlan(planner: PlannerService, request: RpcRequest): void {
+    this.runOwnTool(request, (signal, progressToken) =>
+      planner.execute({
+        requestId: request.id,
+        arguments: request.params?.arguments,
+        catalog: aggregatePlannerCatalog(this.visibleTools()),
+        tools: this.tools,
+        peer: this,
+        progressToken,
+        signal,
+        caller: { keyId: this.principal.keyId, keyName: this.principal.name },
+      }),
+    );
   }
 
   private route(serverName: string, request: RpcRequest): void {

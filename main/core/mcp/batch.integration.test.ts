@@ -135,7 +135,10 @@ describe('batch_execute in batch mode', () => {
     };
     const result = report(await batch(client, plan));
     expect(result.status).toBe('failed');
-    expect(task(result, 'f')).toMatchObject({ status: 'failed', isError: true, error: { code: 'tool_error' } });
+    // Without an "output", the answer carries the results of the tasks nothing depends on; every task keeps its status and error.
+    expect(result.output).toEqual(['later', 'free']);
+    expect(task(result, 'f')).toMatchObject({ status: 'failed', error: { code: 'tool_error', message: 'failed on purpose (A)' } });
+    expect(task(result, 'f').text).toBeUndefined();
     expect(task(result, 'after')).toMatchObject({ status: 'skipped', reason: 'dependency "f" failed' });
     expect(task(result, 'later')).toMatchObject({ status: 'skipped', reason: 'dependency "after" was skipped' });
     expect(task(result, 'free')).toMatchObject({ status: 'succeeded' });
@@ -231,7 +234,9 @@ describe('batch_execute in batch mode', () => {
     expect(stored.wallMs).toBeGreaterThan(0);
     expect(stored.tasks[0]).toMatchObject({ id: 'e', tool: 'a__emit', server: 'a', status: 'succeeded', attempts: 1, result: { text: 'emitted' } });
     expect(stored.tasks[0]!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(stored.tasks[1]).toMatchObject({ id: 'f', status: 'failed', error: { code: 'tool_error' } });
+    expect(stored.tasks[1]).toMatchObject({ id: 'f', status: 'failed', error: { code: 'tool_error' }, result: { text: 'failed on purpose (A)', isError: true } });
+    // The answer leaves out the result of "e", which only fed "f"; the stored run keeps every result.
+    expect(task(result, 'e').text).toBeUndefined();
   });
 
   it('lets a key batch only the tools it may call: the others are unknown tools', async () => {

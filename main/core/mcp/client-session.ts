@@ -17,7 +17,7 @@ import {
 import type { BatchService } from '../batch/batch-service.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { ToolCaller } from '../batch/tool-caller.js';
-import type { Disposer } from '../events/emitter.js';
+import type { Disposer, Event } from '../events/emitter.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { PeerReply, UpstreamPeer } from '../supervisor/upstream-peer.js';
 import { rolePermits } from '../auth/permissions.js';
@@ -32,9 +32,9 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   protected closed = false;
   private nextAskId = 1;
   private readonly asked = new Map<RequestId, (reply: PeerReply) => void>();
-  /** `batch_execute` calls in flight, to cancel them. */
+  /** Calls of MCP Orch's own tools (`batch_execute`, `plan_and_execute`) in flight, to cancel them. */
   private readonly batches = new Map<RequestId, AbortController>();
-  private stopFollowingMode: Disposer | undefined;
+  private readonly following: Disposer[] = [];
 
   constructor(
     protected readonly channel: DownstreamChannel,
@@ -74,7 +74,7 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
     this.asked.clear();
     for (const controller of this.batches.values()) controller.abort(new Error('the client session ended'));
     this.batches.clear();
-    this.stopFollowingMode?.();
+    for (const stop of this.following.splice(0)) stop();
     this.onClose();
   }
 
@@ -109,10 +109,17 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
 
   /** Tells the client its tool list changed whenever the mode turns `batch_execute` on or off. */
   protected followMode(batch: BatchService): void {
-    this.stopFollowingMode = batch.onDidChangeMode(() => {
-      // Only sessions that completed initialize have a list to refresh.
-      if (this.clientCapabilities !== undefined && !this.closed) this.channel.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
-    });
+    this.followToolList(batch.onDidChangeMode);
+  }
+
+  /** Tells the client its tool list changed whenever `event` fires (the mode, the planner's setting). */
+  protected followToolList(event: Event<unknown>): void {
+    this.following.push(
+      event(() => {
+        // Only sessions that completed initialize have a list to refresh.
+        if (this.clientCapabilities !== undefined && !this.closed) this.channel.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+      }),
+    );
   }
 
   /** Whether `batch_execute` is offered to this session: in batch mode, to keys that may run tools (not viewers). */
@@ -122,30 +129,37 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
 
   /** Runs a `batch_execute` call; the report is the answer, unless the client cancelled the call. */
   protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, tools: ToolCaller, isDenied: (tool: string) => boolean): void {
-    const controller = new AbortController();
-    this.batches.set(request.id, controller);
-    const params = request.params ?? {};
-    const progressToken = (params._meta as Record<string, unknown> | undefined)?.progressToken;
-    void batch
-      .execute({
+    this.runOwnTool(request, (signal, progressToken) =>
+      batch.execute({
         requestId: request.id,
-        arguments: params.arguments,
+        arguments: request.params?.arguments,
         catalog,
         tools,
         isDenied,
         peer: this,
-        progressToken: typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined,
-        signal: controller.signal,
+        progressToken,
+        signal,
         caller: { keyId: this.principal.keyId, keyName: this.principal.name },
-      })
-      .then((result) => {
-        this.batches.delete(request.id);
-        if (controller.signal.aborted) this.channel.abandon(request.id);
-        else this.result(request.id, result);
-      });
+      }),
+    );
   }
 
-  /** Cancels the client's `batch_execute` call `requestId`; false when it is no such call. */
+  /**
+   * Runs a call of one of MCP Orch's own tools (`batch_execute`, `plan_and_execute`) that the client
+   * can cancel; its result is the answer, unless the client cancelled the call. `work` never rejects.
+   */
+  protected runOwnTool(request: RpcRequest, work: (signal: AbortSignal, progressToken: string | number | undefined) => Promise<Record<string, unknown>>): void {
+    const controller = new AbortController();
+    this.batches.set(request.id, controller);
+    const progressToken = (request.params?._meta as Record<string, unknown> | undefined)?.progressToken;
+    void work(controller.signal, typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined).then((result) => {
+      this.batches.delete(request.id);
+      if (controller.signal.aborted) this.channel.abandon(request.id);
+      else this.result(request.id, result);
+    });
+  }
+
+  /** Cancels the client's call `requestId` of one of MCP Orch's own tools; false when it is no such call. */
   protected cancelBatch(requestId: RequestId | undefined, reason: unknown): boolean {
     const controller = requestId === undefined ? undefined : this.batches.get(requestId);
     if (!controller) return false;

@@ -9,6 +9,7 @@ import { errorBody } from '../../../shared/errors.js';
 import { rolePermits, toolFilter } from '../auth/permissions.js';
 import type { Principal } from '../auth/roles.js';
 import type { BatchService } from '../batch/batch-service.js';
+import type { PlannerService } from '../planner/planner-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';
 import type { AuditEntry } from '../store/audit.repository.js';
@@ -41,6 +42,8 @@ export interface McpEndpointsOptions {
   audit: (entry: AuditEntry) => void;
   /** Batch mode: offers `batch_execute` on every MCP endpoint while it is on. */
   batch?: BatchService;
+  /** The LLM planner: in batch mode, offers `plan_and_execute` on the aggregated endpoint while one is configured. */
+  planner?: PlannerService;
 }
 
 /** `mcp`: Streamable HTTP; `sse` + `messages`: the legacy HTTP+SSE transport's stream and posts. */
@@ -92,6 +95,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       canCall: allowed,
       seesEveryTool: rolePermits(principal.role, 'operator') && principal.allow.length === 0 && principal.deny.length === 0,
       batch: options.batch,
+      planner: options.planner,
       onDenied: (server, tool) => denied(principal, server, tool),
     });
     aggregateSessions.add(session);

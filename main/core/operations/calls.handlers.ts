@@ -1,4 +1,4 @@
-/** `calls.list` and `stats.get`: the proxied call log and its totals, as far as the caller may see them. */
+/** `calls.list` and `stats.get`: the proxied call log and its totals, as far as the caller may see them, and the planner's figures. */
 import type { OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import { scopeOf, visibilityOf } from './visibility.js';
@@ -22,7 +22,13 @@ export function callHandlers(deps: Pick<OperationDeps, 'store' | 'tokens'>): Han
     },
     'stats.get': (input, call) => {
       deps.store.calls.flush();
-      return deps.store.calls.stats({ ...input, scope: scopeOf(visibilityOf(call.principal, deps.tokens)) });
+      const scope = scopeOf(visibilityOf(call.principal, deps.tokens));
+      const cache = deps.store.planCache.stats();
+      const planned = deps.store.runs.planningTotals({ scope, since: input.since, until: input.until });
+      return {
+        ...deps.store.calls.stats({ ...input, scope }),
+        planner: { cacheHits: cache.hits, cacheMisses: cache.misses, cachedPlans: cache.entries, ...planned },
+      };
     },
   };
 }

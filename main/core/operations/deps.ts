@@ -5,6 +5,7 @@ import type { Principal } from '../auth/roles.js';
 import type { TokenService } from '../auth/token-service.js';
 import type { BatchService } from '../batch/batch-service.js';
 import type { HotReload } from '../hot-reload.js';
+import type { PlannerService } from '../planner/planner-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';
 import type { SecretProvider } from '../secrets/secret-provider.js';
@@ -19,6 +20,8 @@ export interface OperationDeps {
   tokens: TokenService;
   /** Batch runs and the mode (`proxy` | `batch`) in force. */
   batch: BatchService;
+  /** The LLM planner: runs from a request. */
+  planner: PlannerService;
   /** The configuration in force, the outcome of the last reload, and where edits are applied. */
   hotReload: HotReload;
   configPath: string;

@@ -20,12 +20,11 @@ import type { OperationCall, OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import { scopeOf, visibilityOf } from './visibility.js';
 import { callerPeer } from './caller-peer.js';
+import { previewPlannedRun, startPlannedRun } from './planned-runs.js';
 
 type RunView = z.input<typeof runSchema>;
 type TaskView = z.input<typeof taskStateSchema>;
 type SummaryView = z.input<typeof runSummarySchema>;
-
-const NO_PLANNER = 'the LLM planner is not available yet: give a "plan" instead of a "request"';
 
 /** A problem of a plan as the API shows it: a JSON path into the plan and the message. */
 function issueOf(problem: Problem): { path: string; message: string } {
@@ -68,8 +67,16 @@ export function runView(stored: StoredRun, live: LiveRun | undefined): RunView {
     tasks: tasks.map((task, index) => taskView(task, waves[index] ?? 0, skippedBecause(task, byId))),
     ...(stored.error !== undefined ? { error: stored.error } : {}),
     ...(stored.createdBy !== undefined ? { createdBy: stored.createdBy } : {}),
+    ...planningView(stored),
     ...timings(stored),
   };
+}
+
+/** A planned run's request and how its plan was made. */
+function planningView(run: Omit<StoredRun, 'tasks'>): Pick<RunView, 'request' | 'planning'> {
+  if (!run.planning) return {};
+  const { request, firstCallMs, ...figures } = run.planning;
+  return { request, planning: { ...figures, ...(firstCallMs !== undefined ? { firstCallMs } : {}) } };
 }
 
 function taskView(task: TaskLike, wave: number, skipped: string | undefined): TaskView {
@@ -127,8 +134,12 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
   const view = (id: string, call: OperationCall): RunView => runView(stored(id, call), deps.batch.live(id));
 
   return {
-    'runs.create': ({ plan }, call) => {
-      if (plan === undefined) throw new OperationError('not_implemented', NO_PLANNER);
+    'runs.create': async ({ plan, request }, call) => {
+      if (plan === undefined) {
+        const run = view(await startPlannedRun(deps, request ?? '', call), call);
+        call.audit.details = { request: true, tasks: run.tasks.length, cacheHit: run.planning?.cacheHit };
+        return run;
+      }
       const started = deps.batch.start({ plan, catalog: catalogFor(call), tools, peer: callerPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
       if (!started.ok) {
         const { refusal } = started;
@@ -155,8 +166,8 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       call.audit.details = { tasks: plan.tasks.length };
       return view(started.runId, call);
     },
-    'runs.dryRun': ({ plan }, call) => {
-      if (plan === undefined) throw new OperationError('not_implemented', NO_PLANNER);
+    'runs.dryRun': ({ plan, request }, call) => {
+      if (plan === undefined) return previewPlannedRun(deps, request ?? '', call);
       const checked = deps.batch.check(plan, catalogFor(call));
       if (!checked.ok) return { valid: false, plan, waves: [], problems: checked.problems.map(issueOf), needsApproval: [] };
       const { tasks } = checked.graph;
@@ -183,6 +194,7 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
           taskCount: run.taskCount,
           counts: live ? countsOf(live.tasks) : run.counts,
           ...(run.createdBy !== undefined ? { createdBy: run.createdBy } : {}),
+          ...planningView(run),
           ...timings(run),
         };
       });

@@ -12,8 +12,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { defaultProvider as awsCredentialChain } from '@aws-sdk/credential-provider-node';
 import type { LanguageModel } from 'ai';
 import type { PlannerConfig, PlannerProvider } from '../../../shared/config.js';
-import { requireCredential, type CredentialProvider } from '../config/credentials.js';
-import { PlannerError } from './planner-error.js';
+import { MissingCredentialError, requireCredential, type CredentialProvider } from '../config/credentials.js';
+import { PlannerError, plannerErrorOf } from './planner-error.js';
 
 /** Provider-specific call options, keyed by provider, as the AI SDK takes them. */
 export type ProviderOptions = Record<string, Record<string, string | number | boolean>>;
@@ -31,12 +31,16 @@ export interface PlannerModel {
   maxRetries: number;
   timeoutMs: number;
   maxTools: number;
+  /** Told each warning the provider gives for a call (a setting the model does not support). */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 /** Options of `createPlannerModel`. */
 export interface ModelFactoryOptions {
   /** The HTTP client the providers use; the platform's `fetch` by default. */
   fetch?: typeof globalThis.fetch;
+  /** Where the provider's warnings go (`PlannerModel.onWarning`); the AI SDK would print them to the console. */
+  onWarning?: ((message: string) => void) | undefined;
 }
 
 const DEFAULT_KEY_VARIABLE: Partial<Record<PlannerProvider, string>> = {
@@ -111,6 +115,7 @@ export async function createPlannerModel(config: PlannerConfig, credentials: Cre
     maxRetries: config.maxRetries ?? 2,
     timeoutMs: (config.timeout ?? 120) * 1000,
     maxTools: config.maxTools ?? 40,
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   };
 }
 
@@ -147,6 +152,5 @@ async function bedrockAuth(config: PlannerConfig, credentials: CredentialProvide
 }
 
 function asPlannerError(error: unknown): never {
-  if (error instanceof Error && error.name === 'MissingCredentialError') throw new PlannerError('missing_credential', error.message);
-  throw error;
+  throw error instanceof MissingCredentialError ? plannerErrorOf(error, 'the planner') : error;
 }

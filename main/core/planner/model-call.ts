@@ -4,7 +4,7 @@
  * answer the raw text and the provider's token usage, and turn every failure into a `PlannerError`.
  * Retries of 429 and 5xx answers are the AI SDK's (`maxRetries`, honouring `retry-after`).
  */
-import { NoObjectGeneratedError, Output, generateText, streamText, type LanguageModelUsage, type ModelMessage } from 'ai';
+import { NoObjectGeneratedError, Output, generateText, streamText, type CallWarning, type LanguageModelUsage, type ModelMessage } from 'ai';
 import type { PlannerModel } from './language-model.js';
 import { PlannerError, plannerErrorOf } from './planner-error.js';
 import { SYSTEM_PROMPT, planOutputSchema } from './prompt.js';
@@ -51,6 +51,7 @@ function callSettings(model: PlannerModel, messages: ModelMessage[], signal: Abo
 export async function generatePlanText(model: PlannerModel, messages: ModelMessage[], signal: AbortSignal): Promise<ModelAnswer> {
   try {
     const result = await generateText(callSettings(model, messages, signal));
+    reportWarnings(model, result.warnings);
     return { text: result.text, usage: usageOf(result.totalUsage) };
   } catch (error) {
     if (NoObjectGeneratedError.isInstance(error)) return { text: error.text ?? '', usage: usageOf(error.usage) };
@@ -72,6 +73,8 @@ export async function streamPlanText(model: PlannerModel, messages: ModelMessage
         throw part.error;
       } else if (part.type === 'abort') {
         throw signal.reason ?? new PlannerError('cancelled', 'the planning was cancelled');
+      } else if (part.type === 'start-step') {
+        reportWarnings(model, part.warnings);
       } else if (part.type === 'finish') {
         usage = usageOf(part.totalUsage);
       }
@@ -80,4 +83,23 @@ export async function streamPlanText(model: PlannerModel, messages: ModelMessage
     throw plannerErrorOf(error, model.label, signal);
   }
   return { text, usage };
+}
+
+/** Hands the provider's warnings for a call (a setting the model ignores) to `model.onWarning`, one line each. */
+function reportWarnings(model: PlannerModel, warnings: readonly CallWarning[] | undefined): void {
+  if (!model.onWarning) return;
+  for (const warning of warnings ?? []) model.onWarning(`${model.label}: ${warningText(warning)}`);
+}
+
+function warningText(warning: CallWarning): string {
+  switch (warning.type) {
+    case 'unsupported':
+      return `"${warning.feature}" is not supported${warning.details ? ` (${warning.details})` : ''}`;
+    case 'compatibility':
+      return `"${warning.feature}" runs in a compatibility mode${warning.details ? ` (${warning.details})` : ''}`;
+    case 'other':
+      return warning.message;
+    default:
+      return JSON.stringify(warning);
+  }
 }

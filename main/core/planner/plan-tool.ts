@@ -8,9 +8,11 @@ import type { PlannedRun } from './planner.js';
 
 export const PLAN_TOOL_NAME = 'plan_and_execute';
 
-/** The tool definition on the aggregated endpoint. */
+let definition: Record<string, unknown> | undefined;
+
+/** The tool definition on the aggregated endpoint; always the same object. */
 export function planToolDefinition(): Record<string, unknown> {
-  return {
+  return (definition ??= {
     name: PLAN_TOOL_NAME,
     title: 'Plan and run tool calls',
     description: [
@@ -27,7 +29,7 @@ export function planToolDefinition(): Record<string, unknown> {
       required: ['request'],
     },
     annotations: { title: 'Plan and run tool calls', readOnlyHint: false, openWorldHint: true },
-  };
+  });
 }
 
 /** What `plan_and_execute` answers. */
@@ -38,6 +40,8 @@ export interface PlanToolAnswer {
   /** Absent for a dry run, which answers the plan instead. */
   report?: CompactReport;
   plan?: PlannedRun['plan'];
+  /** A dry run: the tools that would need approval. */
+  needsApproval?: string[];
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;

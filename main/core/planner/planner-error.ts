@@ -7,6 +7,8 @@ import { APICallError, JSONParseError, RetryError, TypeValidationError } from 'a
 import { MissingCredentialError } from '../config/credentials.js';
 
 export const PLANNER_ERROR_CODES = [
+  /** No `orch.planner` in the config. */
+  'not_configured',
   /** A credential the provider needs is not set; the message names the variable. */
   'missing_credential',
   /** The provider refused the credentials (401, 403). */

@@ -16,7 +16,7 @@ import type { CatalogTool } from '../batch/plan-graph.js';
 import type { RunReport, TaskEvent } from '../batch/run-report.js';
 import type { CachedPlanEntry } from '../store/plan-cache.repository.js';
 import type { PlannerModel } from './language-model.js';
-import { NO_USAGE, addUsage, generatePlanText, type TokenUsage } from './model-call.js';
+import { NO_USAGE, addUsage, generatePlanText, type ModelAnswer, type TokenUsage } from './model-call.js';
 import { cacheKey, checkModelPlan, finalisePlan, normaliseRequest, type FinalPlan } from './plan-check.js';
 import type { PlannerCatalog } from './planner-catalog.js';
 import { PlannerError } from './planner-error.js';
@@ -49,6 +49,17 @@ export interface PlanOptions {
   signal?: AbortSignal;
 }
 
+/** How a plan was made, as known once it is complete. */
+export interface PlanningFigures {
+  /** From the request to the complete, validated plan (repair round included). */
+  planningMs: number;
+  /** As the provider reported it, every call of this planning summed; zero on a cache hit. */
+  usage: TokenUsage;
+  cacheHit: boolean;
+  /** The first plan was invalid and the repair round fixed it. */
+  repaired: boolean;
+}
+
 /** A plan and how it was made. */
 export interface PlanOutcome extends FinalPlan {
   /** From the request to the complete, validated plan (repair round included). */
@@ -76,8 +87,11 @@ export interface PlannedRunOptions extends PlanOptions {
    * (held tasks last), not its place in the plan: key live views by `id`.
    */
   onTaskEvent?: (event: TaskEvent) => void;
-  /** Told once the plan is complete and valid (before anything runs, for a cached or repaired plan): the moment to record the run. */
-  onPlanned?: (plan: FinalPlan, planningMs: number) => void;
+  /**
+   * Told once the plan is complete, valid and approved (before anything runs, for a cached or
+   * repaired plan): the moment to record the run. Not told when approval is declined.
+   */
+  onPlanned?: (plan: FinalPlan, planning: PlanningFigures) => void;
   maxConcurrency?: number;
   perServerConcurrency?: RunOptions['perServerConcurrency'];
   defaultTimeoutMs?: number;
@@ -161,7 +175,9 @@ export class Planner {
         run: this.runOptions(options),
         hold: options.hold ?? changesThings,
         ...(options.approve ? { approve: options.approve } : {}),
-        ...(options.onPlanned ? { onPlanned: (final: FinalPlan, at: number) => options.onPlanned?.(final, at - started) } : {}),
+        ...(options.onPlanned
+          ? { onPlanned: (final: FinalPlan, at: number, answer: ModelAnswer) => options.onPlanned?.(final, { planningMs: at - started, usage: answer.usage, cacheHit: false, repaired: false }) }
+          : {}),
         now: this.now,
       });
       if (streamed.kind === 'ran') {
@@ -227,9 +243,8 @@ export class Planner {
     throw new PlannerError('invalid_plan', `The model's plan was still invalid after one repair round:\n- ${checked.problems.join('\n- ')}`, { problems: checked.problems });
   }
 
-  /** Runs a complete plan (from the cache, or repaired); times count from `started`. */
-  private async runWhole(outcome: FinalPlan, options: PlannedRunOptions, started: number): Promise<{ report: RunReport; firstCallMs?: number; startedBeforePlanComplete: boolean }> {
-    options.onPlanned?.(outcome, this.now() - started);
+  /** Runs a complete plan (from the cache, or repaired) once approved; times count from `started`. */
+  private async runWhole(outcome: PlanOutcome, options: PlannedRunOptions, started: number): Promise<{ report: RunReport; firstCallMs?: number; startedBeforePlanComplete: boolean }> {
     if (options.approve) {
       const held = [...new Set(outcome.graph.tasks.filter((task) => (options.hold ?? changesThings)(task.target)).map((task) => task.tool))];
       if (held.length > 0 && !(await options.approve(held))) {
@@ -238,6 +253,7 @@ export class Planner {
         return { report: await runPlan(outcome.graph, { callTool: options.callTool, signal: controller.signal }), startedBeforePlanComplete: false };
       }
     }
+    options.onPlanned?.(outcome, { planningMs: outcome.planningMs, usage: outcome.usage, cacheHit: outcome.cacheHit, repaired: outcome.repaired });
     let firstCallAt: number | undefined;
     const runOptions = this.runOptions(options);
     const report = await runPlan(outcome.graph, {

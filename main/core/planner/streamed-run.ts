@@ -10,7 +10,7 @@ import type { ModelMessage } from 'ai';
 import { batchTaskSchema } from '../../../shared/batch-plan.js';
 import type { ArgumentChecker } from '../batch/argument-check.js';
 import { openRun, type RunOptions } from '../batch/executor.js';
-import type { OpenRun, OpenTask } from '../batch/open-run.js';
+import type { OpenTask } from '../batch/open-run.js';
 import { isRetryable, type CatalogTool } from '../batch/plan-graph.js';
 import { validatePlan } from '../batch/plan-validation.js';
 import { findTemplates, referencesOf } from '../batch/references.js';
@@ -44,8 +44,8 @@ export interface StreamedRunContext {
   hold: (target: CatalogTool) => boolean;
   /** Asked once the plan is complete, with the tools of the held tasks; false cancels the run. */
   approve?: (tools: string[]) => Promise<boolean>;
-  /** Told once the plan is complete and valid, before the held tasks join. */
-  onPlanned?: (final: FinalPlan, planCompleteAt: number) => void;
+  /** Told once the plan is complete, valid and approved, before the held tasks join (with the model's answer, for its usage). */
+  onPlanned?: (final: FinalPlan, planCompleteAt: number, answer: ModelAnswer) => void;
   now: () => number;
 }
 
@@ -105,14 +105,19 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
     return { kind: 'invalid', answer, problems, empty: !checked.ok && checked.empty, cancelled, startedChanges };
   }
   const final = assemblePlan(checked.plan, [...accepted, ...late], optimizer, catalog, checker);
-  context.onPlanned?.(final, planCompleteAt);
   for (const task of late) {
     const open = openTaskOf(task, catalog.resolve(task.tool)!);
     if (context.hold(open.target)) held.push(open);
     else run.add(open);
   }
-  await releaseHeld(run, held, context.approve);
-  run.close(final.plan.output);
+  // Approval comes before the run is announced: a declined plan is no run, only what it had started is cancelled.
+  if (await approved(held, context.approve)) {
+    context.onPlanned?.(final, planCompleteAt, answer);
+    for (const task of held) run.add(task);
+    run.close(final.plan.output);
+  } else {
+    run.cancel('approval was declined');
+  }
   const report = await run.done;
   // Tasks joined in stream order, held ones last: the report lists them in plan order.
   const position = new Map(final.graph.tasks.map((task) => [task.id, task.index]));
@@ -120,14 +125,10 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
   return { kind: 'ran', answer, final, report, planCompleteAt, firstCallAt };
 }
 
-/** Adds the held tasks once the plan is whole, after approval when one is asked. */
-async function releaseHeld(run: OpenRun, held: readonly OpenTask[], approve: StreamedRunContext['approve']): Promise<void> {
-  if (held.length === 0) return;
-  if (approve && !(await approve([...new Set(held.map((task) => task.tool))]))) {
-    run.cancel('approval was declined');
-    return;
-  }
-  for (const task of held) run.add(task);
+/** Whether the held tasks may join: none, no one to ask, or the answer of `approve`. */
+async function approved(held: readonly OpenTask[], approve: StreamedRunContext['approve']): Promise<boolean> {
+  if (held.length === 0 || !approve) return true;
+  return approve([...new Set(held.map((task) => task.tool))]);
 }
 
 /** Whether the newest task of `tasks` has problems of its own; names of tasks not streamed yet are not problems yet. */

@@ -30,8 +30,8 @@ function withOrigin(item: CatalogItem, name: string, origin: Origin): CatalogIte
 
 export class AggregateView {
   private snapshot: Snapshot | undefined;
-  /** Ready `tools/list` results of the current snapshot, with and without one extra tool. */
-  private listResults = new Map<CatalogItem | undefined, Record<string, unknown>>();
+  /** Ready `tools/list` results of the current snapshot, by the names of the extra tools they end with. */
+  private listResults = new Map<string, Record<string, unknown>>();
   private namer: Namer;
   private readonly changeEmitter = new Emitter<readonly ListKind[]>();
 
@@ -67,16 +67,18 @@ export class AggregateView {
   }
 
   /**
-   * The whole `tools/list` result (every tool, plus `extra` when given), serialised once per
-   * catalog change: for 5,000 tools that is megabytes of JSON not rebuilt on every call. Only for
-   * callers that may see every tool; do not mutate it.
+   * The whole `tools/list` result (every tool, then `extras`: MCP Orch's own tools, each always the
+   * same definition under its name), serialised once per catalog change: for 5,000 tools that is
+   * megabytes of JSON not rebuilt on every call. Only for callers that may see every tool; do not
+   * mutate it.
    */
-  toolsListResult(extra?: CatalogItem): Record<string, unknown> {
+  toolsListResult(extras: readonly CatalogItem[] = []): Record<string, unknown> {
     this.current();
-    let result = this.listResults.get(extra);
+    const key = extras.map((extra) => String(extra.name)).join('\n');
+    let result = this.listResults.get(key);
     if (!result) {
-      result = preserialize({ tools: extra ? [...this.current().tools, extra] : this.current().tools });
-      this.listResults.set(extra, result);
+      result = preserialize({ tools: [...this.current().tools, ...extras] });
+      this.listResults.set(key, result);
     }
     return result;
   }

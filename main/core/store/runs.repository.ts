@@ -322,6 +322,20 @@ export class RunsRepository {
     };
   }
 
+  /** Planned runs the `scope` lets a reader see (started in `[since, until)`), and the model's tokens their planning used. */
+  planningTotals(query: { scope?: RecordScope | undefined; since?: number | undefined; until?: number | undefined } = {}): { runs: number; inputTokens: number; outputTokens: number } {
+    const filters = new Filters().add('request IS NOT NULL');
+    applyRunScope(this.db, filters, query.scope);
+    if (query.since !== undefined) filters.add('started_at >= ?', query.since);
+    if (query.until !== undefined) filters.add('started_at < ?', query.until);
+    const row = this.db
+      .prepare<(string | number)[], { runs: number; input: number | null; output: number | null }>(
+        `SELECT COUNT(*) AS runs, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM runs WHERE ${filters.clauses.join(' AND ')}`,
+      )
+      .get(...filters.params)!;
+    return { runs: row.runs, inputTokens: row.input ?? 0, outputTokens: row.output ?? 0 };
+  }
+
   /** Run ids, newest first. */
   list(limit = 50): { id: string; status: RunStatus; startedAt: number }[] {
     return this.db

@@ -42,6 +42,24 @@ export const callStatsSchema = z.object({
   tools: z.array(z.object({ server: serverName, method: z.string(), tool: z.string().optional(), ...totals })),
 });
 
+/** The planner's figures: the plan cache's counters, and the planned runs with the tokens their planning used. */
+export const plannerStatsSchema = z.object({
+  /** Lookups of the plan cache that found a plan, since the database was made (every key's). */
+  cacheHits: z.number().int().nonnegative(),
+  /** Lookups that found none. */
+  cacheMisses: z.number().int().nonnegative(),
+  /** Plans the cache holds now. */
+  cachedPlans: z.number().int().nonnegative(),
+  /** Planned runs the caller may see (started in the time range). */
+  runs: z.number().int().nonnegative(),
+  /** The model's tokens their planning used, as the providers reported them. */
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+});
+
+/** What `stats.get` answers: the call totals and the planner's figures. */
+export const statsSchema = callStatsSchema.extend({ planner: plannerStatsSchema });
+
 const timeRange = {
   since: timestamp.optional().describe('inclusive lower bound on the call time'),
   until: timestamp.optional().describe('exclusive upper bound on the call time'),
@@ -70,14 +88,14 @@ export const callOperations = {
     id: 'stats.get',
     method: 'GET',
     path: '/api/stats',
-    summary: 'Call totals: count, errors, mean and p95 duration, overall, per server and per tool',
+    summary: 'Call totals: count, errors, mean and p95 duration, overall, per server and per tool; the plan cache\'s hits and misses and the planner\'s tokens',
     role: 'viewer',
     mutating: false,
     input: z.object({
       ...timeRange,
       p95Window: z.number().int().min(1).max(100_000).optional().describe('newest calls p95 is computed over; default 10,000'),
     }),
-    output: callStatsSchema,
+    output: statsSchema,
     errors: [],
   }),
 } as const;

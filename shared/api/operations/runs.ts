@@ -45,6 +45,19 @@ const runTimings = {
   speedup: z.number().nonnegative().optional(),
 };
 
+/** How the planner made a run's plan (runs from a request). */
+export const planningSchema = z.object({
+  /** From the request to the complete, validated plan. */
+  planningMs: durationMs,
+  /** From the request to the first tool call; absent until one started. */
+  firstCallMs: durationMs.optional(),
+  /** The model's token usage, as its provider reported it (0 for a cached plan). */
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  /** The plan came from the plan cache. */
+  cacheHit: z.boolean(),
+});
+
 export const runSchema = z.object({
   id: z.string(),
   status: runStatusSchema,
@@ -57,6 +70,8 @@ export const runSchema = z.object({
   error: z.string().optional(),
   /** The name of the key that started it. */
   createdBy: z.string().optional(),
+  /** For a planned run: how the plan was made. */
+  planning: planningSchema.optional(),
   ...runTimings,
 });
 
@@ -69,6 +84,7 @@ export const runSummarySchema = z.object({
   /** Tasks per status. */
   counts: z.partialRecord(taskStatusSchema, z.number().int().nonnegative()),
   createdBy: z.string().optional(),
+  planning: planningSchema.optional(),
   ...runTimings,
 });
 
@@ -81,6 +97,10 @@ export const planPreviewSchema = z.object({
   problems: z.array(issueSchema),
   /** Tools that would need approval (not in autoApprove, not read-only). */
   needsApproval: z.array(z.string()),
+  /** For a request: how the planner made the plan. */
+  planning: planningSchema.optional(),
+  /** For a request: what the planner's optimiser changed (calls merged, waits dropped). */
+  notes: z.array(z.string()).optional(),
 });
 
 /** A run's source: exactly one of a plan or a request for the planner. */
@@ -105,26 +125,27 @@ export const runOperations = {
     summary: 'Start a run from a batch plan, or from a request the planner turns into one',
     description:
       'Answers 202 with the started run; follow it with runs.get or the run.progress events. An invalid plan answers 400 with `details.problems`. ' +
-      'Nobody can be asked to approve a run made here: a tool that is neither read-only nor in its server\'s autoApprove (unless orch.batch.approveAll) answers 403 naming the tools. ' +
-      'A `request` answers 501 until the LLM planner exists.',
+      'A `request` is planned by the LLM planner (orch.planner): the answer comes once the plan is complete, with its `planning` figures, while its first tasks may already run. ' +
+      'Without a planner, or with its credential missing, it answers 400 invalid_config naming what to set; a plan the model could not make valid, 400; the provider failing, 503 (429 when it rate-limits, 504 when it times out). ' +
+      'Nobody can be asked to approve a run made here: a tool that is neither read-only nor in its server\'s autoApprove (unless orch.batch.approveAll) answers 403 naming the tools.',
     role: 'operator',
     mutating: true,
     input: runSource,
     output: runSchema,
     status: 202,
-    errors: ['server_unavailable', 'not_implemented'],
+    errors: ['server_unavailable', 'invalid_config', 'timeout', 'cancelled'],
   }),
   dryRun: defineOperation({
     id: 'runs.dryRun',
     method: 'POST',
     path: '/api/runs/dry-run',
     summary: 'Plan (for a request) and validate without running: the waves and every problem',
-    description: 'A `request` answers 501 until the LLM planner exists.',
+    description: 'A `request` is planned by the LLM planner (orch.planner) and answered with its plan, waves, the tools that would need approval and the `planning` figures; its errors are those of runs.create.',
     role: 'operator',
     mutating: true,
     input: runSource,
     output: planPreviewSchema,
-    errors: ['not_implemented'],
+    errors: ['server_unavailable', 'invalid_config', 'timeout', 'cancelled'],
   }),
   list: defineOperation({
     id: 'runs.list',

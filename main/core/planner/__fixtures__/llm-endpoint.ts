@@ -3,7 +3,8 @@
  * so the real provider packages are tested over real HTTP: OpenAI/Azure Responses and Chat
  * Completions (JSON and server-sent events), Bedrock Converse (JSON) and ConverseStream (the AWS
  * binary event stream), Anthropic Messages. Each request is answered from a script: the plan as
- * JSON text in the API's shape, an HTTP error, a malformed body, or a stream cut halfway.
+ * JSON text in the API's shape, an HTTP error, a malformed body, a stream cut halfway, or one that
+ * stalls halfway until the caller gives up.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface SeenRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** Set when the caller closed the connection before the answer ended (a `stall` it gave up on). */
+  closedEarly?: boolean;
 }
 
 /** How to answer one request. */
@@ -22,7 +25,9 @@ export type Reply =
   | { kind: 'plan'; text: string; usage?: { input: number; output: number } }
   | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
   | { kind: 'malformed' }
-  | { kind: 'cut' };
+  | { kind: 'cut' }
+  /** The plan's first half, then nothing until the caller gives up (or the endpoint closes). */
+  | { kind: 'stall'; text: string };
 
 export interface LlmEndpoint {
   url: string;
@@ -66,6 +71,9 @@ export async function startLlmEndpoint(script: (request: SeenRequest, index: num
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"no such route"}}');
         return;
       }
+      res.on('close', () => {
+        if (!res.writableEnded) seen.closedEarly = true;
+      });
       answer(res, api, body.stream === true || api === 'converse-stream', script(seen, requests.length - 1));
     });
   });
@@ -93,15 +101,15 @@ function answer(res: ServerResponse, api: Api, streaming: boolean, reply: Reply)
     res.end(streaming ? 'data: {"this is": not json\n\n' : '{"choices": [ this is not json');
     return;
   }
-  const text = reply.kind === 'plan' ? reply.text : '{"tasks":[{"id":"a","tool":"x__y","arguments":{"long":"' + 'x'.repeat(200) + '"}}],"output":["a"]}';
+  const text = reply.kind === 'plan' || reply.kind === 'stall' ? reply.text : '{"tasks":[{"id":"a","tool":"x__y","arguments":{"long":"' + 'x'.repeat(200) + '"}}],"output":["a"]}';
   const usage = reply.kind === 'plan' ? (reply.usage ?? { input: 321, output: 45 }) : { input: 1, output: 1 };
   const pieces = splitText(text, 24);
   if (!streaming) {
     const whole = JSON.stringify(wholeBody(api, text, usage));
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(whole)) });
-    if (reply.kind === 'cut') {
+    if (reply.kind === 'cut' || reply.kind === 'stall') {
       res.write(whole.slice(0, whole.length >> 1));
-      res.socket?.destroy();
+      if (reply.kind === 'cut') res.socket?.destroy();
     } else {
       res.end(whole);
     }
@@ -109,10 +117,10 @@ function answer(res: ServerResponse, api: Api, streaming: boolean, reply: Reply)
   }
   const events = api === 'converse-stream' ? bedrockEvents(pieces, usage) : sseEvents(api, pieces, usage);
   res.writeHead(200, { 'content-type': api === 'converse-stream' ? 'application/vnd.amazon.eventstream' : 'text/event-stream' });
-  if (reply.kind === 'cut') {
-    // Half of the answer, then the socket closes under the reader.
+  if (reply.kind === 'cut' || reply.kind === 'stall') {
+    // Half of the answer, then the socket closes under the reader (cut), or stays open and silent (stall).
     for (const event of events.slice(0, Math.ceil(events.length / 2))) res.write(event);
-    res.socket?.destroy();
+    if (reply.kind === 'cut') res.socket?.destroy();
     return;
   }
   for (const event of events) res.write(event);

@@ -1,4 +1,4 @@
-/** One run's tasks: arguments, results, errors and timings. */
+/** One run's tasks: arguments, results, errors and timings; for a planned run, its request and how it was planned. */
 import { Card, CardTitle } from '../../components/ui/card';
 import { Table, Td, Th } from '../../components/ui/table';
 import { formatMs, formatTime } from '../../lib/format';
@@ -28,6 +28,14 @@ export function RunDetail({ run }: { run: Run }) {
         {run.speedup !== undefined ? ` · ${run.speedup.toFixed(2)}× faster than one by one` : ''}
         {run.error ? ` · ${run.error}` : ''}
       </p>
+      {run.request !== undefined ? (
+        <p className="mb-2 text-xs" data-testid="run-request">
+          Asked: “{run.request}”
+          {run.planning
+            ? ` · planned in ${formatMs(run.planning.planningMs)}${run.planning.cacheHit ? ' from the plan cache' : `, ${run.planning.inputTokens} + ${run.planning.outputTokens} tokens`}${run.planning.firstCallMs !== undefined ? ` · first call after ${formatMs(run.planning.firstCallMs)}` : ''}`
+            : ''}
+        </p>
+      ) : null}
       <Table aria-label="Tasks of the run">
         <thead>
           <tr>

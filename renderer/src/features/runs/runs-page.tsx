@@ -1,4 +1,8 @@
-/** Runs: write or paste a batch plan (checked as you type), dry-run it, run it live on its graph, cancel; the history. */
+/**
+ * Runs: ask in plain words (the LLM planner plans it into the editor, or plans and runs it), or
+ * write or paste a batch plan (checked as you type); dry-run it, run it live on its graph, cancel;
+ * the history.
+ */
 import { batchPlanSchema } from '@shared/batch-plan';
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -38,6 +42,7 @@ export default function RunsPage() {
   const navigate = useNavigate();
   const { id } = useParams();
   const [text, setText] = useState(EXAMPLE_PLAN);
+  const [request, setRequest] = useState('');
   const preview = useDomain('runs', (state) => state.preview);
   const previewError = useDomain('runs', (state) => state.previewError);
   const current = useDomain('runs', (state) => state.current);
@@ -67,10 +72,49 @@ export default function RunsPage() {
         <div className="flex flex-col gap-4">
           <Card>
             <Label htmlFor="nl-request">Ask in plain words</Label>
-            <Textarea id="nl-request" disabled rows={2} className="mt-1 w-full font-sans" placeholder="e.g. list my open issues and summarise them in a Notion page" aria-describedby="nl-why" />
+            <Textarea
+              id="nl-request"
+              rows={2}
+              value={request}
+              onChange={(event) => setRequest(event.target.value)}
+              className="mt-1 w-full font-sans"
+              placeholder="e.g. list my open issues and summarise them in a Notion page"
+              aria-describedby="nl-why"
+            />
             <p id="nl-why" className="mt-1 text-xs text-muted">
-              Not available yet: turning a request into a plan needs the LLM planner, which this version of MCP Orch does not have. Write the plan below instead.
+              The LLM planner (<code>orch.planner</code>) turns it into a plan over the tools your key may call: Plan puts it in the editor below, Plan and run runs it.
             </p>
+            <div className="mt-2 flex flex-wrap gap-2">
+              <Button
+                disabled={busy || !request.trim()}
+                onClick={() =>
+                  void stores.runs
+                    .getState()
+                    .planRequest(request.trim())
+                    .then(() => {
+                      const planned = stores.runs.getState().preview?.plan;
+                      if (planned) setText(JSON.stringify(planned, null, 2));
+                    })
+                }
+              >
+                Plan
+              </Button>
+              <Button
+                variant="primary"
+                disabled={busy || !request.trim()}
+                onClick={() =>
+                  void stores.runs
+                    .getState()
+                    .startRequest(request.trim())
+                    .then(() => {
+                      const started = stores.runs.getState().current;
+                      if (started) void navigate(`/runs/${started.id}`);
+                    })
+                }
+              >
+                Plan and run
+              </Button>
+            </div>
           </Card>
           <Card>
             <CardTitle className="mb-2">Plan</CardTitle>
@@ -109,6 +153,11 @@ export default function RunsPage() {
             {preview ? (
               <section aria-label="Dry run" className="mt-3 text-sm">
                 <p className="font-medium">{preview.valid ? `Valid: ${preview.waves.length} wave(s)` : 'The plan has problems:'}</p>
+                {preview.planning ? (
+                  <p className="text-xs text-muted">
+                    Planned in {Math.round(preview.planning.planningMs)} ms{preview.planning.cacheHit ? ', from the plan cache' : ` (${preview.planning.inputTokens} + ${preview.planning.outputTokens} tokens)`}
+                  </p>
+                ) : null}
                 <ul className="mt-1 list-disc pl-5 text-xs">
                   {preview.problems.map((problem, index) => (
                     <li key={index} className="text-bad">
