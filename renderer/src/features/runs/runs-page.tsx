@@ -28,7 +28,6 @@ const EXAMPLE_PLAN = JSON.stringify(
       { id: 'time', tool: 'example__now', arguments: {} },
       { id: 'report', tool: 'example__echo', arguments: { text: 'sum {{sum.text}} at {{time.text}}' } },
     ],
-    maxConcurrency: 8,
     onError: 'continue',
   },
   null,
