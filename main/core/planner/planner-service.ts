@@ -10,13 +10,14 @@
 import { z } from 'zod';
 import type { PlannerConfig } from '../../../shared/config.js';
 import type { BatchService, PlannedRunOutcome, PlannedRunValue, RunCaller } from '../batch/batch-service.js';
+import type { PlannedRunRequest } from '../batch/planned-run.js';
 import { progressTo } from '../batch/run-peer.js';
 import type { ToolCaller } from '../batch/tool-caller.js';
 import type { CredentialProvider } from '../config/credentials.js';
 import { Emitter } from '../events/emitter.js';
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { AuditEntry } from '../store/audit.repository.js';
-import type { RunPlanning, RunSource } from '../store/runs.repository.js';
+import type { RunPlanning } from '../store/runs.repository.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
 import { createPlannerModel, type ModelFactoryOptions } from './language-model.js';
 import { PLAN_TOOL_NAME, planToolAnswer } from './plan-tool.js';
@@ -41,23 +42,12 @@ export interface PlannerServiceOptions {
   onWarning?: ((message: string) => void) | undefined;
 }
 
-/** What a surface hands over to plan and run a request. */
-export interface PlanRunRequest {
+/** What a surface hands over to plan and run a request: the batch service's planned run, with the request and the catalog the model sees. */
+export type PlanRunRequest = Omit<PlannedRunRequest<PlannerRunValue>, 'catalog' | 'feed'> & {
   request: string;
   /** What the caller may call. */
   catalog: PlannerCatalog;
-  tools: ToolCaller;
-  peer: UpstreamPeer;
-  caller: RunCaller;
-  source: RunSource;
-  /** The MCP request it answers (approval is asked through it); none for the REST API, which refuses plans that need approval. */
-  requestId?: RequestId | undefined;
-  /** Cancels the planning and the run. */
-  signal?: AbortSignal | undefined;
-  /** Cancels the planning only. */
-  planningSignal?: AbortSignal | undefined;
-  onTaskEnded?: Parameters<BatchService['stream']>[0]['onTaskEnded'];
-}
+};
 
 /** What a planned run resolves with. */
 export interface PlannerRunValue extends PlannedRunValue {
@@ -162,16 +152,10 @@ export class PlannerService {
   /** Plans and runs `request` as a recorded run. Rejects with `PlannerError` when the planner cannot be built. */
   async start(run: PlanRunRequest): Promise<StartedPlannedRun> {
     const planner = await this.planner();
+    const { request: _request, catalog, ...books } = run;
     return this.options.batch.stream<PlannerRunValue>({
-      catalog: run.catalog.resolve,
-      tools: run.tools,
-      peer: run.peer,
-      caller: run.caller,
-      source: run.source,
-      requestId: run.requestId,
-      signal: run.signal,
-      planningSignal: run.planningSignal,
-      onTaskEnded: run.onTaskEnded,
+      ...books,
+      catalog: catalog.resolve,
       feed: async (hooks) => {
         const planned = await planner.run(run.request, run.catalog, {
           callTool: hooks.callTool,
