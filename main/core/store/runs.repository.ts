@@ -9,6 +9,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import { VISIBLE_FUNCTION, applyScope, registerVisible, type RecordScope } from './record-scope.js';
 import { Filters } from './time-ordered.js';
+import { toRun, toTask, type RunRow, type TaskRow } from './run-rows.js';
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
 
 /** Where a run came from (as the API contract names it). */
@@ -118,48 +119,6 @@ export interface RunPage {
   items: RunSummary[];
   nextCursor?: string;
 }
-
-interface RunRow {
-  id: string;
-  source: RunSource;
-  status: RunStatus;
-  plan: string;
-  created_by: string | null;
-  created_by_key: string | null;
-  session_id: string | null;
-  task_count: number;
-  started_at: number;
-  ended_at: number | null;
-  wall_ms: number | null;
-  sum_task_ms: number | null;
-  speedup: number | null;
-  error: string | null;
-  request: string | null;
-  planning_ms: number | null;
-  first_call_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_hit: number | null;
-}
-
-interface TaskRow {
-  idx: number;
-  task_id: string;
-  tool: string;
-  server: string | null;
-  status: TaskStatus;
-  attempts: number;
-  started_at: number | null;
-  ended_at: number | null;
-  duration_ms: number | null;
-  result: string | null;
-  truncated: number;
-  error_code: string | null;
-  error_message: string | null;
-  reason: string | null;
-}
-
-const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
 /** A task's state as it stands after a start, a retry or its end (no result: that comes with `finish`). */
 export interface TaskProgress {
@@ -357,57 +316,8 @@ function applyRunScope(db: Database, filters: Filters, scope: RecordScope | unde
   filters.add(`NOT EXISTS (SELECT 1 FROM run_tasks t WHERE t.run_id = runs.id AND (t.tool_name IS NULL OR NOT ${VISIBLE_FUNCTION}(t.server, t.tool_name)))`);
 }
 
-function toRun(row: RunRow): Omit<StoredRun, 'tasks'> {
-  return {
-    id: row.id,
-    source: row.source,
-    status: row.status,
-    plan: JSON.parse(row.plan) as unknown,
-    createdBy: orUndefined(row.created_by),
-    createdByKey: orUndefined(row.created_by_key),
-    sessionId: orUndefined(row.session_id),
-    taskCount: row.task_count,
-    startedAt: row.started_at,
-    endedAt: orUndefined(row.ended_at),
-    wallMs: orUndefined(row.wall_ms),
-    sumTaskMs: orUndefined(row.sum_task_ms),
-    speedup: orUndefined(row.speedup),
-    error: orUndefined(row.error),
-    ...(row.request !== null ? { planning: planningOf(row, row.request) } : {}),
-  };
-}
-
-function planningOf(row: RunRow, request: string): RunPlanning {
-  return {
-    request,
-    planningMs: row.planning_ms ?? 0,
-    firstCallMs: orUndefined(row.first_call_ms),
-    inputTokens: row.input_tokens ?? 0,
-    outputTokens: row.output_tokens ?? 0,
-    cacheHit: row.cache_hit === 1,
-  };
-}
-
 function decodeCursor(cursor: string): { startedAt: number; id: string } {
   const match = /^(\d+)\.(.+)$/.exec(cursor);
   if (!match) throw new RangeError(`invalid cursor: ${JSON.stringify(cursor)}`);
   return { startedAt: Number(match[1]), id: match[2]! };
-}
-
-function toTask(row: TaskRow): StoredTask {
-  return {
-    index: row.idx,
-    id: row.task_id,
-    tool: row.tool,
-    server: orUndefined(row.server),
-    status: row.status,
-    attempts: row.attempts,
-    startedAt: orUndefined(row.started_at),
-    endedAt: orUndefined(row.ended_at),
-    durationMs: orUndefined(row.duration_ms),
-    result: row.result === null ? undefined : (JSON.parse(row.result) as unknown),
-    truncated: row.truncated === 1,
-    error: row.error_code === null ? undefined : { code: row.error_code, message: row.error_message ?? '' },
-    reason: orUndefined(row.reason),
-  };
 }
