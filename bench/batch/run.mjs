@@ -156,10 +156,13 @@ async function benchDag(client) {
     concurrent: () => dagInWaves(client),
     batch: () => batch(client, plan),
   });
-  // Every way must give the same answers: the references really carried the results.
+  // Every way must give the same answers: the references really carried the results. batch_execute
+  // returns the results of the tasks nothing depends on (the five posts), and those hold all the others.
   const want = outputs.sequential.results.map(textOf);
-  for (const [name, got] of [['in waves', outputs.concurrent.results.map(textOf)], ['batch', outputs.batch.report.tasks.map((task) => task.text)]]) {
-    if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`DAG results differ (${name}):\n${want.join('\n')}\nvs\n${got.join('\n')}`);
+  const posts = want.slice(FAN1.length + 1);
+  const returned = outputs.batch.report.tasks.filter((task) => task.text !== undefined).map((task) => task.text);
+  for (const [name, expected, got] of [['in waves', want, outputs.concurrent.results.map(textOf)], ['batch', posts, returned]]) {
+    if (JSON.stringify(expected) !== JSON.stringify(got)) throw new Error(`DAG results differ (${name}):\n${expected.join('\n')}\nvs\n${got.join('\n')}`);
   }
   return {
     tasks: plan.tasks.length,
