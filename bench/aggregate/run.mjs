@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { provenance, provenanceLine } from '../provenance.mjs';
-import { killEverything, leftovers } from '../proxy/processes.mjs';
+import { killEverything, leftovers, runBench } from '../proxy/processes.mjs';
 import { callsSent, compareLog, waitForRows } from './call-log.mjs';
 import { connectClient, describeDaemon, fixtureServers, startDaemon } from './daemon.mjs';
 import { rawOverhead, sdkOverhead } from './overhead.mjs';
@@ -266,16 +266,4 @@ function cleanUp() {
   if (runTmpDir) rmSync(runTmpDir, { recursive: true, force: true });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(130);
-  });
-}
-process.on('exit', cleanUp);
-
-main().catch((error) => {
-  console.error(error);
-  cleanUp();
-  process.exitCode = 1;
-});
+runBench(main, cleanUp);

@@ -251,3 +251,24 @@ export function killEverything() {
 export function leftovers() {
   return [...registry].filter(([pid, entry]) => isAlive(pid, entry.startTime)).map(([pid]) => pid);
 }
+
+/**
+ * Runs a bench's `main` so that every process it started is gone however it ends: `cleanUp`
+ * (synchronous; it should call killEverything) runs on exit, on SIGINT, SIGTERM and SIGHUP (then
+ * exit 130) and after an error (exit code 1).
+ */
+export function runBench(main, cleanUp) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      process.stderr.write(`${signal}: stopping every process started…\n`);
+      cleanUp();
+      process.exit(130);
+    });
+  }
+  process.on('exit', cleanUp);
+  main().catch((error) => {
+    console.error(error);
+    cleanUp();
+    process.exitCode = 1;
+  });
+}

@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeLevel, openLevel, openSleepSession, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
-import { killEverything, leftovers, startMemorySampler } from './processes.mjs';
+import { killEverything, leftovers, runBench, startMemorySampler } from './processes.mjs';
 import { provenance, provenanceLine } from '../provenance.mjs';
 import { baselineRatios, clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
@@ -283,17 +283,4 @@ function cleanUpNow() {
   if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    process.stderr.write(`${signal}: stopping every server started…\n`);
-    cleanUpNow();
-    process.exit(130);
-  });
-}
-process.on('exit', cleanUpNow);
-
-main().catch((error) => {
-  console.error(error);
-  cleanUpNow();
-  process.exitCode = 1;
-});
+runBench(main, cleanUpNow);

@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { killEverything, leftovers } from '../proxy/processes.mjs';
+import { killEverything, leftovers, runBench } from '../proxy/processes.mjs';
 import { bigRows, measureBigRow } from './big-responses.mjs';
 import { measureCancellation } from './cancellation.mjs';
 import { classifyLoad, downWindows } from './classify.mjs';
@@ -278,17 +278,4 @@ function cleanUpNow() {
   if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    process.stderr.write(`${signal}: stopping every process started…\n`);
-    cleanUpNow();
-    process.exit(130);
-  });
-}
-process.on('exit', cleanUpNow);
-
-main().catch((error) => {
-  console.error(error);
-  cleanUpNow();
-  process.exitCode = 1;
-});
+runBench(main, cleanUpNow);
