@@ -1,3 +1,4 @@
+import { startLlmEndpoint } from '../main/core/planner/__fixtures__/llm-endpoint.js';
 import { allServers } from './fixtures/daemon.js';
 import { expect, test } from './fixtures/orch-fixture.js';
 import { RunsPage } from './pages/runs.page.js';
@@ -77,4 +78,36 @@ test('cancels a running plan', async ({ dashboard, page }) => {
   await expect(runs.node('after')).toHaveAttribute('data-status', /skipped|cancelled/);
   await expect(runs.button('Cancel run')).toBeDisabled();
   await expect(runs.history.getByRole('row').filter({ hasText: 'cancelled' })).toHaveCount(1);
+});
+
+test('plans a request in plain words with the configured model, shows the plan, then plans and runs it live', async ({ dashboard, page, api }) => {
+  // A local model endpoint speaking OpenAI's Chat Completions; the planner is configured as a user would, in the file.
+  const plan = { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } }, { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } }] };
+  const model = await startLlmEndpoint(() => ({ kind: 'plan', text: JSON.stringify(plan), usage: { input: 321, output: 45 } }));
+  try {
+    const current = await api.config.get({});
+    const config = JSON.parse(current.text) as { orch?: Record<string, unknown> };
+    config.orch = { ...config.orch, planner: { provider: 'openai-compatible', model: 'local-test', baseURL: `${model.url}/v1`, maxRetries: 0 } };
+    const saved = await api.config.put({ text: JSON.stringify(config, null, 2), revision: current.revision });
+    expect(saved.reload.ok).toBe(true);
+
+    await dashboard.open('/runs');
+    const runs = new RunsPage(page);
+    await page.getByLabel('Ask in plain words').fill('add 2 and 3, then say the sum');
+    await page.getByRole('button', { name: 'Plan', exact: true }).click();
+    await expect(runs.dryRun).toContainText('Valid: 2 wave(s)');
+    await expect(runs.dryRun).toContainText('321 + 45 tokens');
+    await expect(page.getByTestId('json-editor')).toContainText('example__add');
+    for (const task of ['sum', 'say']) await expect(runs.node(task)).toHaveAttribute('data-status', 'planned');
+
+    await page.getByRole('button', { name: 'Plan and run' }).click();
+    await expect(page).toHaveURL(/\/runs\/[^/]+$/);
+    await expect(runs.node('say')).toHaveAttribute('data-status', 'succeeded');
+    await expect(page.getByTestId('run-task-say')).toContainText('sum is 5');
+    await expect(page.getByTestId('run-request')).toContainText('add 2 and 3, then say the sum');
+    // The second identical request came from the plan cache: the model was asked once.
+    expect(model.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(1);
+  } finally {
+    await model.close();
+  }
 });

@@ -50,6 +50,9 @@ export function createRunsStore(client: OrchClient, report: Reporter) {
       try {
         const run = await client.runs.create(source);
         set({ current: run });
+        // Its progress events can arrive before this answer (a short run may even have ended): they
+        // were not applied to a run the page did not have yet, so read it once more.
+        if (!TERMINAL.has(run.status)) void get().open(run.id);
         void get().loadHistory();
       } catch (error) {
         set({ currentError: report(error) });
