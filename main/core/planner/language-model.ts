@@ -13,7 +13,8 @@ import { defaultProvider as awsCredentialChain } from '@aws-sdk/credential-provi
 import type { LanguageModel } from 'ai';
 import type { PlannerConfig, PlannerProvider } from '../../../shared/config.js';
 import { MissingCredentialError, requireCredential, type CredentialProvider } from '../config/credentials.js';
-import { PlannerError, plannerErrorOf } from './planner-error.js';
+import { PlannerError } from './planner-error.js';
+import { plannerErrorOf } from './provider-errors.js';
 
 /** Provider-specific call options, keyed by provider, as the AI SDK takes them. */
 export type ProviderOptions = Record<string, Record<string, string | number | boolean>>;

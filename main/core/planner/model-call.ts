@@ -6,7 +6,8 @@
  */
 import { NoObjectGeneratedError, Output, generateText, streamText, type CallWarning, type LanguageModelUsage, type ModelMessage } from 'ai';
 import type { PlannerModel } from './language-model.js';
-import { PlannerError, plannerErrorOf } from './planner-error.js';
+import { PlannerError } from './planner-error.js';
+import { plannerErrorOf } from './provider-errors.js';
 import { SYSTEM_PROMPT, planOutputSchema } from './prompt.js';
 
 /** Tokens the provider reported for a call (or several, summed). */

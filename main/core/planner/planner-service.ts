@@ -19,11 +19,11 @@ import type { RequestId } from '../protocol/jsonrpc.js';
 import type { AuditEntry } from '../store/audit.repository.js';
 import type { RunPlanning } from '../store/runs.repository.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import { createPlannerModel, type ModelFactoryOptions } from './language-model.js';
+import type { ModelFactoryOptions } from './language-model.js';
 import { PLAN_TOOL_NAME, planToolAnswer } from './plan-tool.js';
 import type { PlannerCatalog } from './planner-catalog.js';
 import { PlannerError } from './planner-error.js';
-import { Planner, type PlanCacheStore, type PlannedRun, type PlanningFigures, type PlanOutcome } from './planner.js';
+import type { PlanCacheStore, PlannedRun, Planner, PlanningFigures, PlanOutcome } from './planner.js';
 
 export interface PlannerServiceOptions {
   /** `orch.planner` in force (it changes with hot reload); undefined: no planner. */
@@ -84,6 +84,15 @@ const planToolInput = z.object({
 /** Distinct warnings remembered to say each once; past this, new ones are dropped (a model that warns this much says so in the first). */
 const MAX_WARNINGS_KEPT = 100;
 
+/**
+ * The planner's engine and the providers: the AI SDK takes a few hundred milliseconds to load, so
+ * it is loaded with the first planner, not at the start of every daemon (most run without one).
+ */
+async function loadEngine() {
+  const [{ Planner }, { createPlannerModel }] = await Promise.all([import('./planner.js'), import('./language-model.js')]);
+  return { Planner, createPlannerModel };
+}
+
 /** A run's planning as the runs table keeps it. */
 export function runPlanning(request: string, figures: PlanningFigures & { firstCallMs?: number | undefined }): RunPlanning {
   return {
@@ -133,9 +142,10 @@ export class PlannerService {
     const config = this.options.config();
     if (!config) return Promise.reject(new PlannerError('not_configured', 'no planner is configured: set "orch.planner" in mcp-config.json (see docs/planner.md)'));
     if (!this.building) {
-      const building = createPlannerModel(config, this.options.credentials, { ...this.options.model, onWarning: (message) => this.warn(message) }).then(
-        (model) => new Planner({ model, ...(this.options.cache ? { cache: this.options.cache } : {}), ...(config.cacheSize !== undefined ? { cacheSize: config.cacheSize } : {}) }),
-      );
+      const building = loadEngine().then(async ({ Planner, createPlannerModel }) => {
+        const model = await createPlannerModel(config, this.options.credentials, { ...this.options.model, onWarning: (message) => this.warn(message) });
+        return new Planner({ model, ...(this.options.cache ? { cache: this.options.cache } : {}), ...(config.cacheSize !== undefined ? { cacheSize: config.cacheSize } : {}) });
+      });
       this.building = building;
       building.catch(() => {
         if (this.building === building) this.building = undefined;

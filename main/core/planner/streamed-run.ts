@@ -21,7 +21,8 @@ import { streamPlanText, type ModelAnswer } from './model-call.js';
 import { assemblePlan, checkModelPlan, type FinalPlan } from './plan-check.js';
 import { PlanOptimizer } from './plan-optimizer.js';
 import type { PlannerCatalog } from './planner-catalog.js';
-import { PlannerError, plannerErrorOf } from './planner-error.js';
+import { PlannerError } from './planner-error.js';
+import { plannerErrorOf } from './provider-errors.js';
 import { TaskFetcher } from './task-fetcher.js';
 
 /**
