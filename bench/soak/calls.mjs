@@ -57,8 +57,8 @@ export function expectText(expected) {
 
 /**
  * A `batch_execute` plan over `servers` (each task on one of them): two echoes, one sleep, and an
- * echo that joins the first two by reference. Returns the plan and, per task, its server and the
- * text it must answer.
+ * echo that joins the first two by reference, with every task in its `output`. Returns the plan
+ * and, per task, its server and the text it must answer.
  */
 export function batchPlan(tool, servers, rng, tag, sleepMs) {
   const first = `${tag}:1:${rng.int(0, 1e9).toString(36)}`;
@@ -71,7 +71,8 @@ export function batchPlan(tool, servers, rng, tag, sleepMs) {
     { id: 'j', tool: tool(on[3], 'echo'), arguments: { text: '{{e1.text}}+{{e2.text}}' } },
   ];
   const expected = { e1: [on[0], first], e2: [on[1], second], s: [on[2], `slept ${sleepMs}`], j: [on[3], `${first}+${second}`] };
-  return { plan: { tasks, maxConcurrency: 4 }, expected };
+  // Every task's result comes back (by default only those nothing depends on do), so every one is checked.
+  return { plan: { tasks, maxConcurrency: 4, output: tasks.map((task) => task.id) }, expected };
 }
 
 /**
