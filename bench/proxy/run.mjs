@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeLevel, openLevel, openSleepSession, runBlock, runLevel, runSleepFanout } from './client-load.mjs';
 import { runRawLoad } from './http-load.mjs';
-import { killEverything, leftovers, runBench, startMemorySampler } from './processes.mjs';
+import { killEverything, leftovers, runBench, silenceAbortListenerWarnings, startMemorySampler } from './processes.mjs';
 import { provenance, provenanceLine } from '../provenance.mjs';
 import { baselineRatios, clientTable, floorRatios, median, medianRows, peerComparison, rawTable, rowNotes } from './report.mjs';
 import { allTargets } from './targets.mjs';
@@ -269,14 +269,7 @@ async function main() {
   }
 }
 
-// undici's fetch adds an abort listener to the SDK client transport's session-long signal on every
-// POST and drops it only when the request is garbage-collected, so thousands of calls on one session
-// trip Node's leak warning. Client-side noise, the same for every row: keep it off the output.
-const emitWarning = process.emitWarning;
-process.emitWarning = function emitWarningUnlessAbortListeners(warning, ...rest) {
-  if (String(warning?.message ?? warning).includes('abort listeners added to [AbortSignal]')) return;
-  return emitWarning.call(process, warning, ...rest);
-};
+silenceAbortListenerWarnings();
 
 function cleanUpNow() {
   killEverything();

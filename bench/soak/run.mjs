@@ -17,7 +17,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { killEverything, leftovers, runBench } from '../proxy/processes.mjs';
+import { killEverything, leftovers, runBench, silenceAbortListenerWarnings } from '../proxy/processes.mjs';
 import { bigRows, measureBigRow } from './big-responses.mjs';
 import { measureCancellation } from './cancellation.mjs';
 import { classifyLoad, downWindows } from './classify.mjs';
@@ -264,13 +264,7 @@ async function main() {
   }
 }
 
-// undici's fetch adds an abort listener to the SDK client transport's session-long signal on every
-// POST and drops it only at garbage collection: client-side noise (see bench/proxy/run.mjs).
-const emitWarning = process.emitWarning;
-process.emitWarning = function emitWarningUnlessAbortListeners(warning, ...rest) {
-  if (String(warning?.message ?? warning).includes('abort listeners added to [AbortSignal]')) return;
-  return emitWarning.call(process, warning, ...rest);
-};
+silenceAbortListenerWarnings();
 
 function cleanUpNow() {
   killEverything();
