@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startProcess } from '../proxy/processes.mjs';
+import { daemonEnv, startProcess } from '../proxy/processes.mjs';
 import { randomBytes } from 'node:crypto';
 
 /** The bootstrap token of every daemon this bench starts: the daemon requires one on every endpoint. */
@@ -43,15 +43,7 @@ export async function startDaemon(ctx, { label, servers }) {
   const configPath = join(home, 'mcp-config.json');
   await writeFile(configPath, JSON.stringify({ mcpServers: servers }, null, 2));
   const nodeFlags = ctx.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', ctx.cpuProfDir, '--cpu-prof-name', `${label}.cpuprofile`] : [];
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home,
-    LANG: 'C.UTF-8',
-    NODE_ENV: 'production',
-    MCP_ORCH_HOME: home,
-    MCP_ORCH_LOGIN_SHELL_PATH: '0',
-    MCP_ORCH_TOKEN: BENCH_TOKEN,
-  };
+  const env = daemonEnv(home, BENCH_TOKEN);
   const startedAt = performance.now();
   const proc = startProcess({
     name: `mcp-orch (${label})`,

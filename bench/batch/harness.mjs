@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startProcess } from '../proxy/processes.mjs';
+import { daemonEnv, startProcess } from '../proxy/processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = resolve(here, '../..');
@@ -51,15 +51,7 @@ export async function startDaemon(scratchDir) {
     command: process.execPath,
     args: [join(repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1', '--mode', 'batch'],
     cwd: home,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home,
-      LANG: 'C.UTF-8',
-      NODE_ENV: 'production',
-      MCP_ORCH_HOME: home,
-      MCP_ORCH_LOGIN_SHELL_PATH: '0',
-      MCP_ORCH_TOKEN: TOKEN,
-    },
+    env: daemonEnv(home, TOKEN),
   });
   const [, base] = await proc.waitForOutput(LISTENING, 30_000);
   await proc.waitForOutput(READY, 60_000);

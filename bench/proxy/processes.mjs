@@ -285,3 +285,16 @@ export function silenceAbortListenerWarnings() {
     return emitWarning.call(process, warning, ...rest);
   };
 }
+
+/** A clean environment for a daemon under bench: its own home, no login-shell PATH lookup, `token` as its bootstrap token. */
+export function daemonEnv(home, token) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    NODE_ENV: 'production',
+    MCP_ORCH_HOME: home,
+    MCP_ORCH_LOGIN_SHELL_PATH: '0',
+    MCP_ORCH_TOKEN: token,
+  };
+}

@@ -35,6 +35,17 @@ const API_CODE: Record<PlannerErrorCode, ErrorCode> = {
   cancelled: 'cancelled',
 };
 
+/** The refusal of a REST run whose tools need approval: nobody can be asked for it here (audited with the tools). */
+export function needsApprovalRefusal(tools: string[], call: OperationCall): OperationError {
+  call.audit.details = { needsApproval: tools };
+  return new OperationError(
+    'forbidden',
+    `the run was not started: these tools need approval, and a run made through the REST API cannot ask for it: ${tools.join(', ')}. ` +
+      'Add them to their server\'s "autoApprove", or set "orch.batch.approveAll".',
+    { needsApproval: tools },
+  );
+}
+
 /** A planner failure as an API error (its own code in `details.plannerError`); anything else as it is. */
 export function apiErrorOf(error: unknown): unknown {
   if (!(error instanceof PlannerError)) return error;
@@ -77,13 +88,7 @@ export async function startPlannedRun(deps: Deps, request: string, call: Operati
   }
   const outcome = await started.done;
   if (outcome.kind === 'refused') {
-    call.audit.details = { needsApproval: outcome.needsApproval };
-    throw new OperationError(
-      'forbidden',
-      `the run was not started: these tools need approval, and a run made through the REST API cannot ask for it: ${outcome.needsApproval.join(', ')}. ` +
-        'Add them to their server\'s "autoApprove", or set "orch.batch.approveAll".',
-      { needsApproval: outcome.needsApproval },
-    );
+    throw needsApprovalRefusal(outcome.needsApproval, call);
   }
   if (outcome.kind === 'failed') throw apiErrorOf(outcome.error);
   return outcome.runId;

@@ -20,7 +20,7 @@ import type { OperationCall, OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import { scopeOf, visibilityOf } from './visibility.js';
 import { callerPeer } from './caller-peer.js';
-import { previewPlannedRun, startPlannedRun } from './planned-runs.js';
+import { needsApprovalRefusal, previewPlannedRun, startPlannedRun } from './planned-runs.js';
 
 type RunView = z.input<typeof runSchema>;
 type TaskView = z.input<typeof taskStateSchema>;
@@ -154,13 +154,7 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
           }
           throw new OperationError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
         }
-        call.audit.details = { needsApproval: refusal.tools };
-        throw new OperationError(
-          'forbidden',
-          `the run was not started: these tools need approval, and a run made through the REST API cannot ask for it: ${refusal.tools.join(', ')}. ` +
-            'Add them to their server\'s "autoApprove", or set "orch.batch.approveAll".',
-          { needsApproval: refusal.tools },
-        );
+        throw needsApprovalRefusal(refusal.tools, call);
       }
       call.audit.target = started.runId;
       call.audit.details = { tasks: plan.tasks.length };

@@ -1,4 +1,4 @@
-/** `/api/metrics`: what the dashboard charts: child processes' CPU and memory, calls over time (SPEC §9). */
+/** `/api/metrics`: what the dashboard charts: child processes' CPU and memory, calls over time (docs/specification.md §9). */
 import { z } from 'zod';
 import { defineOperation } from '../contract.js';
 import { durationMs, serverName, timestamp } from './common.js';
