@@ -4,6 +4,7 @@
  * stop, changed ones restart, disabled ones stop — while sessions on untouched servers carry on
  * (same clients, no reconnect). An invalid file changes nothing and says where it is wrong.
  */
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +117,21 @@ describe('hot reload of the config file on disk', () => {
     expect(harness.runtime.supervisor.get('extra')?.config.timeoutMs).toBe(30_000);
     expect(await askFixture(extra, 'tool_0')).toEqual({ tool: 'tool_0', pid, label: 'first' });
     await expectUntouchedServersUndisturbed();
+  });
+
+  it('reads a change seen on disk when its turn comes, so it never puts an older text back over an edit applied meanwhile', async () => {
+    const { hotReload, configPath, supervisor } = harness.runtime;
+    // The watcher saw the file change (to timeout 30, on disk now) and queues its reload...
+    const seen = hotReload.reloadFile(configPath);
+    // ...while an editor writes a newer text and applies it at once, as the dashboard's editor does.
+    config.mcpServers.extra = { ...manyToolsServer(2, 'first'), timeout: 32 };
+    const newer = `${JSON.stringify(config, null, 2)}\n`;
+    writeFileSync(configPath, newer);
+    const edited = hotReload.reload(newer, configPath);
+    expect(await seen).toMatchObject({ ok: true, diff: { updated: [{ name: 'extra', timeoutMs: 32_000 }] } });
+    expect(await edited).toMatchObject({ ok: true, diff: { updated: [] } });
+    expect(supervisor.get('extra')?.config.timeoutMs).toBe(32_000);
+    expect(await hotReload.reloadFile(configPath)).toBeUndefined();
   });
 
   it('restarts a server whose env changed; its session survives and reaches the new process', async () => {

@@ -3,6 +3,7 @@
  * start, removed ones stop, changed ones restart (their client sessions survive, as after a crash),
  * untouched ones are not disturbed. An invalid file changes nothing and is reported.
  */
+import { readFile } from 'node:fs/promises';
 import { diffConfigs, isEmptyDiff, type ConfigDiff } from './config/config-diff.js';
 import { ConfigError, parseConfig, type ConfigIssue, type ResolvedConfig } from './config/config-loader.js';
 import { Emitter } from './events/emitter.js';
@@ -46,6 +47,8 @@ export type AppliedChange =
 
 export class HotReload {
   private current: ResolvedConfig;
+  /** The text of the last reload attempted (or the one loaded at start), valid or not. */
+  private text: string | undefined;
   private last: ReloadResult;
   private queue: Promise<void> = Promise.resolve();
   private readonly emitter = new Emitter<ReloadResult>();
@@ -59,8 +62,10 @@ export class HotReload {
   constructor(
     initial: ResolvedConfig,
     private readonly deps: HotReloadDeps,
+    initialText?: string,
   ) {
     this.current = initial;
+    this.text = initialText;
     this.last = { ok: true, time: Date.now() };
   }
 
@@ -75,12 +80,24 @@ export class HotReload {
 
   /** Parses `text` and applies it; reloads run one at a time, in order. */
   reload(text: string, source?: string): Promise<ReloadResult> {
-    const run = this.queue.then(() => this.apply(text, source));
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.enqueue(() => this.apply(text, source));
+  }
+
+  /**
+   * Reads the file at `path` when its turn comes, and applies it unless it holds the text last
+   * applied (then nothing happens: undefined). Reading in turn, not before, keeps a change seen on
+   * disk from overtaking an edit queued meanwhile and putting the older text back in force.
+   */
+  reloadFile(path: string): Promise<ReloadResult | undefined> {
+    return this.enqueue(async () => {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        return undefined; // mid-replace, or deleted: the next change tells
+      }
+      return text === this.text ? undefined : this.apply(text, path);
+    });
   }
 
   dispose(): void {
@@ -88,7 +105,17 @@ export class HotReload {
     this.changeEmitter.dispose();
   }
 
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
   private async apply(text: string, source: string | undefined): Promise<ReloadResult> {
+    this.text = text;
     let next: ResolvedConfig;
     try {
       next = { ...parseConfig(text, { env: this.deps.env, secrets: this.deps.secrets, source }), path: this.current.path };

@@ -141,7 +141,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const stopRecording = recordActivity(store, supervisor);
 
   let url = '';
-  const reload = new HotReload(config, { supervisor, registry, view, env, secrets });
+  const reload = new HotReload(config, { supervisor, registry, view, env, secrets }, configText);
   const batch = new BatchService({
     mode: options.mode ?? config.orch.mode,
     settings: () => reload.config.orch.batch,
@@ -232,8 +232,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const port = (http.address() as AddressInfo).port;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  const watcher = new ConfigWatcher(configPath, (text) => void reload.reload(text, configPath));
-  if (options.watchConfig !== false) watcher.start(configText);
+  const watcher = new ConfigWatcher(configPath, () => void reload.reloadFile(configPath));
+  if (options.watchConfig !== false) watcher.start();
 
   const ready = supervisor.startAll();
   let disposed: Promise<void> | undefined;

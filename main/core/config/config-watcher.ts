@@ -1,10 +1,9 @@
 /**
  * Watches the config file for changes from any editor. Editors often replace the file (write a
  * temp file, rename it over), so the folder is watched and events for the file's name are
- * debounced into one call with the new text.
+ * debounced into one call. The listener reads the file itself, when it is its turn to apply it.
  */
 import { watch, type FSWatcher } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 
 export interface ConfigWatcherOptions {
@@ -15,35 +14,19 @@ export interface ConfigWatcherOptions {
 export class ConfigWatcher {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private lastText: string | undefined;
 
   constructor(
     private readonly path: string,
-    private readonly onChange: (text: string) => void,
+    private readonly onChange: () => void,
     private readonly options: ConfigWatcherOptions = {},
   ) {}
 
-  /** Starts watching; `initialText` is what is loaded now, so an unchanged save is ignored. */
-  start(initialText: string | undefined): void {
-    this.lastText = initialText;
+  start(): void {
     const name = basename(this.path);
     this.watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
       if (file === null || file.toString() === name) this.schedule();
     });
     this.watcher.on('error', () => undefined);
-  }
-
-  /** Reads the file now and reports it if it changed (also used after our own writes). */
-  async check(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch {
-      return; // mid-replace, or deleted: the next event tells
-    }
-    if (text === this.lastText) return;
-    this.lastText = text;
-    this.onChange(text);
   }
 
   dispose(): void {
@@ -56,7 +39,7 @@ export class ConfigWatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.check();
+      this.onChange();
     }, this.options.debounceMs ?? 100);
   }
 }
