@@ -8,7 +8,7 @@ import { createRoot } from 'react-dom/client';
 import { chooseClient } from './api/orch-client';
 import { takeToken } from './api/token';
 import { App } from './app';
-import { createStores, startLiveUpdates } from './stores/stores';
+import { createStores, prefetchFirstScreen, startLiveUpdates } from './stores/stores';
 import './index.css';
 
 // The page's CSP has no 'unsafe-eval': zod must not try to compile validators with new Function.
@@ -19,6 +19,7 @@ const tokenHolder = { token: takeToken({ location: window.location, history: win
 const choice = chooseClient(window, () => tokenHolder.token);
 const stores = createStores(choice.client);
 startLiveUpdates(stores);
+if (choice.kind === 'bridge' || tokenHolder.token !== undefined) prefetchFirstScreen(stores, window.location.pathname);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -25,6 +25,7 @@ export function createKeysStore(client: OrchClient, report: Reporter) {
   const fail = (error: unknown): never => {
     throw new Error(report(error));
   };
+  let modeLoad: Promise<void> | undefined;
   return createStore<KeysState>()((set, get) => ({
     status: 'idle',
     keys: [],
@@ -53,12 +54,14 @@ export function createKeysStore(client: OrchClient, report: Reporter) {
       await get().load();
       return { key: rotated.token, secret: rotated.secret };
     },
-    async loadMode() {
-      try {
-        set({ mode: (await client.mode.get()).mode });
-      } catch (error) {
-        report(error);
-      }
+    loadMode() {
+      // One question at a time: the first screen asks before React renders, the page asks again on mount.
+      modeLoad ??= client.mode
+        .get()
+        .then(({ mode }) => set({ mode }))
+        .catch((error: unknown) => void report(error))
+        .finally(() => (modeLoad = undefined));
+      return modeLoad;
     },
     async setMode(mode) {
       set({ modePending: true });

@@ -34,7 +34,7 @@ export function ConnectionBanner() {
 export function AppShell({ children }: { children: ReactNode }) {
   const stores = useStores();
   useEffect(() => {
-    void stores.servers.getState().load();
+    if (stores.servers.getState().status === 'idle') void stores.servers.getState().load();
   }, [stores]);
   return (
     <div className="flex h-full">

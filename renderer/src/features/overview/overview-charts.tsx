@@ -14,8 +14,10 @@ export function chartRows(series: Series, figure: 'count' | 'p95Ms' | 'errors'):
   const servers = [...new Set(series.points.map((point) => point.server))].sort();
   const rows: Row[] = [];
   const index = new Map<number, Row>();
+  // One formatter for every row: toLocaleTimeString with options builds a new one per call.
+  const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   for (let time = series.since; time < series.until; time += series.bucketMs) {
-    const row: Row = { time, label: new Date(time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) };
+    const row: Row = { time, label: clock.format(time) };
     for (const server of servers) row[server] = 0;
     rows.push(row);
     index.set(time, row);

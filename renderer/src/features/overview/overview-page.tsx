@@ -75,7 +75,7 @@ export function OverviewPage() {
   const error = useDomain('servers', (state) => state.error);
   const issues = useDomain('servers', (state) => state.configIssues);
   useEffect(() => {
-    void stores.stats.getState().load();
+    if (stores.stats.getState().status !== 'loading') void stores.stats.getState().load();
   }, [stores]);
   useEffect(() => {
     if (status === 'ready') performance.mark('orch:overview-ready');
@@ -114,9 +114,14 @@ export function OverviewPage() {
         <h2 id="charts-heading" className="mb-3 text-sm font-semibold">
           Last hour, per minute
         </h2>
-        <Suspense fallback={<Loading label="Loading charts…" />}>
-          <OverviewCharts />
-        </Suspense>
+        {/* The charts (and Recharts with them) load once the cards are up, so they do not hold the cards back. */}
+        {status === 'loading' || status === 'idle' ? (
+          <Loading label="Loading charts…" />
+        ) : (
+          <Suspense fallback={<Loading label="Loading charts…" />}>
+            <OverviewCharts />
+          </Suspense>
+        )}
       </section>
     </>
   );

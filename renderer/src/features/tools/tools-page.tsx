@@ -5,6 +5,7 @@ import { PageHeader } from '../../components/layout/app-shell';
 import { Input, Label, Select } from '../../components/ui/input';
 import { Empty, ErrorState, Loading } from '../../components/ui/states';
 import { useDomain, useStores } from '../../stores/context';
+import { formatCount } from '../../lib/format';
 import { filterTools } from '../../stores/tools.store';
 import { ToolCatalog } from './tool-catalog';
 import { ToolDetail } from './tool-detail';
@@ -48,7 +49,7 @@ export default function ToolsPage() {
             </Select>
           </div>
           <p className="text-xs text-muted" role="status" aria-live="polite" data-testid="catalog-count">
-            {status === 'ready' ? `${shown.length.toLocaleString('en-US')} of ${tools.length.toLocaleString('en-US')} tools` : ''}
+            {status === 'ready' ? `${formatCount(shown.length)} of ${formatCount(tools.length)} tools` : ''}
           </p>
           {status === 'loading' || status === 'idle' ? <Loading label="Loading the catalog…" /> : null}
           {status === 'ready' && tools.length === 0 ? <Empty title="No tools yet">Tools appear as soon as a server is running.</Empty> : null}
