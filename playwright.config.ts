@@ -4,16 +4,9 @@
  * `window.orch` bridge the test injects (`bridge`). Debian's Chromium when it is there (CI
  * installs it), else Playwright's own.
  */
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './e2e/chromium.mjs';
 import type { OrchOptions } from './e2e/fixtures/orch-fixture.js';
-
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
-
-export const launchOptions = {
-  ...(existsSync(SYSTEM_CHROMIUM) ? { executablePath: SYSTEM_CHROMIUM } : {}),
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-};
 
 export default defineConfig<OrchOptions>({
   testDir: 'e2e',
@@ -26,7 +19,7 @@ export default defineConfig<OrchOptions>({
   reporter: [['list']],
   use: {
     browserName: 'chromium',
-    launchOptions,
+    launchOptions: chromiumLaunchOptions(),
     viewport: { width: 1440, height: 900 },
     actionTimeout: 15_000,
     trace: 'off',
