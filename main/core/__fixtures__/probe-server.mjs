@@ -6,7 +6,8 @@
 //   block { label }      → reports progress 0 ("started <label>") when asked for progress, then
 //                          waits until the request is cancelled (at most 60 s); records the
 //                          cancellation with its reason
-//   cancellations        → the recorded cancellations, as structuredContent { cancelled: [{ label, reason }] }
+//   cancellations        → the recorded cancellations, as structuredContent { cancelled: [{ label, reason }] },
+//                          and the labels of every block call that started ({ started: [label] })
 //   count { label, steps } → sends `steps` progress notifications whose message names the call,
 //                          then answers with the label
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -15,6 +16,7 @@ import { z } from 'zod';
 
 const MAX_BLOCK_MS = 60_000;
 const cancelled = [];
+const started = [];
 
 const server = new McpServer({ name: 'mcp-orch-probe', version: '1.0.0' }, { capabilities: { logging: {} } });
 
@@ -27,6 +29,7 @@ server.registerTool(
   'block',
   { description: 'Waits until cancelled.', inputSchema: { label: z.string() } },
   async ({ label }, extra) => {
+    started.push(label);
     const progressToken = extra._meta?.progressToken;
     if (progressToken !== undefined) {
       await extra.sendNotification({
@@ -52,8 +55,8 @@ server.registerTool(
 
 server.registerTool(
   'cancellations',
-  { description: 'The cancellations seen so far.', outputSchema: { cancelled: z.array(z.object({ label: z.string(), reason: z.string() })) } },
-  () => ({ content: [{ type: 'text', text: JSON.stringify(cancelled) }], structuredContent: { cancelled } }),
+  { description: 'The cancellations seen so far.', outputSchema: { cancelled: z.array(z.object({ label: z.string(), reason: z.string() })), started: z.array(z.string()) } },
+  () => ({ content: [{ type: 'text', text: JSON.stringify(cancelled) }], structuredContent: { cancelled, started } }),
 );
 
 server.registerTool(

@@ -13,6 +13,12 @@ export interface McpLimits {
   replayPerSessionChars: number;
   /** Events all sessions together keep for resumption. */
   replayTotalChars: number;
+  /**
+   * How long a Streamable HTTP call whose client dropped its stream waits for the client to resume
+   * it (`Last-Event-ID`) before it is cancelled upstream. A call still owed as plain JSON cannot be
+   * resumed, and is cancelled as soon as its client leaves.
+   */
+  resumeGraceMs: number;
 }
 
 export const DEFAULT_MCP_LIMITS: McpLimits = {
@@ -21,4 +27,5 @@ export const DEFAULT_MCP_LIMITS: McpLimits = {
   sendHardChars: 64 * 1024 * 1024,
   replayPerSessionChars: 16 * 1024 * 1024,
   replayTotalChars: 256 * 1024 * 1024,
+  resumeGraceMs: 30_000,
 };

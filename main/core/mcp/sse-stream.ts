@@ -17,6 +17,8 @@ export interface SseStreamOptions {
   onOverflow: (queued: number) => void;
   /** The characters kept for replay changed by `delta`. */
   onKept: (delta: number) => void;
+  /** The connection of an unfinished stream closed without the stream ending it: the client may come back. */
+  onDropped: (stream: SseStream) => void;
 }
 
 export class SseStream {
@@ -66,6 +68,8 @@ export class SseStream {
     this.flushed = false;
     this.guard = new SendGuard(res, this.options.limits, (queued) => this.options.onOverflow(queued));
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
+    // A resumption with nothing to replay yet must not wait for the next event to see its headers.
+    res.flushHeaders();
     if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.options.retryMs}\ndata: \n\n`);
     const after = options.afterSeq ?? this.deliveredSeq;
     let written = 0;
@@ -77,7 +81,9 @@ export class SseStream {
     this.deliveredSeq = this.seq;
     this.guard.wrote(written);
     res.on('close', () => {
-      if (this.res === res) this.detach();
+      if (this.res !== res) return;
+      this.detach();
+      if (!this.finished) this.options.onDropped(this);
     });
     if (this.finished) this.end();
   }

@@ -139,10 +139,12 @@ export class StreamableHttpEndpoint implements SessionHost {
       return false;
     });
     res.on('close', () => {
-      // A client that leaves before a JSON answer cannot resume it; an SSE stream can be resumed.
+      // A client that leaves before a JSON answer cannot resume it: its calls are cancelled. An SSE
+      // stream can be resumed: the session gives its client a grace to come back.
       if (exchange.res !== res) return;
       exchange.res = undefined;
       if (exchange.timer) clearTimeout(exchange.timer);
+      session.clientLeft(exchange);
     });
     session.armStreaming(exchange);
     for (const response of reused) session.refuse(exchange, response);

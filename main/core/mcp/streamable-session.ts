@@ -70,6 +70,8 @@ export class StreamableSession implements DownstreamChannel {
   private streamCounter = 0;
   private readonly streamOptions: SseStreamOptions;
   private closed = false;
+  /** Streams whose client dropped the connection: cancelled unless resumed before the timer fires. */
+  private readonly dropped = new Map<SseStream, NodeJS.Timeout>();
 
   constructor(
     readonly sessionId: string,
@@ -87,6 +89,7 @@ export class StreamableSession implements DownstreamChannel {
         this.close();
       },
       onKept: (delta) => this.kept(delta),
+      onDropped: (stream) => this.streamDropped(stream),
     };
   }
 
@@ -183,10 +186,44 @@ export class StreamableSession implements DownstreamChannel {
     this.endpoint.closeSession(this.sessionId);
   }
 
+  /** The client left before the JSON answer of `exchange`: nobody can ever get it, so its calls are cancelled now. */
+  clientLeft(exchange: Exchange): void {
+    this.cancelUnanswered(exchange, 'the client disconnected before the answer');
+  }
+
+  /**
+   * A stream's connection dropped before its calls were answered. The MCP specification has the
+   * client resume it (`Last-Event-ID`) rather than take the drop for a cancellation; a client that
+   * has not come back after the grace is gone, and its calls are cancelled upstream.
+   */
+  private streamDropped(stream: SseStream): void {
+    const grace = this.endpoint.options.limits.resumeGraceMs;
+    clearTimeout(this.dropped.get(stream));
+    const timer = setTimeout(() => {
+      this.dropped.delete(stream);
+      if (stream.attached || stream.finished || this.closed) return;
+      for (const exchange of new Set(this.exchanges.values())) {
+        if (exchange.stream === stream) this.cancelUnanswered(exchange, `the client disconnected and did not resume within ${grace} ms`);
+      }
+    }, grace);
+    timer.unref();
+    this.dropped.set(stream, timer);
+  }
+
+  /** Cancels the calls of `exchange` still unanswered, as the client's `notifications/cancelled` would. */
+  private cancelUnanswered(exchange: Exchange, reason: string): void {
+    for (const [requestId, pending] of [...this.exchanges]) {
+      if (pending !== exchange || requestId === this.initializeId) continue;
+      this.handler.handle({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason } });
+    }
+  }
+
   /** Called by the endpoint exactly once. */
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.dropped.values()) clearTimeout(timer);
+    this.dropped.clear();
     for (const exchange of new Set(this.exchanges.values())) {
       if (exchange.timer) clearTimeout(exchange.timer);
       if (exchange.res && !exchange.res.headersSent) writeRpcError(exchange.res, 404, RpcErrorCode.ConnectionClosed, 'Session closed');
