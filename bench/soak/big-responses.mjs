@@ -1,7 +1,8 @@
 // Large answers must not block other sessions. For one transport of one target: small `echo`
 // calls on other sessions are timed first alone, then while one session pulls `blob` answers of
-// `bigBytes` one after another; the big answers are checked character for character.
-import { blobText } from '../../main/core/mcp/__fixtures__/soak-blob.mjs';
+// `bigBytes` one after another; the big answers are checked character for character, in a worker
+// thread (big-worker.mjs) so that the client's own work on them does not delay the small calls.
+import { Worker } from 'node:worker_threads';
 import { percentile } from '../proxy/client-load.mjs';
 import { hwmMb, rssMb } from './proc-stats.mjs';
 import { checkedCall, expectText } from './calls.mjs';
@@ -54,25 +55,33 @@ async function smallLoops(instance, smalls, phase, hangMs) {
   return { latencies, failures };
 }
 
-/** Sequential `blob` calls on one session until `phase.stopBig`; each answer is checked in full. */
-async function bigLoop(instance, row, session, bigBytes, phase, hangMs) {
-  const big = { calls: 0, ok: 0, wrong: 0, failed: 0, latencies: [], errors: [] };
-  for (let i = 0; i < 10_000 && !phase.stopBig; i += 1) {
-    const seed = `big-${i}-${Math.random().toString(36).slice(2, 8)}`;
-    const name = instance.tool(row.big, row.big.server, 'blob');
-    const call = await checkedCall(session.client, name, { bytes: bigBytes, seed }, expectText(blobText(bigBytes, seed)), { hangMs });
-    big.calls += 1;
-    if (call.outcome === 'ok') {
-      big.ok += 1;
-      big.latencies.push(call.t1 - call.t0);
-    } else {
-      big[call.outcome === 'wrong' ? 'wrong' : 'failed'] += 1;
-      if (big.errors.length < 5) big.errors.push(`${call.outcome}: ${call.error}`.slice(0, 200));
-      // A transport that cannot carry the answer fails the same way every time: stop after three.
-      if (big.wrong + big.failed >= 3) break;
-    }
-  }
-  return big;
+/**
+ * A worker thread with a session of its own at `row.big`, connected; `run(phase)` pulls `blob`
+ * answers one after another until `phase.stopBig` (at least one), each checked in full.
+ */
+async function startBigWorker(instance, row, bigBytes, hangMs) {
+  const worker = new Worker(new URL('./big-worker.mjs', import.meta.url), {
+    workerData: { spec: instance.connectSpec(row.big), toolName: instance.tool(row.big, row.big.server, 'blob'), bigBytes, hangMs },
+  });
+  const next = () =>
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  await next();
+  return {
+    async run(phase) {
+      const done = next();
+      worker.postMessage('go');
+      const poll = setInterval(() => phase.stopBig && worker.postMessage('stop'), 50);
+      try {
+        return (await done).done;
+      } finally {
+        clearInterval(poll);
+      }
+    },
+    close: () => worker.terminate(),
+  };
 }
 
 async function openSessions(instance, row, perGroup) {
@@ -80,17 +89,17 @@ async function openSessions(instance, row, perGroup) {
   for (const { group, endpoint } of row.small) {
     for (let i = 0; i < perGroup; i += 1) smalls.push({ group, endpoint, session: await instance.connect(endpoint) });
   }
-  const bigSession = await instance.connect(row.big);
   for (const { session, endpoint } of smalls) {
     for (let i = 0; i < WARMUP_CALLS; i += 1) await session.client.callTool({ name: instance.tool(endpoint, endpoint.server, 'echo'), arguments: { text: 'warm' } });
   }
-  return { smalls, bigSession };
+  return smalls;
 }
 
 /** One row: `seconds` of small calls alone, then `seconds` (at least one big answer) with big answers. */
 export async function measureBigRow(instance, row, { smallSessions, seconds, bigBytes, hangMs }) {
   const perGroup = Math.max(1, Math.floor(smallSessions / row.small.length));
-  const { smalls, bigSession } = await openSessions(instance, row, perGroup);
+  const smalls = await openSessions(instance, row, perGroup);
+  const bigWorker = await startBigWorker(instance, row, bigBytes, hangMs);
   try {
     const alonePhase = { stop: false };
     const aloneTimer = setTimeout(() => (alonePhase.stop = true), seconds * 1000);
@@ -102,7 +111,7 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
     const started = now();
     const bigTimer = setTimeout(() => (withPhase.stopBig = true), seconds * 1000);
     const smallRun = smallLoops(instance, smalls, withPhase, hangMs);
-    const big = await bigLoop(instance, row, bigSession, bigBytes, withPhase, hangMs);
+    const big = await bigWorker.run(withPhase);
     clearTimeout(bigTimer);
     withPhase.stop = true;
     const withBig = await smallRun;
@@ -120,6 +129,6 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
       gatewayRssMb: { before: rssBefore, after: rssMb(instance.proc.pid), peak: hwmMb(instance.proc.pid) },
     };
   } finally {
-    await Promise.all([...smalls.map(({ session }) => session.close()), bigSession.close()]);
+    await Promise.all([...smalls.map(({ session }) => session.close()), bigWorker.close()]);
   }
 }

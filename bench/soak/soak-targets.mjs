@@ -8,6 +8,7 @@
 //   logNeedle          a string only this target's fixture command lines contain (orphan search)
 //   endpoints          { id, transport: 'sse'|'streamable', server | undefined (aggregate), batch }
 //   connect(endpoint)  an SDK client in a session of its own ({ client, close })
+//   connectSpec(endpoint)  how to connect one elsewhere (a worker thread): { kind, url, headers }
 //   tool(endpoint, server, tool)  the name a tool has on that endpoint
 //   upstreams()        the fixture processes now serving: [{ server, pid }]
 //   heapSnapshot()     (the daemon, with ctx.heapSnapshots) its live heap after a full GC
@@ -109,6 +110,7 @@ export async function startOrch(ctx) {
     logNeedle: home,
     endpoints,
     connect: (endpoint) => connectHttp(endpoint.transport, `${base}${endpoint.path}`, headers),
+    connectSpec: (endpoint) => ({ kind: endpoint.transport, url: `${base}${endpoint.path}`, headers }),
     tool: (endpoint, server, tool) => (endpoint.server === undefined ? `${server}__${tool}` : tool),
     async upstreams() {
       const { servers } = await api(base, ctx.orchToken, '/api/servers');
@@ -141,6 +143,7 @@ export async function startPeer(ctx, rowName) {
     logNeedle: dir,
     endpoints: [endpoint],
     connect: () => instance.connect(),
+    connectSpec: () => ({ kind: row.transport, url: instance.url, headers: instance.headers }),
     tool: (_endpoint, _server, tool) => tool,
     upstreams: async () => fixtureProcesses(instance.proc.pid, dir).map((pid) => ({ server: 'echo', pid })),
     serverStates: async () => undefined,
