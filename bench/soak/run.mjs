@@ -62,13 +62,14 @@ function readOptions() {
       only: { type: 'string' },
       phases: { type: 'string', default: PHASES.join(',') },
       'big-bytes': { type: 'string' },
+      'work-ms': { type: 'string' },
       'heap-snapshots': { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--heap-snapshots] [--json <file>]');
+    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--heap-snapshots] [--json <file>]');
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
   }
@@ -80,6 +81,8 @@ function readOptions() {
   };
   if (values.minutes !== undefined) profile.minutes = number('minutes', values.minutes, 0.25, 120);
   if (values.sessions !== undefined) profile.sessions = Math.round(number('sessions', values.sessions, 1, 500));
+  // The cancellation trials' work: longer than the daemon's 30 s resume grace shows what a dropped Streamable client leads to.
+  if (values['work-ms'] !== undefined) profile.workMs = Math.round(number('work-ms', values['work-ms'], 100, 600_000));
   // A short run keeps a warm-up of a sixth of its length, so that there are samples to fit.
   profile.warmupMs = Math.min(profile.warmupMs, (profile.minutes * 60_000) / 6);
   const only = values.only?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
