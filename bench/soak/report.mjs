@@ -174,7 +174,8 @@ function printStops(label, stops) {
 
 /** Prints every figure of a run (`results` as run.mjs assembles it, also what --json writes). */
 export function printReport(results) {
-  console.log(`soak bench: commit ${results.commit}${results.dirty ? ' (+ uncommitted changes)' : ''}, ${results.date}, Node ${results.node}, ${results.cpus} CPU(s) (${results.cpuModel})`);
+  const stale = results.staleBuild?.length ? ` (STALE BUILD: dist/ is older than the sources of the ${results.staleBuild.join(' and ')})` : '';
+  console.log(`soak bench: commit ${results.commit}${results.dirty ? ' (+ uncommitted changes)' : ''}${stale}, ${results.date}, Node ${results.node}, ${results.cpus} CPU(s) (${results.cpuModel})`);
   console.log(`command: ${results.command}`);
   console.log(`load average before ${results.loadAverageBefore.map((value) => value.toFixed(2)).join(' ')}, after ${results.loadAverageAfter.map((value) => value.toFixed(2)).join(' ')}`);
   for (const failed of [...(results.short?.failedToStart ?? []), ...(results.soak?.failedToStart ?? [])]) console.log(`- ${failed.name}: could not start: ${failed.error}`);

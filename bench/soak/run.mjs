@@ -9,14 +9,14 @@
 //   node bench/soak/run.mjs --minutes 3 --sessions 20 --only mcp-orch --json /tmp/soak.json
 //
 // See bench/soak/README.md for the method and what each figure means.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { provenance, provenanceLine } from '../provenance.mjs';
 import { killEverything, leftovers, runBench, silenceAbortListenerWarnings } from '../proxy/processes.mjs';
 import { bigRows, measureBigRow } from './big-responses.mjs';
 import { measureCancellation } from './cancellation.mjs';
@@ -223,16 +223,8 @@ async function main() {
     orchToken: randomBytes(24).toString('hex'),
     heapSnapshots: options.heapSnapshots,
   };
-  const commit = execFileSync('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const dirty = execFileSync('git', ['-C', repoRoot, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
   const meta = {
-    date: new Date().toISOString(),
-    commit,
-    dirty,
-    command: ['node', 'bench/soak/run.mjs', ...process.argv.slice(2)].join(' '),
-    node: process.version,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model,
+    ...provenance(repoRoot),
     loadAverageBefore: loadavg(),
     seed: options.seed,
     rows: options.rows,
@@ -241,7 +233,7 @@ async function main() {
     profile: options.profile,
     heapSnapshots: options.heapSnapshots,
   };
-  log(`soak bench at ${commit}${dirty ? ' (+ uncommitted changes)' : ''}: ${options.rows.join(', ')}; load average ${loadText()}`);
+  log(`soak bench: ${provenanceLine(meta)}; ${options.rows.join(', ')}`);
   const results = { ...meta };
   try {
     if (options.phases.includes('big') || options.phases.includes('cancel')) {

@@ -68,8 +68,6 @@ export class SseStream {
     this.flushed = false;
     this.guard = new SendGuard(res, this.options.limits, (queued) => this.options.onOverflow(queued));
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    // A resumption with nothing to replay yet must not wait for the next event to see its headers.
-    res.flushHeaders();
     if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.options.retryMs}\ndata: \n\n`);
     const after = options.afterSeq ?? this.deliveredSeq;
     let written = 0;
@@ -78,6 +76,8 @@ export class SseStream {
       res.write(event.text);
       written += event.text.length;
     }
+    // A resumption with nothing to replay yet must not wait for the next event to see its headers.
+    if (!options.prime && written === 0) res.flushHeaders();
     this.deliveredSeq = this.seq;
     this.guard.wrote(written);
     res.on('close', () => {
