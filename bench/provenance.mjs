@@ -6,23 +6,28 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 
-/** What the benches run from `dist/`, and the sources it is built from. */
+/** The build output of a source file, or undefined when it has none of its own (the dashboard is one bundle). */
 const BUILDS = [
-  { name: 'daemon', output: 'dist/main/core/runtime.js', sources: ['main/core', 'main/cli', 'shared'] },
-  { name: 'dashboard', output: 'dist/renderer/index.html', sources: ['renderer/src', 'shared'] },
+  { name: 'daemon', sources: ['main/core', 'main/cli', 'shared'], output: (file) => `dist/${file.replace(/\.ts$/, '.js')}` },
+  { name: 'dashboard', sources: ['renderer/src', 'shared'], output: () => 'dist/renderer/index.html' },
 ];
 
-/** The builds in `dist/` older than a source file of theirs: a run of them would not be of the commit it names. */
+/**
+ * The builds in `dist/` older than a source file of theirs (each file against its own output; tsc
+ * builds incrementally and leaves unchanged outputs alone): a run of them would not be of the
+ * commit it names. A build that is not there at all is the bench's own error to report.
+ */
 function staleBuilds(repoRoot, git) {
-  return BUILDS.filter(({ output, sources }) => {
-    const built = join(repoRoot, output);
-    if (!existsSync(built)) return false;
-    const builtAt = statSync(built).mtimeMs;
-    return git('ls-files', '--', ...sources)
+  return BUILDS.filter(({ sources, output }) =>
+    git('ls-files', '--', ...sources)
       .split('\n')
-      .filter((file) => /\.(ts|tsx|css|html)$/.test(file) && !/\.test\.tsx?$/.test(file))
-      .some((file) => existsSync(join(repoRoot, file)) && statSync(join(repoRoot, file)).mtimeMs > builtAt);
-  }).map(({ name }) => name);
+      .filter((file) => /\.(ts|tsx|css|html)$/.test(file) && !/\.(test|d)\.tsx?$/.test(file) && !file.includes('__fixtures__'))
+      .some((file) => {
+        const built = join(repoRoot, output(file));
+        const source = join(repoRoot, file);
+        return existsSync(built) && existsSync(source) && statSync(source).mtimeMs > statSync(built).mtimeMs;
+      }),
+  ).map(({ name }) => name);
 }
 
 /** The provenance of a run of `script` (its path) started with `argv` (process.argv), in the repository at `repoRoot`. */
