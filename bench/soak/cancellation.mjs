@@ -59,7 +59,7 @@ async function outcomeOf(log, tag, started, leftAt, timeoutMs) {
 }
 
 /** One trial; resolves with its outcome and, when cancelled, the delay from leaving to the fixture's log line. */
-async function trial(instance, combo, index, { workMs, hangMs }) {
+async function trial(instance, combo, index, { workMs, hangMs, leaveAfterMs = 0 }) {
   const server = instance.servers[0];
   const log = instance.logs[server];
   const tag = `cancel:${instance.name}:${combo.endpoint.id}:${combo.batch ? 'batch' : 'call'}:${combo.mode}:${index}:${Math.random().toString(36).slice(2, 8)}`;
@@ -75,6 +75,8 @@ async function trial(instance, combo, index, { workMs, hangMs }) {
       await call;
       return { outcome: 'not started' };
     }
+    // Leaving later than the daemon's 50 ms switch to a resumable stream tries the other path.
+    if (leaveAfterMs > 0) await sleep(leaveAfterMs);
     const leftAt = now();
     await leave(combo.mode, session, controller);
     return await outcomeOf(log, tag, started, leftAt, workMs + 5_000);
@@ -88,12 +90,12 @@ async function trial(instance, combo, index, { workMs, hangMs }) {
  * does not rewrite request ids (each SDK client numbers its own from 0) could otherwise route one
  * session's cancellation to another session's call. Returns one row per combination.
  */
-export async function measureCancellation(instance, { trials, workMs, hangMs }) {
+export async function measureCancellation(instance, { trials, workMs, hangMs, leaveAfterMs }) {
   const rows = [];
   for (const combo of cancelCombos(instance)) {
     const results = [];
     for (let index = 0; index < trials; index += 1) {
-      results.push(await trial(instance, combo, index, { workMs, hangMs }).catch((error) => ({ outcome: 'error', error: String(error?.message ?? error).slice(0, 160) })));
+      results.push(await trial(instance, combo, index, { workMs, hangMs, leaveAfterMs }).catch((error) => ({ outcome: 'error', error: String(error?.message ?? error).slice(0, 160) })));
     }
     const count = (outcome) => results.filter((result) => result.outcome === outcome).length;
     const delays = results.filter((result) => result.outcome === 'cancelled' || result.outcome === 'process ended').map((result) => result.afterMs);

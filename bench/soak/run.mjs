@@ -63,13 +63,14 @@ function readOptions() {
       phases: { type: 'string', default: PHASES.join(',') },
       'big-bytes': { type: 'string' },
       'work-ms': { type: 'string' },
+      'leave-after-ms': { type: 'string' },
       'heap-snapshots': { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--heap-snapshots] [--json <file>]');
+    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--heap-snapshots] [--json <file>]');
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
   }
@@ -83,6 +84,8 @@ function readOptions() {
   if (values.sessions !== undefined) profile.sessions = Math.round(number('sessions', values.sessions, 1, 500));
   // The cancellation trials' work: longer than the daemon's 30 s resume grace shows what a dropped Streamable client leads to.
   if (values['work-ms'] !== undefined) profile.workMs = Math.round(number('work-ms', values['work-ms'], 100, 600_000));
+  // How long a cancellation trial's client waits, once the work started, before it leaves (default 0).
+  if (values['leave-after-ms'] !== undefined) profile.leaveAfterMs = Math.round(number('leave-after-ms', values['leave-after-ms'], 0, 60_000));
   // A short run keeps a warm-up of a sixth of its length, so that there are samples to fit.
   profile.warmupMs = Math.min(profile.warmupMs, (profile.minutes * 60_000) / 6);
   const only = values.only?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
@@ -133,7 +136,7 @@ async function measureShortPhases(ctx, options) {
     if (options.phases.includes('cancel')) {
       for (const instance of started) {
         log(`  ${instance.name}: clients leaving mid-call, ${profile.cancelTrials} trial(s) of every combination…`);
-        result.cancel[instance.name] = await measureCancellation(instance, { trials: profile.cancelTrials, workMs: profile.workMs, hangMs: profile.hangMs });
+        result.cancel[instance.name] = await measureCancellation(instance, { trials: profile.cancelTrials, workMs: profile.workMs, hangMs: profile.hangMs, leaveAfterMs: profile.leaveAfterMs });
       }
     }
   } finally {
