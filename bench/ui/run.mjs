@@ -30,7 +30,7 @@ const option = (name, fallback) => {
 const SERVERS = option('servers', 50);
 const TOOLS = option('tools', 100);
 const ROUNDS = option('rounds', 5);
-/** Leaves Chromium's address-bar popup on, as runs before 45fea7b did (e2e/chromium.mjs says why it is off). */
+/** Leaves Chromium's address-bar popup on, as runs before e5af719 did (e2e/chromium.mjs says why it is off). */
 const KEEP_OMNIBOX_POPUP = argv.includes('--keep-omnibox-popup');
 const JSON_FILE = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
 const TOKEN = 'bench-ui-token-0123456789abcdef';
