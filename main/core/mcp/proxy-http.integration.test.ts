@@ -311,7 +311,7 @@ interface ProbeRecord {
 async function probeRecord(h: Harness): Promise<ProbeRecord> {
   const response = await h.runtime.supervisor.get('probe')!.forward({ jsonrpc: '2.0', id: 'record', method: 'tools/call', params: { name: 'cancellations', arguments: {} } }, undefined);
   if (!response || !('result' in response)) throw new Error(`the probe did not answer: ${JSON.stringify(response)}`);
-  return response.result.structuredContent as unknown as ProbeRecord;
+  return response.result.structuredContent as ProbeRecord;
 }
 
 /** Starts a `block` call whose connection the returned controller drops; resolves once the server runs it. */
