@@ -170,4 +170,21 @@ describe('the connection store', () => {
     expect(isLost({ status: 'open', everOpen: true, unreachable: true })).toBe(true);
     expect(isLost(stores.connection.getState())).toBe(false);
   });
+
+  it('counts the daemon lost when its stream fails after the page’s data came, though the stream never opened', async () => {
+    // The data can arrive before the stream opens; the daemon going away in between is still a daemon gone.
+    const noStream: typeof fetch = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      return url.endsWith('/api/events') ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init);
+    };
+    const page = createStores(createClient(fetchTransport({ baseUrl: runtime.url, token: TOKEN, fetch: noStream, reconnect: { initialMs: 20, maxMs: 20 } })));
+    await page.servers.getState().load();
+    const stop = startLiveUpdates(page);
+    try {
+      await until(page.connection, (state) => isLost(state));
+      expect(page.connection.getState()).toMatchObject({ everOpen: true, status: expect.stringMatching(/closed|connecting/) as unknown });
+    } finally {
+      stop();
+    }
+  });
 });

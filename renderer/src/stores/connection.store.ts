@@ -8,13 +8,15 @@ import { isUnauthorized, isUnreachable, messageOf, type Reporter } from './repor
 
 export interface ConnectionState {
   status: ConnectionStatus;
-  /** Set once the stream has been open: before that, "connecting" is not "lost". */
+  /** Set once the daemon has been reached (the stream opened, or the page's data loaded): before that, "connecting" is not "lost". */
   everOpen: boolean;
   /** A call found nobody answering. */
   unreachable: boolean;
   /** The token was refused: the page needs another. */
   unauthorized?: string;
   setStatus(status: ConnectionStatus): void;
+  /** The daemon answered (the page's data loaded), whether or not the stream has opened yet. */
+  markReached(): void;
   report: Reporter;
   clearUnauthorized(): void;
 }
@@ -25,6 +27,9 @@ export function createConnectionStore() {
     everOpen: false,
     unreachable: false,
     setStatus: (status) => set({ status, ...(status === 'open' ? { everOpen: true, unreachable: false } : {}) }),
+    markReached: () => {
+      if (!get().everOpen) set({ everOpen: true });
+    },
     report: (error) => {
       if (isUnreachable(error)) set({ unreachable: true });
       else if (isUnauthorized(error)) set({ unauthorized: messageOf(error) });

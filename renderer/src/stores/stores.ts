@@ -94,6 +94,9 @@ export function startLiveUpdates(stores: Stores): () => void {
   let dropped = false;
   return stores.client.subscribe((event) => dispatchEvent(stores, event), {
     onStatus: (status) => {
+      // The page's data came from the daemon: a stream that then fails means it went away, even if the
+      // stream had not opened yet (the data can arrive first).
+      if (status === 'closed' && stores.servers.getState().status === 'ready') stores.connection.getState().markReached();
       stores.connection.getState().setStatus(status);
       if (status === 'closed' && stores.connection.getState().everOpen) dropped = true;
       if (status === 'open' && dropped) {
