@@ -197,6 +197,7 @@ export class StreamableSession implements DownstreamChannel {
    * has not come back after the grace is gone, and its calls are cancelled upstream.
    */
   private streamDropped(stream: SseStream): void {
+    if (stream === this.standalone) return; // the GET stream carries no calls
     const grace = this.endpoint.options.limits.resumeGraceMs;
     clearTimeout(this.dropped.get(stream));
     const timer = setTimeout(() => {
