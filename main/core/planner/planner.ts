@@ -175,13 +175,15 @@ export class Planner {
         run: this.runOptions(options),
         hold: options.hold ?? changesThings,
         ...(options.approve ? { approve: options.approve } : {}),
-        ...(options.onPlanned
-          ? { onPlanned: (final: FinalPlan, at: number, answer: ModelAnswer) => options.onPlanned?.(final, { planningMs: at - started, usage: answer.usage, cacheHit: false, repaired: false }) }
-          : {}),
+        // Cached as soon as it is complete, valid and approved: the same request made while this run
+        // goes on (a REST caller has its answer by then) takes it from the cache.
+        onPlanned: (final: FinalPlan, at: number, answer: ModelAnswer) => {
+          this.remember(key, normalised, catalog, final);
+          options.onPlanned?.(final, { planningMs: at - started, usage: answer.usage, cacheHit: false, repaired: false });
+        },
         now: this.now,
       });
       if (streamed.kind === 'ran') {
-        this.remember(key, normalised, catalog, streamed.final);
         const firstCallMs = streamed.firstCallAt === undefined ? undefined : streamed.firstCallAt - started;
         return {
           ...streamed.final,
