@@ -3,14 +3,29 @@
 // code runs and what it may lean on (docs/architecture.md). eslint.config.js applies them;
 // main/core/layers.test.ts proves each one catches a forbidden import.
 
-const ELECTRON_ONLY_IN_SHELL = 'only main/electron and preload/ may import electron: everything else runs under plain Node or in a browser.';
+const ELECTRON_ONLY_IN_SHELL =
+  'only main/electron and preload/ may import electron: everything else runs under plain Node or in a browser.';
 const electron = { group: ['electron', 'electron/*'], message: ELECTRON_ONLY_IN_SHELL };
 const node = (where) => ({ group: ['node:*'], message: `${where} runs outside Node: no node:* modules.` });
 /** A relative import of a sibling folder (`../http/…`, `../../main/…`); package names and deeper paths such as shared/api/operations do not match. */
 const of = (folder, message) => ({ regex: `^(\\.\\./)+${folder}(/|$)`, message });
 
 /** The lower layers of the core: they know nothing of who serves them (HTTP, MCP, the operations, the composition). */
-const LOWER_CORE = ['config', 'secrets', 'supervisor', 'registry', 'store', 'batch', 'planner', 'clients', 'metrics', 'auth', 'events', 'logs', 'protocol'];
+const LOWER_CORE = [
+  'config',
+  'secrets',
+  'supervisor',
+  'registry',
+  'store',
+  'batch',
+  'planner',
+  'clients',
+  'metrics',
+  'auth',
+  'events',
+  'logs',
+  'protocol',
+];
 const upper = (layer) => `the lower core layers (${LOWER_CORE.join(', ')}) must not import ${layer}: it is built on them, not they on it.`;
 
 /** Each entry: the files it covers, and what they must not import. Tests may reach across layers to drive the whole daemon. */

@@ -13,7 +13,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'bench/**/*.test.ts', 'eval/**/*.test.ts'] },
+        test: {
+          name: 'node',
+          include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'bench/**/*.test.ts', 'eval/**/*.test.ts'],
+        },
       },
       {
         // The renderer's stores, against a real daemon: plain Node, no DOM needed.

@@ -49,6 +49,8 @@ export function provenance(repoRoot, argv = process.argv) {
 
 /** One line for the top of a report: commit, command, date, Node, CPUs, load average. */
 export function provenanceLine(meta) {
-  const stale = meta.staleBuild?.length ? ` (STALE BUILD: dist/ is older than the sources of the ${meta.staleBuild.join(' and ')}; run npm run build)` : '';
+  const stale = meta.staleBuild?.length
+    ? ` (STALE BUILD: dist/ is older than the sources of the ${meta.staleBuild.join(' and ')}; run npm run build)`
+    : '';
   return `commit ${meta.commit}${meta.dirty ? ' (+ uncommitted changes)' : ''}${stale} · ${meta.command} · ${meta.date} · Node ${meta.node} · ${meta.cpus} × ${meta.cpuModel} · load average ${meta.loadAverage.join(' ')}`;
 }

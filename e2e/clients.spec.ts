@@ -14,7 +14,12 @@ const ORIGINAL = `{
 
 test.use({ daemonOptions: { homeFiles: { [CLINE]: ORIGINAL } } });
 
-test('connects Cline in one click: shows the change with the key masked, writes it with a backup, and undoes it', async ({ dashboard, page, daemon, api }) => {
+test('connects Cline in one click: shows the change with the key masked, writes it with a backup, and undoes it', async ({
+  dashboard,
+  page,
+  daemon,
+  api,
+}) => {
   const path = join(daemon.home, CLINE);
   await dashboard.open('/clients');
   const clients = new ClientsPage(page);

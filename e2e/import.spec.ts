@@ -15,7 +15,9 @@ test.use({
           example: { command: process.execPath, args: [EXAMPLE] },
         },
       },
-      '.cursor/mcp.json': { mcpServers: { docs: { url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer sekrit-docs' } } } },
+      '.cursor/mcp.json': {
+        mcpServers: { docs: { url: 'https://docs.example.com/mcp', headers: { Authorization: 'Bearer sekrit-docs' } } },
+      },
     },
   },
 });
@@ -42,10 +44,21 @@ test('merges servers of a Claude Desktop file, with the name clash shown and res
   await page.getByRole('button', { name: 'Import 2 servers' }).click();
   await expect(page.getByText('Imported desktop-example, example-from-desktop')).toBeVisible();
 
-  const file = (await readConfig(daemon.configPath));
-  expect(file.mcpServers['desktop-example']).toEqual({ command: process.execPath, args: [EXAMPLE], env: { DESKTOP_TOKEN: 'sekrit-desktop-token' } });
+  const file = await readConfig(daemon.configPath);
+  expect(file.mcpServers['desktop-example']).toEqual({
+    command: process.execPath,
+    args: [EXAMPLE],
+    env: { DESKTOP_TOKEN: 'sekrit-desktop-token' },
+  });
   expect(file.mcpServers['example-from-desktop']).toEqual({ command: process.execPath, args: [EXAMPLE] });
-  await expect.poll(async () => (await api.servers.list()).servers.filter((server) => server.state === 'running').map((server) => server.name).sort()).toEqual(['desktop-example', 'example', 'example-from-desktop']);
+  await expect
+    .poll(async () =>
+      (await api.servers.list()).servers
+        .filter((server) => server.state === 'running')
+        .map((server) => server.name)
+        .sort(),
+    )
+    .toEqual(['desktop-example', 'example', 'example-from-desktop']);
   // Scanned again: what is configured now is marked so.
   await expect(page.getByRole('region', { name: 'Claude Desktop' }).getByText('already in mcp-config.json')).toHaveCount(2);
 });

@@ -28,7 +28,12 @@ test('dry-runs a plan into waves, and lists every problem of a bad one', async (
   await expect(runs.dryRun).toContainText('Wave 2: report');
   for (const task of ['slow', 'sum', 'report']) await expect(runs.node(task)).toHaveAttribute('data-status', 'planned');
 
-  await runs.setPlan({ tasks: [{ id: 'a', tool: 'nowhere__nothing', arguments: {} }, { id: 'b', tool: 'example__echo', arguments: { text: '{{zzz.text}}' } }] });
+  await runs.setPlan({
+    tasks: [
+      { id: 'a', tool: 'nowhere__nothing', arguments: {} },
+      { id: 'b', tool: 'example__echo', arguments: { text: '{{zzz.text}}' } },
+    ],
+  });
   await runs.button('Dry run').click();
   await expect(runs.dryRun).toContainText('The plan has problems');
   await expect(runs.dryRun).toContainText('nowhere__nothing');
@@ -70,7 +75,12 @@ test('runs a plan live on its graph, then shows its results and keeps it in the 
 test('cancels a running plan', async ({ dashboard, page }) => {
   await dashboard.open('/runs');
   const runs = new RunsPage(page);
-  await runs.setPlan({ tasks: [{ id: 'long', tool: 'everything__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }, { id: 'after', tool: 'example__echo', arguments: { text: '{{long.text}}' } }] });
+  await runs.setPlan({
+    tasks: [
+      { id: 'long', tool: 'everything__trigger-long-running-operation', arguments: { duration: 60, steps: 60 } },
+      { id: 'after', tool: 'example__echo', arguments: { text: '{{long.text}}' } },
+    ],
+  });
   await runs.button('Run').click();
   await expect(runs.node('long')).toHaveAttribute('data-status', 'running');
   await runs.button('Cancel run').click();
@@ -80,14 +90,26 @@ test('cancels a running plan', async ({ dashboard, page }) => {
   await expect(runs.history.getByRole('row').filter({ hasText: 'cancelled' })).toHaveCount(1);
 });
 
-test('plans a request in plain words with the configured model, shows the plan, then plans and runs it live', async ({ dashboard, page, api }) => {
+test('plans a request in plain words with the configured model, shows the plan, then plans and runs it live', async ({
+  dashboard,
+  page,
+  api,
+}) => {
   // A local model endpoint speaking OpenAI's Chat Completions; the planner is configured as a user would, in the file.
-  const plan = { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } }, { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } }] };
+  const plan = {
+    tasks: [
+      { id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } },
+      { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } },
+    ],
+  };
   const model = await startLlmEndpoint(() => ({ kind: 'plan', text: JSON.stringify(plan), usage: { input: 321, output: 45 } }));
   try {
     const current = await api.config.get({});
     const config = JSON.parse(current.text) as { orch?: Record<string, unknown> };
-    config.orch = { ...config.orch, planner: { provider: 'openai-compatible', model: 'local-test', baseURL: `${model.url}/v1`, maxRetries: 0 } };
+    config.orch = {
+      ...config.orch,
+      planner: { provider: 'openai-compatible', model: 'local-test', baseURL: `${model.url}/v1`, maxRetries: 0 },
+    };
     const saved = await api.config.put({ text: JSON.stringify(config, null, 2), revision: current.revision });
     expect(saved.reload.ok).toBe(true);
 

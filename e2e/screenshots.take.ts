@@ -27,7 +27,11 @@ test.use({
     homeFiles: {
       '.config/Claude/claude_desktop_config.json': {
         mcpServers: {
-          github: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-github'], env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_secret' } },
+          github: {
+            command: 'npx',
+            args: ['-y', '@modelcontextprotocol/server-github'],
+            env: { GITHUB_PERSONAL_ACCESS_TOKEN: 'ghp_secret' },
+          },
           example: { command: 'node', args: ['example-server.mjs'] },
         },
       },
@@ -41,7 +45,14 @@ test('screenshots of every page, light and dark', async ({ dashboard, api, page 
   await api.tools.call({ server: 'everything', tool: 'get-tiny-image', arguments: {} });
   await api.tools.call({ server: 'memory', tool: 'read_graph', arguments: {} }).catch(() => undefined);
   await api.tokens.create({ name: 'cursor', role: 'operator', allow: [], deny: [] });
-  const run = await api.runs.create({ plan: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } }, { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } }] } });
+  const run = await api.runs.create({
+    plan: {
+      tasks: [
+        { id: 'sum', tool: 'example__add', arguments: { a: 2, b: 3 } },
+        { id: 'say', tool: 'example__echo', arguments: { text: 'sum is {{sum.text}}' } },
+      ],
+    },
+  });
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const target of PAGES) {

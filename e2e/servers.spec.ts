@@ -4,7 +4,11 @@ import { readConfig } from './pages/files.js';
 import { ServersPage } from './pages/servers.page.js';
 import { clipboardText } from './pages/browser.js';
 
-test('shows the command line with secrets masked, the endpoints to copy, a client snippet and the tools', async ({ dashboard, daemon, page }) => {
+test('shows the command line with secrets masked, the endpoints to copy, a client snippet and the tools', async ({
+  dashboard,
+  daemon,
+  page,
+}) => {
   await dashboard.open('/servers');
   const servers = new ServersPage(page);
   await servers.row('example').getByRole('link', { name: 'example' }).click();
@@ -23,7 +27,11 @@ test('shows the command line with secrets masked, the endpoints to copy, a clien
   await expect(page).toHaveURL(/\/tools\/example\/add$/);
 });
 
-test('stops, starts, restarts, disables and enables a server, with the controls held while it changes', async ({ dashboard, daemon, page }) => {
+test('stops, starts, restarts, disables and enables a server, with the controls held while it changes', async ({
+  dashboard,
+  daemon,
+  page,
+}) => {
   await dashboard.open('/servers/example');
   const servers = new ServersPage(page);
   await expect(servers.detailState('example')).toHaveText('running');
@@ -43,7 +51,7 @@ test('stops, starts, restarts, disables and enables a server, with the controls 
 
   await servers.control('Disable', 'example').click();
   await expect(servers.detailState('example')).toHaveText('disabled');
-  expect((await readConfig(daemon.configPath))).toMatchObject({ mcpServers: { example: { disabled: true } } });
+  expect(await readConfig(daemon.configPath)).toMatchObject({ mcpServers: { example: { disabled: true } } });
   await expect(servers.control('Restart', 'example')).toBeDisabled();
   await servers.control('Enable', 'example').click();
   await expect(servers.detailState('example')).toHaveText('running');

@@ -42,7 +42,10 @@ test('saves settings into orch through the same validation and reload', async ({
   await page.getByLabel('Most tasks at once per server').fill('4');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText(/Saved and applied/)).toBeVisible();
-  expect((await readConfig(daemon.configPath)).orch).toMatchObject({ namespaceSeparator: '.', batch: { approveAll: true, perServerConcurrency: 4 } });
+  expect((await readConfig(daemon.configPath)).orch).toMatchObject({
+    namespaceSeparator: '.',
+    batch: { approveAll: true, perServerConcurrency: 4 },
+  });
   await page.getByLabel('Namespace separator (aggregated tool names)').fill('no spaces!');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText(/orch\.namespaceSeparator/).first()).toBeVisible();

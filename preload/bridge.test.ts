@@ -43,7 +43,10 @@ describe('the preload bridge', () => {
     expect(await bridge.invoke('mode.set', { mode: 'batch' })).toEqual({ ok: true, value: { mode: 'batch' } });
     expect(calls).toEqual([[IPC_CHANNELS.invoke, 'mode.set', { mode: 'batch' }]]);
     ipc.answer = () => Promise.reject(new Error('No handler registered'));
-    expect(await bridge.invoke('servers.list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'the MCP Orch bridge failed: No handler registered' } });
+    expect(await bridge.invoke('servers.list', {})).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'the MCP Orch bridge failed: No handler registered' },
+    });
   });
 
   it('subscribes once for many listeners, delivers to each, and unsubscribes with the last', () => {

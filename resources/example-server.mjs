@@ -24,23 +24,16 @@ server.registerTool(
   async ({ a, b }) => ({ content: [{ type: 'text', text: String(a + b) }], structuredContent: { sum: a + b } }),
 );
 
-server.registerTool(
-  'now',
-  { description: 'The current time as an ISO 8601 string.', annotations: { readOnlyHint: true } },
-  async () => ({ content: [{ type: 'text', text: new Date().toISOString() }] }),
-);
+server.registerTool('now', { description: 'The current time as an ISO 8601 string.', annotations: { readOnlyHint: true } }, async () => ({
+  content: [{ type: 'text', text: new Date().toISOString() }],
+}));
 
-server.registerResource(
-  'readme',
-  'example://readme',
-  { description: 'What this server is.', mimeType: 'text/plain' },
-  async (uri) => ({ contents: [{ uri: uri.href, text: 'The example server of MCP Orch: tools echo, add and now.' }] }),
-);
+server.registerResource('readme', 'example://readme', { description: 'What this server is.', mimeType: 'text/plain' }, async (uri) => ({
+  contents: [{ uri: uri.href, text: 'The example server of MCP Orch: tools echo, add and now.' }],
+}));
 
-server.registerPrompt(
-  'greet',
-  { description: 'A greeting for someone.', argsSchema: { name: z.string() } },
-  ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${name}.` } }] }),
-);
+server.registerPrompt('greet', { description: 'A greeting for someone.', argsSchema: { name: z.string() } }, ({ name }) => ({
+  messages: [{ role: 'user', content: { type: 'text', text: `Say hello to ${name}.` } }],
+}));
 
 await server.connect(new StdioServerTransport());

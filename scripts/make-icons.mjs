@@ -43,7 +43,8 @@ function glyph(kind, color) {
   return `${lines}${satellites}${node(8, 8, 2.8)}${warning}`;
 }
 
-const traySvg = (kind, color) => `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">${glyph(kind, color)}</svg>`;
+const traySvg = (kind, color) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">${glyph(kind, color)}</svg>`;
 
 /** The app icon: the hub in white on an indigo rounded square. */
 const appSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="1024" viewBox="0 0 1024 1024">
@@ -106,10 +107,21 @@ try {
   writeFileSync(join(resources, 'icon.ico'), ico([16, 24, 32, 48, 64, 128, 256].map((size) => ({ size, png: app.get(size) }))));
   writeFileSync(
     join(resources, 'icon.icns'),
-    icns([
-      ['icp4', 16], ['icp5', 32], ['ic11', 32], ['icp6', 64], ['ic12', 64], ['ic07', 128],
-      ['ic08', 256], ['ic13', 256], ['ic09', 512], ['ic14', 512], ['ic10', 1024],
-    ].map(([type, size]) => ({ type, png: app.get(size) }))),
+    icns(
+      [
+        ['icp4', 16],
+        ['icp5', 32],
+        ['ic11', 32],
+        ['icp6', 64],
+        ['ic12', 64],
+        ['ic07', 128],
+        ['ic08', 256],
+        ['ic13', 256],
+        ['ic09', 512],
+        ['ic14', 512],
+        ['ic10', 1024],
+      ].map(([type, size]) => ({ type, png: app.get(size) })),
+    ),
   );
 
   const colours = { running: '#16a34a', failing: '#d97706', stopped: '#8b919a' };
@@ -124,7 +136,12 @@ try {
     // Windows: coloured, every size the notification area asks for at 100–200 % scaling.
     writeFileSync(
       join(resources, 'tray', `tray-${kind}.ico`),
-      ico([16, 20, 24, 32, 40, 48].map((size) => ({ size, png: render(traySvg(kind, colours[kind]), size, join(work, `tray-${kind}-${size}.png`)) }))),
+      ico(
+        [16, 20, 24, 32, 40, 48].map((size) => ({
+          size,
+          png: render(traySvg(kind, colours[kind]), size, join(work, `tray-${kind}-${size}.png`)),
+        })),
+      ),
     );
   }
   console.log(`icons written to ${resources}`);

@@ -26,9 +26,7 @@ export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancel
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Task ids appear in references (`{{id.text}}`), so they hold no dots or braces. */
-export const taskIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a task id is 1 to 64 letters, digits, "_" or "-"');
+export const taskIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a task id is 1 to 64 letters, digits, "_" or "-"');
 
 export const batchTaskSchema = z.strictObject({
   id: taskIdSchema,

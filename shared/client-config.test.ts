@@ -75,7 +75,8 @@ const claudeDesktopSchema = z.strictObject({
       .strictObject({ command: z.literal('npx'), args: z.array(z.string().regex(/^\S+$/, 'no spaces in args')), env: headerMap.optional() })
       .superRefine((server, ctx) => {
         const [yes, pkg, url, ...flags] = server.args;
-        if (yes !== '-y' || pkg !== 'mcp-remote' || !httpUrl.safeParse(url).success) ctx.addIssue({ code: 'custom', message: 'expected -y mcp-remote <url>' });
+        if (yes !== '-y' || pkg !== 'mcp-remote' || !httpUrl.safeParse(url).success)
+          ctx.addIssue({ code: 'custom', message: 'expected -y mcp-remote <url>' });
         for (let i = 0; i < flags.length; i++) {
           const flag = flags[i]!;
           if (flag === '--header') {
@@ -85,7 +86,8 @@ const claudeDesktopSchema = z.strictObject({
               if (server.env?.[name!] === undefined) ctx.addIssue({ code: 'custom', message: `env ${name} missing` });
             }
           } else if (flag === '--transport') {
-            if (!['sse-only', 'http-only', 'sse-first', 'http-first'].includes(flags[++i] ?? '')) ctx.addIssue({ code: 'custom', message: 'bad transport' });
+            if (!['sse-only', 'http-only', 'sse-first', 'http-first'].includes(flags[++i] ?? ''))
+              ctx.addIssue({ code: 'custom', message: 'bad transport' });
           } else if (flag !== '--allow-http') {
             ctx.addIssue({ code: 'custom', message: `unexpected ${flag}` });
           }
@@ -100,8 +102,26 @@ const claudeDesktopSchema = z.strictObject({
  * follows the positionals).
  */
 const claudeCodeArgvSchema = z.union([
-  z.tuple([z.literal('claude'), z.literal('mcp'), z.literal('add'), z.literal('--transport'), z.enum(['http', 'sse']), z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/), httpUrl]),
-  z.tuple([z.literal('claude'), z.literal('mcp'), z.literal('add'), z.literal('--transport'), z.enum(['http', 'sse']), z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/), httpUrl, z.literal('--header'), z.string().regex(/^[A-Za-z0-9-]+: .+$/)]),
+  z.tuple([
+    z.literal('claude'),
+    z.literal('mcp'),
+    z.literal('add'),
+    z.literal('--transport'),
+    z.enum(['http', 'sse']),
+    z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/),
+    httpUrl,
+  ]),
+  z.tuple([
+    z.literal('claude'),
+    z.literal('mcp'),
+    z.literal('add'),
+    z.literal('--transport'),
+    z.enum(['http', 'sse']),
+    z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]*$/),
+    httpUrl,
+    z.literal('--header'),
+    z.string().regex(/^[A-Za-z0-9-]+: .+$/),
+  ]),
 ]);
 
 const JSON_SCHEMAS: Record<Exclude<ClientKind, 'claude-code'>, z.ZodType> = {
@@ -197,7 +217,9 @@ describe('generateClientConfig: every snippet parses with its client documented 
     const parsed = JSON_SCHEMAS[client].parse(JSON.parse(snippet.text));
     expect(urlsOf(parsed)).toEqual(urls);
     const keys = Object.keys(Object.values(parsed as Record<string, object>)[0]!);
-    expect(keys).toEqual(target.kind === 'aggregate' ? ['mcp-orch'] : target.kind === 'all' ? SERVERS.map((server) => server.name) : [target.name]);
+    expect(keys).toEqual(
+      target.kind === 'aggregate' ? ['mcp-orch'] : target.kind === 'all' ? SERVERS.map((server) => server.name) : [target.name],
+    );
     if (token) expect(snippet.text).toContain(`Bearer ${token}`);
     else expect(snippet.text).not.toMatch(/authorization|bearer/i);
   });
@@ -219,31 +241,83 @@ describe('generateClientConfig details', () => {
     const { value } = generateClientConfig({ client: 'cline', baseUrl: BASE, servers: SERVERS, target: { kind: 'all' }, token: 'tok' });
     expect(value).toEqual({
       mcpServers: {
-        github: { type: 'streamableHttp', url: `${BASE}/mcp/github`, headers: { Authorization: 'Bearer tok' }, autoApprove: ['list_issues'], timeout: 120, disabled: false },
-        'my docs.v2': { type: 'streamableHttp', url: `${BASE}/mcp/my%20docs.v2`, headers: { Authorization: 'Bearer tok' }, autoApprove: [], timeout: 60, disabled: false },
-        данные: { type: 'streamableHttp', url: `${BASE}/mcp/%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D0%B5`, headers: { Authorization: 'Bearer tok' }, autoApprove: [], timeout: 1, disabled: false },
+        github: {
+          type: 'streamableHttp',
+          url: `${BASE}/mcp/github`,
+          headers: { Authorization: 'Bearer tok' },
+          autoApprove: ['list_issues'],
+          timeout: 120,
+          disabled: false,
+        },
+        'my docs.v2': {
+          type: 'streamableHttp',
+          url: `${BASE}/mcp/my%20docs.v2`,
+          headers: { Authorization: 'Bearer tok' },
+          autoApprove: [],
+          timeout: 60,
+          disabled: false,
+        },
+        данные: {
+          type: 'streamableHttp',
+          url: `${BASE}/mcp/%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D0%B5`,
+          headers: { Authorization: 'Bearer tok' },
+          autoApprove: [],
+          timeout: 1,
+          disabled: false,
+        },
       },
     });
   });
 
   it('gives the aggregate the longest timeout and no per-server approvals', () => {
-    const { value } = generateClientConfig({ client: 'cline', baseUrl: BASE, servers: SERVERS, target: { kind: 'aggregate' }, transport: 'sse' });
-    expect(value).toEqual({ mcpServers: { 'mcp-orch': { type: 'sse', url: `${BASE}/sse`, autoApprove: [], timeout: 120, disabled: false } } });
+    const { value } = generateClientConfig({
+      client: 'cline',
+      baseUrl: BASE,
+      servers: SERVERS,
+      target: { kind: 'aggregate' },
+      transport: 'sse',
+    });
+    expect(value).toEqual({
+      mcpServers: { 'mcp-orch': { type: 'sse', url: `${BASE}/sse`, autoApprove: [], timeout: 120, disabled: false } },
+    });
   });
 
   it('passes the token to mcp-remote through env, never as an arg', () => {
-    const { value, text } = generateClientConfig({ client: 'claude-desktop', baseUrl: BASE, servers: SERVERS, target: { kind: 'server', name: 'github' }, token: 'secret' });
+    const { value, text } = generateClientConfig({
+      client: 'claude-desktop',
+      baseUrl: BASE,
+      servers: SERVERS,
+      target: { kind: 'server', name: 'github' },
+      token: 'secret',
+    });
     expect(value).toEqual({
       mcpServers: {
-        github: { command: 'npx', args: ['-y', 'mcp-remote', `${BASE}/mcp/github`, '--header', 'Authorization:${MCP_ORCH_AUTH}'], env: { MCP_ORCH_AUTH: 'Bearer secret' } },
+        github: {
+          command: 'npx',
+          args: ['-y', 'mcp-remote', `${BASE}/mcp/github`, '--header', 'Authorization:${MCP_ORCH_AUTH}'],
+          env: { MCP_ORCH_AUTH: 'Bearer secret' },
+        },
       },
     });
     expect(text.match(/secret/g)).toHaveLength(1);
   });
 
   it('tells mcp-remote to use SSE, and to allow plain http beyond loopback', () => {
-    const { value } = generateClientConfig({ client: 'claude-desktop', baseUrl: 'http://192.168.1.5:8000', servers: SERVERS, target: { kind: 'aggregate' }, transport: 'sse' });
-    expect(value).toEqual({ mcpServers: { 'mcp-orch': { command: 'npx', args: ['-y', 'mcp-remote', 'http://192.168.1.5:8000/sse', '--transport', 'sse-only', '--allow-http'] } } });
+    const { value } = generateClientConfig({
+      client: 'claude-desktop',
+      baseUrl: 'http://192.168.1.5:8000',
+      servers: SERVERS,
+      target: { kind: 'aggregate' },
+      transport: 'sse',
+    });
+    expect(value).toEqual({
+      mcpServers: {
+        'mcp-orch': {
+          command: 'npx',
+          args: ['-y', 'mcp-remote', 'http://192.168.1.5:8000/sse', '--transport', 'sse-only', '--allow-http'],
+        },
+      },
+    });
   });
 
   it('turns names into ones Claude Code accepts, distinct, with the real name in the URL', () => {
@@ -262,10 +336,12 @@ describe('generateClientConfig details', () => {
   });
 
   it('names the known servers for an unknown one, and the valid clients for an unknown client', () => {
-    const unknownServer = () => generateClientConfig({ client: 'cursor', baseUrl: BASE, servers: SERVERS, target: { kind: 'server', name: 'nope' } });
+    const unknownServer = () =>
+      generateClientConfig({ client: 'cursor', baseUrl: BASE, servers: SERVERS, target: { kind: 'server', name: 'nope' } });
     expect(unknownServer).toThrow(ClientConfigError);
     expect(unknownServer).toThrow('unknown server "nope"; known servers: github, my docs.v2, данные');
-    const unknownClient = () => generateClientConfig({ client: 'emacs' as ClientKind, baseUrl: BASE, servers: SERVERS, target: { kind: 'all' } });
+    const unknownClient = () =>
+      generateClientConfig({ client: 'emacs' as ClientKind, baseUrl: BASE, servers: SERVERS, target: { kind: 'all' } });
     expect(unknownClient).toThrow('expected one of: cline, cursor, vscode, claude-code, windsurf, claude-desktop');
   });
 });

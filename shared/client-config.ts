@@ -119,7 +119,14 @@ function entriesFor(options: ClientConfigOptions, transport: ClientTransport): E
     // Aggregated tools are namespaced, so per-server auto-approvals do not carry over; a call may
     // reach any server, so it gets the longest timeout.
     const timeouts = servers.map((server) => server.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
-    return [{ name: AGGREGATE_NAME, url: endpointUrl(baseUrl, transport), autoApprove: [], timeoutSeconds: Math.max(DEFAULT_TIMEOUT_SECONDS, ...timeouts) }];
+    return [
+      {
+        name: AGGREGATE_NAME,
+        url: endpointUrl(baseUrl, transport),
+        autoApprove: [],
+        timeoutSeconds: Math.max(DEFAULT_TIMEOUT_SECONDS, ...timeouts),
+      },
+    ];
   }
   if (target.kind === 'all') return servers.map(entry);
   const server = servers.find((candidate) => candidate.name === target.name);
@@ -198,7 +205,15 @@ function claudeCodeArgv(entries: Entry[], context: Context): string[][] {
   const taken = new Set<string>();
   return entries.map((entry) => {
     // `--header` is variadic, so it follows the positionals or it would swallow them.
-    const argv = ['claude', 'mcp', 'add', '--transport', context.transport === 'sse' ? 'sse' : 'http', claudeCodeName(entry.name, taken), entry.url];
+    const argv = [
+      'claude',
+      'mcp',
+      'add',
+      '--transport',
+      context.transport === 'sse' ? 'sse' : 'http',
+      claudeCodeName(entry.name, taken),
+      entry.url,
+    ];
     if (context.authorization !== undefined) argv.push('--header', `Authorization: ${context.authorization}`);
     return argv;
   });
@@ -251,7 +266,10 @@ export function clientFileEntries(options: ClientConfigOptions): ClientFileEntri
   if (options.client === 'claude-code') {
     const taken = new Set<string>();
     const type = transport === 'sse' ? 'sse' : 'http';
-    return { root: 'mcpServers', entries: Object.fromEntries(entries.map((item) => [claudeCodeName(item.name, taken), { type, url: item.url, ...headers(context) }])) };
+    return {
+      root: 'mcpServers',
+      entries: Object.fromEntries(entries.map((item) => [claudeCodeName(item.name, taken), { type, url: item.url, ...headers(context) }])),
+    };
   }
   const { root, entry } = JSON_CLIENTS[options.client];
   return { root, entries: Object.fromEntries(entries.map((item) => [item.name, entry(item, context)])) };

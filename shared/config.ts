@@ -19,11 +19,9 @@ const TRANSPORT_ALIASES: Record<string, TransportKind> = {
   http: 'streamableHttp',
 };
 
-const transportName = z
-  .string()
-  .refine((value) => value in TRANSPORT_ALIASES, {
-    message: `expected one of ${Object.keys(TRANSPORT_ALIASES).join(', ')}`,
-  });
+const transportName = z.string().refine((value) => value in TRANSPORT_ALIASES, {
+  message: `expected one of ${Object.keys(TRANSPORT_ALIASES).join(', ')}`,
+});
 
 const stringMap = z.record(z.string(), z.string());
 
@@ -67,11 +65,9 @@ export type PlannerProvider = (typeof PLANNER_PROVIDERS)[number];
 export const CREDENTIAL_REFERENCE = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]{0,127})\}$/;
 
 /** A credential in the file: only a reference, so the file never holds a key in clear. The message never repeats the value. */
-const credentialReference = z
-  .string()
-  .refine((value) => CREDENTIAL_REFERENCE.test(value), {
-    message: 'a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
-  });
+const credentialReference = z.string().refine((value) => CREDENTIAL_REFERENCE.test(value), {
+  message: 'a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
+});
 
 /** `orch.planner`: the model that turns a request into a batch plan. */
 export const plannerConfigSchema = z
@@ -84,7 +80,10 @@ export const plannerConfigSchema = z
     /** Default per provider: `${env:AZURE_API_KEY}`, `${env:OPENAI_API_KEY}`, `${env:ANTHROPIC_API_KEY}`; none for bedrock and openai-compatible. */
     apiKey: credentialReference.optional(),
     /** azure: the resource (`https://<resourceName>.openai.azure.com`), when there is no baseURL. */
-    resourceName: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and "-"').optional(),
+    resourceName: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and "-"')
+      .optional(),
     /** azure: a Microsoft Entra access token, used instead of an API key. */
     entraToken: credentialReference.optional(),
     /** azure: the API version; default `v1`. */
@@ -92,7 +91,10 @@ export const plannerConfigSchema = z
     /** azure, openai: the Responses API (default) or Chat Completions. */
     api: z.enum(['responses', 'chat']).optional(),
     /** bedrock: the AWS region. */
-    region: z.string().regex(/^[a-z0-9-]{2,32}$/, 'an AWS region such as us-east-1').optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{2,32}$/, 'an AWS region such as us-east-1')
+      .optional(),
     /** bedrock: explicit keys; without them (and without apiKey) the AWS credential chain is used. */
     accessKeyId: credentialReference.optional(),
     secretAccessKey: credentialReference.optional(),
@@ -116,10 +118,18 @@ export const plannerConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['region'], message: 'bedrock needs "region"' });
     }
     if (planner.provider === 'openai-compatible' && !planner.baseURL) {
-      ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'openai-compatible needs "baseURL" (e.g. http://127.0.0.1:11434/v1 for Ollama)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseURL'],
+        message: 'openai-compatible needs "baseURL" (e.g. http://127.0.0.1:11434/v1 for Ollama)',
+      });
     }
     if ((planner.accessKeyId === undefined) !== (planner.secretAccessKey === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [planner.accessKeyId ? 'secretAccessKey' : 'accessKeyId'], message: '"accessKeyId" and "secretAccessKey" go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [planner.accessKeyId ? 'secretAccessKey' : 'accessKeyId'],
+        message: '"accessKeyId" and "secretAccessKey" go together',
+      });
     }
   });
 
@@ -129,7 +139,12 @@ export const orchConfigSchema = z.looseObject({
   port: z.number().int().min(0).max(65_535).optional(),
   host: z.string().min(1).optional(),
   mode: z.enum(['proxy', 'batch']).optional(),
-  namespaceSeparator: z.string().min(1).max(4).regex(/^[A-Za-z0-9_.-]+$/).optional(),
+  namespaceSeparator: z
+    .string()
+    .min(1)
+    .max(4)
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .optional(),
   /** Minutes a client session may stay idle before it is closed. */
   sessionIdleMinutes: z.number().positive().optional(),
   /** Extra origins (besides loopback ones) allowed to call the endpoints from a browser. */
@@ -166,9 +181,7 @@ export const orchConfigSchema = z.looseObject({
 export type OrchConfig = z.infer<typeof orchConfigSchema>;
 
 export const configFileSchema = z.looseObject({
-  mcpServers: z
-    .record(z.string().min(1, 'a server name cannot be empty'), serverConfigSchema)
-    .default({}),
+  mcpServers: z.record(z.string().min(1, 'a server name cannot be empty'), serverConfigSchema).default({}),
   orch: orchConfigSchema.optional(),
 });
 

@@ -6,7 +6,11 @@ const server = (extra: Partial<HealthInput>): HealthInput => ({ name: 'github', 
 describe('serverHealth', () => {
   it('says a running server is fine, and one that crashed before wants a look at its logs', () => {
     expect(serverHealth(server({}))).toEqual({ level: 'ok', reason: 'running' });
-    expect(serverHealth(server({ restarts: 2 }))).toMatchObject({ level: 'warn', reason: 'running, after 2 crashes', action: { kind: 'viewLogs' } });
+    expect(serverHealth(server({ restarts: 2 }))).toMatchObject({
+      level: 'warn',
+      reason: 'running, after 2 crashes',
+      action: { kind: 'viewLogs' },
+    });
   });
 
   it('offers to start a stopped server and to enable a disabled one', () => {
@@ -24,12 +28,20 @@ describe('serverHealth', () => {
       reason: 'mcpServers.github.env.GITHUB_TOKEN: environment variable GITHUB_TOKEN is not set',
       action: { kind: 'setVariable', label: 'Set GITHUB_TOKEN', variable: 'GITHUB_TOKEN' },
     });
-    expect(serverHealth(server({ configIssues }))).toMatchObject({ level: 'warn', action: { kind: 'setVariable', variable: 'GITHUB_TOKEN' } });
+    expect(serverHealth(server({ configIssues }))).toMatchObject({
+      level: 'warn',
+      action: { kind: 'setVariable', variable: 'GITHUB_TOKEN' },
+    });
   });
 
   it('sends a command that cannot be found to the config, and other failures to the logs', () => {
-    expect(serverHealth(server({ state: 'failed', lastError: 'command not found (PATH: /usr/bin)' }))).toMatchObject({ level: 'error', action: { kind: 'fixConfig' } });
-    expect(serverHealth(server({ state: 'failed', lastError: 'exited unexpectedly: code 1; gave up after repeated crashes' }))).toMatchObject({
+    expect(serverHealth(server({ state: 'failed', lastError: 'command not found (PATH: /usr/bin)' }))).toMatchObject({
+      level: 'error',
+      action: { kind: 'fixConfig' },
+    });
+    expect(
+      serverHealth(server({ state: 'failed', lastError: 'exited unexpectedly: code 1; gave up after repeated crashes' })),
+    ).toMatchObject({
       level: 'error',
       action: { kind: 'viewLogs' },
     });

@@ -34,7 +34,9 @@ const MISSING_VARIABLE = /environment variable (\S+) is not set/;
 /** The problems of a config file that concern server `name` (`mcpServers.<name>…`). */
 export function issuesOf(name: string, issues: readonly { path: string; message: string }[]): { path: string; message: string }[] {
   const prefixes = [`mcpServers.${name}`, `mcpServers["${name}"]`];
-  return issues.filter((issue) => prefixes.some((prefix) => issue.path === prefix || issue.path.startsWith(`${prefix}.`) || issue.path.startsWith(`${prefix}[`)));
+  return issues.filter((issue) =>
+    prefixes.some((prefix) => issue.path === prefix || issue.path.startsWith(`${prefix}.`) || issue.path.startsWith(`${prefix}[`)),
+  );
 }
 
 /** The next action for a config problem: set the variable it names, else fix the file. */
@@ -65,8 +67,18 @@ export function serverHealth(server: HealthInput): Health {
       }
       return { level: 'error', reason: error ?? 'failed', action: { kind: 'viewLogs', label: 'View logs' } };
     case 'running':
-      if (issue) return { level: 'warn', reason: `a change to the config was not applied: ${issue.path}: ${issue.message}`, action: configAction(issue) };
-      if (server.restarts > 0) return { level: 'warn', reason: `running, after ${plural(server.restarts, 'crash')}`, action: { kind: 'viewLogs', label: 'View logs' } };
+      if (issue)
+        return {
+          level: 'warn',
+          reason: `a change to the config was not applied: ${issue.path}: ${issue.message}`,
+          action: configAction(issue),
+        };
+      if (server.restarts > 0)
+        return {
+          level: 'warn',
+          reason: `running, after ${plural(server.restarts, 'crash')}`,
+          action: { kind: 'viewLogs', label: 'View logs' },
+        };
       return { level: 'ok', reason: 'running' };
   }
 }

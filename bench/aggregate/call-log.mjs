@@ -10,7 +10,9 @@ function rowsBySession(databasePath, server) {
   const db = new Database(databasePath, { readonly: true, fileMustExist: true });
   try {
     const rows = db
-      .prepare("SELECT session_id AS sessionId, COUNT(*) AS count FROM calls WHERE server = ? AND method = 'tools/call' GROUP BY session_id")
+      .prepare(
+        "SELECT session_id AS sessionId, COUNT(*) AS count FROM calls WHERE server = ? AND method = 'tools/call' GROUP BY session_id",
+      )
       .all(server);
     return new Map(rows.map((row) => [row.sessionId, row.count]));
   } finally {

@@ -24,7 +24,10 @@ export function fixtureServers(ctx, { count, tools, echo = false }) {
   const servers = {};
   const width = String(Math.max(1, count - 1)).length;
   for (let index = 0; index < count; index += 1) {
-    servers[`tools_${String(index).padStart(width, '0')}`] = { command: process.execPath, args: [ctx.manyToolsPath, '--tools', String(tools)] };
+    servers[`tools_${String(index).padStart(width, '0')}`] = {
+      command: process.execPath,
+      args: [ctx.manyToolsPath, '--tools', String(tools)],
+    };
   }
   if (echo) servers.echo = { command: process.execPath, args: [ctx.echoPath, '--stdio'] };
   return servers;

@@ -17,7 +17,12 @@ const MAX_FAILURES = 20;
 
 function stats(latencies) {
   const sorted = Float64Array.from(latencies).sort();
-  return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1) };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: sorted.reduce((sum, value) => sum + value, 0) / (sorted.length || 1),
+  };
 }
 
 function median(values) {
@@ -38,7 +43,8 @@ function noteError(target, message) {
   target.failed += 1;
   const key = String(message).slice(0, 160);
   target.errors.set(key, (target.errors.get(key) ?? 0) + 1);
-  if (target.failed > MAX_FAILURES) throw new Error(`${target.label}: more than ${MAX_FAILURES} failed calls; first: ${[...target.errors.keys()][0]}`);
+  if (target.failed > MAX_FAILURES)
+    throw new Error(`${target.label}: more than ${MAX_FAILURES} failed calls; first: ${[...target.errors.keys()][0]}`);
 }
 
 async function echoBlock(target, session, count, tag, latencies) {
@@ -74,8 +80,14 @@ export async function sdkOverhead(base, { calls, warmupCalls, blockSize }) {
   const sessions = new Map();
   try {
     for (const target of [direct, aggregate]) sessions.set(target, await connectClient(target.url));
-    const latencies = new Map([[direct, []], [aggregate, []]]);
-    const blockP50 = new Map([[direct, []], [aggregate, []]]);
+    const latencies = new Map([
+      [direct, []],
+      [aggregate, []],
+    ]);
+    const blockP50 = new Map([
+      [direct, []],
+      [aggregate, []],
+    ]);
     const rounds = Math.ceil(calls / blockSize);
     const warmRounds = Math.ceil(warmupCalls / blockSize);
     for (let round = 0; round < warmRounds + rounds; round += 1) {
@@ -113,7 +125,10 @@ function answered(body, key) {
     const text = body.trim();
     const messages = text.startsWith('{')
       ? [JSON.parse(text)]
-      : text.split('\n').filter((line) => line.startsWith('data:')).map((line) => JSON.parse(line.slice(5)));
+      : text
+          .split('\n')
+          .filter((line) => line.startsWith('data:'))
+          .map((line) => JSON.parse(line.slice(5)));
     return messages.some((message) => message.id === key && message.result?.content?.[0]?.text === key);
   } catch {
     return false;
@@ -160,7 +175,11 @@ async function cannon(target, session, { connections, amount, tag }) {
   target.ok += check.ok;
   countSession(target, session.headers['mcp-session-id'], sequence);
   const bad = check.wrong + result.errors + result.timeouts + result.non2xx;
-  if (bad > 0) noteError(target, `autocannon ${tag}: ${check.wrong} wrong, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);
+  if (bad > 0)
+    noteError(
+      target,
+      `autocannon ${tag}: ${check.wrong} wrong, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+    );
   return { latencies, answered: check.ok, wallMs };
 }
 
@@ -174,8 +193,12 @@ export async function rawOverhead(base, { connections, amount, warmup, rounds })
   const sessions = new Map();
   try {
     for (const target of [direct, aggregate]) sessions.set(target, await openRawSession(target.url, AUTH_HEADERS));
-    const totals = new Map([[direct, { latencies: [], answered: 0, wallMs: 0 }], [aggregate, { latencies: [], answered: 0, wallMs: 0 }]]);
-    for (const target of [direct, aggregate]) await cannon(target, sessions.get(target), { connections, amount: warmup, tag: `w${connections}` });
+    const totals = new Map([
+      [direct, { latencies: [], answered: 0, wallMs: 0 }],
+      [aggregate, { latencies: [], answered: 0, wallMs: 0 }],
+    ]);
+    for (const target of [direct, aggregate])
+      await cannon(target, sessions.get(target), { connections, amount: warmup, tag: `w${connections}` });
     for (let round = 0; round < rounds; round += 1) {
       const order = round % 2 === 0 ? [direct, aggregate] : [aggregate, direct];
       for (const target of order) {

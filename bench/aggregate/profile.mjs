@@ -38,7 +38,8 @@ export async function summariseProfiles(dir, repoRoot, limit = 15) {
     const profile = JSON.parse(await readFile(join(dir, file), 'utf8'));
     const { busyMs, wallMs, top } = selfTimes(profile, repoRoot);
     lines.push(`${file}: busy ${busyMs.toFixed(0)} ms of ${wallMs.toFixed(0)} ms wall; hottest by self time:`);
-    for (const entry of top.slice(0, limit)) lines.push(`  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
+    for (const entry of top.slice(0, limit))
+      lines.push(`  ${(entry.share * 100).toFixed(1).padStart(5)} %  ${entry.ms.toFixed(0).padStart(6)} ms  ${entry.name}`);
   }
   return lines;
 }

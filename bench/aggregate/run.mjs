@@ -68,7 +68,11 @@ function readOptions() {
     console.log('usage: node bench/aggregate/run.mjs [--quick] [--only list,startup,overhead] [--cpu-prof <dir>] [--json <file>]');
     process.exit(0);
   }
-  const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean) ?? SECTIONS;
+  const only =
+    values.only
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean) ?? SECTIONS;
   const unknown = only.filter((name) => !SECTIONS.includes(name));
   if (unknown.length > 0) throw new Error(`--only: unknown section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
   return { quick: values.quick, only, cpuProfDir: values['cpu-prof'] && resolve(values['cpu-prof']), json: values.json };
@@ -101,7 +105,14 @@ async function measureOverhead(ctx, profile) {
     const live = await waitForRows(daemon.databasePath, { server: 'echo', expected, lastCallAt, timeoutMs: LOG_CATCH_UP_TIMEOUT_MS });
     await daemon.stop();
     const log = { ...compareLog(daemon.databasePath, { server: 'echo', sent }), live };
-    return { sdk, raw, log, failures: paths.filter((target) => target.failed > 0).map((target) => `${target.label}: ${target.failed} failed ${JSON.stringify(Object.fromEntries(target.errors)).slice(0, 300)}`) };
+    return {
+      sdk,
+      raw,
+      log,
+      failures: paths
+        .filter((target) => target.failed > 0)
+        .map((target) => `${target.label}: ${target.failed} failed ${JSON.stringify(Object.fromEntries(target.errors)).slice(0, 300)}`),
+    };
   } catch (error) {
     error.message += `\n${describeDaemon(daemon)}`;
     throw error;
@@ -131,7 +142,11 @@ function verdict(pass) {
 function table(rows) {
   const header = ['figure', 'value', 'target', 'result'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells) => cells.map((cell, column) => (cell ?? '').padEnd(widths[column])).join('  ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((cell, column) => (cell ?? '').padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
@@ -147,7 +162,12 @@ function listRows(list) {
       big ? verdict(entry.sdk.p50 < TARGETS.listMs) : '',
     ]);
     rows.push([`tools/list ${name}, raw HTTP`, `p50 ${ms(entry.raw.p50)}, p99 ${ms(entry.raw.p99)}`, '', '']);
-    rows.push([`tools/list ${name}, client-side parse`, `JSON.parse ${ms(entry.clientParse.jsonParse)} + SDK schema ${ms(entry.clientParse.schema)} (p50)`, '', '']);
+    rows.push([
+      `tools/list ${name}, client-side parse`,
+      `JSON.parse ${ms(entry.clientParse.jsonParse)} + SDK schema ${ms(entry.clientParse.schema)} (p50)`,
+      '',
+      '',
+    ]);
     rows.push([`tools/list ${name}, response size`, `${kib(entry.responseBytes)}, ${entry.contentType.split(';')[0]}`, '', '']);
   }
   return rows;
@@ -159,20 +179,50 @@ function startupRows(startup) {
   return [
     [`${label}: spawn → listening`, `${ms(startup.listeningMs, 0)}  (${each('listeningMs')})`, '', ''],
     [`${label}: spawn → "Press Ctrl-C"`, `${ms(startup.readyMs, 0)}  (${each('readyMs')})`, '', ''],
-    [`${label}: spawn → tools/list has all ${startup.servers * startup.toolsPerServer}`, `${ms(startup.allToolsMs, 0)}  (${each('allToolsMs')})`, '', ''],
+    [
+      `${label}: spawn → tools/list has all ${startup.servers * startup.toolsPerServer}`,
+      `${ms(startup.allToolsMs, 0)}  (${each('allToolsMs')})`,
+      '',
+      '',
+    ],
   ];
 }
 
 function overheadRows({ sdk, raw, log }) {
   const rows = [];
   const sdkDiff = sdk.aggregate.p50 - sdk.direct.p50;
-  rows.push([`echo, SDK client, /mcp/echo (${sdk.direct.count} calls)`, `p50 ${ms(sdk.direct.p50, 3)}, p99 ${ms(sdk.direct.p99, 3)}`, '', '']);
-  rows.push([`echo, SDK client, /mcp echo__echo (${sdk.aggregate.count} calls)`, `p50 ${ms(sdk.aggregate.p50, 3)}, p99 ${ms(sdk.aggregate.p99, 3)}`, '', '']);
-  rows.push([`echo, SDK client, p50 aggregate − direct`, `${signed(sdkDiff)}  (median of ${sdk.blocks} paired blocks: ${signed(sdk.medianBlockDiff)})`, `≤ ${TARGETS.overheadMs} ms`, verdict(sdkDiff <= TARGETS.overheadMs)]);
+  rows.push([
+    `echo, SDK client, /mcp/echo (${sdk.direct.count} calls)`,
+    `p50 ${ms(sdk.direct.p50, 3)}, p99 ${ms(sdk.direct.p99, 3)}`,
+    '',
+    '',
+  ]);
+  rows.push([
+    `echo, SDK client, /mcp echo__echo (${sdk.aggregate.count} calls)`,
+    `p50 ${ms(sdk.aggregate.p50, 3)}, p99 ${ms(sdk.aggregate.p99, 3)}`,
+    '',
+    '',
+  ]);
+  rows.push([
+    `echo, SDK client, p50 aggregate − direct`,
+    `${signed(sdkDiff)}  (median of ${sdk.blocks} paired blocks: ${signed(sdk.medianBlockDiff)})`,
+    `≤ ${TARGETS.overheadMs} ms`,
+    verdict(sdkDiff <= TARGETS.overheadMs),
+  ]);
   for (const entry of raw) {
     const label = `echo, autocannon c=${entry.connections}`;
-    rows.push([`${label}, /mcp/echo`, `${entry.direct.requestsPerSec.toFixed(0)} req/s, p50 ${ms(entry.direct.p50, 3)}, p99 ${ms(entry.direct.p99, 3)}`, '', '']);
-    rows.push([`${label}, /mcp echo__echo`, `${entry.aggregate.requestsPerSec.toFixed(0)} req/s, p50 ${ms(entry.aggregate.p50, 3)}, p99 ${ms(entry.aggregate.p99, 3)}`, '', '']);
+    rows.push([
+      `${label}, /mcp/echo`,
+      `${entry.direct.requestsPerSec.toFixed(0)} req/s, p50 ${ms(entry.direct.p50, 3)}, p99 ${ms(entry.direct.p99, 3)}`,
+      '',
+      '',
+    ]);
+    rows.push([
+      `${label}, /mcp echo__echo`,
+      `${entry.aggregate.requestsPerSec.toFixed(0)} req/s, p50 ${ms(entry.aggregate.p50, 3)}, p99 ${ms(entry.aggregate.p99, 3)}`,
+      '',
+      '',
+    ]);
     const diff = entry.aggregate.p50 - entry.direct.p50;
     const ratio = entry.aggregate.requestsPerSec / entry.direct.requestsPerSec;
     if (entry.connections === 1) {
@@ -213,19 +263,32 @@ async function main() {
   };
   const started = { ...provenance(repoRoot), load: loadavg() };
   console.log(`aggregate bench: ${provenanceLine(started)}`);
-  console.log(`aggregate bench (${options.quick ? 'quick' : 'full'}): Node ${process.version}, ${cpus().length} CPU(s), load average ${started.load.map((value) => value.toFixed(2)).join(' ')}, ${started.date}`);
+  console.log(
+    `aggregate bench (${options.quick ? 'quick' : 'full'}): Node ${process.version}, ${cpus().length} CPU(s), load average ${started.load.map((value) => value.toFixed(2)).join(' ')}, ${started.date}`,
+  );
   const results = {};
   try {
     if (options.only.includes('list')) {
       results.list = [];
       for (const servers of profile.list.sizes) {
         process.stderr.write(`tools/list: ${servers} servers × ${TOOLS_PER_SERVER} tools…\n`);
-        results.list.push(await measureToolsList(ctx, { servers, toolsPerServer: TOOLS_PER_SERVER, calls: profile.list.calls, warmupCalls: profile.list.warmupCalls }));
+        results.list.push(
+          await measureToolsList(ctx, {
+            servers,
+            toolsPerServer: TOOLS_PER_SERVER,
+            calls: profile.list.calls,
+            warmupCalls: profile.list.warmupCalls,
+          }),
+        );
       }
     }
     if (options.only.includes('startup')) {
       process.stderr.write(`start-up: ${profile.startup.runs} cold start(s) with ${profile.startup.servers} servers…\n`);
-      results.startup = await measureStartup(ctx, { servers: profile.startup.servers, toolsPerServer: TOOLS_PER_SERVER, runs: profile.startup.runs });
+      results.startup = await measureStartup(ctx, {
+        servers: profile.startup.servers,
+        toolsPerServer: TOOLS_PER_SERVER,
+        runs: profile.startup.runs,
+      });
     }
     if (options.only.includes('overhead')) {
       process.stderr.write('per-call overhead (echo + 10 × 100 tools)…\n');
@@ -243,9 +306,15 @@ async function main() {
   const end = loadavg();
   console.log(`\n${table(rows)}`);
   console.log(`\nload average at the end: ${end.map((value) => value.toFixed(2)).join(' ')}`);
-  const notes = [...(results.overhead?.failures ?? []), ...(results.overhead?.log.mismatches ?? []).slice(0, 10).map((entry) => `call log, session ${entry.sessionId}: ${entry.sent} sent, ${entry.rows} rows`)];
+  const notes = [
+    ...(results.overhead?.failures ?? []),
+    ...(results.overhead?.log.mismatches ?? [])
+      .slice(0, 10)
+      .map((entry) => `call log, session ${entry.sessionId}: ${entry.sent} sent, ${entry.rows} rows`),
+  ];
   if (notes.length > 0) console.log(`\nNotes\n${notes.map((note) => `- ${note}`).join('\n')}`);
-  if (options.cpuProfDir) console.log(`\nDaemon CPU profiles (${options.cpuProfDir})\n${(await summariseProfiles(options.cpuProfDir, repoRoot)).join('\n')}`);
+  if (options.cpuProfDir)
+    console.log(`\nDaemon CPU profiles (${options.cpuProfDir})\n${(await summariseProfiles(options.cpuProfDir, repoRoot)).join('\n')}`);
 
   const left = leftovers();
   if (left.length > 0) {
@@ -256,7 +325,14 @@ async function main() {
     const file = resolve(options.json);
     await mkdir(dirname(file), { recursive: true });
     const serialisable = JSON.parse(JSON.stringify(results, (key, value) => (value instanceof Map ? Object.fromEntries(value) : value)));
-    await writeFile(file, JSON.stringify({ ...started, endLoad: end, node: process.version, cpus: cpus().length, profile, targets: TARGETS, results: serialisable }, null, 2));
+    await writeFile(
+      file,
+      JSON.stringify(
+        { ...started, endLoad: end, node: process.version, cpus: cpus().length, profile, targets: TARGETS, results: serialisable },
+        null,
+        2,
+      ),
+    );
     console.log(`\nraw figures written to ${file}`);
   }
 }

@@ -60,7 +60,10 @@ function clientParseCost(body, runs) {
 /** One daemon with `servers` × `toolsPerServer`: warm-up, then `calls` SDK lists and `calls` raw lists. */
 export async function measureToolsList(ctx, { servers, toolsPerServer, calls, warmupCalls }) {
   const expected = servers * toolsPerServer;
-  const daemon = await startDaemon(ctx, { label: `list-${servers}x${toolsPerServer}`, servers: fixtureServers(ctx, { count: servers, tools: toolsPerServer }) });
+  const daemon = await startDaemon(ctx, {
+    label: `list-${servers}x${toolsPerServer}`,
+    servers: fixtureServers(ctx, { count: servers, tools: toolsPerServer }),
+  });
   let session;
   let raw;
   try {

@@ -61,7 +61,9 @@ export async function startDaemon(scratchDir) {
 /** One Streamable HTTP session of the SDK client on the aggregated endpoint. */
 export async function connect(base) {
   const client = new Client({ name: 'mcp-orch-bench-batch', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } });
+  const transport = new StreamableHTTPClientTransport(new URL(`${base}/mcp`), {
+    requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } },
+  });
   await client.connect(transport);
   return {
     client,

@@ -140,9 +140,15 @@ function dagCalls() {
 /** The best a client that calls in parallel itself can do: each wave all at once, the next once it has the results. */
 async function dagInWaves(client) {
   const started = performance.now();
-  const fetched = await concurrent(client, FAN1.map((ms, i) => ['bf__slow', { label: `page-${i}`, ms }]));
+  const fetched = await concurrent(
+    client,
+    FAN1.map((ms, i) => ['bf__slow', { label: `page-${i}`, ms }]),
+  );
   const joined = await concurrent(client, [['bf__slow', { label: `summary of ${fetched.results.map(textOf).join(',')}`, ms: JOIN_MS }]]);
-  const posted = await concurrent(client, FAN2.map((ms, i) => ['bf__slow', { label: `post ${i} <${textOf(joined.results[0])}>`, ms }]));
+  const posted = await concurrent(
+    client,
+    FAN2.map((ms, i) => ['bf__slow', { label: `post ${i} <${textOf(joined.results[0])}>`, ms }]),
+  );
   return { wall: performance.now() - started, results: [...fetched.results, ...joined.results, ...posted.results] };
 }
 
@@ -161,8 +167,12 @@ async function benchDag(client) {
   const want = outputs.sequential.results.map(textOf);
   const posts = want.slice(FAN1.length + 1);
   const returned = outputs.batch.report.tasks.filter((task) => task.text !== undefined).map((task) => task.text);
-  for (const [name, expected, got] of [['in waves', want, outputs.concurrent.results.map(textOf)], ['batch', posts, returned]]) {
-    if (JSON.stringify(expected) !== JSON.stringify(got)) throw new Error(`DAG results differ (${name}):\n${expected.join('\n')}\nvs\n${got.join('\n')}`);
+  for (const [name, expected, got] of [
+    ['in waves', want, outputs.concurrent.results.map(textOf)],
+    ['batch', posts, returned],
+  ]) {
+    if (JSON.stringify(expected) !== JSON.stringify(got))
+      throw new Error(`DAG results differ (${name}):\n${expected.join('\n')}\nvs\n${got.join('\n')}`);
   }
   return {
     tasks: plan.tasks.length,
@@ -191,7 +201,13 @@ async function benchScheduler() {
     await proc.waitForOutput(/^random DAG/, STEP_TIMEOUT_MS);
     for (const line of proc.output().split('\n')) {
       const match = /^(.+?)\s+run\s+([\d.]+) ms =\s+([\d,]+) tasks\/s\s+validate\s+([\d.]+) ms =\s+([\d,]+) tasks\/s/.exec(line);
-      if (match) lines.push({ shape: match[1].trim(), runMs: Number(match[2]), runRate: Number(match[3].replace(/,/g, '')), validateRate: Number(match[5].replace(/,/g, '')) });
+      if (match)
+        lines.push({
+          shape: match[1].trim(),
+          runMs: Number(match[2]),
+          runRate: Number(match[3].replace(/,/g, '')),
+          validateRate: Number(match[5].replace(/,/g, '')),
+        });
     }
   } finally {
     await proc.stop();
@@ -203,7 +219,10 @@ async function benchScheduler() {
 /** `profile.throughputCalls` calls of `tool` in one batch_execute; `maxConcurrency` undefined: the default. */
 async function benchCalls(client, tool, args, maxConcurrency) {
   const count = profile.throughputCalls;
-  const plan = { tasks: Array.from({ length: count }, (_, i) => ({ id: `c${i}`, tool, arguments: args(i) })), ...(maxConcurrency ? { maxConcurrency } : {}) };
+  const plan = {
+    tasks: Array.from({ length: count }, (_, i) => ({ id: `c${i}`, tool, arguments: args(i) })),
+    ...(maxConcurrency ? { maxConcurrency } : {}),
+  };
   await batch(client, { ...plan, tasks: plan.tasks.slice(0, 200) }); // warm-up
   const walls = [];
   const engine = [];
@@ -213,7 +232,15 @@ async function benchCalls(client, tool, args, maxConcurrency) {
     walls.push(run.wall);
     engine.push(run.report.wallTimeMs);
   }
-  return { tool, count, maxConcurrency: maxConcurrency ?? 'default', wallMs: median(walls), engineWallMs: median(engine), rate: (count / median(walls)) * 1000, walls };
+  return {
+    tool,
+    count,
+    maxConcurrency: maxConcurrency ?? 'default',
+    wallMs: median(walls),
+    engineWallMs: median(engine),
+    rate: (count / median(walls)) * 1000,
+    walls,
+  };
 }
 
 // ---------------------------------------------------------------- report
@@ -222,7 +249,11 @@ function table(rows) {
   const header = ['figure', 'value', 'target', 'result'];
   const cells = rows.map((row) => [row.figure, row.value, row.target ?? '', row.pass === undefined ? '' : row.pass ? 'PASS' : 'FAIL']);
   const widths = header.map((_, column) => Math.max(header[column].length, ...cells.map((cell) => cell[column].length)));
-  const line = (cell) => cell.map((text, column) => text.padEnd(widths[column])).join('  ').trimEnd();
+  const line = (cell) =>
+    cell
+      .map((text, column) => text.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line)].join('\n');
 }
 
@@ -269,23 +300,69 @@ async function main() {
   const x = (value) => `×${value.toFixed(2)}`;
   const both = (r) => `${x(r.ofMedians)} (paired median ${x(r.pairedMedian)})`;
   const a = figures.independent;
-  rows.push({ figure: `(a) ${a.count} × sleep ${a.sleepMs} ms, one after another (SDK client)`, value: `${ms(a.medians.sequential)}  (median of ${a.walls.sequential.length})` });
+  rows.push({
+    figure: `(a) ${a.count} × sleep ${a.sleepMs} ms, one after another (SDK client)`,
+    value: `${ms(a.medians.sequential)}  (median of ${a.walls.sequential.length})`,
+  });
   rows.push({ figure: '(a) the same calls all at once by the one client', value: ms(a.medians.concurrent) });
-  rows.push({ figure: '(a) the same, one batch_execute, no limits set (client wall)', value: `${ms(a.medians.batch)}  (engine wallTimeMs ${ms(a.engineWallMs)})` });
-  rows.push({ figure: '(a) one after another ÷ batch', value: both(a.sequentialOverBatch), target: '≥ ×10', pass: a.sequentialOverBatch.ofMedians >= 10 && a.sequentialOverBatch.pairedMedian >= 10 });
+  rows.push({
+    figure: '(a) the same, one batch_execute, no limits set (client wall)',
+    value: `${ms(a.medians.batch)}  (engine wallTimeMs ${ms(a.engineWallMs)})`,
+  });
+  rows.push({
+    figure: '(a) one after another ÷ batch',
+    value: both(a.sequentialOverBatch),
+    target: '≥ ×10',
+    pass: a.sequentialOverBatch.ofMedians >= 10 && a.sequentialOverBatch.pairedMedian >= 10,
+  });
   rows.push({ figure: '(a) all at once ÷ batch', value: both(a.concurrentOverBatch), target: 'none (≈ 1: same work)' });
-  rows.push({ figure: '(a) batch wall ÷ critical path (100 ms)', value: `${(a.medians.batch / a.criticalPathMs).toFixed(2)}`, target: '≤ 1.3', pass: a.medians.batch <= 1.3 * a.criticalPathMs });
+  rows.push({
+    figure: '(a) batch wall ÷ critical path (100 ms)',
+    value: `${(a.medians.batch / a.criticalPathMs).toFixed(2)}`,
+    target: '≤ 1.3',
+    pass: a.medians.batch <= 1.3 * a.criticalPathMs,
+  });
   const b = figures.dag;
-  rows.push({ figure: `(b) DAG 10 → join → 5 (${b.tasks} calls, Σ ${b.sumMs} ms), one after another`, value: `${ms(b.medians.sequential)}  (median of ${b.walls.sequential.length})` });
+  rows.push({
+    figure: `(b) DAG 10 → join → 5 (${b.tasks} calls, Σ ${b.sumMs} ms), one after another`,
+    value: `${ms(b.medians.sequential)}  (median of ${b.walls.sequential.length})`,
+  });
   rows.push({ figure: '(b) the same in waves, each wave all at once by the one client', value: ms(b.medians.concurrent) });
-  rows.push({ figure: '(b) the same, one batch_execute, no limits set (client wall)', value: `${ms(b.medians.batch)}  (critical path ${b.criticalPathMs} ms)` });
-  rows.push({ figure: '(b) one after another ÷ batch', value: both(b.sequentialOverBatch), target: '≥ ×3', pass: b.sequentialOverBatch.ofMedians >= 3 && b.sequentialOverBatch.pairedMedian >= 3 });
-  rows.push({ figure: '(b) in waves ÷ batch', value: both(b.concurrentOverBatch), target: 'none (≥ 1: a wave waits for its slowest call)' });
-  rows.push({ figure: '(b) batch wall ÷ critical path', value: `${(b.medians.batch / b.criticalPathMs).toFixed(2)}`, target: '≤ 1.3', pass: b.medians.batch <= 1.3 * b.criticalPathMs });
+  rows.push({
+    figure: '(b) the same, one batch_execute, no limits set (client wall)',
+    value: `${ms(b.medians.batch)}  (critical path ${b.criticalPathMs} ms)`,
+  });
+  rows.push({
+    figure: '(b) one after another ÷ batch',
+    value: both(b.sequentialOverBatch),
+    target: '≥ ×3',
+    pass: b.sequentialOverBatch.ofMedians >= 3 && b.sequentialOverBatch.pairedMedian >= 3,
+  });
+  rows.push({
+    figure: '(b) in waves ÷ batch',
+    value: both(b.concurrentOverBatch),
+    target: 'none (≥ 1: a wave waits for its slowest call)',
+  });
+  rows.push({
+    figure: '(b) batch wall ÷ critical path',
+    value: `${(b.medians.batch / b.criticalPathMs).toFixed(2)}`,
+    target: '≤ 1.3',
+    pass: b.medians.batch <= 1.3 * b.criticalPathMs,
+  });
   for (const shape of figures.scheduler) {
-    rows.push({ figure: `(c) scheduler, 10,000 trivial tasks, ${shape.shape}`, value: `${int(shape.runRate)} tasks/s (validate ${int(shape.validateRate)}/s)`, target: '≥ 20,000/s', pass: shape.runRate >= 20_000 });
+    rows.push({
+      figure: `(c) scheduler, 10,000 trivial tasks, ${shape.shape}`,
+      value: `${int(shape.runRate)} tasks/s (validate ${int(shape.validateRate)}/s)`,
+      target: '≥ 20,000/s',
+      pass: shape.runRate >= 20_000,
+    });
   }
-  for (const [key, label] of [['callsEcho', 'echo__echo (SDK stdio server)'], ['callsRaw', 'bf__typed (raw JSON-RPC server)'], ['callsEcho256', 'echo__echo, maxConcurrency 256'], ['callsRaw256', 'bf__typed, maxConcurrency 256']]) {
+  for (const [key, label] of [
+    ['callsEcho', 'echo__echo (SDK stdio server)'],
+    ['callsRaw', 'bf__typed (raw JSON-RPC server)'],
+    ['callsEcho256', 'echo__echo, maxConcurrency 256'],
+    ['callsRaw256', 'bf__typed, maxConcurrency 256'],
+  ]) {
     const c = figures[key];
     rows.push({
       figure: `(c) ${int(c.count)} calls in one batch_execute, ${label}`,
@@ -296,11 +373,25 @@ async function main() {
   }
   const t = figures.tokens;
   const saved = 1 - t.batched.total / t.oneByOne.total;
-  rows.push({ figure: `(d) tokens, 10 calls one per turn (${t.oneByOne.turns} turns)`, value: `${int(t.oneByOne.total)} (prompt ${int(t.oneByOne.prompt)} + completion ${int(t.oneByOne.completion)})` });
-  rows.push({ figure: `(d) tokens, one batch_execute turn (${t.batched.turns} turns)`, value: `${int(t.batched.total)} (prompt ${int(t.batched.prompt)} + completion ${int(t.batched.completion)})` });
-  rows.push({ figure: '(d) tokens saved by batch_execute', value: `${(saved * 100).toFixed(1)} %`, target: '≥ 60 % (seed 30 %)', pass: saved >= 0.6 });
+  rows.push({
+    figure: `(d) tokens, 10 calls one per turn (${t.oneByOne.turns} turns)`,
+    value: `${int(t.oneByOne.total)} (prompt ${int(t.oneByOne.prompt)} + completion ${int(t.oneByOne.completion)})`,
+  });
+  rows.push({
+    figure: `(d) tokens, one batch_execute turn (${t.batched.turns} turns)`,
+    value: `${int(t.batched.total)} (prompt ${int(t.batched.prompt)} + completion ${int(t.batched.completion)})`,
+  });
+  rows.push({
+    figure: '(d) tokens saved by batch_execute',
+    value: `${(saved * 100).toFixed(1)} %`,
+    target: '≥ 60 % (seed 30 %)',
+    pass: saved >= 0.6,
+  });
   const savedOnce = 1 - t.batched.onceEach / t.oneByOne.onceEach;
-  rows.push({ figure: '(d) for comparison: nothing re-sent (each message once)', value: `${int(t.oneByOne.onceEach)} vs ${int(t.batched.onceEach)} = ${(savedOnce * 100).toFixed(1)} % saved` });
+  rows.push({
+    figure: '(d) for comparison: nothing re-sent (each message once)',
+    value: `${int(t.oneByOne.onceEach)} vs ${int(t.batched.onceEach)} = ${(savedOnce * 100).toFixed(1)} % saved`,
+  });
 
   for (const w of figures.threeWays) {
     const vsCall = 1 - w.planned.total / w.perCall.total;
@@ -308,8 +399,16 @@ async function main() {
     const label = `(e) ${w.name} (${w.shape}, ${w.calls} calls, ${w.waves} waves)`;
     rows.push({ figure: `${label}: 1 call per turn`, value: `${int(w.perCall.total)} (${w.perCall.turns} turns)` });
     rows.push({ figure: `${label}: 1 turn per wave`, value: `${int(w.perWave.total)} (${w.perWave.turns} turns)` });
-    rows.push({ figure: `${label}: plan_and_execute`, value: `${int(w.planned.total)} (${w.planned.turns} turns + planner call ${int(w.planned.planner)})` });
-    rows.push({ figure: `${label}: saved vs 1 call per turn`, value: `${(vsCall * 100).toFixed(1)} %`, target: '≥ 60 %', pass: vsCall >= 0.6 });
+    rows.push({
+      figure: `${label}: plan_and_execute`,
+      value: `${int(w.planned.total)} (${w.planned.turns} turns + planner call ${int(w.planned.planner)})`,
+    });
+    rows.push({
+      figure: `${label}: saved vs 1 call per turn`,
+      value: `${(vsCall * 100).toFixed(1)} %`,
+      target: '≥ 60 %',
+      pass: vsCall >= 0.6,
+    });
     rows.push({
       figure: `${label}: saved vs 1 turn per wave`,
       value: `${(vsWave * 100).toFixed(1)} %`,
@@ -318,17 +417,27 @@ async function main() {
   }
 
   const left = leftovers();
-  rows.push({ figure: 'processes left after the run', value: left.length ? left.join(' ') : 'none', target: 'none', pass: left.length === 0 });
+  rows.push({
+    figure: 'processes left after the run',
+    value: left.length ? left.join(' ') : 'none',
+    target: 'none',
+    pass: left.length === 0,
+  });
 
-  console.log(`Batch bench${options.quick ? ' (--quick)' : ''}: ${provenanceLine(meta)}; load average at the end ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(
+    `Batch bench${options.quick ? ' (--quick)' : ''}: ${provenanceLine(meta)}; load average at the end ${loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(table(rows));
   console.log(
     `\n(d) method: o200k_base (gpt-tokenizer). A turn = system prompt + tool definitions (JSON of name, description, parameters) + every message so far + the completion; each message is "<role>\\n<content>" + 4 tokens of framing, a tool call is JSON {name, arguments}. One call per turn: 11 turns (10 get_issue calls, then the answer), each re-sending the conversation. Batch: 2 turns (one batch_execute call, then the answer), tool definitions include batch_execute (${int(t.batchToolTokens)} tokens, as the daemon lists it); its result is the daemon's real compact report. Both sides get the same results and the same final answer.`,
   );
   console.log(
-    '\n(e) method: the same o200k_base transcript model, over the 62 tools of the planner evaluation\'s five stdio servers (listed to the agent every turn). 1 call per turn and 1 turn per wave: the agent copies data from one result into the next call itself. plan_and_execute: two agent turns (the tool definitions then also hold batch_execute and plan_and_execute), plus the planner\'s own call — its system prompt, the tools its BM25 pre-filter kept, the request, and the plan it writes — and the report holds only the plan\'s output tasks. The planner and executor are the real ones; the plan is scripted, the tool results canned (bench/batch/workflows.ts).',
+    "\n(e) method: the same o200k_base transcript model, over the 62 tools of the planner evaluation's five stdio servers (listed to the agent every turn). 1 call per turn and 1 turn per wave: the agent copies data from one result into the next call itself. plan_and_execute: two agent turns (the tool definitions then also hold batch_execute and plan_and_execute), plus the planner's own call — its system prompt, the tools its BM25 pre-filter kept, the request, and the plan it writes — and the report holds only the plan's output tasks. The planner and executor are the real ones; the plan is scripted, the tool results canned (bench/batch/workflows.ts).",
   );
-  if (options.json) await writeFile(options.json, JSON.stringify({ ...meta, loadAverageAtEnd: loadavg(), options, figures, rows }, null, 2));
+  if (options.json)
+    await writeFile(options.json, JSON.stringify({ ...meta, loadAverageAtEnd: loadavg(), options, figures, rows }, null, 2));
   const failed = rows.filter((row) => row.pass === false).length;
   if (failed) console.log(`\n${failed} target(s) missed.`);
 }

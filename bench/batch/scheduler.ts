@@ -13,20 +13,29 @@ const count = Number(process.argv[2] ?? 10_000);
 const repeats = Number(process.argv[3] ?? 7);
 const SERVERS = 8;
 
-const catalog: ToolCatalog = (tool) => ({ server: tool.split('__')[0]!, name: 'echo', annotations: { readOnlyHint: true }, inputSchema: { type: 'object' } });
+const catalog: ToolCatalog = (tool) => ({
+  server: tool.split('__')[0]!,
+  name: 'echo',
+  annotations: { readOnlyHint: true },
+  inputSchema: { type: 'object' },
+});
 const result = { content: [{ type: 'text', text: 'ok' }] };
 const callTool: CallTool = () => Promise.resolve(result);
 
 /** A deterministic pseudo-random sequence, so every run benches the same plans. */
 function random(seed: number): () => number {
   let state = seed;
-  return () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 const shapes: Record<string, () => PlanTaskLike[]> = {
   independent: () => Array.from({ length: count }, (_, i) => ({ id: `t${i}`, tool: `s${i % SERVERS}__echo` })),
   'chain (references)': () =>
-    Array.from({ length: count }, (_, i) => ({ id: `t${i}`, tool: `s${i % SERVERS}__echo`, arguments: i ? { previous: `{{t${i - 1}.text}}` } : {} })),
+    Array.from({ length: count }, (_, i) => ({
+      id: `t${i}`,
+      tool: `s${i % SERVERS}__echo`,
+      arguments: i ? { previous: `{{t${i - 1}.text}}` } : {},
+    })),
   'random DAG (≤3 deps each)': () => {
     const next = random(42);
     return Array.from({ length: count }, (_, i) => {

@@ -51,7 +51,12 @@ export interface WorkflowTokens {
 const render = (message: Message): number => countTokens(`${message.role}\n${message.content}`) + 4;
 
 /** A transcript's cost: every turn pays the system prompt, the tool definitions and every message so far, plus its completion. */
-function transcript(toolTokens: number, request: string, steps: { call: Message; results: Message[] }[], answer: string): { turns: number; total: number; results: number } {
+function transcript(
+  toolTokens: number,
+  request: string,
+  steps: { call: Message; results: Message[] }[],
+  answer: string,
+): { turns: number; total: number; results: number } {
   const messages: Message[] = [{ role: 'user', content: request }];
   let total = 0;
   const base = render({ role: 'system', content: SYSTEM_PROMPT }) + toolTokens;
@@ -82,7 +87,10 @@ function agentWays(workflow: Workflow, toolTokens: number): { perCall: WayTokens
   );
   const perWave = withUser(
     workflow.agentWaves.map((wave) => ({
-      call: { role: 'assistant', content: JSON.stringify({ tool_calls: wave.map((call) => ({ name: call.tool, arguments: call.arguments })) }) },
+      call: {
+        role: 'assistant',
+        content: JSON.stringify({ tool_calls: wave.map((call) => ({ name: call.tool, arguments: call.arguments })) }),
+      },
       results: wave.map((call) => ({ role: 'tool', content: call.result })),
     })),
   );
@@ -90,20 +98,35 @@ function agentWays(workflow: Workflow, toolTokens: number): { perCall: WayTokens
 }
 
 /** Way 3: the real planner and executor; the scripted model writes `workflow.plan`. */
-async function plannedWay(workflow: Workflow, catalog: Awaited<ReturnType<typeof startWorkspace>>['catalog'], toolTokens: number): Promise<WayTokens> {
+async function plannedWay(
+  workflow: Workflow,
+  catalog: Awaited<ReturnType<typeof startWorkspace>>['catalog'],
+  toolTokens: number,
+): Promise<WayTokens> {
   const planText = JSON.stringify(workflow.plan satisfies ModelPlan);
   const model = new ScriptedModel([planText]);
   const callTool: CallTool = (task) => Promise.resolve(workflow.results[task.id] ?? { content: [{ type: 'text', text: 'ok' }] });
   const planned = await new Planner({ model: model.plannerModel() }).run(workflow.request, catalog, { callTool, hold: () => false });
   if (planned.report?.status !== 'succeeded') throw new Error(`${workflow.name}: the planned run ${planned.report?.status}`);
   // The planner's call: its prompt as the model got it (system + the kept tools + the request), and the plan.
-  const prompt = model.calls[0]!.prompt.map((message) => ({ role: message.role, content: typeof message.content === 'string' ? message.content : JSON.stringify(message.content) }));
+  const prompt = model.calls[0]!.prompt.map((message) => ({
+    role: message.role,
+    content: typeof message.content === 'string' ? message.content : JSON.stringify(message.content),
+  }));
   const plannerTokens = prompt.reduce((sum, message) => sum + render(message), 0) + render({ role: 'assistant', content: planText });
   const answer = JSON.stringify(planToolAnswer('run-1', planned, MAX_RESULT_CHARS));
   const counted = transcript(
     toolTokens,
     workflow.request,
-    [{ call: { role: 'assistant', content: JSON.stringify({ tool_call: { name: 'plan_and_execute', arguments: { request: workflow.request } } }) }, results: [{ role: 'tool', content: answer }] }],
+    [
+      {
+        call: {
+          role: 'assistant',
+          content: JSON.stringify({ tool_call: { name: 'plan_and_execute', arguments: { request: workflow.request } } }),
+        },
+        results: [{ role: 'tool', content: answer }],
+      },
+    ],
     workflow.answer,
   );
   return { turns: counted.turns, total: counted.total + plannerTokens, planner: plannerTokens, results: counted.results };
@@ -113,7 +136,11 @@ async function plannedWay(workflow: Workflow, catalog: Awaited<ReturnType<typeof
 export async function compareWorkflows(): Promise<WorkflowTokens[]> {
   const workspace = await startWorkspace();
   try {
-    const tools = workspace.catalog.tools.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema }));
+    const tools = workspace.catalog.tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+    }));
     const agentTools = toolsTokens(tools);
     // The batch-mode aggregate lists both batch tools beside the servers' tools.
     const batchTools = toolsTokens([...tools, batchToolDefinition('aggregate'), planToolDefinition()]);

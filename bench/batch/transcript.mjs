@@ -4,8 +4,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { batch, withTimeout } from './harness.mjs';
 
-const SYSTEM_PROMPT =
-  'You are a coding assistant with access to tools. Use them to answer the user. Be concise; cite issue numbers.';
+const SYSTEM_PROMPT = 'You are a coding assistant with access to tools. Use them to answer the user. Be concise; cite issue numbers.';
 const USER_PROMPT =
   'Give me a triage summary of issues #412 to #421 in acme/webapp: for each one, what it is about, how severe it looks, and who should take it.';
 /** The tools the agent's client lists (besides batch_execute), as an MCP client would pass them to the model. */
@@ -24,7 +23,12 @@ const TOOLS = [
     description: 'List issues of a GitHub repository, filtered by state and labels.',
     inputSchema: {
       type: 'object',
-      properties: { owner: { type: 'string' }, repo: { type: 'string' }, state: { type: 'string', enum: ['open', 'closed', 'all'] }, labels: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        owner: { type: 'string' },
+        repo: { type: 'string' },
+        state: { type: 'string', enum: ['open', 'closed', 'all'] },
+        labels: { type: 'array', items: { type: 'string' } },
+      },
       required: ['owner', 'repo'],
     },
   },
@@ -33,23 +37,73 @@ const TOOLS = [
     description: 'Add labels to an issue.',
     inputSchema: {
       type: 'object',
-      properties: { owner: { type: 'string' }, repo: { type: 'string' }, issue_number: { type: 'integer' }, labels: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        owner: { type: 'string' },
+        repo: { type: 'string' },
+        issue_number: { type: 'integer' },
+        labels: { type: 'array', items: { type: 'string' } },
+      },
       required: ['owner', 'repo', 'issue_number', 'labels'],
     },
   },
 ];
 
 const ISSUES = [
-  ['Login page spins forever on Safari 17', 'bug,auth', 'When signing in with SSO on Safari 17.2 the spinner never stops. Console shows a blocked third-party cookie. Chrome works.', 'dana-k'],
-  ['Export to CSV drops rows with commas', 'bug,export', 'Rows whose description contains a comma are cut in two columns; fields are not quoted. Affects the monthly finance export.', 'lee-m'],
-  ['Dark mode: chart tooltips unreadable', 'ui', 'Tooltip text is #222 on a #1e1e1e background in dark mode. Screenshot attached.', 'pri-s'],
-  ['Add rate limiting to the public API', 'enhancement,api', 'We had two scraping incidents last month. Proposal: token bucket per API key, 100 req/min, 429 with Retry-After.', 'ops-bot'],
-  ['Memory leak in websocket reconnect', 'bug,performance', 'Every reconnect adds a listener; after a day the tab uses 2 GB. Heap snapshot shows 40k closures in reconnect().', 'jonas-w'],
+  [
+    'Login page spins forever on Safari 17',
+    'bug,auth',
+    'When signing in with SSO on Safari 17.2 the spinner never stops. Console shows a blocked third-party cookie. Chrome works.',
+    'dana-k',
+  ],
+  [
+    'Export to CSV drops rows with commas',
+    'bug,export',
+    'Rows whose description contains a comma are cut in two columns; fields are not quoted. Affects the monthly finance export.',
+    'lee-m',
+  ],
+  [
+    'Dark mode: chart tooltips unreadable',
+    'ui',
+    'Tooltip text is #222 on a #1e1e1e background in dark mode. Screenshot attached.',
+    'pri-s',
+  ],
+  [
+    'Add rate limiting to the public API',
+    'enhancement,api',
+    'We had two scraping incidents last month. Proposal: token bucket per API key, 100 req/min, 429 with Retry-After.',
+    'ops-bot',
+  ],
+  [
+    'Memory leak in websocket reconnect',
+    'bug,performance',
+    'Every reconnect adds a listener; after a day the tab uses 2 GB. Heap snapshot shows 40k closures in reconnect().',
+    'jonas-w',
+  ],
   ['Typo on pricing page', 'docs', '"Anual" should be "Annual" in the plan selector.', 'visitor42'],
-  ['Upgrade to Node 22', 'chore', 'Node 20 maintenance ends next year; CI and Dockerfile need bumping, plus the native sqlite module rebuild.', 'dana-k'],
-  ['Password reset email sent twice', 'bug,auth,email', 'Clicking "reset" once triggers two emails, 300 ms apart. Looks like the form submits on Enter and on click.', 'support-team'],
-  ['Search ignores accented characters', 'bug,search', 'Searching "cafe" does not find "café". Need unicode normalisation in the indexer.', 'lee-m'],
-  ['Crash on upload of files > 2 GB', 'bug,upload,crash', 'Server returns 500 and the worker restarts: Buffer allocation fails. Should stream to S3 instead.', 'jonas-w'],
+  [
+    'Upgrade to Node 22',
+    'chore',
+    'Node 20 maintenance ends next year; CI and Dockerfile need bumping, plus the native sqlite module rebuild.',
+    'dana-k',
+  ],
+  [
+    'Password reset email sent twice',
+    'bug,auth,email',
+    'Clicking "reset" once triggers two emails, 300 ms apart. Looks like the form submits on Enter and on click.',
+    'support-team',
+  ],
+  [
+    'Search ignores accented characters',
+    'bug,search',
+    'Searching "cafe" does not find "café". Need unicode normalisation in the indexer.',
+    'lee-m',
+  ],
+  [
+    'Crash on upload of files > 2 GB',
+    'bug,upload,crash',
+    'Server returns 500 and the worker restarts: Buffer allocation fails. Should stream to S3 instead.',
+    'jonas-w',
+  ],
 ];
 
 /** What `github__get_issue` would answer for issue `n`: a JSON text of realistic size. */
@@ -70,7 +124,8 @@ function issueResult(i) {
   });
 }
 const FINAL_ANSWER = ISSUES.map(
-  ([title, labels], i) => `#${412 + i} ${title}: ${labels.includes('crash') || labels.includes('performance') || labels.includes('auth') ? 'high' : labels.includes('bug') ? 'medium' : 'low'} severity; suggest ${labels.split(',').at(-1)} owner.`,
+  ([title, labels], i) =>
+    `#${412 + i} ${title}: ${labels.includes('crash') || labels.includes('performance') || labels.includes('auth') ? 'high' : labels.includes('bug') ? 'medium' : 'low'} severity; suggest ${labels.split(',').at(-1)} owner.`,
 ).join('\n');
 
 /**
@@ -80,8 +135,11 @@ const FINAL_ANSWER = ISSUES.map(
  */
 function turnTokens(tools, messages, completion) {
   const render = (message) => countTokens(`${message.role}\n${message.content}`) + 4;
-  const toolTokens = countTokens(JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, parameters: inputSchema }))));
-  const prompt = render({ role: 'system', content: SYSTEM_PROMPT }) + toolTokens + messages.reduce((sum, message) => sum + render(message), 0);
+  const toolTokens = countTokens(
+    JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ name, description, parameters: inputSchema }))),
+  );
+  const prompt =
+    render({ role: 'system', content: SYSTEM_PROMPT }) + toolTokens + messages.reduce((sum, message) => sum + render(message), 0);
   return { prompt, completion: render(completion) };
 }
 
@@ -99,7 +157,13 @@ function transcriptTokens(tools, steps) {
   const total = turns.reduce((sum, turn) => sum + turn.prompt + turn.completion, 0);
   // The same messages counted once each, as if nothing were re-sent (for comparison only).
   const once = turnTokens(tools, messages.slice(0, -1), finalMessage);
-  return { turns: turns.length, total, prompt: turns.reduce((s, t) => s + t.prompt, 0), completion: turns.reduce((s, t) => s + t.completion, 0), onceEach: once.prompt + once.completion };
+  return {
+    turns: turns.length,
+    total,
+    prompt: turns.reduce((s, t) => s + t.prompt, 0),
+    completion: turns.reduce((s, t) => s + t.completion, 0),
+    onceEach: once.prompt + once.completion,
+  };
 }
 
 /** (d) The tokens of one triage task done one call per turn and as one batch_execute turn (its report from the real daemon). */
@@ -123,6 +187,15 @@ export async function benchTokens(client) {
   const realPlan = { tasks: ISSUES.map((_, i) => ({ id: `i${412 + i}`, tool: 'echo__echo', arguments: { text: issueResult(i) } })) };
   const run = await batch(client, realPlan);
   const reportText = run.result.content[0].text.replaceAll('"tool":"echo__echo"', '"tool":"github__get_issue"');
-  const batched = transcriptTokens([...TOOLS, batchTool], [{ call: callMessage('batch_execute', plan), result: { role: 'tool', content: reportText } }]);
-  return { oneByOne, batched, batchToolTokens: countTokens(JSON.stringify({ name: batchTool.name, description: batchTool.description, parameters: batchTool.inputSchema })) };
+  const batched = transcriptTokens(
+    [...TOOLS, batchTool],
+    [{ call: callMessage('batch_execute', plan), result: { role: 'tool', content: reportText } }],
+  );
+  return {
+    oneByOne,
+    batched,
+    batchToolTokens: countTokens(
+      JSON.stringify({ name: batchTool.name, description: batchTool.description, parameters: batchTool.inputSchema }),
+    ),
+  };
 }

@@ -48,18 +48,34 @@ const BODIES = [
 ];
 
 function issue(i: number): ToolResult {
-  return json({ number: 412 + i, title: TITLES[i], body: BODIES[i], author: ['dana-k', 'lee-m', 'pri-s', 'ops-bot'][i % 4], labels: i % 3 ? ['bug'] : ['bug', 'p1'], state: 'open', comments: 1 + (i % 3), created_at: `2026-11-0${1 + (i % 9)}T09:1${i}:00Z` });
+  return json({
+    number: 412 + i,
+    title: TITLES[i],
+    body: BODIES[i],
+    author: ['dana-k', 'lee-m', 'pri-s', 'ops-bot'][i % 4],
+    labels: i % 3 ? ['bug'] : ['bug', 'p1'],
+    state: 'open',
+    comments: 1 + (i % 3),
+    created_at: `2026-11-0${1 + (i % 9)}T09:1${i}:00Z`,
+  });
 }
 
 // ------------------------------------------------------------------ independent: 8 issues
 
-const issueCalls = TITLES.map((_, i) => ({ tool: 'github__get_issue', arguments: { repo: 'acme/webapp', number: 412 + i }, result: textOf(issue(i)) }));
+const issueCalls = TITLES.map((_, i) => ({
+  tool: 'github__get_issue',
+  arguments: { repo: 'acme/webapp', number: 412 + i },
+  result: textOf(issue(i)),
+}));
 const independent: Workflow = {
   name: 'eight issues',
   shape: 'independent',
   request: 'Get issues 412 to 419 of acme/webapp and tell me which ones look urgent.',
   agentWaves: [issueCalls],
-  plan: { tasks: issueCalls.map((call, i) => ({ id: `i${412 + i}`, tool: call.tool, arguments: call.arguments })), output: issueCalls.map((_, i) => `i${412 + i}`) },
+  plan: {
+    tasks: issueCalls.map((call, i) => ({ id: `i${412 + i}`, tool: call.tool, arguments: call.arguments })),
+    output: issueCalls.map((_, i) => `i${412 + i}`),
+  },
   results: Object.fromEntries(TITLES.map((_, i) => [`i${412 + i}`, issue(i)])),
   answer: 'Urgent: #412 (SSO login broken on Safari), #416 (memory leak, 2 GB per day), #419 (duplicate reset emails). The rest can wait.',
 };
@@ -84,7 +100,7 @@ const LOGS = [
   ' ✓ src/export/csv.test.ts (9 tests) 31ms',
   ' ❯ src/billing/invoice.test.ts (7 tests | 2 failed) 112ms',
   '   × rounds VAT per line, not per invoice',
-  "     → expected 119.99 to be 120 // Object.is equality",
+  '     → expected 119.99 to be 120 // Object.is equality',
   '   × applies the EU reverse charge',
   "     → expected 'DE' to be 'EU'",
   ' ✓ src/ui/table.test.ts (21 tests) 203ms',
@@ -97,19 +113,40 @@ const POSTED = { ok: true, channel: '#eng', ts: '1764490000.000200' };
 const chain: Workflow = {
   name: 'CI failure to an issue',
   shape: 'chain',
-  request: "Find the latest failing CI run of acme/webapp, get its logs, open an issue titled 'CI failure on main' with the logs as body, and post the issue link to #eng.",
+  request:
+    "Find the latest failing CI run of acme/webapp, get its logs, open an issue titled 'CI failure on main' with the logs as body, and post the issue link to #eng.",
   agentWaves: [
     [{ tool: 'github__list_workflow_runs', arguments: { repo: 'acme/webapp', status: 'failure' }, result: JSON.stringify(RUNS) }],
     [{ tool: 'github__get_workflow_run_logs', arguments: { repo: 'acme/webapp', run_id: 9101 }, result: LOGS }],
-    [{ tool: 'github__create_issue', arguments: { repo: 'acme/webapp', title: 'CI failure on main', body: LOGS }, result: JSON.stringify(CREATED) }],
-    [{ tool: 'slack__post_message', arguments: { channel: '#eng', text: `CI failure on main: ${CREATED.url}` }, result: JSON.stringify(POSTED) }],
+    [
+      {
+        tool: 'github__create_issue',
+        arguments: { repo: 'acme/webapp', title: 'CI failure on main', body: LOGS },
+        result: JSON.stringify(CREATED),
+      },
+    ],
+    [
+      {
+        tool: 'slack__post_message',
+        arguments: { channel: '#eng', text: `CI failure on main: ${CREATED.url}` },
+        result: JSON.stringify(POSTED),
+      },
+    ],
   ],
   plan: {
     tasks: [
       { id: 'runs', tool: 'github__list_workflow_runs', arguments: { repo: 'acme/webapp', status: 'failure' } },
-      { id: 'logs', tool: 'github__get_workflow_run_logs', arguments: { repo: 'acme/webapp', run_id: '{{runs.structuredContent.items[0].id}}' } },
+      {
+        id: 'logs',
+        tool: 'github__get_workflow_run_logs',
+        arguments: { repo: 'acme/webapp', run_id: '{{runs.structuredContent.items[0].id}}' },
+      },
       { id: 'issue', tool: 'github__create_issue', arguments: { repo: 'acme/webapp', title: 'CI failure on main', body: '{{logs.text}}' } },
-      { id: 'post', tool: 'slack__post_message', arguments: { channel: '#eng', text: 'CI failure on main: {{issue.structuredContent.url}}' } },
+      {
+        id: 'post',
+        tool: 'slack__post_message',
+        arguments: { channel: '#eng', text: 'CI failure on main: {{issue.structuredContent.url}}' },
+      },
     ],
     output: ['issue', 'post'],
   },
@@ -130,14 +167,31 @@ const fanOut: Workflow = {
   request: "Read the open bugs of acme/webapp (their details too) and put a triage page titled 'Bug triage' in Notion with them.",
   agentWaves: [
     [{ tool: 'github__list_issues', arguments: { repo: 'acme/webapp', state: 'open', labels: ['bug'] }, result: JSON.stringify(LIST) }],
-    TITLES.slice(0, 6).map((_, i) => ({ tool: 'github__get_issue', arguments: { repo: 'acme/webapp', number: 412 + i }, result: textOf(issue(i)) })),
+    TITLES.slice(0, 6).map((_, i) => ({
+      tool: 'github__get_issue',
+      arguments: { repo: 'acme/webapp', number: 412 + i },
+      result: textOf(issue(i)),
+    })),
     [{ tool: 'notion__create_page', arguments: { title: 'Bug triage', content: SUMMARY }, result: JSON.stringify(PAGE) }],
   ],
   plan: {
     tasks: [
       { id: 'bugs', tool: 'github__list_issues', arguments: { repo: 'acme/webapp', state: 'open', labels: ['bug'] } },
-      ...TITLES.slice(0, 6).map((_, i) => ({ id: `d${i}`, tool: 'github__get_issue', arguments: { repo: 'acme/webapp', number: `{{bugs.structuredContent.items[${i}].number}}` } })),
-      { id: 'page', tool: 'notion__create_page', arguments: { title: 'Bug triage', content: TITLES.slice(0, 6).map((_, i) => `{{d${i}.text}}`).join('\n') } },
+      ...TITLES.slice(0, 6).map((_, i) => ({
+        id: `d${i}`,
+        tool: 'github__get_issue',
+        arguments: { repo: 'acme/webapp', number: `{{bugs.structuredContent.items[${i}].number}}` },
+      })),
+      {
+        id: 'page',
+        tool: 'notion__create_page',
+        arguments: {
+          title: 'Bug triage',
+          content: TITLES.slice(0, 6)
+            .map((_, i) => `{{d${i}.text}}`)
+            .join('\n'),
+        },
+      },
     ],
     output: ['page'],
   },

@@ -46,7 +46,9 @@ let interrupted = false;
 function start(command, args, options = {}) {
   const child = spawn(command, args, { shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   child.output = '';
-  const keep = (chunk) => { child.output = (child.output + chunk).slice(-OUTPUT_TAIL_CHARS); };
+  const keep = (chunk) => {
+    child.output = (child.output + chunk).slice(-OUTPUT_TAIL_CHARS);
+  };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
   child.exited = new Promise((resolveExit) => child.once('close', (code, signal) => resolveExit({ code, signal })));
@@ -104,7 +106,9 @@ function waitForListening(child, label) {
 function run(command, args, { timeoutMs = SCENARIO_TIMEOUT_MS, ...spawnOptions } = {}) {
   const child = start(command, args, spawnOptions);
   let stdout = '';
-  child.stdout.on('data', (chunk) => { stdout += chunk; });
+  child.stdout.on('data', (chunk) => {
+    stdout += chunk;
+  });
   const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), timeoutMs);
   return child.exited.then((exit) => {
     clearTimeout(timer);
@@ -129,9 +133,10 @@ async function resolveConformanceCli() {
   }
   console.error(`Resolving ${CONFORMANCE_PACKAGE} and ${NODE_PACKAGE} through npx (the first run downloads them)…`);
   // Inside `npx -p …` the packages' bin folder comes first on PATH; print what it resolves to.
-  const probe = `const {join}=require('path'),{existsSync}=require('fs');`
-    + `const dir=process.env.PATH.split(${JSON.stringify(delimiter)}).find(d=>existsSync(join(d,'conformance')));`
-    + `console.log(JSON.stringify({node:process.execPath,cli:dir&&join(dir,'conformance')}))`;
+  const probe =
+    `const {join}=require('path'),{existsSync}=require('fs');` +
+    `const dir=process.env.PATH.split(${JSON.stringify(delimiter)}).find(d=>existsSync(join(d,'conformance')));` +
+    `console.log(JSON.stringify({node:process.execPath,cli:dir&&join(dir,'conformance')}))`;
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   const result = await run(npx, ['-y', '-p', NODE_PACKAGE, '-p', CONFORMANCE_PACKAGE, 'node', '-e', probe], { timeoutMs: 600_000 });
   const json = result.stdout.trim().split('\n').pop();
@@ -167,7 +172,9 @@ async function runScenario(cli, url, scenario, outputDir) {
     }
   }
   const ended = result.signal ? `was killed (${result.signal})` : `exited with code ${result.code}`;
-  return [{ id: scenario, status: 'FAILURE', errorMessage: `conformance CLI ${ended} without results: ${result.output.trim().slice(-500)}` }];
+  return [
+    { id: scenario, status: 'FAILURE', errorMessage: `conformance CLI ${ended} without results: ${result.output.trim().slice(-500)}` },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,7 +203,11 @@ async function startProxy(workDir) {
     XDG_CACHE_HOME: join(home, '.cache'),
   };
   delete env.MCP_ORCH_CONFIG;
-  const proxy = start(process.execPath, [join(REPO_ROOT, 'bin/mcp-orch.js'), 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'], { cwd: REPO_ROOT, env });
+  const proxy = start(
+    process.execPath,
+    [join(REPO_ROOT, 'bin/mcp-orch.js'), 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'],
+    { cwd: REPO_ROOT, env },
+  );
   const base = await waitForListening(proxy, 'mcp-orch serve');
   // The suite cannot set headers: the token travels as ?access_token= (RFC 6750).
   return { url: `${base}/mcp/${SERVER_NAME}?access_token=${PROXY_TOKEN}`, process: proxy };
@@ -217,11 +228,18 @@ const isScored = (check) => check.status === 'SUCCESS' || check.status === 'FAIL
 
 /** Checks one path scored and the other did not, with the other path's notes on why. */
 function skippedChecks(scenario, results, path, otherPath) {
-  const scoredIds = (p) => new Set(results[p].get(scenario).checks.filter(isScored).map((check) => check.id));
+  const scoredIds = (p) =>
+    new Set(
+      results[p]
+        .get(scenario)
+        .checks.filter(isScored)
+        .map((check) => check.id),
+    );
   const mine = scoredIds(path);
   const missing = [...scoredIds(otherPath)].filter((id) => !mine.has(id));
-  const notes = results[path].get(scenario).checks
-    .filter((check) => check.status === 'INFO' && typeof check.details?.message === 'string')
+  const notes = results[path]
+    .get(scenario)
+    .checks.filter((check) => check.status === 'INFO' && typeof check.details?.message === 'string')
     .map((check) => check.details.message);
   return { missing, notes };
 }
@@ -260,7 +278,9 @@ function printReport(scenarios, results, paths) {
     for (const [path, otherPath] of [paths, [...paths].reverse()]) {
       const { missing, notes } = skippedChecks(name, results, path, otherPath);
       if (missing.length === 0) continue;
-      console.log(`${path} ${name}: not scored (${missing.join(', ')} scored on ${otherPath})${notes.length ? `: ${notes.join('; ')}` : ''}`);
+      console.log(
+        `${path} ${name}: not scored (${missing.join(', ')} scored on ${otherPath})${notes.length ? `: ${notes.join('; ')}` : ''}`,
+      );
     }
   }
 }
@@ -289,7 +309,8 @@ async function main() {
   try {
     const cli = await resolveConformanceCli();
     const all = await listServerScenarios(cli);
-    if (options.scenario && !all.includes(options.scenario)) throw new Error(`unknown scenario '${options.scenario}'; known: ${all.join(', ')}`);
+    if (options.scenario && !all.includes(options.scenario))
+      throw new Error(`unknown scenario '${options.scenario}'; known: ${all.join(', ')}`);
     const scenarios = options.scenario ? [options.scenario] : all;
 
     const urls = {};
@@ -317,9 +338,10 @@ async function main() {
     }
 
     const failed = (path, name) => results[path].get(name).fail > 0;
-    const regressions = options.paths.length === 2
-      ? scenarios.filter((name) => failed('proxy', name) && !failed('direct', name))
-      : scenarios.filter((name) => failed(options.paths[0], name));
+    const regressions =
+      options.paths.length === 2
+        ? scenarios.filter((name) => failed('proxy', name) && !failed('direct', name))
+        : scenarios.filter((name) => failed(options.paths[0], name));
     if (regressions.length > 0) {
       console.log(`\nFailing${options.paths.length === 2 ? ' only through the proxy' : ''}: ${regressions.join(', ')}`);
       process.exitCode = 1;

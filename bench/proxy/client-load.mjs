@@ -77,7 +77,19 @@ async function echoLoops(sessions, toolName, perClient, tag, deadline) {
  */
 export async function openLevel(instance, { clients, warmupCalls, deadlineMs, tag }) {
   const sessions = await connectAll(instance, clients);
-  const level = { instance, sessions, clients, tag, deadlineMs, activeMs: 0, wallMs: 0, blocks: 0, latencies: [], warm: undefined, measured: undefined };
+  const level = {
+    instance,
+    sessions,
+    clients,
+    tag,
+    deadlineMs,
+    activeMs: 0,
+    wallMs: 0,
+    blocks: 0,
+    latencies: [],
+    warm: undefined,
+    measured: undefined,
+  };
   try {
     level.warm = await timed(level, Math.max(2, Math.ceil(warmupCalls / clients)), `${tag}:warm`);
   } catch (error) {
@@ -136,9 +148,12 @@ async function timed(level, perClient, tag) {
   const remainingMs = level.deadlineMs - level.activeMs;
   // Checked between calls: a block ends at most one call timeout after the level's deadline.
   const deadline = { expired: remainingMs <= 0 };
-  const timer = setTimeout(() => {
-    deadline.expired = true;
-  }, Math.max(0, remainingMs));
+  const timer = setTimeout(
+    () => {
+      deadline.expired = true;
+    },
+    Math.max(0, remainingMs),
+  );
   const started = performance.now();
   try {
     return await echoLoops(level.sessions, level.instance.toolName.echo, perClient, tag, deadline);

@@ -45,7 +45,10 @@ export async function openRawSession(url, extraHeaders = {}) {
   await post(url, headers, { jsonrpc: '2.0', method: 'notifications/initialized' });
   return {
     headers,
-    close: () => fetch(url, { method: 'DELETE', headers }).then((response) => response.body?.cancel()).catch(() => undefined),
+    close: () =>
+      fetch(url, { method: 'DELETE', headers })
+        .then((response) => response.body?.cancel())
+        .catch(() => undefined),
   };
 }
 

@@ -14,8 +14,13 @@ function fmt(value, digits) {
 /** Rows of two cells (a name and an n/a reason) are printed as they are and do not set widths. */
 function table(header, rows) {
   const sized = rows.filter((row) => row.length > 2);
-  const widths = header.map((title, column) => Math.max(title.length, ...(column === 0 ? rows : sized).map((row) => (row[column] ?? '').length)));
-  const line = (cells) => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cells.length > 2 ? cell.padStart(widths[column]) : cell)).join('  ');
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...(column === 0 ? rows : sized).map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells) =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cells.length > 2 ? cell.padStart(widths[column]) : cell))
+      .join('  ');
   return [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -37,7 +42,12 @@ export function clientTable(rows, levels) {
       if (!level || level.error) cells.push('n/a', 'n/a', 'n/a');
       else cells.push(fmt(level.p50), fmt(level.p99), fmt(level.callsPerSec, 0));
     }
-    cells.push(row.sleep?.error ? 'n/a' : fmt(row.sleep?.wallMs, 0), fmt(row.memory?.peakHwmMb, 0), fmt(row.memory?.peakRootHwmMb, 0), String(badCount(row)));
+    cells.push(
+      row.sleep?.error ? 'n/a' : fmt(row.sleep?.wallMs, 0),
+      fmt(row.memory?.peakHwmMb, 0),
+      fmt(row.memory?.peakRootHwmMb, 0),
+      String(badCount(row)),
+    );
     return cells;
   });
   return table(header, body);
@@ -49,7 +59,14 @@ export function rawTable(rows) {
     .map((row) => {
       if (row.raw.error) return [row.name, `n/a: ${row.raw.error}`];
       const raw = row.raw;
-      return [row.name, fmt(raw.requestsPerSec, 0), fmt(raw.p50), fmt(raw.p99), String(raw.non2xx + raw.errors + raw.timeouts), String(raw.wrongAnswers)];
+      return [
+        row.name,
+        fmt(raw.requestsPerSec, 0),
+        fmt(raw.p50),
+        fmt(raw.p99),
+        String(raw.non2xx + raw.errors + raw.timeouts),
+        String(raw.wrongAnswers),
+      ];
     });
   return table(['target (raw HTTP, 1 session)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'wrong'], body);
 }
@@ -60,16 +77,25 @@ export function rowNotes(rows) {
   for (const row of rows) {
     if (row.status !== 'ok') continue;
     if (row.partial) notes.push(`${row.name}: ${row.partial}`);
-    if (row.transport === 'stdio') notes.push(`${row.name}: one fixture process per client, so its RSS is the sum over the 50 processes of the 50-client level`);
+    if (row.transport === 'stdio')
+      notes.push(`${row.name}: one fixture process per client, so its RSS is the sum over the 50 processes of the 50-client level`);
     for (const level of row.levels) {
       if (level.error) notes.push(`${row.name} @${level.clients}: ${level.error}`);
-      else if (level.wrong || level.lost) notes.push(`${row.name} @${level.clients}: ${level.wrong} wrong, ${level.lost} lost (${level.abandoned} of them never sent: the client gave up after ${3} failures in a row) ${JSON.stringify(level.errors).slice(0, 300)}`);
+      else if (level.wrong || level.lost)
+        notes.push(
+          `${row.name} @${level.clients}: ${level.wrong} wrong, ${level.lost} lost (${level.abandoned} of them never sent: the client gave up after ${3} failures in a row) ${JSON.stringify(level.errors).slice(0, 300)}`,
+        );
     }
     if (row.warmup?.error) notes.push(`${row.name} warm-up: ${row.warmup.error}`);
-    else if (row.warmup && (row.warmup.wrong || row.warmup.lost)) notes.push(`${row.name} warm-up: ${row.warmup.wrong} wrong, ${row.warmup.lost} lost`);
+    else if (row.warmup && (row.warmup.wrong || row.warmup.lost))
+      notes.push(`${row.name} warm-up: ${row.warmup.wrong} wrong, ${row.warmup.lost} lost`);
     if (row.sleep?.error) notes.push(`${row.name} sleep: ${row.sleep.error}`);
-    else if (row.sleep && (row.sleep.wrong || row.sleep.lost)) notes.push(`${row.name} sleep: ${row.sleep.wrong} wrong, ${row.sleep.lost} lost`);
-    if (row.memory) notes.push(`${row.name}: peak ${row.memory.peakProcesses} process(es) in the serving tree, sampled ΣVmRSS ${fmt(row.memory.peakRssMb, 0)} MB`);
+    else if (row.sleep && (row.sleep.wrong || row.sleep.lost))
+      notes.push(`${row.name} sleep: ${row.sleep.wrong} wrong, ${row.sleep.lost} lost`);
+    if (row.memory)
+      notes.push(
+        `${row.name}: peak ${row.memory.peakProcesses} process(es) in the serving tree, sampled ΣVmRSS ${fmt(row.memory.peakRssMb, 0)} MB`,
+      );
   }
   return notes;
 }
@@ -89,7 +115,11 @@ function findRow(rows, name) {
 export function floorRatios(rows, levels, rounds = [rows]) {
   const lines = [];
   // Streamable twice: against the SDK's default (SSE streams) and its fastest mode (enableJsonResponse).
-  for (const [transport, label, floorName] of [['sse', 'SSE', 'SDK native SSE'], ['streamable', 'Streamable', 'SDK native Streamable'], ['streamable', 'Streamable', 'SDK native Streamable JSON']]) {
+  for (const [transport, label, floorName] of [
+    ['sse', 'SSE', 'SDK native SSE'],
+    ['streamable', 'Streamable', 'SDK native Streamable'],
+    ['streamable', 'Streamable', 'SDK native Streamable JSON'],
+  ]) {
     const orch = findRow(rows, `mcp-orch ${label}`);
     const floor = findRow(rows, floorName);
     if (!orch || !floor) {
@@ -107,7 +137,8 @@ export function floorRatios(rows, levels, rounds = [rows]) {
       const p50 = paired('p50');
       const throughput = paired('callsPerSec');
       const p99 = paired('p99');
-      const ofMedians = rounds.length > 1 ? `; ratios of the medians: p50 ${fmt(o.p50 / f.p50, 2)}, calls/s ${fmt(o.callsPerSec / f.callsPerSec, 2)}` : '';
+      const ofMedians =
+        rounds.length > 1 ? `; ratios of the medians: p50 ${fmt(o.p50 / f.p50, 2)}, calls/s ${fmt(o.callsPerSec / f.callsPerSec, 2)}` : '';
       lines.push(
         `${label} vs ${floorName} @${String(clients).padStart(2)} clients: p50 ${fmt(o.p50)} / ${fmt(f.p50)}, ratio ${fmt(p50, 2)} ${p50 <= P50_TARGET ? 'OK ' : 'MISS'} (≤ ${P50_TARGET})` +
           `   calls/s ${fmt(o.callsPerSec, 0)} / ${fmt(f.callsPerSec, 0)}, ratio ${fmt(throughput, 2)} ${throughput >= THROUGHPUT_TARGET ? 'OK ' : 'MISS'} (≥ ${THROUGHPUT_TARGET})` +
@@ -153,9 +184,13 @@ export function baselineRatios(rows, levels, rounds, label) {
     }
     for (const clients of levels) {
       const ratio = (figure) => fmt(pairedRatio(rounds, ours, theirs, clients, figure), 2);
-      lines.push(`${transport} @${String(clients).padStart(2)} clients: p50 ${ratio('p50')}   p99 ${ratio('p99')}   calls/s ${ratio('callsPerSec')}`);
+      lines.push(
+        `${transport} @${String(clients).padStart(2)} clients: p50 ${ratio('p50')}   p99 ${ratio('p99')}   calls/s ${ratio('callsPerSec')}`,
+      );
     }
-    lines.push(`${transport} memory: RSS ${fmt(a.memory?.peakHwmMb, 0)} vs ${fmt(b.memory?.peakHwmMb, 0)} MB, daemon alone ${fmt(a.memory?.peakRootHwmMb, 0)} vs ${fmt(b.memory?.peakRootHwmMb, 0)} MB; sleep 20x100 ${fmt(a.sleep?.wallMs, 0)} vs ${fmt(b.sleep?.wallMs, 0)} ms`);
+    lines.push(
+      `${transport} memory: RSS ${fmt(a.memory?.peakHwmMb, 0)} vs ${fmt(b.memory?.peakHwmMb, 0)} MB, daemon alone ${fmt(a.memory?.peakRootHwmMb, 0)} vs ${fmt(b.memory?.peakRootHwmMb, 0)} MB; sleep 20x100 ${fmt(a.sleep?.wallMs, 0)} vs ${fmt(b.sleep?.wallMs, 0)} ms`,
+    );
   }
   return lines;
 }
@@ -226,7 +261,8 @@ export function peerComparison(rows, levels) {
         if (other.bad > 0 && !(figure.bad > 0)) byCorrectness.push(`${text} (${other.bad} bad)`);
         else behind.push(text);
       }
-      const verdict = behind.length === 0 ? `ahead on all ${compared} figures` : `NOT ahead on ${behind.length} of ${compared}: ${behind.join('; ')}`;
+      const verdict =
+        behind.length === 0 ? `ahead on all ${compared} figures` : `NOT ahead on ${behind.length} of ${compared}: ${behind.join('; ')}`;
       const apart = byCorrectness.length
         ? `; ahead only by correctness on ${byCorrectness.length}, where ${peer.name} got answers wrong or lost and its timing covers only its correct ones: ${byCorrectness.join('; ')}`
         : '';
@@ -266,9 +302,16 @@ export function medianRows(rounds) {
     const runs = rounds.map((round) => round[index]).filter((row) => row.status === 'ok');
     if (runs.length === 0) return first;
     const row = { ...runs[0], levels: [] };
-    for (const level of runs[0].levels) row.levels.push(mergeLevels(runs.map((run) => run.levels.find((entry) => entry.clients === level.clients)).filter(Boolean)));
+    for (const level of runs[0].levels)
+      row.levels.push(mergeLevels(runs.map((run) => run.levels.find((entry) => entry.clients === level.clients)).filter(Boolean)));
     const sleeps = runs.map((run) => run.sleep).filter((entry) => entry && !entry.error);
-    row.sleep = sleeps.length ? { wallMs: median(sleeps.map((entry) => entry.wallMs)), wrong: sum(sleeps.map((entry) => entry.wrong)), lost: sum(sleeps.map((entry) => entry.lost)) } : runs[0].sleep;
+    row.sleep = sleeps.length
+      ? {
+          wallMs: median(sleeps.map((entry) => entry.wallMs)),
+          wrong: sum(sleeps.map((entry) => entry.wrong)),
+          lost: sum(sleeps.map((entry) => entry.lost)),
+        }
+      : runs[0].sleep;
     const warmups = runs.map((run) => run.warmup).filter((entry) => entry && !entry.error);
     if (warmups.length) row.warmup = { wrong: sum(warmups.map((entry) => entry.wrong)), lost: sum(warmups.map((entry) => entry.lost)) };
     row.memory = {
@@ -281,7 +324,8 @@ export function medianRows(rounds) {
     if (raws.length) {
       row.raw = { ...raws[0] };
       for (const key of ['requestsPerSec', 'p50', 'p99']) row.raw[key] = median(raws.map((entry) => entry[key]));
-      for (const key of ['non2xx', 'errors', 'timeouts', 'wrongAnswers', 'checkedAnswers']) row.raw[key] = sum(raws.map((entry) => entry[key]));
+      for (const key of ['non2xx', 'errors', 'timeouts', 'wrongAnswers', 'checkedAnswers'])
+        row.raw[key] = sum(raws.map((entry) => entry[key]));
     }
     if (runs.length < rounds.length) row.partial = `${rounds.length - runs.length} round(s) n/a`;
     return row;

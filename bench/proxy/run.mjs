@@ -29,8 +29,28 @@ const LEVELS = [1, 10, 50];
 let scratchDir;
 
 const PROFILES = {
-  full: { processWarmupCalls: 3000, calls: 2000, blocks: 5, warmupCalls: 200, sleepRepeats: 5, levelDeadlineMs: 120_000, rawDurationSec: 10, rawWarmupSec: 2, rawConnections: 10 },
-  quick: { processWarmupCalls: 300, calls: 300, blocks: 3, warmupCalls: 50, sleepRepeats: 3, levelDeadlineMs: 30_000, rawDurationSec: 3, rawWarmupSec: 1, rawConnections: 10 },
+  full: {
+    processWarmupCalls: 3000,
+    calls: 2000,
+    blocks: 5,
+    warmupCalls: 200,
+    sleepRepeats: 5,
+    levelDeadlineMs: 120_000,
+    rawDurationSec: 10,
+    rawWarmupSec: 2,
+    rawConnections: 10,
+  },
+  quick: {
+    processWarmupCalls: 300,
+    calls: 300,
+    blocks: 3,
+    warmupCalls: 50,
+    sleepRepeats: 3,
+    levelDeadlineMs: 30_000,
+    rawDurationSec: 3,
+    rawWarmupSec: 1,
+    rawConnections: 10,
+  },
 };
 
 function readOptions() {
@@ -46,7 +66,11 @@ function readOptions() {
   });
   if (values.help) {
     console.log('usage: node bench/proxy/run.mjs [--quick] [--only <name,...>] [--rounds N] [--json <file>] [--baseline <checkout>]');
-    console.log(`targets: ${allTargets().map((target) => target.name).join(', ')}`);
+    console.log(
+      `targets: ${allTargets()
+        .map((target) => target.name)
+        .join(', ')}`,
+    );
     process.exit(0);
   }
   const only = values.only
@@ -61,7 +85,8 @@ function readOptions() {
 /** Another checkout of mcp-orch, built (`dist/`), whose rows run beside this build's: a before/after in one run. */
 function baselineOf(dir) {
   const root = resolve(dir);
-  if (!existsSync(join(root, 'bin/mcp-orch.js')) || !existsSync(join(root, 'dist'))) throw new Error(`--baseline ${root}: not a built mcp-orch checkout (bin/mcp-orch.js and dist/ expected)`);
+  if (!existsSync(join(root, 'bin/mcp-orch.js')) || !existsSync(join(root, 'dist')))
+    throw new Error(`--baseline ${root}: not a built mcp-orch checkout (bin/mcp-orch.js and dist/ expected)`);
   const label = execFileSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   return { root, label };
 }
@@ -79,7 +104,9 @@ function loadText() {
 }
 
 function firstLine(error) {
-  return String(error?.message ?? error).split('\n')[0].slice(0, 200);
+  return String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 200);
 }
 
 /** The order of the targets in their `index`-th turn: A B C, then C B A, and so on. */
@@ -166,7 +193,15 @@ async function measureRound(targets, ctx, profile) {
       const open = [];
       for (const entry of live) {
         try {
-          open.push({ entry, level: await openLevel(entry.instance, { clients, warmupCalls: profile.warmupCalls, deadlineMs: profile.levelDeadlineMs, tag: `${entry.target.name}:${clients}` }) });
+          open.push({
+            entry,
+            level: await openLevel(entry.instance, {
+              clients,
+              warmupCalls: profile.warmupCalls,
+              deadlineMs: profile.levelDeadlineMs,
+              tag: `${entry.target.name}:${clients}`,
+            }),
+          });
         } catch (error) {
           entry.row.levels.push({ clients, error: firstLine(error) });
         }
@@ -215,7 +250,12 @@ async function main() {
     orchToken: process.env.MCP_ORCH_BENCH_TOKEN ?? randomBytes(24).toString('hex'),
   };
   const targets = allTargets(options.baseline).filter((target) => selected(target, options.only) || target.group === 'baseline');
-  if (targets.length === 0) throw new Error(`--only matched no target; targets: ${allTargets().map((target) => target.name).join(', ')}`);
+  if (targets.length === 0)
+    throw new Error(
+      `--only matched no target; targets: ${allTargets()
+        .map((target) => target.name)
+        .join(', ')}`,
+    );
 
   const meta = provenance(repoRoot);
   console.log(`proxy bench: ${provenanceLine(meta)}`);
@@ -234,7 +274,9 @@ async function main() {
     await rm(tmpDir, { recursive: true, force: true });
   }
   const rows = medianRows(rounds);
-  console.log(`load average after: ${loadText()}${options.rounds > 1 ? `; figures are medians over ${options.rounds} rounds (RSS: the largest; bad: the sum)` : ''}`);
+  console.log(
+    `load average after: ${loadText()}${options.rounds > 1 ? `; figures are medians over ${options.rounds} rounds (RSS: the largest; bad: the sum)` : ''}`,
+  );
 
   console.log(
     `\nSDK Client, echo calls (latency ms; calls/s; sleep = wall ms of 20 concurrent sleep(100) on one session, median of ${profile.sleepRepeats}; ` +
@@ -242,7 +284,9 @@ async function main() {
   );
   console.log(clientTable(rows, LEVELS));
   if (rows.some((row) => row.raw)) {
-    console.log(`\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`);
+    console.log(
+      `\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`,
+    );
     console.log(rawTable(rows));
   }
   console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport; Streamable also against the SDK with enableJsonResponse)');
@@ -264,7 +308,14 @@ async function main() {
   if (options.json) {
     const file = resolve(options.json);
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify({ ...meta, loadAverageAtEnd: loadavg(), baseline: options.baseline?.label, profile, levels: LEVELS, rows, rounds }, null, 2));
+    await writeFile(
+      file,
+      JSON.stringify(
+        { ...meta, loadAverageAtEnd: loadavg(), baseline: options.baseline?.label, profile, levels: LEVELS, rows, rounds },
+        null,
+        2,
+      ),
+    );
     console.log(`\nraw figures written to ${file}`);
   }
 }

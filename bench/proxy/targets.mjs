@@ -36,7 +36,14 @@ function binScript(ctx, name) {
 /** A clean environment: no inherited NODE_OPTIONS, a private HOME for tools that write state. */
 export function baseEnv(home, extra = {}) {
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', NODE_ENV: 'production' };
-  return { ...env, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.local/state'), XDG_DATA_HOME: join(home, '.local/share'), XDG_CACHE_HOME: join(home, '.cache'), ...extra };
+  return {
+    ...env,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_STATE_HOME: join(home, '.local/state'),
+    XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    ...extra,
+  };
 }
 
 /** A fresh folder under the run's scratch directory. */
@@ -142,7 +149,14 @@ const stdioDirect = {
         },
       };
     };
-    return { url: 'stdio', toolName: { echo: 'echo', sleep: 'sleep' }, connect, pids: () => [...live.keys()], stop: async () => undefined, output: () => '' };
+    return {
+      url: 'stdio',
+      toolName: { echo: 'echo', sleep: 'sleep' },
+      connect,
+      pids: () => [...live.keys()],
+      stop: async () => undefined,
+      output: () => '',
+    };
   },
 };
 
@@ -179,7 +193,16 @@ function mcpOrch(kind, baseline) {
       const proc = startProcess({
         name: this.name,
         command: process.execPath,
-        args: [join(baseline?.root ?? ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
+        args: [
+          join(baseline?.root ?? ctx.repoRoot, 'bin/mcp-orch.js'),
+          'serve',
+          '--config',
+          configPath,
+          '--port',
+          '0',
+          '--host',
+          '127.0.0.1',
+        ],
         cwd: home,
         env: baseEnv(home, { MCP_ORCH_TOKEN: ctx.orchToken, MCP_ORCH_LOGIN_SHELL_PATH: '0' }),
       });
@@ -209,9 +232,12 @@ function supergateway(kind) {
         command: process.execPath,
         args: [
           binScript(ctx, 'supergateway'),
-          '--stdio', fixtureCommand(ctx).map(shellQuote).join(' '),
-          '--port', String(port),
-          '--logLevel', 'none',
+          '--stdio',
+          fixtureCommand(ctx).map(shellQuote).join(' '),
+          '--port',
+          String(port),
+          '--logLevel',
+          'none',
           ...transportArgs,
         ],
         env: baseEnv(ctx.tmpDir, { NODE_OPTIONS: `--import=${ctx.loopbackPreload}` }),

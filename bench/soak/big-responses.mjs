@@ -33,7 +33,12 @@ export function bigRows(instance) {
 
 function latencyStats(values) {
   const sorted = Float64Array.from(values).sort();
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+  };
 }
 
 /** Small sequential echo calls on every session until `phase.stop`; latencies (ms) per group, and failures. */
@@ -45,7 +50,9 @@ async function smallLoops(instance, smalls, phase, hangMs) {
       latencies[group] ??= [];
       for (let i = 0; i < 100_000 && !phase.stop; i += 1) {
         const text = `small:${index}:${i}:${Math.random().toString(36).slice(2, 8)}`;
-        const call = await checkedCall(session.client, instance.tool(endpoint, endpoint.server, 'echo'), { text }, expectText(text), { hangMs });
+        const call = await checkedCall(session.client, instance.tool(endpoint, endpoint.server, 'echo'), { text }, expectText(text), {
+          hangMs,
+        });
         if (call.outcome === 'ok') latencies[group].push(call.t1 - call.t0);
         else failures.push({ group, outcome: call.outcome, error: call.error });
         await sleep(SMALL_PAUSE_MS);
@@ -90,7 +97,8 @@ async function openSessions(instance, row, perGroup) {
     for (let i = 0; i < perGroup; i += 1) smalls.push({ group, endpoint, session: await instance.connect(endpoint) });
   }
   for (const { session, endpoint } of smalls) {
-    for (let i = 0; i < WARMUP_CALLS; i += 1) await session.client.callTool({ name: instance.tool(endpoint, endpoint.server, 'echo'), arguments: { text: 'warm' } });
+    for (let i = 0; i < WARMUP_CALLS; i += 1)
+      await session.client.callTool({ name: instance.tool(endpoint, endpoint.server, 'echo'), arguments: { text: 'warm' } });
   }
   return smalls;
 }
@@ -124,8 +132,18 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
       sessionsPerGroup: perGroup,
       alone: Object.fromEntries(groups.map((group) => [group, latencyStats(alone.latencies[group])])),
       withBig: Object.fromEntries(groups.map((group) => [group, latencyStats(withBig.latencies[group] ?? [])])),
-      smallFailures: { alone: alone.failures.length, withBig: withBig.failures.length, examples: [...alone.failures, ...withBig.failures].slice(0, 5) },
-      big: { ...big, latencies: undefined, ms: latencyStats(big.latencies), mbPerSec: big.ok > 0 ? (big.ok * bigBytes) / 1e6 / (wallMs / 1000) : 0, wallMs },
+      smallFailures: {
+        alone: alone.failures.length,
+        withBig: withBig.failures.length,
+        examples: [...alone.failures, ...withBig.failures].slice(0, 5),
+      },
+      big: {
+        ...big,
+        latencies: undefined,
+        ms: latencyStats(big.latencies),
+        mbPerSec: big.ok > 0 ? (big.ok * bigBytes) / 1e6 / (wallMs / 1000) : 0,
+        wallMs,
+      },
       gatewayRssMb: { before: rssBefore, after: rssMb(instance.proc.pid), peak: hwmMb(instance.proc.pid) },
     };
   } finally {

@@ -9,7 +9,9 @@ export function textOf(result) {
 }
 
 function messageOf(error) {
-  return String(error?.message ?? error).split('\n')[0].slice(0, 200);
+  return String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 200);
 }
 
 /**
@@ -38,9 +40,12 @@ export async function checkedCall(client, name, args, check, { hangMs, signal })
       const timedOut = settled.error?.code === -32001 && t1 - t0 >= hangMs - 100;
       return { t0, t1, outcome: timedOut ? 'hung' : 'error', error: messageOf(settled.error) };
     }
-    if (settled.result.isError) return { t0, t1, outcome: 'error', error: `isError: ${(textOf(settled.result) ?? '').slice(0, 200)}`, result: settled.result };
+    if (settled.result.isError)
+      return { t0, t1, outcome: 'error', error: `isError: ${(textOf(settled.result) ?? '').slice(0, 200)}`, result: settled.result };
     const verdict = check(settled.result);
-    return verdict === true ? { t0, t1, outcome: 'ok', result: settled.result } : { t0, t1, outcome: 'wrong', error: verdict, result: settled.result };
+    return verdict === true
+      ? { t0, t1, outcome: 'ok', result: settled.result }
+      : { t0, t1, outcome: 'wrong', error: verdict, result: settled.result };
   } finally {
     clearTimeout(timer);
   }

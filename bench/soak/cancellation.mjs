@@ -18,14 +18,23 @@ const POLL_MS = 25;
 export function cancelCombos(instance) {
   const combos = [];
   const add = (endpoint, batch) => {
-    for (const mode of ['cancel', 'disconnect', ...(endpoint.transport === 'streamable' ? ['delete'] : [])]) combos.push({ endpoint, batch, mode });
+    for (const mode of ['cancel', 'disconnect', ...(endpoint.transport === 'streamable' ? ['delete'] : [])])
+      combos.push({ endpoint, batch, mode });
   };
   if (instance.product !== 'mcp-orch') {
     add(instance.endpoints[0], false);
     return combos;
   }
-  for (const id of ['mcp/a', 'sse/a', 'mcp', 'sse']) add(instance.endpoints.find((endpoint) => endpoint.id === id), false);
-  for (const id of ['mcp', 'sse']) add(instance.endpoints.find((endpoint) => endpoint.id === id), true);
+  for (const id of ['mcp/a', 'sse/a', 'mcp', 'sse'])
+    add(
+      instance.endpoints.find((endpoint) => endpoint.id === id),
+      false,
+    );
+  for (const id of ['mcp', 'sse'])
+    add(
+      instance.endpoints.find((endpoint) => endpoint.id === id),
+      true,
+    );
   return combos;
 }
 
@@ -64,7 +73,9 @@ async function trial(instance, combo, index, { workMs, hangMs, leaveAfterMs = 0 
   const log = instance.logs[server];
   const tag = `cancel:${instance.name}:${combo.endpoint.id}:${combo.batch ? 'batch' : 'call'}:${combo.mode}:${index}:${Math.random().toString(36).slice(2, 8)}`;
   const work = { name: instance.tool(combo.endpoint, server, 'work'), arguments: { ms: workMs, tag } };
-  const request = combo.batch ? { name: 'batch_execute', arguments: { tasks: [{ id: 'w', tool: work.name, arguments: work.arguments }] } } : work;
+  const request = combo.batch
+    ? { name: 'batch_execute', arguments: { tasks: [{ id: 'w', tool: work.name, arguments: work.arguments }] } }
+    : work;
   const session = await instance.connect(combo.endpoint);
   const controller = new AbortController();
   try {
@@ -95,10 +106,17 @@ export async function measureCancellation(instance, { trials, workMs, hangMs, le
   for (const combo of cancelCombos(instance)) {
     const results = [];
     for (let index = 0; index < trials; index += 1) {
-      results.push(await trial(instance, combo, index, { workMs, hangMs, leaveAfterMs }).catch((error) => ({ outcome: 'error', error: String(error?.message ?? error).slice(0, 160) })));
+      results.push(
+        await trial(instance, combo, index, { workMs, hangMs, leaveAfterMs }).catch((error) => ({
+          outcome: 'error',
+          error: String(error?.message ?? error).slice(0, 160),
+        })),
+      );
     }
     const count = (outcome) => results.filter((result) => result.outcome === outcome).length;
-    const delays = results.filter((result) => result.outcome === 'cancelled' || result.outcome === 'process ended').map((result) => result.afterMs);
+    const delays = results
+      .filter((result) => result.outcome === 'cancelled' || result.outcome === 'process ended')
+      .map((result) => result.afterMs);
     rows.push({
       endpoint: combo.endpoint.id,
       transport: combo.endpoint.transport,

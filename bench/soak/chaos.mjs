@@ -16,13 +16,27 @@ async function killOne(instance, draw, kills, skipped, round) {
   try {
     upstreams = await instance.upstreams();
   } catch (error) {
-    skipped.push({ target: instance.name, round, t: now(), reason: `no list of upstream processes: ${String(error?.message ?? error).slice(0, 120)}` });
+    skipped.push({
+      target: instance.name,
+      round,
+      t: now(),
+      reason: `no list of upstream processes: ${String(error?.message ?? error).slice(0, 120)}`,
+    });
     return;
   }
   const t = now();
-  const eligible = upstreams.filter(({ server }) => kills.filter((kill) => kill.target === instance.name && kill.server === server && t - kill.t < KILL_GUARD.windowMs).length < KILL_GUARD.maxKills);
+  const eligible = upstreams.filter(
+    ({ server }) =>
+      kills.filter((kill) => kill.target === instance.name && kill.server === server && t - kill.t < KILL_GUARD.windowMs).length <
+      KILL_GUARD.maxKills,
+  );
   if (eligible.length === 0) {
-    const reason = upstreams.length === 0 ? (instance.proc.exited() ? 'the gateway has exited' : 'no upstream process running') : 'every server was killed 4 times in the last 5 min';
+    const reason =
+      upstreams.length === 0
+        ? instance.proc.exited()
+          ? 'the gateway has exited'
+          : 'no upstream process running'
+        : 'every server was killed 4 times in the last 5 min';
     skipped.push({ target: instance.name, round, t, reason });
     return;
   }

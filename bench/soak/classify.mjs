@@ -32,7 +32,12 @@ function explainedBy(windows, servers, t0, t1) {
 
 function stats(values) {
   const sorted = Float64Array.from(values).sort();
-  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+  };
 }
 
 function tally(messages) {
@@ -111,7 +116,8 @@ export function classifyLoad(instance, load, kills, windows) {
   }
   const recoveries = ownKills.map((kill) => windows[kill.server].find((entry) => entry.t === kill.t)?.up - kill.t);
   const connect = { failures: load.connectFailures.length, explained: 0, unexplained: 0 };
-  for (const failure of load.connectFailures) connect[explainedBy(windows, failure.servers, failure.t0, failure.t1) ? 'explained' : 'unexplained'] += 1;
+  for (const failure of load.connectFailures)
+    connect[explainedBy(windows, failure.servers, failure.t0, failure.t1) ? 'explained' : 'unexplained'] += 1;
 
   return {
     counts,

@@ -21,8 +21,16 @@ export function assignWorkers(instance, sessions) {
   const byId = new Map(instance.endpoints.map((endpoint) => [endpoint.id, endpoint]));
   if (instance.product !== 'mcp-orch') return Array.from({ length: sessions }, () => ({ endpoint: instance.endpoints[0], batch: false }));
   const pattern = [
-    ['mcp/$', false], ['sse/$', false], ['mcp', false], ['sse', false], ['mcp/$', false],
-    ['sse/$', false], ['mcp', false], ['sse', false], ['mcp', true], ['sse/$', true],
+    ['mcp/$', false],
+    ['sse/$', false],
+    ['mcp', false],
+    ['sse', false],
+    ['mcp/$', false],
+    ['sse/$', false],
+    ['mcp', false],
+    ['sse', false],
+    ['mcp', true],
+    ['sse/$', true],
   ];
   return Array.from({ length: sessions }, (_, index) => {
     const [id, batch] = pattern[index % pattern.length];
@@ -59,15 +67,31 @@ async function oneCall(instance, assignment, session, rng, tag, profile) {
     let { outcome, error } = call;
     if (outcome === 'ok' && report.tasks.length !== 4) [outcome, error] = ['wrong', `not a report of 4 tasks: ${report.status}`];
     else if (outcome === 'ok' && wrong.length > 0) [outcome, error] = ['wrong', `task ${wrong[0].id} answered another text`];
-    else if (outcome === 'ok' && failed.length > 0) [outcome, error] = ['error', `task ${failed[0].id} ${failed[0].status}: ${failed[0].error ?? ''}`.slice(0, 200)];
-    const touched = failed.length > 0 ? [...new Set(failed.map((task) => task.server))] : [...new Set(Object.values(expected).map(([server]) => server))];
-    return { ...call, result: undefined, op: 'batch', servers: touched, tasks: report.tasks.map(({ id, server, status, correct }) => ({ id, server, status, correct })), outcome, error };
+    else if (outcome === 'ok' && failed.length > 0)
+      [outcome, error] = ['error', `task ${failed[0].id} ${failed[0].status}: ${failed[0].error ?? ''}`.slice(0, 200)];
+    const touched =
+      failed.length > 0 ? [...new Set(failed.map((task) => task.server))] : [...new Set(Object.values(expected).map(([server]) => server))];
+    return {
+      ...call,
+      result: undefined,
+      op: 'batch',
+      servers: touched,
+      tasks: report.tasks.map(({ id, server, status, correct }) => ({ id, server, status, correct })),
+      outcome,
+      error,
+    };
   }
   const server = rng.pick(servers);
   const name = instance.tool(endpoint, server, rng.next() < profile.sleepShare ? 'sleep' : 'echo');
   const isSleep = name.endsWith('sleep');
   const text = `${tag}:${rng.int(0, 1e9).toString(36)}`;
-  const call = await checkedCall(session.client, name, isSleep ? { ms: sleepMs } : { text }, expectText(isSleep ? `slept ${sleepMs}` : text), { hangMs: profile.hangMs });
+  const call = await checkedCall(
+    session.client,
+    name,
+    isSleep ? { ms: sleepMs } : { text },
+    expectText(isSleep ? `slept ${sleepMs}` : text),
+    { hangMs: profile.hangMs },
+  );
   return { ...call, result: undefined, op: isSleep ? 'sleep' : 'echo', servers: [server], ...(isSleep ? { ms: sleepMs } : {}) };
 }
 
@@ -98,7 +122,14 @@ export async function runLoad(instance, { sessions, deadline, seed, profile, sto
         counters.sessionsOpened += 1;
         backoff = 0;
       } catch (error) {
-        connectFailures.push({ worker: index, endpoint: assignment.endpoint.id, servers: assignment.endpoint.server ? [assignment.endpoint.server] : instance.servers, t0, t1: now(), error: String(error?.message ?? error).slice(0, 200) });
+        connectFailures.push({
+          worker: index,
+          endpoint: assignment.endpoint.id,
+          servers: assignment.endpoint.server ? [assignment.endpoint.server] : instance.servers,
+          t0,
+          t1: now(),
+          error: String(error?.message ?? error).slice(0, 200),
+        });
         await sleep(RECONNECT_BACKOFF_MS[Math.min(backoff, RECONNECT_BACKOFF_MS.length - 1)]);
         backoff += 1;
       }

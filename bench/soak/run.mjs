@@ -37,14 +37,40 @@ const PHASES = ['big', 'cancel', 'soak'];
 
 const PROFILES = {
   full: {
-    minutes: 10, sessions: 50, warmupMs: 60_000, sampleMs: 5_000, firstKillMs: 30_000, killEveryMs: [20_000, 40_000], quietEndMs: 20_000,
-    thinkMs: [200, 1_000], sleepMs: [50, 500], sleepShare: 0.3, hangMs: 30_000,
-    bigSeconds: 10, bigSmallSessions: 8, bigBytes: 10_000_000, cancelTrials: 3, workMs: 4_000,
+    minutes: 10,
+    sessions: 50,
+    warmupMs: 60_000,
+    sampleMs: 5_000,
+    firstKillMs: 30_000,
+    killEveryMs: [20_000, 40_000],
+    quietEndMs: 20_000,
+    thinkMs: [200, 1_000],
+    sleepMs: [50, 500],
+    sleepShare: 0.3,
+    hangMs: 30_000,
+    bigSeconds: 10,
+    bigSmallSessions: 8,
+    bigBytes: 10_000_000,
+    cancelTrials: 3,
+    workMs: 4_000,
   },
   quick: {
-    minutes: 0.75, sessions: 20, warmupMs: 10_000, sampleMs: 2_000, firstKillMs: 8_000, killEveryMs: [6_000, 10_000], quietEndMs: 8_000,
-    thinkMs: [200, 1_000], sleepMs: [50, 500], sleepShare: 0.3, hangMs: 15_000,
-    bigSeconds: 2, bigSmallSessions: 4, bigBytes: 2_000_000, cancelTrials: 1, workMs: 2_000,
+    minutes: 0.75,
+    sessions: 20,
+    warmupMs: 10_000,
+    sampleMs: 2_000,
+    firstKillMs: 8_000,
+    killEveryMs: [6_000, 10_000],
+    quietEndMs: 8_000,
+    thinkMs: [200, 1_000],
+    sleepMs: [50, 500],
+    sleepShare: 0.3,
+    hangMs: 15_000,
+    bigSeconds: 2,
+    bigSmallSessions: 4,
+    bigBytes: 2_000_000,
+    cancelTrials: 1,
+    workMs: 2_000,
   },
 };
 
@@ -70,7 +96,9 @@ function readOptions() {
     },
   });
   if (values.help) {
-    console.log('usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--heap-snapshots] [--json <file>]');
+    console.log(
+      'usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--heap-snapshots] [--json <file>]',
+    );
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
   }
@@ -85,19 +113,35 @@ function readOptions() {
   // The cancellation trials' work: longer than the daemon's 30 s resume grace shows what a dropped Streamable client leads to.
   if (values['work-ms'] !== undefined) profile.workMs = Math.round(number('work-ms', values['work-ms'], 100, 600_000));
   // How long a cancellation trial's client waits, once the work started, before it leaves (default 0).
-  if (values['leave-after-ms'] !== undefined) profile.leaveAfterMs = Math.round(number('leave-after-ms', values['leave-after-ms'], 0, 60_000));
+  if (values['leave-after-ms'] !== undefined)
+    profile.leaveAfterMs = Math.round(number('leave-after-ms', values['leave-after-ms'], 0, 60_000));
   // A short run keeps a warm-up of a sixth of its length, so that there are samples to fit.
   profile.warmupMs = Math.min(profile.warmupMs, (profile.minutes * 60_000) / 6);
-  const only = values.only?.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const only = values.only
+    ?.split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const rows = ALL_ROWS.filter((row) => !only || only.some((wanted) => row.toLowerCase().startsWith(wanted)));
   if (rows.length === 0) throw new Error(`--only matched no row; rows: ${ALL_ROWS.join(', ')}`);
   const phases = values.phases.split(',').map((phase) => phase.trim());
-  for (const phase of phases) if (!PHASES.includes(phase)) throw new Error(`--phases: unknown phase ${phase}; phases: ${PHASES.join(', ')}`);
-  return { quick: values.quick, profile, rows, phases, seed: number('seed', values.seed, 0, 2 ** 31), bigBytes: values['big-bytes'] === undefined ? profile.bigBytes : number('big-bytes', values['big-bytes'], 1, 32 * 1024 * 1024), json: values.json, heapSnapshots: values['heap-snapshots'] };
+  for (const phase of phases)
+    if (!PHASES.includes(phase)) throw new Error(`--phases: unknown phase ${phase}; phases: ${PHASES.join(', ')}`);
+  return {
+    quick: values.quick,
+    profile,
+    rows,
+    phases,
+    seed: number('seed', values.seed, 0, 2 ** 31),
+    bigBytes: values['big-bytes'] === undefined ? profile.bigBytes : number('big-bytes', values['big-bytes'], 1, 32 * 1024 * 1024),
+    json: values.json,
+    heapSnapshots: values['heap-snapshots'],
+  };
 }
 
 function loadText() {
-  return loadavg().map((value) => value.toFixed(2)).join(' ');
+  return loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
 }
 
 function log(message) {
@@ -127,8 +171,15 @@ async function measureShortPhases(ctx, options) {
       for (const instance of started) {
         result.big[instance.name] = [];
         for (const row of bigRows(instance)) {
-          log(`  ${instance.name} ${row.label}: small calls alone, then beside ${options.bigBytes.toLocaleString('en-US')}-byte answers (${profile.bigSeconds} s each)…`);
-          const measured = await measureBigRow(instance, row, { smallSessions: profile.bigSmallSessions, seconds: profile.bigSeconds, bigBytes: options.bigBytes, hangMs: profile.hangMs }).catch((error) => ({ label: row.label, error: String(error?.message ?? error).slice(0, 200) }));
+          log(
+            `  ${instance.name} ${row.label}: small calls alone, then beside ${options.bigBytes.toLocaleString('en-US')}-byte answers (${profile.bigSeconds} s each)…`,
+          );
+          const measured = await measureBigRow(instance, row, {
+            smallSessions: profile.bigSmallSessions,
+            seconds: profile.bigSeconds,
+            bigBytes: options.bigBytes,
+            hangMs: profile.hangMs,
+          }).catch((error) => ({ label: row.label, error: String(error?.message ?? error).slice(0, 200) }));
           result.big[instance.name].push(measured);
         }
       }
@@ -136,7 +187,12 @@ async function measureShortPhases(ctx, options) {
     if (options.phases.includes('cancel')) {
       for (const instance of started) {
         log(`  ${instance.name}: clients leaving mid-call, ${profile.cancelTrials} trial(s) of every combination…`);
-        result.cancel[instance.name] = await measureCancellation(instance, { trials: profile.cancelTrials, workMs: profile.workMs, hangMs: profile.hangMs, leaveAfterMs: profile.leaveAfterMs });
+        result.cancel[instance.name] = await measureCancellation(instance, {
+          trials: profile.cancelTrials,
+          workMs: profile.workMs,
+          hangMs: profile.hangMs,
+          leaveAfterMs: profile.leaveAfterMs,
+        });
       }
     }
   } finally {
@@ -175,10 +231,22 @@ async function measureSoak(ctx, options) {
   try {
     const begin = now();
     const deadline = begin + profile.minutes * 60_000;
-    log(`  soak: ${started.length} target(s) for ${profile.minutes} min, kills from ${profile.firstKillMs / 1000} s every ${profile.killEveryMs.map((ms) => ms / 1000).join('–')} s…`);
+    log(
+      `  soak: ${started.length} target(s) for ${profile.minutes} min, kills from ${profile.firstKillMs / 1000} s every ${profile.killEveryMs.map((ms) => ms / 1000).join('–')} s…`,
+    );
     const sampler = startSampler(started, profile.sampleMs);
-    const progress = setInterval(() => log(`  soak: ${((now() - begin) / 60_000).toFixed(1)} of ${profile.minutes} min; load average ${loadText()}`), 60_000);
-    const chaos = runChaos(started, { seed: options.seed, start: begin, firstAtMs: profile.firstKillMs, everyMs: profile.killEveryMs, lastAt: deadline - profile.quietEndMs, stop });
+    const progress = setInterval(
+      () => log(`  soak: ${((now() - begin) / 60_000).toFixed(1)} of ${profile.minutes} min; load average ${loadText()}`),
+      60_000,
+    );
+    const chaos = runChaos(started, {
+      seed: options.seed,
+      start: begin,
+      firstAtMs: profile.firstKillMs,
+      everyMs: profile.killEveryMs,
+      lastAt: deadline - profile.quietEndMs,
+      stop,
+    });
     const heap = watchHeap(started, begin + profile.warmupMs, deadline - profile.quietEndMs / 2, stop);
     const loads = await Promise.all(
       started.map((instance) => {
@@ -204,7 +272,9 @@ async function measureSoak(ctx, options) {
         ...classifyLoad(instance, loads[index], kills, windows),
         windows,
         memory: summariseSamples(series.get(instance.name), { warmupUntil: begin + profile.warmupMs, endAt: loadEnd }),
-        samples: series.get(instance.name).map(({ t, rss, fds, processes }) => ({ s: Math.round((t - begin) / 100) / 10, rss, fds, processes })),
+        samples: series
+          .get(instance.name)
+          .map(({ t, rss, fds, processes }) => ({ s: Math.round((t - begin) / 100) / 10, rss, fds, processes })),
       };
     });
   } finally {
@@ -215,7 +285,8 @@ async function measureSoak(ctx, options) {
 
 async function main() {
   const options = readOptions();
-  if (options.rows.includes('mcp-orch') && !existsSync(join(repoRoot, 'dist'))) throw new Error('dist/ is missing: run `npm run build` first');
+  if (options.rows.includes('mcp-orch') && !existsSync(join(repoRoot, 'dist')))
+    throw new Error('dist/ is missing: run `npm run build` first');
   const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-soak-'));
   scratchDir = tmpDir;
   const ctx = {

@@ -61,7 +61,14 @@ export function summariseSamples(samples, { warmupUntil, endAt }) {
     if (steady.length === 0) return undefined;
     const values = steady.map((sample) => sample[key]);
     const fit = linearFit(steady.map((sample) => [(sample.t - steady[0].t) / 60_000, sample[key]]));
-    return { first: values[0], last: values.at(-1), min: Math.min(...values), max: Math.max(...values), slopePerMin: fit?.slope, r2: fit?.r2 };
+    return {
+      first: values[0],
+      last: values.at(-1),
+      min: Math.min(...values),
+      max: Math.max(...values),
+      slopePerMin: fit?.slope,
+      r2: fit?.r2,
+    };
   };
   return {
     samples: steady.length,

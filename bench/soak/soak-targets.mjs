@@ -79,7 +79,17 @@ export async function startOrch(ctx) {
   const proc = startProcess({
     name: 'mcp-orch',
     command: process.execPath,
-    args: [...(ctx.heapSnapshots ? heapSnapshotFlags(heapDir) : []), join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
+    args: [
+      ...(ctx.heapSnapshots ? heapSnapshotFlags(heapDir) : []),
+      join(ctx.repoRoot, 'bin/mcp-orch.js'),
+      'serve',
+      '--config',
+      configPath,
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+    ],
     cwd: home,
     env: baseEnv(home, { MCP_ORCH_HOME: home, MCP_ORCH_TOKEN: ctx.orchToken, MCP_ORCH_LOGIN_SHELL_PATH: '0' }),
   });
@@ -114,7 +124,9 @@ export async function startOrch(ctx) {
     tool: (endpoint, server, tool) => (endpoint.server === undefined ? `${server}__${tool}` : tool),
     async upstreams() {
       const { servers } = await api(base, ctx.orchToken, '/api/servers');
-      return servers.filter((server) => server.state === 'running' && server.pid).map((server) => ({ server: server.name, pid: server.pid }));
+      return servers
+        .filter((server) => server.state === 'running' && server.pid)
+        .map((server) => ({ server: server.name, pid: server.pid }));
     },
     serverStates: async () => (await api(base, ctx.orchToken, '/api/servers')).servers,
     heapSnapshot: ctx.heapSnapshots ? () => takeHeapSnapshot(proc.pid, heapDir) : undefined,
@@ -130,7 +142,13 @@ export async function startPeer(ctx, rowName) {
   const logFile = join(dir, 'fixture-echo.log');
   await mkdir(dir, { recursive: true });
   const instance = await row.start({ ...ctx, fixtureArgs: ['--log', logFile] });
-  const endpoint = { id: `${row.transport === 'sse' ? 'sse' : 'mcp'}/echo`, transport: row.transport, path: new URL(instance.url).pathname, server: 'echo', batch: false };
+  const endpoint = {
+    id: `${row.transport === 'sse' ? 'sse' : 'mcp'}/echo`,
+    transport: row.transport,
+    path: new URL(instance.url).pathname,
+    server: 'echo',
+    batch: false,
+  };
   return {
     name: rowName,
     product: rowName.split(' ')[0],

@@ -14,7 +14,19 @@ const dir = mkdtempSync(join(tmpdir(), 'orch-bench-store-'));
 const store = Store.open(join(dir, 'bench.db'), { callLog: { maxQueued: calls * 2 } });
 
 function entry(i: number): CallEntry {
-  return { time: Date.now(), sessionId: 'bench-session', client: 'bench', server: `server-${i % 10}`, tool: `tool-${i % 50}`, method: 'tools/call', durationMs: i % 997, ok: i % 20 !== 0, error: i % 20 === 0 ? 'upstream error' : undefined, bytesIn: 200, bytesOut: 1_500 };
+  return {
+    time: Date.now(),
+    sessionId: 'bench-session',
+    client: 'bench',
+    server: `server-${i % 10}`,
+    tool: `tool-${i % 50}`,
+    method: 'tools/call',
+    durationMs: i % 997,
+    ok: i % 20 !== 0,
+    error: i % 20 === 0 ? 'upstream error' : undefined,
+    bytesIn: 200,
+    bytesOut: 1_500,
+  };
 }
 
 function median(values: number[]): number {
@@ -26,7 +38,6 @@ try {
   // Warm-up, then discard.
   for (let i = 0; i < 10_000; i++) store.calls.record(entry(i));
   store.calls.flush();
-
 
   const entries = Array.from({ length: calls }, (_, i) => entry(i));
   const perCall: number[] = [];
@@ -52,8 +63,12 @@ try {
   const flushMs = Number(process.hrtime.bigint() - flushStart) / 1e6;
   const batches = Math.ceil(written / 512);
 
-  console.log(`record(): ${calls} calls timed one by one: median ${median(perCall)} ns (an empty timed block: ${median(emptyTimer)} ns); timed in chunks of ${CHUNK}: median ${median(chunkMeans).toFixed(1)} ns per call`);
-  console.log(`flush(): ${written} rows in ${flushMs.toFixed(1)} ms = ${Math.round(written / (flushMs / 1000)).toLocaleString('en')} rows/s, ${batches} transactions, ${(flushMs / batches).toFixed(2)} ms per 512-row batch`);
+  console.log(
+    `record(): ${calls} calls timed one by one: median ${median(perCall)} ns (an empty timed block: ${median(emptyTimer)} ns); timed in chunks of ${CHUNK}: median ${median(chunkMeans).toFixed(1)} ns per call`,
+  );
+  console.log(
+    `flush(): ${written} rows in ${flushMs.toFixed(1)} ms = ${Math.round(written / (flushMs / 1000)).toLocaleString('en')} rows/s, ${batches} transactions, ${(flushMs / batches).toFixed(2)} ms per 512-row batch`,
+  );
   console.log(`queue: ${JSON.stringify(store.calls.queueStats)}`);
 } finally {
   store.close();

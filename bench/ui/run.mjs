@@ -60,7 +60,12 @@ async function initialJs() {
 /** Starts `mcp-orch serve` on a config of SERVERS × TOOLS; answers its URL once every server runs. */
 async function startDaemon(home) {
   const configPath = join(home, 'mcp-config.json');
-  const mcpServers = Object.fromEntries(Array.from({ length: SERVERS }, (_, i) => [`server-${String(i).padStart(2, '0')}`, { command: process.execPath, args: [FIXTURE, '--tools', String(TOOLS)] }]));
+  const mcpServers = Object.fromEntries(
+    Array.from({ length: SERVERS }, (_, i) => [
+      `server-${String(i).padStart(2, '0')}`,
+      { command: process.execPath, args: [FIXTURE, '--tools', String(TOOLS)] },
+    ]),
+  );
   await writeFile(configPath, JSON.stringify({ mcpServers }));
   const child = spawn(process.execPath, [join(ROOT, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0'], {
     env: { ...process.env, HOME: home, MCP_ORCH_HOME: home, MCP_ORCH_TOKEN: TOKEN, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
@@ -107,7 +112,10 @@ async function main() {
     }
 
     await page.goto(`${url}/tools`);
-    await page.getByTestId('catalog-count').filter({ hasText: `${(SERVERS * TOOLS).toLocaleString('en-US')} of` }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('catalog-count')
+      .filter({ hasText: `${(SERVERS * TOOLS).toLocaleString('en-US')} of` })
+      .waitFor({ timeout: 60_000 });
     const queries = ['tool_42', 'server-17', 'number 4321', 'fixture tool', 'zzz-nothing', ''];
     const filter = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -136,13 +144,39 @@ async function main() {
         );
       }
     }
-    console.log(`dashboard with ${SERVERS} servers and ${(SERVERS * TOOLS).toLocaleString('en-US')} tools (${ROUNDS} rounds; Chromium ${browser.version()}${KEEP_OMNIBOX_POPUP ? ', its address-bar popup on' : ''})`);
-    console.log(`  interactive Overview: first ${ms(overview[0])}, median ${ms(median(overview))}, max ${ms(Math.max(...overview))}   (target < 1000 ms)`);
+    console.log(
+      `dashboard with ${SERVERS} servers and ${(SERVERS * TOOLS).toLocaleString('en-US')} tools (${ROUNDS} rounds; Chromium ${browser.version()}${KEEP_OMNIBOX_POPUP ? ', its address-bar popup on' : ''})`,
+    );
+    console.log(
+      `  interactive Overview: first ${ms(overview[0])}, median ${ms(median(overview))}, max ${ms(Math.max(...overview))}   (target < 1000 ms)`,
+    );
     console.log(`    in a new context:   median ${ms(median(cold))}, max ${ms(Math.max(...cold))}   (cold: no cache, no compiled code)`);
-    console.log(`  filter the catalog:   median ${ms(median(filter))}, max ${ms(Math.max(...filter))} over ${filter.length} searches   (target < 100 ms)`);
-    console.log(`  initial JS:           ${(js.gzipped / 1024).toFixed(1)} KB gzipped (${(js.raw / 1024).toFixed(1)} KB raw, ${js.files.length} file(s))   (target <= 300 KB)`);
+    console.log(
+      `  filter the catalog:   median ${ms(median(filter))}, max ${ms(Math.max(...filter))} over ${filter.length} searches   (target < 100 ms)`,
+    );
+    console.log(
+      `  initial JS:           ${(js.gzipped / 1024).toFixed(1)} KB gzipped (${(js.raw / 1024).toFixed(1)} KB raw, ${js.files.length} file(s))   (target <= 300 KB)`,
+    );
     if (JSON_FILE) {
-      await writeFile(JSON_FILE, JSON.stringify({ ...meta, chromium: browser.version(), omniboxPopup: KEEP_OMNIBOX_POPUP, servers: SERVERS, tools: TOOLS, rounds: ROUNDS, overviewMs: overview, coldOverviewMs: cold, filterMs: filter, initialJs: js }, null, 2));
+      await writeFile(
+        JSON_FILE,
+        JSON.stringify(
+          {
+            ...meta,
+            chromium: browser.version(),
+            omniboxPopup: KEEP_OMNIBOX_POPUP,
+            servers: SERVERS,
+            tools: TOOLS,
+            rounds: ROUNDS,
+            overviewMs: overview,
+            coldOverviewMs: cold,
+            filterMs: filter,
+            initialJs: js,
+          },
+          null,
+          2,
+        ),
+      );
       console.log(`raw figures written to ${JSON_FILE}`);
     }
   } finally {

@@ -12,6 +12,10 @@ export class OverviewPage {
   }
 
   total(label: string): Locator {
-    return this.page.getByRole('region', { name: 'Totals' }).locator('div', { has: this.page.getByText(label, { exact: true }) }).locator('p').nth(1);
+    return this.page
+      .getByRole('region', { name: 'Totals' })
+      .locator('div', { has: this.page.getByText(label, { exact: true }) })
+      .locator('p')
+      .nth(1);
   }
 }

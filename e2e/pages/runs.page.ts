@@ -24,14 +24,23 @@ export class RunsPage {
     const key = `__states_${task}`;
     await this.page.evaluate(
       ({ id, store }) => {
-        const target = globalThis as unknown as Record<string, string[]> & { document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; body: unknown } };
+        const target = globalThis as unknown as Record<string, string[]> & {
+          document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; body: unknown };
+        };
         const seen: string[] = (target[store] = []);
         const look = () => {
           const status = target.document.querySelector(`[data-testid="task-${id}"]`)?.getAttribute('data-status');
           if (status && seen.at(-1) !== status) seen.push(status);
         };
-        const Observer = (globalThis as unknown as { MutationObserver: new (callback: () => void) => { observe(node: unknown, options: object): void } }).MutationObserver;
-        new Observer(look).observe(target.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+        const Observer = (
+          globalThis as unknown as { MutationObserver: new (callback: () => void) => { observe(node: unknown, options: object): void } }
+        ).MutationObserver;
+        new Observer(look).observe(target.document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-status'],
+        });
         look();
       },
       { id: task, store: key },

@@ -22,14 +22,31 @@ const entry: EvalCase = {
 
 describe('judge', () => {
   it('accepts a plan with the tools, the transitive edge and no forbidden tool', () => {
-    expect(judge(entry, graph({ tasks: [{ id: 'a', tool: 'gh__read' }, { id: 'b', tool: 'fs__read', dependsOn: ['a'] }, { id: 'c', tool: 'slack__write', arguments: { t: '{{b.text}}' } }] }))).toEqual([]);
+    expect(
+      judge(
+        entry,
+        graph({
+          tasks: [
+            { id: 'a', tool: 'gh__read' },
+            { id: 'b', tool: 'fs__read', dependsOn: ['a'] },
+            { id: 'c', tool: 'slack__write', arguments: { t: '{{b.text}}' } },
+          ],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it('names every property a plan misses', () => {
-    expect(judge(entry, graph({ tasks: [{ id: 'a', tool: 'gh__write' }, { id: 'c', tool: 'slack__write' }] }))).toEqual([
-      'does not use gh__read|gh__list',
-      'uses the forbidden gh__write',
-      'no slack__write waits for gh__read|gh__list',
-    ]);
+    expect(
+      judge(
+        entry,
+        graph({
+          tasks: [
+            { id: 'a', tool: 'gh__write' },
+            { id: 'c', tool: 'slack__write' },
+          ],
+        }),
+      ),
+    ).toEqual(['does not use gh__read|gh__list', 'uses the forbidden gh__write', 'no slack__write waits for gh__read|gh__list']);
   });
 });

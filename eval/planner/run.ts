@@ -26,7 +26,6 @@ import { CASES } from './cases.js';
 import { KINDS, startWorkspace } from './workspace.js';
 import { judge } from './judge.js';
 
-
 interface Outcome {
   id: string;
   correct: boolean;
@@ -46,12 +45,17 @@ const cases = options.cases ? CASES.filter((entry) => options.cases!.split(',').
 function configuredProviders(env: NodeJS.ProcessEnv): PlannerConfig[] {
   const found: PlannerConfig[] = [];
   if (env.AZURE_API_KEY && (env.AZURE_RESOURCE_NAME || env.AZURE_BASE_URL)) {
-    found.push({ provider: 'azure', model: env.AZURE_DEPLOYMENT ?? 'gpt-4.1', ...(env.AZURE_BASE_URL ? { baseURL: env.AZURE_BASE_URL } : { resourceName: env.AZURE_RESOURCE_NAME }) });
+    found.push({
+      provider: 'azure',
+      model: env.AZURE_DEPLOYMENT ?? 'gpt-4.1',
+      ...(env.AZURE_BASE_URL ? { baseURL: env.AZURE_BASE_URL } : { resourceName: env.AZURE_RESOURCE_NAME }),
+    });
   }
   if (env.BEDROCK_MODEL && env.AWS_REGION) found.push({ provider: 'bedrock', model: env.BEDROCK_MODEL, region: env.AWS_REGION });
   if (env.OPENAI_API_KEY) found.push({ provider: 'openai', model: env.OPENAI_MODEL ?? 'gpt-4.1' });
   if (env.ANTHROPIC_API_KEY) found.push({ provider: 'anthropic', model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5' });
-  if (env.OPENAI_COMPATIBLE_BASE_URL && env.OPENAI_COMPATIBLE_MODEL) found.push({ provider: 'openai-compatible', model: env.OPENAI_COMPATIBLE_MODEL, baseURL: env.OPENAI_COMPATIBLE_BASE_URL });
+  if (env.OPENAI_COMPATIBLE_BASE_URL && env.OPENAI_COMPATIBLE_MODEL)
+    found.push({ provider: 'openai-compatible', model: env.OPENAI_COMPATIBLE_MODEL, baseURL: env.OPENAI_COMPATIBLE_BASE_URL });
   return found;
 }
 
@@ -76,7 +80,16 @@ async function evaluate(model: PlannerModel, catalog: PlannerCatalog, callTool: 
       const run = await planner.run(entry.request, catalog, { callTool, signal: AbortSignal.timeout(180_000) });
       const why = judge(entry, run.graph);
       if (run.report?.status !== 'succeeded') why.push(`the run ${run.report?.status ?? 'did not happen'}`);
-      outcomes.push({ id: entry.id, correct: why.length === 0, offeredAll, why, tokens: run.usage.inputTokens + run.usage.outputTokens, planningMs: run.planningMs, firstCallMs: run.firstCallMs, runStatus: run.report?.status });
+      outcomes.push({
+        id: entry.id,
+        correct: why.length === 0,
+        offeredAll,
+        why,
+        tokens: run.usage.inputTokens + run.usage.outputTokens,
+        planningMs: run.planningMs,
+        firstCallMs: run.firstCallMs,
+        runStatus: run.report?.status,
+      });
     } catch (error) {
       const message = error instanceof PlannerError ? `${error.code}: ${error.message}` : String(error);
       outcomes.push({ id: entry.id, correct: false, offeredAll, why: [message.split('\n').join(' ')], tokens: 0, planningMs: 0 });
@@ -116,14 +129,21 @@ async function main(): Promise<void> {
   const results: Record<string, Outcome[]> = {};
   const printed: string[] = [];
   try {
-    console.log(`Planner evaluation: ${cases.length} requests over ${workspace.catalog.tools.length} tools (${KINDS.join(', ')}), node ${process.version}`);
+    console.log(
+      `Planner evaluation: ${cases.length} requests over ${workspace.catalog.tools.length} tools (${KINDS.join(', ')}), node ${process.version}`,
+    );
     const providers = configuredProviders(process.env);
     if (providers.length === 0) {
       const endpoint = await scriptedEndpoint();
       try {
-        const model = await createPlannerModel({ provider: 'openai-compatible', model: 'scripted', baseURL: `${endpoint.url}/v1` }, new EnvironmentCredentials({}));
+        const model = await createPlannerModel(
+          { provider: 'openai-compatible', model: 'scripted', baseURL: `${endpoint.url}/v1` },
+          new EnvironmentCredentials({}),
+        );
         results.scripted = await evaluate(model, workspace.catalog, workspace.callTool);
-        printed.push(summary('scripted local endpoint (no provider credentials set) — scripted: tests the harness, not a model', results.scripted));
+        printed.push(
+          summary('scripted local endpoint (no provider credentials set) — scripted: tests the harness, not a model', results.scripted),
+        );
       } finally {
         await endpoint.close();
       }

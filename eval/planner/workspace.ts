@@ -31,12 +31,25 @@ export async function startWorkspace(): Promise<Workspace> {
     clients.set(kind, client);
     for (const tool of (await client.listTools()).tools) {
       const name = `${kind}__${tool.name}`;
-      tools.push({ name, plainName: tool.name, description: tool.description ?? '', inputSchema: tool.inputSchema, ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}), ...(tool.annotations ? { annotations: tool.annotations } : {}) });
-      targets.set(name, { server: kind, name: tool.name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations });
+      tools.push({
+        name,
+        plainName: tool.name,
+        description: tool.description ?? '',
+        inputSchema: tool.inputSchema,
+        ...(tool.outputSchema ? { outputSchema: tool.outputSchema } : {}),
+        ...(tool.annotations ? { annotations: tool.annotations } : {}),
+      });
+      targets.set(name, {
+        server: kind,
+        name: tool.name,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: tool.annotations,
+      });
     }
   }
   const callTool: CallTool = async (task, args, signal) =>
-    (await clients.get(task.target.server)!.callTool({ name: task.target.name, arguments: args }, undefined, { signal }));
+    await clients.get(task.target.server)!.callTool({ name: task.target.name, arguments: args }, undefined, { signal });
   return {
     catalog: plannerCatalog(tools, (name) => targets.get(name)),
     callTool,

@@ -53,7 +53,8 @@ async function defaultUrl(option: string | undefined, env: Record<string, string
   let host: string = DEFAULTS.host;
   let port: number = DEFAULTS.port;
   try {
-    const file = parseJsonc(await readFile(configPathFrom(option, env), 'utf8')) as { orch?: { host?: unknown; port?: unknown } } | undefined;
+    const file = parseJsonc(await readFile(configPathFrom(option, env), 'utf8')) as
+      { orch?: { host?: unknown; port?: unknown } } | undefined;
     if (typeof file?.orch?.host === 'string') host = file.orch.host;
     if (typeof file?.orch?.port === 'number' && file.orch.port > 0) port = file.orch.port;
   } catch {
@@ -74,7 +75,12 @@ export async function connect(options: ApiOptions, env: Record<string, string | 
 }
 
 /** Calls one operation; resolves with its output, or throws `CliError`. `signal` abandons the call. */
-export async function callApi<Op extends Operation>(connection: Connection, operation: Op, input: z.input<Op['input']>, signal?: AbortSignal): Promise<z.output<Op['output']>> {
+export async function callApi<Op extends Operation>(
+  connection: Connection,
+  operation: Op,
+  input: z.input<Op['input']>,
+  signal?: AbortSignal,
+): Promise<z.output<Op['output']>> {
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${formatIssuePath(issue.path)}: ${issue.message}`).join('; ');
@@ -88,9 +94,16 @@ export async function callApi<Op extends Operation>(connection: Connection, oper
 /** A failed call as the CLI says it: what to do when nothing answers or no token was found. */
 function cliError(failure: OperationFailure, connection: Connection): CliError {
   if ((failure.details as { reason?: unknown } | undefined)?.reason === UNREACHABLE) {
-    return new CliError(`${failure.message}: start it with \`mcp-orch serve\`, or pass --url with the address it listens on`, 'server_unavailable', EXIT.unreachable);
+    return new CliError(
+      `${failure.message}: start it with \`mcp-orch serve\`, or pass --url with the address it listens on`,
+      'server_unavailable',
+      EXIT.unreachable,
+    );
   }
-  const hint = failure.code === 'unauthorized' && !connection.token ? ' (no token found: pass --token, set MCP_ORCH_TOKEN, or run the CLI as the user who started the daemon)' : '';
+  const hint =
+    failure.code === 'unauthorized' && !connection.token
+      ? ' (no token found: pass --token, set MCP_ORCH_TOKEN, or run the CLI as the user who started the daemon)'
+      : '';
   return new CliError(`${failure.message}${hint}`, failure.code, EXIT.failed, failure.details);
 }
 
@@ -120,7 +133,14 @@ export function withApiOptions<T extends { option(flags: string, description: st
 /** Columns padded to their widest cell. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** `2026-11-24 06:30:00Z`, or `-`. */

@@ -45,7 +45,11 @@ describe('CLI commands over the API', () => {
     expect(result.stdout).toContain(`MCP Orch at ${harness.runtime.url}: proxy mode, 1 of 1 servers running`);
     expect(result.stdout).toMatch(/^example +running +3 +\d+ +0 +http:\/\/127\.0\.0\.1:\d+\/mcp\/example$/m);
     const json = await cli(['status', '--url', harness.runtime.url, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ url: harness.runtime.url, mode: 'proxy', servers: [{ name: 'example', state: 'running' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      url: harness.runtime.url,
+      mode: 'proxy',
+      servers: [{ name: 'example', state: 'running' }],
+    });
   });
 
   it('tools: the catalog as a table and as JSON, with --token', async () => {

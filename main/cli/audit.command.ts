@@ -28,7 +28,12 @@ export function auditCommand(): Command {
   ).action((options: AuditOptions) =>
     runCommand('audit', options, async () => {
       const connection = await connect(options);
-      const page = await callApi(connection, operations['audit.list'], { limit: options.limit ?? 50, action: options.action, keyName: options.key, outcome: options.outcome });
+      const page = await callApi(connection, operations['audit.list'], {
+        limit: options.limit ?? 50,
+        action: options.action,
+        keyName: options.key,
+        outcome: options.outcome,
+      });
       if (options.json) {
         console.log(JSON.stringify(page, null, 2));
         return;

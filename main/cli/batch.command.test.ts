@@ -36,7 +36,15 @@ afterAll(async () => {
 describe('mcp-orch batch', () => {
   it('runs a plan file, shows each task as it finishes, and prints the report', async () => {
     const path = join(harness.dir, 'plan.json');
-    await writeFile(path, JSON.stringify({ tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        tasks: [
+          { id: 'e', tool: 'a__emit' },
+          { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } },
+        ],
+      }),
+    );
     const result = await cli(['batch', path, '--url', harness.runtime.url]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('[1/2] e succeeded\n[2/2] t succeeded\n');
@@ -49,9 +57,19 @@ describe('mcp-orch batch', () => {
 
   it('prints every problem of an invalid plan and fails', async () => {
     const path = join(harness.dir, 'bad.json');
-    await writeFile(path, JSON.stringify({ tasks: [{ id: 'x', tool: 'a__nope' }, { id: 'y', tool: 'a__typed', arguments: { count: 'one' } }] }));
+    await writeFile(
+      path,
+      JSON.stringify({
+        tasks: [
+          { id: 'x', tool: 'a__nope' },
+          { id: 'y', tool: 'a__typed', arguments: { count: 'one' } },
+        ],
+      }),
+    );
     const result = await cli(['batch', path, '--url', harness.runtime.url, '--json']);
     expect(result.code).toBe(1);
-    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('The plan has 2 problems') as unknown } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      error: { code: 'bad_request', message: expect.stringContaining('The plan has 2 problems') as unknown },
+    });
   });
 });

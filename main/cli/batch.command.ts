@@ -35,8 +35,21 @@ async function readStdin(): Promise<string> {
 }
 
 function printReport(report: CompactReport): void {
-  const rows = report.tasks.map((task) => ({ id: task.id, tool: task.tool, status: task.status, durationMs: task.durationMs, detail: taskDetail(task) }));
-  printRun(rows, { status: report.status, tasks: report.tasks.length, wallMs: report.wallTimeMs, taskMs: report.taskTimeMs, speedup: report.speedup, warnings: report.warnings });
+  const rows = report.tasks.map((task) => ({
+    id: task.id,
+    tool: task.tool,
+    status: task.status,
+    durationMs: task.durationMs,
+    detail: taskDetail(task),
+  }));
+  printRun(rows, {
+    status: report.status,
+    tasks: report.tasks.length,
+    wallMs: report.wallTimeMs,
+    taskMs: report.taskTimeMs,
+    speedup: report.speedup,
+    warnings: report.warnings,
+  });
 }
 
 export function batchCommand(): Command {
@@ -53,7 +66,11 @@ export function batchCommand(): Command {
       try {
         await client.connect(new StreamableHTTPClientTransport(new URL(`${connection.baseUrl}/mcp`), { requestInit: { headers } }));
       } catch (error) {
-        throw new CliError(`no MCP Orch daemon answers at ${connection.baseUrl} (${(error as Error).message}): start it with \`mcp-orch serve\`, or pass --url`, 'server_unavailable', EXIT.unreachable);
+        throw new CliError(
+          `no MCP Orch daemon answers at ${connection.baseUrl} (${(error as Error).message}): start it with \`mcp-orch serve\`, or pass --url`,
+          'server_unavailable',
+          EXIT.unreachable,
+        );
       }
       const controller = new AbortController();
       const onSignal = (): void => controller.abort(new Error('cancelled with Ctrl-C'));
@@ -70,7 +87,11 @@ export function batchCommand(): Command {
           })
           .catch((error: unknown) => {
             const message = (error as Error).message;
-            if (/Unknown tool/.test(message)) throw new CliError('the daemon is in proxy mode: run it with `mcp-orch serve --mode batch`, or set "orch.mode": "batch"', 'conflict');
+            if (/Unknown tool/.test(message))
+              throw new CliError(
+                'the daemon is in proxy mode: run it with `mcp-orch serve --mode batch`, or set "orch.mode": "batch"',
+                'conflict',
+              );
             throw new CliError(controller.signal.aborted ? 'cancelled: the tasks still running were cancelled' : message, 'internal');
           });
         const text = (result.content as { type: string; text?: string }[]).find((block) => block.type === 'text')?.text ?? '';

@@ -15,7 +15,8 @@ function jsonObject(value: string): Record<string, unknown> {
   } catch (error) {
     throw new InvalidArgumentError(`not JSON: ${(error as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object, e.g. \'{"text":"hi"}\'');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object, e.g. \'{"text":"hi"}\'');
   return parsed as Record<string, unknown>;
 }
 
@@ -41,7 +42,12 @@ export function callCommand(): Command {
   ).action((server: string, tool: string, options: CallOptions) =>
     runCommand('call', options, async () => {
       const connection = await connect(options);
-      const { result, durationMs } = await callApi(connection, operations['tools.call'], { server, tool, arguments: options.args, timeoutMs: options.timeout });
+      const { result, durationMs } = await callApi(connection, operations['tools.call'], {
+        server,
+        tool,
+        arguments: options.args,
+        timeoutMs: options.timeout,
+      });
       if (options.json) console.log(JSON.stringify({ result, durationMs }, null, 2));
       else {
         const text = contentText(result.content);

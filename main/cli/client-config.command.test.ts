@@ -88,7 +88,9 @@ describe('mcp-orch client-config', () => {
   });
 
   it('prints Claude Code commands for every enabled server that a shell runs with the right argv', async () => {
-    const result = await cli(['claude-code', '--config', configFile, '--port', '9100', '--host', '0.0.0.0'], { MCP_ORCH_TOKEN: "it's $secret" });
+    const result = await cli(['claude-code', '--config', configFile, '--port', '9100', '--host', '0.0.0.0'], {
+      MCP_ORCH_TOKEN: "it's $secret",
+    });
     expect(result.code).toBe(0);
     const bin = join(home, 'bin');
     await mkdir(bin, { recursive: true });
@@ -96,9 +98,23 @@ describe('mcp-orch client-config', () => {
     await chmod(join(bin, 'claude'), 0o755);
     const shell = await run('sh', ['-c', result.stdout], { PATH: `${bin}:${process.env.PATH ?? ''}` });
     expect(shell.code).toBe(0);
-    expect(shell.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual([
+    expect(
+      shell.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([
       ['mcp', 'add', '--transport', 'http', 'github', 'http://127.0.0.1:9100/mcp/github', '--header', "Authorization: Bearer it's $secret"],
-      ['mcp', 'add', '--transport', 'http', 'my-docs-v2', 'http://127.0.0.1:9100/mcp/my%20docs.v2', '--header', "Authorization: Bearer it's $secret"],
+      [
+        'mcp',
+        'add',
+        '--transport',
+        'http',
+        'my-docs-v2',
+        'http://127.0.0.1:9100/mcp/my%20docs.v2',
+        '--header',
+        "Authorization: Bearer it's $secret",
+      ],
     ]);
   });
 
@@ -124,7 +140,9 @@ describe('mcp-orch client-config', () => {
     const result = await cli(['emacs', '--config', configFile]);
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('unknown client "emacs"; expected one of: cline, cursor, vscode, claude-code, windsurf, claude-desktop');
+    expect(result.stderr).toContain(
+      'unknown client "emacs"; expected one of: cline, cursor, vscode, claude-code, windsurf, claude-desktop',
+    );
   });
 
   it('rejects an unknown server, naming the known ones', async () => {
@@ -141,6 +159,8 @@ describe('mcp-orch client-config', () => {
     await writeFile(bad, '{"mcpServers":{"a":{"command":"x","timeout":"slow"}}}');
     const result = await cli(['cursor', '--config', bad]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${bad}: invalid configuration:\n  - mcpServers.a.timeout: Invalid input: expected number, received string`);
+    expect(result.stderr).toContain(
+      `${bad}: invalid configuration:\n  - mcpServers.a.timeout: Invalid input: expected number, received string`,
+    );
   });
 });

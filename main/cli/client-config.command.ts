@@ -62,7 +62,9 @@ async function readConfig(path: string): Promise<ResolvedConfig> {
     return await loadConfigFile(path, { env: lenientEnv(process.env) });
   } catch (error) {
     if (error instanceof ConfigError) {
-      const hint = existsSync(path) ? '' : '\n(no config file yet: `mcp-orch serve` creates one with an example server; or pass --config PATH)';
+      const hint = existsSync(path)
+        ? ''
+        : '\n(no config file yet: `mcp-orch serve` creates one with an example server; or pass --config PATH)';
       throw new UsageError('invalid_config', `${error.message}${hint}`, 2);
     }
     throw error;
@@ -81,7 +83,11 @@ export interface ClientConfigOutcome {
   notes: string[];
 }
 
-export async function clientConfig(client: string, server: string | undefined, options: ClientConfigCommandOptions): Promise<ClientConfigOutcome> {
+export async function clientConfig(
+  client: string,
+  server: string | undefined,
+  options: ClientConfigCommandOptions,
+): Promise<ClientConfigOutcome> {
   if (!isClientKind(client)) {
     throw new UsageError('bad_request', `unknown client "${client}"; expected one of: ${CLIENT_KINDS.join(', ')}`);
   }
@@ -119,7 +125,8 @@ export async function clientConfig(client: string, server: string | undefined, o
 /** `--write` / `--undo`: edits the client's own file; prints the change with the key masked. */
 async function writeOrUndo(client: string, server: string | undefined, options: ClientConfigCommandOptions): Promise<void> {
   if (options.write && options.undo) throw new UsageError('bad_request', 'give --write or --undo, not both', 2);
-  if (options.write && options.token) throw new UsageError('bad_request', '--write makes a key of its own for the client: leave out --token', 2);
+  if (options.write && options.token)
+    throw new UsageError('bad_request', '--write makes a key of its own for the client: leave out --token', 2);
   if (!isClientKind(client)) throw new UsageError('bad_request', `unknown client "${client}"; expected one of: ${CLIENT_KINDS.join(', ')}`);
   const configPath = configPathFrom(options.config, process.env);
   const config = await readConfig(configPath);

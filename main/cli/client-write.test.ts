@@ -21,9 +21,14 @@ const ORIGINAL = '{ "mcpServers": { "mine": { "serverUrl": "https://example.com/
 
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', MAIN, 'client-config', ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: home, MCP_ORCH_HOME: join(home, 'orch') }, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'client-config', ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH, HOME: home, MCP_ORCH_HOME: join(home, 'orch') }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,16 +56,21 @@ afterAll(async () => {
 });
 
 describe('mcp-orch client-config --write / --undo', () => {
-  it('makes a key, writes it into Windsurf\'s file with a backup, prints the change masked, and undoes it', async () => {
+  it("makes a key, writes it into Windsurf's file with a backup, prints the change masked, and undoes it", async () => {
     const written = await cli(['windsurf', '--aggregate', '--config', configFile, '--write']);
     expect(written.code, written.stderr).toBe(0);
     expect(written.stdout).toContain('+    "mcp-orch": {');
     expect(written.stdout).toContain('Bearer mo_••••');
     expect(written.stdout).not.toMatch(/mo_[A-Za-z0-9_-]{20}/);
     expect(written.stderr).toContain(`backup: ${WINDSURF()}.mcp-orch-backup`);
-    const file = JSON.parse(await readFile(WINDSURF(), 'utf8')) as { mcpServers: Record<string, { serverUrl?: string; headers?: Record<string, string> }> };
+    const file = JSON.parse(await readFile(WINDSURF(), 'utf8')) as {
+      mcpServers: Record<string, { serverUrl?: string; headers?: Record<string, string> }>;
+    };
     expect(file.mcpServers.mine?.serverUrl).toBe('https://example.com/mcp');
-    expect(file.mcpServers['mcp-orch']).toMatchObject({ serverUrl: 'http://127.0.0.1:8123/mcp', headers: { Authorization: expect.stringMatching(/^Bearer mo_/) as unknown } });
+    expect(file.mcpServers['mcp-orch']).toMatchObject({
+      serverUrl: 'http://127.0.0.1:8123/mcp',
+      headers: { Authorization: expect.stringMatching(/^Bearer mo_/) as unknown },
+    });
     expect(liveKeys()).toEqual(['windsurf']);
 
     const undone = await cli(['windsurf', '--config', configFile, '--undo']);

@@ -52,7 +52,11 @@ async function withConnector<T>(context: ClientWriteContext, action: (connector:
   }
 }
 
-export function writeClient(client: ClientKind, target: ClientConfigTarget, context: ClientWriteContext): Promise<FileChange & { key: TokenInfo; backupPath?: string }> {
+export function writeClient(
+  client: ClientKind,
+  target: ClientConfigTarget,
+  context: ClientWriteContext,
+): Promise<FileChange & { key: TokenInfo; backupPath?: string }> {
   return withConnector(context, (connector) => connector.connect(client, target));
 }
 

@@ -25,7 +25,11 @@ export function logsCommand(): Command {
   ).action((server: string, options: LogsOptions) =>
     runCommand('logs', options, async () => {
       const connection = await connect(options);
-      const { entries } = await callApi(connection, operations['servers.logs'], { name: server, limit: options.limit, stream: options.stream });
+      const { entries } = await callApi(connection, operations['servers.logs'], {
+        name: server,
+        limit: options.limit,
+        stream: options.stream,
+      });
       if (options.json) console.log(JSON.stringify(entries, null, 2));
       else if (entries.length === 0) console.log(`No log lines from "${server}" yet.`);
       else for (const entry of entries) console.log(`${when(entry.time)} [${entry.stream}] ${entry.line}`);

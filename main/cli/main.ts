@@ -31,14 +31,17 @@ program
   .option('-c, --config <path>', 'config file (default: $MCP_ORCH_CONFIG or the app-data mcp-config.json)')
   .option('-p, --port <number>', 'port to listen on (default: orch.port or 8000; 0 = any free port)', portNumber)
   .option('-H, --host <host>', 'address to bind (default: orch.host or 127.0.0.1)')
-  .addOption(new Option('-m, --mode <mode>', 'proxy, or batch to offer batch_execute (default: orch.mode or proxy)').choices(['proxy', 'batch']))
+  .addOption(
+    new Option('-m, --mode <mode>', 'proxy, or batch to offer batch_execute (default: orch.mode or proxy)').choices(['proxy', 'batch']),
+  )
   .action(async (options: { config?: string; port?: number; host?: string; mode?: 'proxy' | 'batch' }) => {
     await serve(options);
   });
 
 program.addCommand(clientConfigCommand());
 program.addCommand(tokenCommand());
-for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()]) program.addCommand(command);
+for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()])
+  program.addCommand(command);
 
 program.addCommand(batchCommand());
 program.addCommand(planCommand());

@@ -18,13 +18,23 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     // The daemon's data folder: the CLI finds its session token there.
     const env = { PATH: process.env.PATH, HOME: daemon.harness.dir, MCP_ORCH_HOME: daemon.harness.dir };
-    execFile(process.execPath, ['--import', 'tsx', MAIN, ...args, '--url', daemon.harness.runtime.url], { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args, '--url', daemon.harness.runtime.url],
+      { cwd: ROOT, env, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
-const CHAIN = { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } }] };
+const CHAIN = {
+  tasks: [
+    { id: 'e', tool: 'a__emit' },
+    { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } },
+  ],
+};
 
 beforeAll(async () => {
   daemon = await startPlannerDaemon();
@@ -39,7 +49,9 @@ describe('mcp-orch plan', () => {
     daemon.answer('CLI-CHAIN', planReply(CHAIN));
     const result = await cli(['plan', 'CLI-CHAIN: emit, then type the count']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^plan: 2 tasks in 2 waves, planned in \\d+ ms \\(${USAGE.input} \\+ ${USAGE.output} tokens\\)$`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(`^plan: 2 tasks in 2 waves, planned in \\d+ ms \\(${USAGE.input} \\+ ${USAGE.output} tokens\\)$`, 'm'),
+    );
     expect(result.stdout).toContain('  wave 1: e (a__emit)\n  wave 2: t (a__typed)\n');
     expect(result.stderr).toBe('[1/2] e succeeded\n[2/2] t succeeded\n');
     expect(result.stdout).toMatch(/^TASK +TOOL +STATUS +MS +RESULT \/ ERROR$/m);
@@ -52,7 +64,15 @@ describe('mcp-orch plan', () => {
   });
 
   it('prints the plan only on --dry-run, with the tools that would need approval, and runs nothing', async () => {
-    daemon.answer('CLI-DRY', planReply({ tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'w', tool: 'a__write', arguments: { text: 'cli-dry' }, dependsOn: ['e'] }] }));
+    daemon.answer(
+      'CLI-DRY',
+      planReply({
+        tasks: [
+          { id: 'e', tool: 'a__emit' },
+          { id: 'w', tool: 'a__write', arguments: { text: 'cli-dry' }, dependsOn: ['e'] },
+        ],
+      }),
+    );
     const runs = daemon.harness.runtime.store.runs.list(1000).length;
     const result = await cli(['plan', 'CLI-DRY: emit, then write', '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
@@ -73,7 +93,10 @@ describe('mcp-orch plan', () => {
       source: 'api',
       request: 'CLI-JSON: emit, then type the count',
       planning: { inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false },
-      tasks: [{ id: 'e', status: 'succeeded' }, { id: 't', status: 'succeeded' }],
+      tasks: [
+        { id: 'e', status: 'succeeded' },
+        { id: 't', status: 'succeeded' },
+      ],
     });
   });
 
@@ -100,7 +123,10 @@ describe('mcp-orch plan', () => {
   it('cancels the run on Ctrl-C, and the table says so', async () => {
     daemon.answer('CLI-HOLD', planReply({ tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'cli-hold' } }] }));
     const env = { PATH: process.env.PATH, HOME: daemon.harness.dir, MCP_ORCH_HOME: daemon.harness.dir };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'plan', 'CLI-HOLD: block', '--url', daemon.harness.runtime.url], { cwd: ROOT, env });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'plan', 'CLI-HOLD: block', '--url', daemon.harness.runtime.url], {
+      cwd: ROOT,
+      env,
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -56,9 +56,22 @@ function printResults(run: Run): void {
   const rows = run.tasks.map((task) => {
     const text = task.result?.content.map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : '')).join(' ');
     const shown = output.has(task.id) || task.status !== 'succeeded';
-    return { id: task.id, tool: task.tool, status: task.status, durationMs: task.durationMs, detail: shown ? taskDetail({ ...task, text: text || undefined, structuredContent: task.result?.structuredContent }) : '' };
+    return {
+      id: task.id,
+      tool: task.tool,
+      status: task.status,
+      durationMs: task.durationMs,
+      detail: shown ? taskDetail({ ...task, text: text || undefined, structuredContent: task.result?.structuredContent }) : '',
+    };
   });
-  printRun(rows, { status: run.status, tasks: run.tasks.length, wallMs: run.wallMs ?? 0, taskMs: run.sumTaskMs ?? 0, speedup: run.speedup ?? 1, error: run.error });
+  printRun(rows, {
+    status: run.status,
+    tasks: run.tasks.length,
+    wallMs: run.wallMs ?? 0,
+    taskMs: run.sumTaskMs ?? 0,
+    speedup: run.speedup ?? 1,
+    error: run.error,
+  });
 }
 
 function printPreview(preview: Preview): void {
@@ -149,7 +162,9 @@ async function runRequest(connection: Connection, request: string, options: Plan
     if (!options.json) printPlan(started);
     for (const event of early.splice(0)) if (event.runId === runId) show(event);
     if (ENDED_RUN.has(started.status)) finished?.(started.status);
-    const cancelled = new Promise<undefined>((resolve) => controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+    const cancelled = new Promise<undefined>((resolve) =>
+      controller.signal.addEventListener('abort', () => resolve(undefined), { once: true }),
+    );
     const end = await Promise.race([following.opened ? ended : pollUntilEnded(connection, runId, controller.signal), cancelled]);
     if (end === undefined) {
       if (!options.json) process.stderr.write('cancelling the run…\n');
@@ -179,7 +194,8 @@ export function planCommand(): Command {
       .option('--dry-run', 'print the plan without running it'),
   ).action((request: string, options: PlanOptions) =>
     runCommand('plan', options, async () => {
-      if (!request.trim()) throw new CliError('say what to do: mcp-orch plan "list the open issues of acme/app"', 'bad_request', EXIT.usage);
+      if (!request.trim())
+        throw new CliError('say what to do: mcp-orch plan "list the open issues of acme/app"', 'bad_request', EXIT.usage);
       const connection = await connect(options);
       if (options.dryRun) {
         const preview = await callApi(connection, operations['runs.dryRun'], { request });

@@ -35,8 +35,15 @@ export function oneLine(text: string): string {
 }
 
 /** What a task's cell says: its error, why it did not run, or its result (text, else structured content). */
-export function taskDetail(task: { error?: { message: string } | undefined; reason?: string | undefined; text?: string | undefined; structuredContent?: unknown }): string {
-  return oneLine(task.error?.message ?? task.reason ?? task.text ?? (task.structuredContent === undefined ? '' : JSON.stringify(task.structuredContent)));
+export function taskDetail(task: {
+  error?: { message: string } | undefined;
+  reason?: string | undefined;
+  text?: string | undefined;
+  structuredContent?: unknown;
+}): string {
+  return oneLine(
+    task.error?.message ?? task.reason ?? task.text ?? (task.structuredContent === undefined ? '' : JSON.stringify(task.structuredContent)),
+  );
 }
 
 /** The line written to stderr when a task ended: `[3/8] issues succeeded`. */
@@ -47,9 +54,12 @@ export function progressLine(finished: number, total: number | undefined, messag
 /** Prints the tasks, then how the run ended. */
 export function printRun(rows: readonly TaskRow[], outcome: RunOutcome): void {
   const cells = [['TASK', 'TOOL', 'STATUS', 'MS', 'RESULT / ERROR']];
-  for (const row of rows) cells.push([row.id, row.tool, row.status, row.durationMs === undefined ? '-' : String(Math.round(row.durationMs)), row.detail]);
+  for (const row of rows)
+    cells.push([row.id, row.tool, row.status, row.durationMs === undefined ? '-' : String(Math.round(row.durationMs)), row.detail]);
   console.log(table(cells));
-  console.log(`\n${outcome.status}: ${outcome.tasks} tasks in ${Math.round(outcome.wallMs)} ms (task time ${Math.round(outcome.taskMs)} ms, speedup ×${outcome.speedup})`);
+  console.log(
+    `\n${outcome.status}: ${outcome.tasks} tasks in ${Math.round(outcome.wallMs)} ms (task time ${Math.round(outcome.taskMs)} ms, speedup ×${outcome.speedup})`,
+  );
   for (const warning of outcome.warnings ?? []) console.log(`warning: ${warning}`);
   if (outcome.error) console.log(`error: ${outcome.error}`);
 }

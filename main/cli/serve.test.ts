@@ -40,7 +40,10 @@ describe('mcp-orch serve', () => {
     };
     try {
       await until(() => stdout.includes('Press Ctrl-C'), 'the start');
-      await writeFile(configPath, JSON.stringify({ mcpServers: { example: exampleServer({ env: { TOKEN: '${env:SERVE_TEST_UNSET}' } }) } }));
+      await writeFile(
+        configPath,
+        JSON.stringify({ mcpServers: { example: exampleServer({ env: { TOKEN: '${env:SERVE_TEST_UNSET}' } }) } }),
+      );
       await until(() => stderr.includes('not applied'), 'the refused change');
       expect(stderr).toContain('mcpServers.example.env.TOKEN: environment variable SERVE_TEST_UNSET is not set');
       await writeFile(configPath, JSON.stringify({ mcpServers: { example: exampleServer(), second: exampleServer() } }));

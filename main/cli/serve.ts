@@ -14,7 +14,14 @@ export interface ServeOptions {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function describe(status: ServerStatus): string {
@@ -68,7 +75,13 @@ export function describeReload(result: ReloadResult, configPath: string): { text
 export async function serve(options: ServeOptions): Promise<void> {
   let runtime: Runtime;
   try {
-    runtime = await createRuntime({ configPath: options.config, port: options.port, host: options.host, mode: options.mode, version: orchVersion() });
+    runtime = await createRuntime({
+      configPath: options.config,
+      port: options.port,
+      host: options.host,
+      mode: options.mode,
+      version: orchVersion(),
+    });
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `mcp-orch: ${(error as Error).message}`);
     process.exitCode = error instanceof ConfigError ? 2 : 1;

@@ -23,7 +23,8 @@ export function serversCommand(): Command {
         console.log(options.json ? JSON.stringify(servers, null, 2) : serverTable(servers));
         return;
       }
-      if (!isAction(action)) throw new CliError(`unknown action "${action}": expected one of ${SERVER_ACTIONS.join(', ')}`, 'bad_request', EXIT.usage);
+      if (!isAction(action))
+        throw new CliError(`unknown action "${action}": expected one of ${SERVER_ACTIONS.join(', ')}`, 'bad_request', EXIT.usage);
       if (name === undefined) throw new CliError(`which server? \`mcp-orch servers ${action} <name>\``, 'bad_request', EXIT.usage);
       const server = await callApi(connection, operations[`servers.${action}`], { name });
       if (options.json) console.log(JSON.stringify(server, null, 2));

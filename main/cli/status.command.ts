@@ -13,7 +13,14 @@ export function serverTable(servers: readonly ServerSummary[]): string {
   const rows = [['SERVER', 'STATE', 'TOOLS', 'PID', 'RESTARTS', 'ENDPOINT']];
   for (const server of servers) {
     const state = server.lastError && server.state !== 'running' ? `${server.state}: ${server.lastError}` : server.state;
-    rows.push([server.name, state, String(server.toolCount), String(server.pid ?? '-'), String(server.restarts), server.endpoints.streamableHttp]);
+    rows.push([
+      server.name,
+      state,
+      String(server.toolCount),
+      String(server.pid ?? '-'),
+      String(server.restarts),
+      server.endpoints.streamableHttp,
+    ]);
   }
   return table(rows);
 }
@@ -22,7 +29,10 @@ export function statusCommand(): Command {
   return withApiOptions(new Command('status').description("the running daemon's mode and servers")).action((options: ApiOptions) =>
     runCommand('status', options, async () => {
       const connection = await connect(options);
-      const [{ servers }, { mode }] = await Promise.all([callApi(connection, operations['servers.list'], {}), callApi(connection, operations['mode.get'], {})]);
+      const [{ servers }, { mode }] = await Promise.all([
+        callApi(connection, operations['servers.list'], {}),
+        callApi(connection, operations['mode.get'], {}),
+      ]);
       if (options.json) {
         console.log(JSON.stringify({ url: connection.baseUrl, mode, servers }, null, 2));
         return;

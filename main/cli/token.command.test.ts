@@ -24,9 +24,14 @@ let home: string;
 function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     const env = { PATH: process.env.PATH, HOME: home, MCP_ORCH_HOME: join(home, 'orch'), ...extraEnv };
-    execFile(process.execPath, ['--import', 'tsx', MAIN, 'token', ...args], { cwd: ROOT, env, timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'token', ...args],
+      { cwd: ROOT, env, timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -55,7 +60,19 @@ describe('mcp-orch token', () => {
   let first = '';
 
   it('creates a key in the app-data database, printing the token alone on stdout and a warning on stderr', async () => {
-    const result = await cli(['create', '--name', 'cline', '--role', 'operator', '--expires', '30d', '--allow', 'github__*', '--deny', 'github__delete_*,github__admin_*']);
+    const result = await cli([
+      'create',
+      '--name',
+      'cline',
+      '--role',
+      'operator',
+      '--expires',
+      '30d',
+      '--allow',
+      'github__*',
+      '--deny',
+      'github__delete_*,github__admin_*',
+    ]);
     expect(result.code).toBe(0);
     first = result.stdout.trim();
     expect(first).toMatch(/^mo_[A-Za-z0-9_-]{43}$/);
@@ -64,7 +81,14 @@ describe('mcp-orch token', () => {
     expect(readFileSync(database()).includes(Buffer.from(first.slice(3)))).toBe(false);
     expect(authenticate(database(), first)).toMatchObject({
       ok: true,
-      value: { name: 'cline', role: 'operator', allow: ['github__*'], deny: ['github__delete_*', 'github__admin_*'], rateLimitPerMinute: 600, kind: 'key' },
+      value: {
+        name: 'cline',
+        role: 'operator',
+        allow: ['github__*'],
+        deny: ['github__delete_*', 'github__admin_*'],
+        rateLimitPerMinute: 600,
+        kind: 'key',
+      },
     });
   });
 
@@ -101,7 +125,9 @@ describe('mcp-orch token', () => {
   it('audits create, rotate and revoke as the REST operations are audited, by the person at the machine', () => {
     const db = openDatabase(database());
     try {
-      const rows = db.prepare("SELECT key_id, key_name, action, target, outcome, details FROM audit WHERE action LIKE 'tokens.%' ORDER BY id").all() as Record<string, unknown>[];
+      const rows = db
+        .prepare("SELECT key_id, key_name, action, target, outcome, details FROM audit WHERE action LIKE 'tokens.%' ORDER BY id")
+        .all() as Record<string, unknown>[];
       expect(rows.map((row) => [row.action, row.target, row.outcome])).toEqual([
         ['tokens.create', 'cline', 'ok'],
         ['tokens.rotate', 'cline', 'ok'],
@@ -118,7 +144,10 @@ describe('mcp-orch token', () => {
   it('uses orch.database of --config', async () => {
     const other = join(home, 'elsewhere', 'custom.db');
     const config = join(home, 'config.json');
-    await writeFile(config, JSON.stringify({ mcpServers: { s: { command: 'x', env: { T: '${env:UNSET_SECRET}' } } }, orch: { database: other } }));
+    await writeFile(
+      config,
+      JSON.stringify({ mcpServers: { s: { command: 'x', env: { T: '${env:UNSET_SECRET}' } } }, orch: { database: other } }),
+    );
     const result = await cli(['create', '--name', 'ci', '--role', 'viewer', '--config', config]);
     expect(result.code).toBe(0);
     expect(existsSync(other)).toBe(true);
@@ -129,7 +158,9 @@ describe('mcp-orch token', () => {
     await cli(['create', '--name', 'dup', '--role', 'viewer']);
     const taken = await cli(['create', '--name', 'dup', '--role', 'viewer', '--json']);
     expect(taken.code).toBe(1);
-    expect(JSON.parse(taken.stdout)).toEqual({ error: { code: 'conflict', message: 'a key named "dup" already exists: revoke or rotate it, or choose another name' } });
+    expect(JSON.parse(taken.stdout)).toEqual({
+      error: { code: 'conflict', message: 'a key named "dup" already exists: revoke or rotate it, or choose another name' },
+    });
     const role = await cli(['create', '--name', 'x', '--role', 'root']);
     expect(role.code).not.toBe(0);
     expect(role.stderr).toContain('Allowed choices are admin, operator, viewer');

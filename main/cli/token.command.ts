@@ -41,7 +41,7 @@ interface RotateCommandOptions extends CommonOptions {
 }
 
 const SHOWN_ONCE =
-  'This is the only time the token is shown: store it now (e.g. in the client\'s config). MCP Orch keeps only a hash.\n' +
+  "This is the only time the token is shown: store it now (e.g. in the client's config). MCP Orch keeps only a hash.\n" +
   'Clients send it as `Authorization: Bearer <token>`.';
 
 function duration(value: string): number {
@@ -60,7 +60,13 @@ function wholeNumber(value: string): number {
 
 /** Collects a repeatable option; each value may hold several comma-separated patterns. */
 function patterns(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').map((p) => p.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  ];
 }
 
 /** Opens the store, runs `action` with a client of its key operations as the local admin, closes (the audit is written). */
@@ -81,7 +87,14 @@ function when(time: number | undefined): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function permissionsOf(key: KeyInfo): string {
@@ -95,7 +108,18 @@ export function tokenTable(keys: readonly KeyInfo[]): string {
   const rows = [['NAME', 'ID', 'TOKEN', 'ROLE', 'STATUS', 'EXPIRES', 'LAST USED', 'USES', 'RATE/MIN', 'TOOLS']];
   for (const key of keys) {
     const status = key.status === 'rotating' ? `rotating until ${when(key.graceUntil)}` : key.status;
-    rows.push([key.name, key.id, `${key.prefix}…`, key.role, status, when(key.expiresAt), when(key.lastUsedAt), String(key.usageCount), String(key.rateLimitPerMinute ?? '-'), permissionsOf(key)]);
+    rows.push([
+      key.name,
+      key.id,
+      `${key.prefix}…`,
+      key.role,
+      status,
+      when(key.expiresAt),
+      when(key.lastUsedAt),
+      String(key.usageCount),
+      String(key.rateLimitPerMinute ?? '-'),
+      permissionsOf(key),
+    ]);
   }
   return table(rows);
 }
@@ -131,7 +155,11 @@ export function tokenCommand(): Command {
 
   withCommon(token.command('create').description('create a key and print its token (shown once)'))
     .requiredOption('-n, --name <name>', 'who the key is for, e.g. cline (unique among live keys)')
-    .addOption(new Option('-r, --role <role>', 'admin: everything; operator: run tools and batches, start/stop servers; viewer: read-only').choices(ROLES).makeOptionMandatory())
+    .addOption(
+      new Option('-r, --role <role>', 'admin: everything; operator: run tools and batches, start/stop servers; viewer: read-only')
+        .choices(ROLES)
+        .makeOptionMandatory(),
+    )
     .option('-e, --expires <duration>', 'lifetime, e.g. 90m, 12h, 30d (default: never)', duration)
     .option('--allow <pattern>', 'tools the key may call, `<server>__<tool>` globs, e.g. github__* (repeatable)', patterns, [])
     .option('--deny <pattern>', 'tools the key may not call; wins over --allow (repeatable)', patterns, [])
@@ -139,10 +167,19 @@ export function tokenCommand(): Command {
     .action((options: CreateOptions) =>
       run(options, async () => {
         const created = await withClient(options, (client) =>
-          client.tokens.create({ name: options.name, role: options.role, expiresInMs: options.expires, allow: options.allow, deny: options.deny, rateLimitPerMinute: options.rateLimit }),
+          client.tokens.create({
+            name: options.name,
+            role: options.role,
+            expiresInMs: options.expires,
+            allow: options.allow,
+            deny: options.deny,
+            rateLimitPerMinute: options.rateLimit,
+          }),
         );
         const key = created.token;
-        console.error(`Created key "${key.name}" (${key.role}, ${key.id}${key.expiresAt ? `, expires ${when(key.expiresAt)}` : ''}).\n${SHOWN_ONCE}`);
+        console.error(
+          `Created key "${key.name}" (${key.role}, ${key.id}${key.expiresAt ? `, expires ${when(key.expiresAt)}` : ''}).\n${SHOWN_ONCE}`,
+        );
         console.log(options.json ? JSON.stringify({ token: created.secret, key }, null, 2) : created.secret);
       }),
     );
@@ -162,7 +199,8 @@ export function tokenCommand(): Command {
       run(options, async () => {
         const result = await withClient(options, (client) => client.tokens.revoke({ id: key }));
         if (options.json) console.log(JSON.stringify({ key: result.token, revokedIds: result.revoked }, null, 2));
-        else if (result.revoked.length === 0) console.log(`The key "${result.token.name}" (${result.token.id}) was already ${result.token.status}.`);
+        else if (result.revoked.length === 0)
+          console.log(`The key "${result.token.name}" (${result.token.id}) was already ${result.token.status}.`);
         else console.log(`Revoked ${result.revoked.map((id) => `"${result.token.name}" (${id})`).join(', ')}.`);
       }),
     );
@@ -173,10 +211,19 @@ export function tokenCommand(): Command {
     .option('-e, --expires <duration>', "the new key's lifetime from now (default: the old key's expiry)", duration)
     .action((key: string, options: RotateCommandOptions) =>
       run(options, async () => {
-        const rotated: OutputOf<'tokens.rotate'> = await withClient(options, (client) => client.tokens.rotate({ id: key, graceMs: options.grace, expiresInMs: options.expires }));
-        const grace = options.grace === 0 ? 'the old token stops working now' : `the old token keeps working until ${when(rotated.previous.graceUntil)} (${formatDuration(options.grace)})`;
+        const rotated: OutputOf<'tokens.rotate'> = await withClient(options, (client) =>
+          client.tokens.rotate({ id: key, graceMs: options.grace, expiresInMs: options.expires }),
+        );
+        const grace =
+          options.grace === 0
+            ? 'the old token stops working now'
+            : `the old token keeps working until ${when(rotated.previous.graceUntil)} (${formatDuration(options.grace)})`;
         console.error(`Rotated "${rotated.token.name}": new key ${rotated.token.id}; ${grace}.\n${SHOWN_ONCE}`);
-        console.log(options.json ? JSON.stringify({ token: rotated.secret, key: rotated.token, previous: rotated.previous }, null, 2) : rotated.secret);
+        console.log(
+          options.json
+            ? JSON.stringify({ token: rotated.secret, key: rotated.token, previous: rotated.previous }, null, 2)
+            : rotated.secret,
+        );
       }),
     );
 

@@ -15,7 +15,10 @@ function oneLine(text: string | undefined, max = 60): string {
 
 export function toolsCommand(): Command {
   return withApiOptions(
-    new Command('tools').description('list the tools of every server').option('-s, --server <name>', 'only this server').option('-q, --query <text>', 'search names and descriptions'),
+    new Command('tools')
+      .description('list the tools of every server')
+      .option('-s, --server <name>', 'only this server')
+      .option('-q, --query <text>', 'search names and descriptions'),
   ).action((options: ToolsOptions) =>
     runCommand('tools', options, async () => {
       const connection = await connect(options);
@@ -29,7 +32,8 @@ export function toolsCommand(): Command {
         return;
       }
       const rows = [['SERVER', 'TOOL', 'AGGREGATED NAME', 'ENABLED', 'DESCRIPTION']];
-      for (const tool of tools) rows.push([tool.server, tool.name, tool.aggregatedName ?? '-', tool.enabled ? 'yes' : 'no', oneLine(tool.description)]);
+      for (const tool of tools)
+        rows.push([tool.server, tool.name, tool.aggregatedName ?? '-', tool.enabled ? 'yes' : 'no', oneLine(tool.description)]);
       console.log(table(rows));
     }),
   );

@@ -56,7 +56,17 @@ console.log('started and stopped');`;
       await writeFile(configPath, JSON.stringify({ mcpServers: {}, orch: { mode: 'batch' } }));
       const { stdout } = await promisify(execFile)(
         process.execPath,
-        ['--import', 'tsx', '--import', './main/core/__fixtures__/forbid-modules.mjs', '--input-type=module', '-e', script, configPath, home],
+        [
+          '--import',
+          'tsx',
+          '--import',
+          './main/core/__fixtures__/forbid-modules.mjs',
+          '--input-type=module',
+          '-e',
+          script,
+          configPath,
+          home,
+        ],
         { cwd: root, env: { ...process.env, FORBID_MODULES: 'ai,@ai-sdk/,@aws-sdk/' } },
       );
       expect(stdout.trim()).toBe('started and stopped');

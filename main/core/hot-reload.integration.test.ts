@@ -66,8 +66,14 @@ describe('hot reload of the config file on disk', () => {
     expect({ example: pids.example, steady: pids.steady }).toEqual(untouchedPids);
     for (const kind of TRANSPORT_KINDS) {
       expect((await example[kind].callTool({ name: 'add', arguments: { a: 20, b: 22 } })).structuredContent, kind).toEqual({ sum: 42 });
-      expect((await aggregate[kind].callTool({ name: 'example__add', arguments: { a: 1, b: 2 } })).structuredContent, kind).toEqual({ sum: 3 });
-      expect(await askFixture(aggregate[kind], 'steady__tool_0'), kind).toEqual({ tool: 'tool_0', pid: untouchedPids.steady, label: 'steady' });
+      expect((await aggregate[kind].callTool({ name: 'example__add', arguments: { a: 1, b: 2 } })).structuredContent, kind).toEqual({
+        sum: 3,
+      });
+      expect(await askFixture(aggregate[kind], 'steady__tool_0'), kind).toEqual({
+        tool: 'tool_0',
+        pid: untouchedPids.steady,
+        label: 'steady',
+      });
     }
   };
 
@@ -105,7 +111,12 @@ describe('hot reload of the config file on disk', () => {
     extraChanges = recordListChanges(extra, '/mcp/extra');
     expect(await askFixture(extra, 'tool_0')).toEqual({ tool: 'tool_0', pid: pidsOf(harness.runtime).extra, label: 'first' });
     await aggregateChanges.streamable.after('tools', seen);
-    await untilTools(aggregate.streamable, aggregateChanges.streamable, (tools) => tools.some((tool) => tool.name === 'extra__tool_1'), 'extra__tool_1 is listed');
+    await untilTools(
+      aggregate.streamable,
+      aggregateChanges.streamable,
+      (tools) => tools.some((tool) => tool.name === 'extra__tool_1'),
+      'extra__tool_1 is listed',
+    );
     await expectUntouchedServersUndisturbed();
   });
 
@@ -165,7 +176,12 @@ describe('hot reload of the config file on disk', () => {
 
     for (const kind of TRANSPORT_KINDS) {
       await aggregateChanges[kind].after('tools', seenAggregate[kind]);
-      await untilTools(aggregate[kind], aggregateChanges[kind], (tools) => tools.some((tool) => tool.name === 'extra__tool_3'), `extra__tool_3 is listed (${kind})`);
+      await untilTools(
+        aggregate[kind],
+        aggregateChanges[kind],
+        (tools) => tools.some((tool) => tool.name === 'extra__tool_3'),
+        `extra__tool_3 is listed (${kind})`,
+      );
       expect((await askFixture(aggregate[kind], 'extra__tool_3')).label).toBe('second');
     }
     // docs/specification.md §4: sessions survive a restart and get list_changed, so they re-fetch the tools.
@@ -185,8 +201,15 @@ describe('hot reload of the config file on disk', () => {
     expect(processExists(pid)).toBe(false);
 
     await aggregateChanges.sse.after('tools', seen);
-    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => !tools.some((tool) => tool.name.startsWith('extra__')), 'extra__* are hidden');
-    expect(await errorOf(aggregate.sse.callTool({ name: 'extra__tool_0', arguments: {} }))).toMatchObject({ message: expect.stringContaining('extra__tool_0') as unknown });
+    await untilTools(
+      aggregate.sse,
+      aggregateChanges.sse,
+      (tools) => !tools.some((tool) => tool.name.startsWith('extra__')),
+      'extra__* are hidden',
+    );
+    expect(await errorOf(aggregate.sse.callTool({ name: 'extra__tool_0', arguments: {} }))).toMatchObject({
+      message: expect.stringContaining('extra__tool_0') as unknown,
+    });
     const refused = await errorOf(extra.callTool({ name: 'tool_0', arguments: {} }));
     expect(refused?.message).toMatch(/"extra".*disabled/);
     await expectUntouchedServersUndisturbed();
@@ -199,7 +222,12 @@ describe('hot reload of the config file on disk', () => {
     started.dispose();
     notePids();
     expect(await askFixture(extra, 'tool_2')).toMatchObject({ pid: pidsOf(harness.runtime).extra, label: 'second' });
-    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => tools.some((tool) => tool.name === 'extra__tool_2'), 'extra__tool_2 is back');
+    await untilTools(
+      aggregate.sse,
+      aggregateChanges.sse,
+      (tools) => tools.some((tool) => tool.name === 'extra__tool_2'),
+      'extra__tool_2 is back',
+    );
     await expectUntouchedServersUndisturbed();
   });
 
@@ -216,13 +244,23 @@ describe('hot reload of the config file on disk', () => {
     const initialize = await rawHttp(harness.url('/mcp/extra'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'late', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'late', version: '1' } },
+      }),
     });
     expect(initialize.status).toBe(404);
     expect(initialize.text).toContain('extra');
 
     await aggregateChanges.streamable.after('tools', seen);
-    await untilTools(aggregate.streamable, aggregateChanges.streamable, (tools) => !tools.some((tool) => tool.name.startsWith('extra__')), 'extra__* are gone');
+    await untilTools(
+      aggregate.streamable,
+      aggregateChanges.streamable,
+      (tools) => !tools.some((tool) => tool.name.startsWith('extra__')),
+      'extra__* are gone',
+    );
     await expectUntouchedServersUndisturbed();
   });
 
@@ -241,7 +279,17 @@ describe('hot reload of the config file on disk', () => {
     },
     {
       case: 'a missing environment variable',
-      text: () => JSON.stringify({ mcpServers: { ...config.mcpServers, steady: { ...manyToolsServer(2, 'steady'), env: { FIXTURE_LABEL: `\${env:${UNSET_VARIABLE}}` } } } }, null, 2),
+      text: () =>
+        JSON.stringify(
+          {
+            mcpServers: {
+              ...config.mcpServers,
+              steady: { ...manyToolsServer(2, 'steady'), env: { FIXTURE_LABEL: `\${env:${UNSET_VARIABLE}}` } },
+            },
+          },
+          null,
+          2,
+        ),
       path: 'mcpServers.steady.env.FIXTURE_LABEL',
       message: new RegExp(UNSET_VARIABLE),
     },
@@ -280,7 +328,12 @@ describe('hot reload of the config file on disk', () => {
     await started.until('running');
     started.dispose();
     notePids();
-    await untilTools(aggregate.sse, aggregateChanges.sse, (tools) => tools.some((tool) => tool.name === 'late__tool_0'), 'late__tool_0 is listed');
+    await untilTools(
+      aggregate.sse,
+      aggregateChanges.sse,
+      (tools) => tools.some((tool) => tool.name === 'late__tool_0'),
+      'late__tool_0 is listed',
+    );
     expect((await askFixture(aggregate.sse, 'late__tool_0')).label).toBe('late');
     await expectUntouchedServersUndisturbed();
   });
@@ -328,10 +381,19 @@ describe('hot reload of the config file on disk', () => {
       'steady__tool_1 and late__tool_0 are hidden',
     );
     expect(tools.map((tool) => tool.name)).toContain('steady__tool_0');
-    expect(await errorOf(aggregate.streamable.callTool({ name: 'steady__tool_1', arguments: {} }))).toMatchObject({ message: expect.stringContaining('steady__tool_1') as unknown });
+    expect(await errorOf(aggregate.streamable.callTool({ name: 'steady__tool_1', arguments: {} }))).toMatchObject({
+      message: expect.stringContaining('steady__tool_1') as unknown,
+    });
 
     const written = await readFile(harness.configPath, 'utf8');
-    for (const kept of ['// MCP Orch test configuration, written by hand', '/* the servers */', '// keep this one', '"x-owner":"team-a"', '"myEditor"', '"x-future-setting": 7']) {
+    for (const kept of [
+      '// MCP Orch test configuration, written by hand',
+      '/* the servers */',
+      '// keep this one',
+      '"x-owner":"team-a"',
+      '"myEditor"',
+      '"x-future-setting": 7',
+    ]) {
       expect(written).toContain(kept);
     }
     expect(await readFile(`${harness.configPath}.bak`, 'utf8')).toBe(commented);
@@ -345,7 +407,8 @@ describe('hot reload of the config file on disk', () => {
 
   it('keeps an untouched server’s sessions on the very same process through every change', async () => {
     expect(pidsOf(harness.runtime)).toMatchObject(untouchedPids);
-    for (const kind of TRANSPORT_KINDS) expect(textOf(await example[kind].callTool({ name: 'echo', arguments: { text: kind } }))).toBe(kind);
+    for (const kind of TRANSPORT_KINDS)
+      expect(textOf(await example[kind].callTool({ name: 'echo', arguments: { text: kind } }))).toBe(kind);
   });
 });
 
@@ -379,7 +442,13 @@ describe('hot reload while a new server is slow to start', () => {
     const result = await reloaded;
     expect(result.ok).toBe(true);
     expect(harness.runtime.supervisor.get('sleepy')?.state).toBe('starting');
-    const tools = await untilTools(client, changes, (list) => !list.some((tool) => tool.name === 'quick__tool_1'), 'quick__tool_1 is hidden', 3_000);
+    const tools = await untilTools(
+      client,
+      changes,
+      (list) => !list.some((tool) => tool.name === 'quick__tool_1'),
+      'quick__tool_1 is hidden',
+      3_000,
+    );
     expect(tools.map((tool) => tool.name)).toEqual(['quick__tool_0']);
   });
 });

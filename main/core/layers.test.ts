@@ -25,8 +25,21 @@ const CASES: { path: string; forbidden: string[]; allowed: string[] }[] = [
   },
   {
     path: 'main/core/batch/x.ts',
-    forbidden: ['../http/app.js', '../mcp/mcp-endpoints.js', '../operations/dispatch.js', '../hot-reload.js', '../runtime.js', '../activity/record-activity.js', 'electron'],
-    allowed: ['../supervisor/upstream-peer.js', '../../../shared/api/operations/runs.js', 'node:crypto', '@modelcontextprotocol/sdk/types.js'],
+    forbidden: [
+      '../http/app.js',
+      '../mcp/mcp-endpoints.js',
+      '../operations/dispatch.js',
+      '../hot-reload.js',
+      '../runtime.js',
+      '../activity/record-activity.js',
+      'electron',
+    ],
+    allowed: [
+      '../supervisor/upstream-peer.js',
+      '../../../shared/api/operations/runs.js',
+      'node:crypto',
+      '@modelcontextprotocol/sdk/types.js',
+    ],
   },
   {
     path: 'main/core/store/x.ts',

@@ -160,7 +160,21 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     audit: (entry) => store.audit.record(entry),
     ...options.planner,
   });
-  const deps: OperationDeps = { batch, planner, supervisor, registry, view, store, tokens, hotReload: reload, configPath, env, secrets, version, baseUrl: () => url };
+  const deps: OperationDeps = {
+    batch,
+    planner,
+    supervisor,
+    registry,
+    view,
+    store,
+    tokens,
+    hotReload: reload,
+    configPath,
+    env,
+    secrets,
+    version,
+    baseUrl: () => url,
+  };
   const events = new LiveEvents(deps);
   const operations = createDispatcher({
     handlers: createHandlers(deps),
@@ -308,9 +322,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is already in use: stop the other process or pass --port`)
-          : error,
+        error.code === 'EADDRINUSE' ? new Error(`port ${port} on ${host} is already in use: stop the other process or pass --port`) : error,
       );
     };
     const onListening = () => {

@@ -61,7 +61,11 @@ export function rendererFileFor(root: string, url: string): string | undefined {
 }
 
 /** Serves `root` on `app://orch`; the returned function stops serving it. */
-export function serveRenderer(protocol: ProtocolLike, root: string, readFile: (path: string) => Promise<Uint8Array> = readFileFromDisk): () => void {
+export function serveRenderer(
+  protocol: ProtocolLike,
+  root: string,
+  readFile: (path: string) => Promise<Uint8Array> = readFileFromDisk,
+): () => void {
   const headers = (type: string): Record<string, string> => ({
     'content-type': type,
     'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -69,12 +73,16 @@ export function serveRenderer(protocol: ProtocolLike, root: string, readFile: (p
     'cache-control': 'no-cache',
   });
   protocol.handle(APP_SCHEME, async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('method not allowed', { status: 405, headers: headers('text/plain; charset=utf-8') });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response('method not allowed', { status: 405, headers: headers('text/plain; charset=utf-8') });
     const file = rendererFileFor(root, request.url);
     if (file === undefined) return new Response('not found', { status: 404, headers: headers('text/plain; charset=utf-8') });
     try {
       const body = await readFile(file);
-      return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: headers(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream') });
+      return new Response(request.method === 'HEAD' ? null : body, {
+        status: 200,
+        headers: headers(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream'),
+      });
     } catch {
       return new Response('not found', { status: 404, headers: headers('text/plain; charset=utf-8') });
     }

@@ -19,7 +19,13 @@ const refused: (string | undefined)[] = [];
 beforeAll(async () => {
   harness = await startHarness({ example: exampleServer() });
   ipc = new FakeIpcMain();
-  registerBridgeHandlers({ ipcMain: ipc, dispatcher: harness.runtime.operations, principal: localPrincipal('desktop'), isTrustedSender, onRefused: (_channel, url) => refused.push(url) });
+  registerBridgeHandlers({
+    ipcMain: ipc,
+    dispatcher: harness.runtime.operations,
+    principal: localPrincipal('desktop'),
+    isTrustedSender,
+    onRefused: (_channel, url) => refused.push(url),
+  });
 });
 
 afterAll(async () => {
@@ -29,21 +35,33 @@ afterAll(async () => {
 describe('the bridge over the real core', () => {
   it('invokes operations for the app page as the local admin, audited under its name', async () => {
     const page = new FakeSender('app://orch/index.html');
-    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'servers.list', {})).toMatchObject({ ok: true, value: { servers: [{ name: 'example', state: 'running' }] } });
-    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'tools.call', { server: 'example', tool: 'add', arguments: { a: 2, b: 3 } })).toMatchObject({
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'servers.list', {})).toMatchObject({
+      ok: true,
+      value: { servers: [{ name: 'example', state: 'running' }] },
+    });
+    expect(
+      await ipc.invoke(page, IPC_CHANNELS.invoke, 'tools.call', { server: 'example', tool: 'add', arguments: { a: 2, b: 3 } }),
+    ).toMatchObject({
       ok: true,
       value: { result: { structuredContent: { sum: 5 } } },
     });
     harness.runtime.store.audit.flush();
-    expect(harness.runtime.store.audit.list({ action: 'tools.call', limit: 1 }).items[0]).toMatchObject({ keyName: '(desktop)', outcome: 'ok' });
+    expect(harness.runtime.store.audit.list({ action: 'tools.call', limit: 1 }).items[0]).toMatchObject({
+      keyName: '(desktop)',
+      outcome: 'ok',
+    });
   });
 
   it('delivers live events to the page that subscribed until it unsubscribes', async () => {
     const page = new FakeSender('app://orch/index.html');
     ipc.send(page, IPC_CHANNELS.subscribe);
-    const events = () => page.sent.filter((message) => message.channel === IPC_CHANNELS.event).map((message) => message.args[0] as OrchEvent);
+    const events = () =>
+      page.sent.filter((message) => message.channel === IPC_CHANNELS.event).map((message) => message.args[0] as OrchEvent);
     await ipc.invoke(page, IPC_CHANNELS.invoke, 'servers.restart', { name: 'example' });
-    await pollUntil(() => events().some((event) => event.type === 'server.state' && event.status.state === 'running'), 'the restart as events');
+    await pollUntil(
+      () => events().some((event) => event.type === 'server.state' && event.status.state === 'running'),
+      'the restart as events',
+    );
     ipc.send(page, IPC_CHANNELS.unsubscribe);
     const seen = events().length;
     await ipc.invoke(page, IPC_CHANNELS.invoke, 'servers.restart', { name: 'example' });

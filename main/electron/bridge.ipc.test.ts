@@ -49,8 +49,14 @@ describe('the bridge handlers', () => {
   it('answers bad input and unknown operations as failed Results, never a rejection', async () => {
     const { ipc } = setup();
     const page = new FakeSender(APP_PAGE);
-    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'mode.set', { mode: 'turbo' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'shell.exec', {})).toEqual({ ok: false, error: { code: 'bad_request', message: 'unknown operation "shell.exec"' } });
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'mode.set', { mode: 'turbo' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
+    expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 'shell.exec', {})).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'unknown operation "shell.exec"' },
+    });
     expect(await ipc.invoke(page, IPC_CHANNELS.invoke, 42, {})).toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
@@ -82,7 +88,7 @@ describe('the bridge handlers', () => {
     expect(dispatcher.subscriberCount).toBe(0);
   });
 
-  it('ends a closed window\'s subscription and aborts its pending calls', async () => {
+  it("ends a closed window's subscription and aborts its pending calls", async () => {
     const { ipc, dispatcher, signal } = setup();
     const page = new FakeSender(APP_PAGE);
     ipc.send(page, IPC_CHANNELS.subscribe);

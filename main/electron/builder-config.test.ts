@@ -34,7 +34,7 @@ interface BuilderConfig {
 const config = load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 
 describe('electron-builder.yml', () => {
-  it('is valid against app-builder-lib\'s scheme.json', () => {
+  it("is valid against app-builder-lib's scheme.json", () => {
     const schema = JSON.parse(readFileSync(require.resolve('app-builder-lib/scheme.json'), 'utf8')) as object;
     // electron-builder validates with ajv too; its schema uses draft-07 and some non-standard keywords.
     const ajv = new Ajv({ allErrors: true, strict: false });
@@ -59,7 +59,8 @@ describe('electron-builder.yml', () => {
       const directory = pattern.includes('*') ? pattern.slice(0, pattern.lastIndexOf('/')) : pattern;
       expect(existsSync(join(root, directory)), pattern).toBe(true);
     }
-    for (const file of ['tray/tray-runningTemplate.png', 'tray/tray-failing.ico', 'tray/tray-stopped.png']) expect(existsSync(join(root, 'resources', file))).toBe(true);
+    for (const file of ['tray/tray-runningTemplate.png', 'tray/tray-failing.ico', 'tray/tray-stopped.png'])
+      expect(existsSync(join(root, 'resources', file))).toBe(true);
     // The entry point is what the build emits for main/electron/main.ts.
     expect(config.extraMetadata.main).toBe('dist/main/electron/main.js');
     expect(existsSync(join(root, 'main/electron/main.ts'))).toBe(true);

@@ -11,15 +11,19 @@ import { checkForUpdates, updatesConfigured } from './updates.js';
 describe('desktopEnvironment', () => {
   const own = { PATH: '/usr/bin:/bin', HOME: '/Users/ada', LANG: 'en_US.UTF-8' };
 
-  it('takes the login shell\'s variables and puts its PATH first', () => {
-    const env = desktopEnvironment(own, { ok: true, env: { PATH: '/opt/homebrew/bin:/usr/bin', GITHUB_TOKEN: 'from-zshrc', HOME: '/Users/ada' } }, 'darwin');
+  it("takes the login shell's variables and puts its PATH first", () => {
+    const env = desktopEnvironment(
+      own,
+      { ok: true, env: { PATH: '/opt/homebrew/bin:/usr/bin', GITHUB_TOKEN: 'from-zshrc', HOME: '/Users/ada' } },
+      'darwin',
+    );
     expect(env.GITHUB_TOKEN).toBe('from-zshrc');
     expect(env.LANG).toBe('en_US.UTF-8');
     expect(env.PATH!.split(':').slice(0, 3)).toEqual(['/opt/homebrew/bin', '/usr/bin', '/bin']);
     expect(env.MCP_ORCH_LOGIN_SHELL_PATH).toBe('0');
   });
 
-  it('keeps the app\'s own environment when the shell could not be read', () => {
+  it("keeps the app's own environment when the shell could not be read", () => {
     expect(desktopEnvironment(own, { ok: false, reason: 'timed out' }, 'darwin')).toEqual({ ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' });
   });
 });
@@ -61,7 +65,12 @@ describe('starting the core', () => {
     const secrets = environmentSecrets({});
     let given: unknown;
     const env = { MCP_ORCH_HOME: home, A: '1' };
-    const core = await startCore({ createRuntime: (options) => ((given = options), Promise.resolve(runtime)), env, secrets, execPath: process.execPath });
+    const core = await startCore({
+      createRuntime: (options) => ((given = options), Promise.resolve(runtime)),
+      env,
+      secrets,
+      execPath: process.execPath,
+    });
     expect(given).toEqual({ env, secrets });
     expect(core).toMatchObject({ dispatcher, configPath: '/c/mcp-config.json', logDir: '/l', url: 'http://127.0.0.1:8000' });
     await core.dispose();
@@ -69,12 +78,18 @@ describe('starting the core', () => {
   });
 
   it('explains better-sqlite3 built for the wrong runtime, and passes other errors through', async () => {
-    const abi = new Error("The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\nNODE_MODULE_VERSION 143.");
-    expect(explainCoreError(abi)).toMatch(/^better-sqlite3 is built for Node\.js, not for this Electron: run "npx electron-builder install-app-deps"/);
-    await expect(startCore({ ...isolated(), createRuntime: () => Promise.reject(new Error('port 8000 in use')) })).rejects.toThrow('port 8000 in use');
+    const abi = new Error(
+      "The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\nNODE_MODULE_VERSION 143.",
+    );
+    expect(explainCoreError(abi)).toMatch(
+      /^better-sqlite3 is built for Node\.js, not for this Electron: run "npx electron-builder install-app-deps"/,
+    );
+    await expect(startCore({ ...isolated(), createRuntime: () => Promise.reject(new Error('port 8000 in use')) })).rejects.toThrow(
+      'port 8000 in use',
+    );
   });
 
-  it('on a first start writes a config whose example server runs on the app\'s own binary, and it starts', async () => {
+  it("on a first start writes a config whose example server runs on the app's own binary, and it starts", async () => {
     expect(desktopDefaultConfig('/Applications/MCP Orch.app/Contents/MacOS/MCP Orch').mcpServers.example).toMatchObject({
       command: '/Applications/MCP Orch.app/Contents/MacOS/MCP Orch',
       env: { ELECTRON_RUN_AS_NODE: '1' },

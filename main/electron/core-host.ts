@@ -87,10 +87,17 @@ export interface StartCoreOptions {
 export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
   let runtime: Runtime;
   try {
-    if (!options.env.MCP_ORCH_CONFIG) await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.execPath));
+    if (!options.env.MCP_ORCH_CONFIG)
+      await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.execPath));
     runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
   } catch (error) {
     throw new Error(explainCoreError(error));
   }
-  return { dispatcher: runtime.operations, configPath: runtime.configPath, logDir: runtime.logDir, url: runtime.url, dispose: () => runtime.dispose() };
+  return {
+    dispatcher: runtime.operations,
+    configPath: runtime.configPath,
+    logDir: runtime.logDir,
+    url: runtime.url,
+    dispose: () => runtime.dispose(),
+  };
 }

@@ -56,7 +56,7 @@ function setup(lock = new FakeInstanceLock(), options: { argv?: string[]; atLogi
 }
 
 describe('DesktopApp', () => {
-  it('starts the tray, then the window and the core; the tray follows the core\'s phase', async () => {
+  it("starts the tray, then the window and the core; the tray follows the core's phase", async () => {
     const { app, desktop, events, model, core, coreStarted } = setup();
     const started = desktop.start();
     app.becomeReady();
@@ -99,8 +99,13 @@ describe('DesktopApp', () => {
     coreStarted.reject(new Error('port 8000 on 127.0.0.1 is already in use: stop the other process or pass --port'));
     app.becomeReady();
     expect(await desktop.start()).toBe(true);
-    expect(model.current).toMatchObject({ phase: 'failed', coreError: 'port 8000 on 127.0.0.1 is already in use: stop the other process or pass --port' });
-    expect(events.at(-1)).toBe('error MCP Orch could not start: port 8000 on 127.0.0.1 is already in use: stop the other process or pass --port');
+    expect(model.current).toMatchObject({
+      phase: 'failed',
+      coreError: 'port 8000 on 127.0.0.1 is already in use: stop the other process or pass --port',
+    });
+    expect(events.at(-1)).toBe(
+      'error MCP Orch could not start: port 8000 on 127.0.0.1 is already in use: stop the other process or pass --port',
+    );
   });
 
   it('on quit, holds the process until every server is stopped, showing that it is stopping', async () => {

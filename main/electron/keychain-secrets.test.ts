@@ -51,7 +51,10 @@ describe('keychain secrets', () => {
     expect(file).not.toContain('ghp_supersecret');
     expect(file).toContain('GITHUB_TOKEN');
     expect((await stat(join(dir, 'secrets.json'))).mode & 0o777).toBe(0o600);
-    const config = parseConfig('{"mcpServers":{"gh":{"command":"npx","env":{"GITHUB_TOKEN":"${secret:GITHUB_TOKEN}"}}}}', { env: {}, secrets: open(keychain) });
+    const config = parseConfig('{"mcpServers":{"gh":{"command":"npx","env":{"GITHUB_TOKEN":"${secret:GITHUB_TOKEN}"}}}}', {
+      env: {},
+      secrets: open(keychain),
+    });
     expect(config.servers[0]?.env).toEqual({ GITHUB_TOKEN: 'ghp_supersecret' });
     expect(secrets.list()).toEqual([{ name: 'GITHUB_TOKEN', source: 'keychain', setAt: expect.any(Number) as unknown }]);
   });
@@ -76,10 +79,13 @@ describe('keychain secrets', () => {
     );
   });
 
-  it('refuses to store a secret without a keychain, or behind Linux\'s hard-coded fallback key', async () => {
+  it("refuses to store a secret without a keychain, or behind Linux's hard-coded fallback key", async () => {
     const missing = new FakeKeychain();
     missing.available = false;
-    await expect(open(missing).set('A', 'v')).rejects.toMatchObject({ reason: 'unavailable', message: expect.stringMatching(/keychain is not available/) as unknown });
+    await expect(open(missing).set('A', 'v')).rejects.toMatchObject({
+      reason: 'unavailable',
+      message: expect.stringMatching(/keychain is not available/) as unknown,
+    });
     const basic = new FakeKeychain();
     basic.backend = 'basic_text';
     await expect(open(basic, {}, 'linux').set('A', 'v')).rejects.toThrow(/no keyring .* is running/);

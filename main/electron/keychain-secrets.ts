@@ -29,9 +29,16 @@ export interface KeychainSecretsOptions {
 export function keychainCodec(safeStorage: SafeStorageLike, platform: NodeJS.Platform): SecretCodec {
   return {
     encode(value) {
-      if (!safeStorage.isEncryptionAvailable()) throw new SecretError('unavailable', 'the system keychain is not available: set the secret as MCP_ORCH_SECRET_<NAME> in the environment instead');
+      if (!safeStorage.isEncryptionAvailable())
+        throw new SecretError(
+          'unavailable',
+          'the system keychain is not available: set the secret as MCP_ORCH_SECRET_<NAME> in the environment instead',
+        );
       if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') {
-        throw new SecretError('unavailable', 'no keyring (GNOME Keyring or KWallet) is running, so a secret could not be protected: start one, or set MCP_ORCH_SECRET_<NAME> in the environment instead');
+        throw new SecretError(
+          'unavailable',
+          'no keyring (GNOME Keyring or KWallet) is running, so a secret could not be protected: start one, or set MCP_ORCH_SECRET_<NAME> in the environment instead',
+        );
       }
       return safeStorage.encryptString(value).toString('base64');
     },

@@ -25,7 +25,12 @@ class FakeLoginApp implements LoginItemApp {
 describe('start at login', () => {
   it('on Linux writes and removes an XDG autostart entry that starts the app hidden', async () => {
     const autostartDir = join(dir, 'autostart');
-    const item = new LoginItem({ platform: 'linux', app: new FakeLoginApp(), executable: '/home/ada/Apps/MCP Orch.AppImage', autostartDir });
+    const item = new LoginItem({
+      platform: 'linux',
+      app: new FakeLoginApp(),
+      executable: '/home/ada/Apps/MCP Orch.AppImage',
+      autostartDir,
+    });
     expect(await item.isEnabled()).toBe(false);
     await item.setEnabled(true);
     const text = await readFile(join(autostartDir, DESKTOP_FILE), 'utf8');

@@ -43,17 +43,21 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
   });
 
   it('opens the locked-down window, shows the tray, starts the core, and quits leaving no server behind', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './main/electron/__fixtures__/fake-electron-register.mjs', 'main/electron/main.ts'], {
-      cwd: root,
-      env: {
-        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MCP_ORCH_CONFIG')),
-        HOME: dir,
-        MCP_ORCH_HOME: join(dir, 'home'),
-        FAKE_ELECTRON_USER_DATA: join(dir, 'user-data'),
-        SHELL: '/bin/sh',
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', './main/electron/__fixtures__/fake-electron-register.mjs', 'main/electron/main.ts'],
+      {
+        cwd: root,
+        env: {
+          ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MCP_ORCH_CONFIG')),
+          HOME: dir,
+          MCP_ORCH_HOME: join(dir, 'home'),
+          FAKE_ELECTRON_USER_DATA: join(dir, 'user-data'),
+          SHELL: '/bin/sh',
+        },
+        stdio: ['pipe', 'pipe', 'pipe'],
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    );
     const reports: Report[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -93,10 +97,14 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
       });
       expect(await waitFor((report) => report.what === 'load')).toMatchObject({ url: 'app://orch/index.html' });
       expect(reports.find((report) => report.what === 'protocol')).toMatchObject({ scheme: 'app' });
-      expect(reports.find((report) => report.what === 'trayImage')).toMatchObject({ path: join(root, 'resources', 'tray', 'tray-running.png') });
+      expect(reports.find((report) => report.what === 'trayImage')).toMatchObject({
+        path: join(root, 'resources', 'tray', 'tray-running.png'),
+      });
 
       // The core starts on the config with the example server, and the tray follows it through the operations layer.
-      const outcome = await waitFor((report) => report.what === 'dialog' || (report.what === 'tooltip' && String(report.text).includes('1 running')));
+      const outcome = await waitFor(
+        (report) => report.what === 'dialog' || (report.what === 'tooltip' && String(report.text).includes('1 running')),
+      );
       expect(outcome).toMatchObject({ what: 'tooltip', text: expect.stringContaining('1 running · proxy mode') as unknown });
 
       // The example server ran (its log has the start), and was stopped with the core.

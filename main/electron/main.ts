@@ -4,7 +4,22 @@
  * under Node (it needs Electron's binary); everything it wires is.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, Notification, Tray, app, clipboard, dialog, ipcMain, nativeImage, nativeTheme, protocol, safeStorage, screen, shell } from 'electron';
+import {
+  BrowserWindow,
+  Menu,
+  Notification,
+  Tray,
+  app,
+  clipboard,
+  dialog,
+  ipcMain,
+  nativeImage,
+  nativeTheme,
+  protocol,
+  safeStorage,
+  screen,
+  shell,
+} from 'electron';
 import ElectronStore from 'electron-store';
 import { localPrincipal } from '../core/auth/roles.js';
 import { appPaths, configPathFrom } from '../core/config/app-paths.js';
@@ -114,7 +129,12 @@ function main(): void {
     },
     async startCore() {
       const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform);
-      const secrets = keychainSecrets({ safeStorage, path: join(app.getPath('userData'), 'secrets.json'), env, platform: process.platform });
+      const secrets = keychainSecrets({
+        safeStorage,
+        path: join(app.getPath('userData'), 'secrets.json'),
+        env,
+        platform: process.platform,
+      });
       return startCore({ createRuntime, env, secrets, execPath: process.execPath });
     },
     async connect(core) {

@@ -29,7 +29,15 @@ function setup(visible = false) {
 describe('Notifier', () => {
   it('notifies a crash loop once, and again only after the server was restarted by hand', () => {
     const { notifier, shown } = setup();
-    for (const event of [server('running'), server('crashed', 1, 'exited with code 1'), server('backoff', 1), server('starting', 1), server('running', 1), server('crashed', 2, 'exited with code 1'), server('failed', 5, 'crashed 5 times in 60 s')]) {
+    for (const event of [
+      server('running'),
+      server('crashed', 1, 'exited with code 1'),
+      server('backoff', 1),
+      server('starting', 1),
+      server('running', 1),
+      server('crashed', 2, 'exited with code 1'),
+      server('failed', 5, 'crashed 5 times in 60 s'),
+    ]) {
       notifier.handle(event);
     }
     expect(shown).toEqual(['github crashed | exited with code 1; restarting it']);

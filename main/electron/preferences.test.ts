@@ -37,7 +37,12 @@ describe('Preferences', () => {
     first.set('theme', 'dark');
     first.set('lastMode', 'batch');
     const second = open();
-    expect([second.get('windowBounds'), second.get('openAtLogin'), second.get('theme'), second.get('lastMode')]).toEqual([bounds, true, 'dark', 'batch']);
+    expect([second.get('windowBounds'), second.get('openAtLogin'), second.get('theme'), second.get('lastMode')]).toEqual([
+      bounds,
+      true,
+      'dark',
+      'batch',
+    ]);
     expect((await stat(join(dir, 'preferences.json'))).mode & 0o777).toBe(0o600);
     second.set('lastMode', undefined);
     expect(open().get('lastMode')).toBeUndefined();
@@ -55,7 +60,11 @@ describe('Preferences', () => {
   it('reads a hand-edited value it does not understand as the default', async () => {
     await writeFile(join(dir, 'preferences.json'), JSON.stringify({ theme: 42, openAtLogin: 'yes', windowBounds: { x: 'left' } }));
     const preferences = open();
-    expect([preferences.get('theme'), preferences.get('openAtLogin'), preferences.get('windowBounds')]).toEqual(['system', false, undefined]);
+    expect([preferences.get('theme'), preferences.get('openAtLogin'), preferences.get('windowBounds')]).toEqual([
+      'system',
+      false,
+      undefined,
+    ]);
   });
 
   it('starts afresh from a file that is not JSON at all', async () => {
@@ -69,7 +78,10 @@ describe('restorableBounds', () => {
   it('keeps bounds that are on a screen, and forgets bounds left on a monitor that is gone', () => {
     expect(restorableBounds(bounds, [laptop])).toEqual(bounds);
     expect(restorableBounds({ ...bounds, x: 2000 }, [laptop])).toBeUndefined();
-    expect(restorableBounds({ ...bounds, x: 2000 }, [laptop, { x: 1440, y: 0, width: 2560, height: 1440 }])).toEqual({ ...bounds, x: 2000 });
+    expect(restorableBounds({ ...bounds, x: 2000 }, [laptop, { x: 1440, y: 0, width: 2560, height: 1440 }])).toEqual({
+      ...bounds,
+      x: 2000,
+    });
     expect(restorableBounds({ ...bounds, x: 1400 }, [laptop])).toBeUndefined();
     expect(restorableBounds(undefined, [laptop])).toBeUndefined();
   });

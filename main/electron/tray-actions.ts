@@ -52,7 +52,10 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promi
         const snippet = await call<{ text: string }>('clientConfig.get', { client: action.client });
         deps.writeClipboard(snippet.text);
         // The snippet carries no key (keys are shown once, when made): say where one comes from.
-        deps.notify('Client configuration copied', `Paste it into ${CLIENT_LABELS[action.client]}'s MCP settings, with a key from the dashboard's Clients page.`);
+        deps.notify(
+          'Client configuration copied',
+          `Paste it into ${CLIENT_LABELS[action.client]}'s MCP settings, with a key from the dashboard's Clients page.`,
+        );
         return;
       }
       case 'openDashboard':

@@ -17,7 +17,13 @@ export interface MenuTemplateItem {
 
 export interface TrayControllerOptions<Image, Menu> {
   /** The part of Electron's `Tray` used here. */
-  tray: { setImage(image: Image): void; setToolTip(toolTip: string): void; setContextMenu(menu: Menu): void; on(event: 'click', listener: () => void): unknown; destroy(): void };
+  tray: {
+    setImage(image: Image): void;
+    setToolTip(toolTip: string): void;
+    setContextMenu(menu: Menu): void;
+    on(event: 'click', listener: () => void): unknown;
+    destroy(): void;
+  };
   buildMenu(template: MenuTemplateItem[]): Menu;
   icon(kind: TrayIconKind): Image;
   model: TrayModel;

@@ -58,7 +58,10 @@ describe('tray icons', () => {
 
   it('on macOS are template images: black and alpha, 16 px with a 32 px @2x', () => {
     for (const kind of TRAY_ICON_KINDS) {
-      for (const [suffix, size] of [['', 16], ['@2x', 32]] as const) {
+      for (const [suffix, size] of [
+        ['', 16],
+        ['@2x', 32],
+      ] as const) {
         const { width, height, pixels } = decodePng(join(trayDir, `tray-${kind}Template${suffix}.png`));
         expect([width, height]).toEqual([size, size]);
         let opaque = 0;
@@ -73,7 +76,9 @@ describe('tray icons', () => {
   });
 
   it('look different in each state', () => {
-    const alphas = TRAY_ICON_KINDS.map((kind) => Buffer.from(decodePng(join(trayDir, `tray-${kind}Template@2x.png`)).pixels.filter((_, i) => i % 4 === 3)).toString('hex'));
+    const alphas = TRAY_ICON_KINDS.map((kind) =>
+      Buffer.from(decodePng(join(trayDir, `tray-${kind}Template@2x.png`)).pixels.filter((_, i) => i % 4 === 3)).toString('hex'),
+    );
     expect(new Set(alphas).size).toBe(3);
   });
 
@@ -93,6 +98,7 @@ describe('tray icons', () => {
     expect(icns.includes(Buffer.from('ic10'))).toBe(true);
     const ico = readFileSync(join(resources, 'icon.ico'));
     expect(ico.readUInt8(6 + 16 * (ico.readUInt16LE(4) - 1))).toBe(0);
-    for (const size of [16, 32, 48, 64, 128, 256, 512, 1024]) expect(decodePng(join(resources, 'icons', `${size}x${size}.png`)).width).toBe(size);
+    for (const size of [16, 32, 48, 64, 128, 256, 512, 1024])
+      expect(decodePng(join(resources, 'icons', `${size}x${size}.png`)).width).toBe(size);
   });
 });

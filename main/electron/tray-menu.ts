@@ -91,11 +91,19 @@ export function trayMenu(state: TrayState): MenuItemModel[] {
     { label: 'Open logs folder', action: { kind: 'openLogs' } },
   ];
   if (state.phase === 'stopping') {
-    const running = state.servers.filter((server) => server.state !== 'stopped' && server.state !== 'disabled' && server.state !== 'failed').length;
+    const running = state.servers.filter(
+      (server) => server.state !== 'stopped' && server.state !== 'disabled' && server.state !== 'failed',
+    ).length;
     return [{ label: running > 0 ? `Stopping ${running} server${running === 1 ? '' : 's'}…` : 'Stopping…', enabled: false }];
   }
   if (state.phase === 'failed') {
-    return [{ label: `Could not start: ${shorten(state.coreError ?? 'unknown error')}`, enabled: false }, separator, ...files, separator, quit];
+    return [
+      { label: `Could not start: ${shorten(state.coreError ?? 'unknown error')}`, enabled: false },
+      separator,
+      ...files,
+      separator,
+      quit,
+    ];
   }
   const ready = state.phase === 'running';
   return [
@@ -115,7 +123,12 @@ export function trayMenu(state: TrayState): MenuItemModel[] {
     { label: 'Open dashboard', action: { kind: 'openDashboard' } },
     ...files,
     separator,
-    { label: 'Start at login', type: 'checkbox', checked: state.openAtLogin, action: { kind: 'setOpenAtLogin', enabled: !state.openAtLogin } },
+    {
+      label: 'Start at login',
+      type: 'checkbox',
+      checked: state.openAtLogin,
+      action: { kind: 'setOpenAtLogin', enabled: !state.openAtLogin },
+    },
     separator,
     quit,
   ];

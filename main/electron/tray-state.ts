@@ -13,7 +13,13 @@ import type { Mode, TrayState } from './tray-menu.js';
 type ServerEntry = TrayState['servers'][number];
 
 /** The fields of a server status the tray keeps. */
-function entryOf(status: { name: string; state: ServerEntry['state']; restarts: number; lastError?: string | undefined; retryInMs?: number | undefined }): ServerEntry {
+function entryOf(status: {
+  name: string;
+  state: ServerEntry['state'];
+  restarts: number;
+  lastError?: string | undefined;
+  retryInMs?: number | undefined;
+}): ServerEntry {
   return {
     name: status.name,
     state: status.state,
@@ -66,7 +72,11 @@ export class TrayModel {
       if (event.type === 'server.state') {
         const entry = entryOf(event.status);
         const known = this.state.servers.some((server) => server.name === entry.name);
-        this.update({ servers: known ? this.state.servers.map((server) => (server.name === entry.name ? entry : server)) : [...this.state.servers, entry] });
+        this.update({
+          servers: known
+            ? this.state.servers.map((server) => (server.name === entry.name ? entry : server))
+            : [...this.state.servers, entry],
+        });
       } else if (event.type === 'config.reload') {
         this.update({ configIssues: event.ok ? [] : (event.issues ?? []) });
         if (event.ok && event.diff) {

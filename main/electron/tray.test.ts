@@ -23,7 +23,11 @@ function core() {
     },
     'config.get': () => ({ lastReload: { ok: true, time: 1 } }),
     'servers.start': (input) => {
-      if (input.name === 'memory') throw new HandlerFailure({ code: 'server_unavailable', message: 'server "memory": cannot start "npx": command not found (searched PATH: /usr/bin, /bin)' });
+      if (input.name === 'memory')
+        throw new HandlerFailure({
+          code: 'server_unavailable',
+          message: 'server "memory": cannot start "npx": command not found (searched PATH: /usr/bin, /bin)',
+        });
       return {};
     },
     'servers.restart': () => ({}),
@@ -125,12 +129,22 @@ describe('the tray, wired to the operations layer', () => {
 
   it('follows live events: a server failing turns the icon to failing, once', async () => {
     const { tray, dispatcher } = await setup();
-    const failed: OrchEvent = { type: 'server.state', time: 2, status: status('github', 'failed', { lastError: 'exited with code 1' }), previous: 'running' };
+    const failed: OrchEvent = {
+      type: 'server.state',
+      time: 2,
+      status: status('github', 'failed', { lastError: 'exited with code 1' }),
+      previous: 'running',
+    };
     dispatcher!.emit(failed);
     dispatcher!.emit(failed);
     expect(tray.images).toEqual(['running', 'failing']);
     expect(tray.tooltip).toBe('MCP Orch: 1 failing, 1 stopped · proxy mode');
-    dispatcher!.emit({ type: 'config.reload', time: 3, ok: false, issues: [{ path: 'mcpServers.github.env.K', message: 'secret K is not set: add it' }] });
+    dispatcher!.emit({
+      type: 'config.reload',
+      time: 3,
+      ok: false,
+      issues: [{ path: 'mcpServers.github.env.K', message: 'secret K is not set: add it' }],
+    });
     const github = tray.menu.find((item) => item.label === 'Servers')!.submenu!.find((item) => item.label === 'github — failed')!;
     expect(github.submenu![0]!.label).toBe('mcpServers.github.env.K: secret K is not set: add it');
   });
@@ -139,7 +153,11 @@ describe('the tray, wired to the operations layer', () => {
     const { tray, dispatcher, idle } = await setup();
     tray.click('Batch mode');
     await idle();
-    expect(dispatcher!.calls.at(-1)).toMatchObject({ id: 'mode.set', input: { mode: 'batch' }, principal: { role: 'admin', kind: 'local' } });
+    expect(dispatcher!.calls.at(-1)).toMatchObject({
+      id: 'mode.set',
+      input: { mode: 'batch' },
+      principal: { role: 'admin', kind: 'local' },
+    });
     expect(tray.menu.find((item) => item.label === 'Batch mode')?.checked).toBe(true);
   });
 
@@ -148,14 +166,21 @@ describe('the tray, wired to the operations layer', () => {
     tray.click('Servers', 'github — running', 'Restart');
     tray.click('Servers', 'memory — stopped', 'Start');
     await idle();
-    expect(dispatcher!.calls.filter((call) => call.id.startsWith('servers.') && call.id !== 'servers.list').map((call) => [call.id, call.input])).toEqual([
+    expect(
+      dispatcher!.calls.filter((call) => call.id.startsWith('servers.') && call.id !== 'servers.list').map((call) => [call.id, call.input]),
+    ).toEqual([
       ['servers.restart', { name: 'github' }],
       ['servers.start', { name: 'memory' }],
     ]);
-    expect(errors).toEqual([{ title: 'Could not start memory', message: 'server "memory": cannot start "npx": command not found (searched PATH: /usr/bin, /bin)' }]);
+    expect(errors).toEqual([
+      {
+        title: 'Could not start memory',
+        message: 'server "memory": cannot start "npx": command not found (searched PATH: /usr/bin, /bin)',
+      },
+    ]);
   });
 
-  it('copies a client\'s configuration to the clipboard and says so', async () => {
+  it("copies a client's configuration to the clipboard and says so", async () => {
     const { tray, done, idle } = await setup();
     tray.click('Copy client configuration', 'Cursor');
     await idle();
@@ -170,7 +195,9 @@ describe('the tray, wired to the operations layer', () => {
     tray.leftClick();
     await idle();
     expect(done).toEqual(['dashboard', 'open /home/ada/.config/mcp-orch/mcp-config.json', 'dashboard']);
-    expect(errors).toEqual([{ title: 'Could not open the logs folder', message: '/home/ada/.local/state/mcp-orch/missing-logs: The file does not exist' }]);
+    expect(errors).toEqual([
+      { title: 'Could not open the logs folder', message: '/home/ada/.local/state/mcp-orch/missing-logs: The file does not exist' },
+    ]);
   });
 
   it('turns start at login on and shows it checked; quits', async () => {

@@ -88,14 +88,23 @@ describe('the app:// protocol', () => {
 
   const get = async (url: string, method = 'GET') => {
     const response = await handler(new Request(url, { method }));
-    return { status: response.status, type: response.headers.get('content-type'), csp: response.headers.get('content-security-policy'), body: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      csp: response.headers.get('content-security-policy'),
+      body: await response.text(),
+    };
   };
 
   it('serves the bundle with its content type and the CSP on every answer', async () => {
     const page = await get('app://orch/index.html');
     expect(page).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', csp: CONTENT_SECURITY_POLICY });
     expect(page.body).toContain('index-abc123.js');
-    expect(await get('app://orch/assets/index-abc123.js')).toMatchObject({ status: 200, type: 'text/javascript; charset=utf-8', body: 'console.log("dashboard")' });
+    expect(await get('app://orch/assets/index-abc123.js')).toMatchObject({
+      status: 200,
+      type: 'text/javascript; charset=utf-8',
+      body: 'console.log("dashboard")',
+    });
     expect((await get('app://orch/missing.png')).csp).toBe(CONTENT_SECURITY_POLICY);
   });
 

@@ -72,7 +72,9 @@ export interface GuardedContents {
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
   readonly session: {
-    setPermissionRequestHandler(handler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+    setPermissionRequestHandler(
+      handler: ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null,
+    ): void;
     setPermissionCheckHandler(handler: ((contents: unknown, permission: string) => boolean) | null): void;
   };
 }

@@ -25,7 +25,10 @@ let stores: Stores;
 let stopLive: () => void;
 
 /** Resolves once `check` holds, re-checked whenever `store` changes. */
-function until<State>(store: { getState(): State; subscribe(listener: (state: State) => void): () => void }, check: (state: State) => boolean): Promise<State> {
+function until<State>(
+  store: { getState(): State; subscribe(listener: (state: State) => void): () => void },
+  check: (state: State) => boolean,
+): Promise<State> {
   if (check(store.getState())) return Promise.resolve(store.getState());
   return new Promise((resolve) => {
     const stop = store.subscribe((state) => {
@@ -39,7 +42,10 @@ function until<State>(store: { getState(): State; subscribe(listener: (state: St
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mcp-orch-stores-'));
   const configPath = join(home, 'mcp-config.json');
-  await writeFile(configPath, JSON.stringify({ mcpServers: { example: { command: process.execPath, args: [EXAMPLE] } }, orch: { batch: { approveAll: true } } }));
+  await writeFile(
+    configPath,
+    JSON.stringify({ mcpServers: { example: { command: process.execPath, args: [EXAMPLE] } }, orch: { batch: { approveAll: true } } }),
+  );
   runtime = await createRuntime({
     configPath,
     port: 0,
@@ -129,11 +135,19 @@ describe('the config store', () => {
 
 describe('the runs store', () => {
   it('dry-runs a plan, then follows the run to its end live', async () => {
-    const plan = { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } }, { id: 'say', tool: 'example__echo', arguments: { text: '{{sum.text}}' } }] };
+    const plan = {
+      tasks: [
+        { id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } },
+        { id: 'say', tool: 'example__echo', arguments: { text: '{{sum.text}}' } },
+      ],
+    };
     await stores.runs.getState().dryRun(plan);
     expect(stores.runs.getState().preview).toMatchObject({ valid: true, waves: [['sum'], ['say']] });
     await stores.runs.getState().start(plan);
-    const done = await until(stores.runs, (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined));
+    const done = await until(
+      stores.runs,
+      (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined),
+    );
     expect(done.current!.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
     await until(stores.runs, (state) => state.history.some((run) => run.id === done.current!.id && run.status === 'succeeded'));
   });
@@ -142,18 +156,31 @@ describe('the runs store', () => {
     await stores.runs.getState().planRequest('add 1 and 1, then say it');
     expect(stores.runs.getState()).toMatchObject({ preview: undefined, previewError: expect.stringContaining('orch.planner') as unknown });
 
-    const plan = { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } }, { id: 'say', tool: 'example__echo', arguments: { text: '{{sum.text}}' } }] };
+    const plan = {
+      tasks: [
+        { id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } },
+        { id: 'say', tool: 'example__echo', arguments: { text: '{{sum.text}}' } },
+      ],
+    };
     const endpoint = await startLlmEndpoint(() => ({ kind: 'plan', text: JSON.stringify(plan), usage: { input: 200, output: 30 } }));
     const { file } = runtime.hotReload.config;
     try {
       const planner = { provider: 'openai-compatible', model: 'local', baseURL: `${endpoint.url}/v1`, maxRetries: 0 };
       expect((await runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner } }))).ok).toBe(true);
       await stores.runs.getState().planRequest('add 1 and 1, then say it');
-      expect(stores.runs.getState().preview).toMatchObject({ valid: true, waves: [['sum'], ['say']], plan: { tasks: [{ id: 'sum' }, { id: 'say' }] }, planning: { inputTokens: 200, outputTokens: 30 } });
+      expect(stores.runs.getState().preview).toMatchObject({
+        valid: true,
+        waves: [['sum'], ['say']],
+        plan: { tasks: [{ id: 'sum' }, { id: 'say' }] },
+        planning: { inputTokens: 200, outputTokens: 30 },
+      });
       // The same request again: its plan comes from the cache.
       await stores.runs.getState().startRequest('add 1 and 1, then say it');
       expect(stores.runs.getState().current).toMatchObject({ request: 'add 1 and 1, then say it', planning: { cacheHit: true } });
-      const done = await until(stores.runs, (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined));
+      const done = await until(
+        stores.runs,
+        (state) => state.current?.status === 'succeeded' && state.current.tasks.every((task) => task.result !== undefined),
+      );
       expect(done.current!.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
       expect(endpoint.requests).toHaveLength(1);
     } finally {
@@ -177,7 +204,9 @@ describe('the connection store', () => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       return url.endsWith('/api/events') ? Promise.reject(new TypeError('fetch failed')) : fetch(input, init);
     };
-    const page = createStores(createClient(fetchTransport({ baseUrl: runtime.url, token: TOKEN, fetch: noStream, reconnect: { initialMs: 20, maxMs: 20 } })));
+    const page = createStores(
+      createClient(fetchTransport({ baseUrl: runtime.url, token: TOKEN, fetch: noStream, reconnect: { initialMs: 20, maxMs: 20 } })),
+    );
     await page.servers.getState().load();
     const stop = startLiveUpdates(page);
     try {

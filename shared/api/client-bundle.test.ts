@@ -10,7 +10,8 @@ describe('the client for the browser', () => {
     const here = new URL('.', import.meta.url).pathname;
     const result = await build({
       stdin: {
-        contents: "export { createClient } from './client.ts'; export { fetchTransport } from './fetch-transport.ts'; export { bridgeTransport } from './bridge.ts';",
+        contents:
+          "export { createClient } from './client.ts'; export { fetchTransport } from './fetch-transport.ts'; export { bridgeTransport } from './bridge.ts';",
         resolveDir: here,
         loader: 'ts',
       },
@@ -28,7 +29,13 @@ describe('the client for the browser', () => {
   });
 
   it('would fail on a Node built-in (the check above can fail)', async () => {
-    const bundling = build({ stdin: { contents: "export { readFileSync } from 'node:fs';", loader: 'ts' }, bundle: true, platform: 'browser', write: false, logLevel: 'silent' });
+    const bundling = build({
+      stdin: { contents: "export { readFileSync } from 'node:fs';", loader: 'ts' },
+      bundle: true,
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     await expect(bundling).rejects.toThrow(/node:fs/);
   });
 });

@@ -6,7 +6,9 @@ import { failure, success, type Result } from './result.js';
 import type { Transport } from './transport.js';
 
 /** A transport that records what it was asked and answers from a table. */
-function scripted(answers: Record<string, Result>): Transport & { calls: [string, Record<string, unknown>][]; emit(event: OrchEvent): void } {
+function scripted(
+  answers: Record<string, Result>,
+): Transport & { calls: [string, Record<string, unknown>][]; emit(event: OrchEvent): void } {
   const calls: [string, Record<string, unknown>][] = [];
   const listeners = new Set<(event: OrchEvent) => void>();
   return {

@@ -70,7 +70,8 @@ export function createClient(transport: Transport): OrchClient {
     const result = await transport.invoke(operation, parsed.data, options?.signal);
     if (!result.ok) return result;
     const output = operation.output.safeParse(result.value);
-    if (!output.success) return failure('internal', `the answer to ${id} does not match the contract: ${output.error.issues[0]?.message ?? 'invalid'}`);
+    if (!output.success)
+      return failure('internal', `the answer to ${id} does not match the contract: ${output.error.issues[0]?.message ?? 'invalid'}`);
     return success(output.data);
   };
 

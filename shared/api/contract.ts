@@ -116,7 +116,10 @@ export function buildPath(operation: Pick<Operation, 'path'>, params: Record<str
 }
 
 /** Splits a (valid) input into what goes in the path and the rest (query or body). */
-export function splitInput(operation: Pick<Operation, 'path'>, input: Record<string, unknown>): { path: Record<string, string>; rest: Record<string, unknown> } {
+export function splitInput(
+  operation: Pick<Operation, 'path'>,
+  input: Record<string, unknown>,
+): { path: Record<string, string>; rest: Record<string, unknown> } {
   const names = new Set(pathParamNames(operation.path));
   const path: Record<string, string> = {};
   const rest: Record<string, unknown> = {};
@@ -131,7 +134,10 @@ export function splitInput(operation: Pick<Operation, 'path'>, input: Record<str
  * How an input travels: the request target (path, and for GET and DELETE the query) and, for POST
  * and PUT, the JSON body.
  */
-export function encodeInput(operation: Pick<Operation, 'method' | 'path'>, input: Record<string, unknown>): { target: string; body: string | undefined } {
+export function encodeInput(
+  operation: Pick<Operation, 'method' | 'path'>,
+  input: Record<string, unknown>,
+): { target: string; body: string | undefined } {
   const { path, rest } = splitInput(operation, input);
   const target = buildPath(operation, path);
   if (hasBody(operation)) return { target, body: JSON.stringify(rest) };

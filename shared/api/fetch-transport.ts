@@ -34,7 +34,9 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
   const unreachable = (error: unknown): Result<never> => {
     const cause = (error as { cause?: { code?: unknown } }).cause?.code;
     const where = baseUrl || 'this page’s origin';
-    return failure('server_unavailable', `no MCP Orch daemon answers at ${where}${typeof cause === 'string' ? ` (${cause})` : ''}`, { reason: UNREACHABLE });
+    return failure('server_unavailable', `no MCP Orch daemon answers at ${where}${typeof cause === 'string' ? ` (${cause})` : ''}`, {
+      reason: UNREACHABLE,
+    });
   };
 
   return {
@@ -42,7 +44,12 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
       const { target, body } = encodeInput(operation, input);
       const requestHeaders = headers('application/json');
       if (body !== undefined) requestHeaders['content-type'] = 'application/json';
-      const init: RequestInit = { method: operation.method, headers: requestHeaders, ...(body !== undefined ? { body } : {}), ...(signal ? { signal } : {}) };
+      const init: RequestInit = {
+        method: operation.method,
+        headers: requestHeaders,
+        ...(body !== undefined ? { body } : {}),
+        ...(signal ? { signal } : {}),
+      };
       let response: Response;
       let text: string;
       try {
@@ -56,7 +63,11 @@ export function fetchTransport(options: FetchTransportOptions): Transport {
       try {
         json = JSON.parse(text);
       } catch {
-        return failure('internal', `${baseUrl || 'the daemon'} answered ${response.status} with something other than JSON: is it MCP Orch?`, { status: response.status });
+        return failure(
+          'internal',
+          `${baseUrl || 'the daemon'} answered ${response.status} with something other than JSON: is it MCP Orch?`,
+          { status: response.status },
+        );
       }
       if (response.ok) return success(json);
       const refused = errorBodySchema.safeParse(json);

@@ -70,7 +70,8 @@ export function buildOpenApiDocument(operations: readonly Operation[], options: 
         type: 'apiKey',
         in: 'query',
         name: 'access_token',
-        description: 'The weaker option (RFC 6750 URI query parameter), for clients that cannot set headers, such as EventSource: the secret lands in URLs, histories and proxy logs. Prefer the bearer header; never send both.',
+        description:
+          'The weaker option (RFC 6750 URI query parameter), for clients that cannot set headers, such as EventSource: the secret lands in URLs, histories and proxy logs. Prefer the bearer header; never send both.',
       },
     },
   };
@@ -90,7 +91,8 @@ export function buildOpenApiDocument(operations: readonly Operation[], options: 
     info: {
       title: 'MCP Orch API',
       version: options.version,
-      description: 'REST API of the MCP Orch daemon. Errors are `{ error: { code, message, details } }`; `x-mcp-orch-role` names the least role an operation needs (viewer < operator < admin).',
+      description:
+        'REST API of the MCP Orch daemon. Errors are `{ error: { code, message, details } }`; `x-mcp-orch-role` names the least role an operation needs (viewer < operator < admin).',
     },
     tags: [...usedTags].map((name) => ({ name, description: TAGS[name] ?? name })),
     // Either one; the query token is for clients that cannot set headers (docs/auth.md).

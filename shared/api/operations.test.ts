@@ -57,10 +57,37 @@ describe('the operation table', () => {
 
   it('covers every operation the issue lists', () => {
     const wanted = [
-      'servers.list', 'servers.status', 'servers.start', 'servers.stop', 'servers.restart', 'servers.enable', 'servers.disable', 'servers.logs',
-      'tools.list', 'tools.enable', 'tools.disable', 'tools.call', 'config.get', 'config.validate', 'config.put', 'mode.get', 'mode.set',
-      'runs.create', 'runs.dryRun', 'runs.list', 'runs.get', 'runs.cancel', 'calls.list', 'stats.get',
-      'tokens.list', 'tokens.create', 'tokens.revoke', 'tokens.rotate', 'clientConfig.get', 'events.stream', 'audit.list',
+      'servers.list',
+      'servers.status',
+      'servers.start',
+      'servers.stop',
+      'servers.restart',
+      'servers.enable',
+      'servers.disable',
+      'servers.logs',
+      'tools.list',
+      'tools.enable',
+      'tools.disable',
+      'tools.call',
+      'config.get',
+      'config.validate',
+      'config.put',
+      'mode.get',
+      'mode.set',
+      'runs.create',
+      'runs.dryRun',
+      'runs.list',
+      'runs.get',
+      'runs.cancel',
+      'calls.list',
+      'stats.get',
+      'tokens.list',
+      'tokens.create',
+      'tokens.revoke',
+      'tokens.rotate',
+      'clientConfig.get',
+      'events.stream',
+      'audit.list',
     ];
     expect(operationList.map((operation) => operation.id)).toEqual(expect.arrayContaining(wanted));
   });
@@ -126,7 +153,12 @@ describe('inputs accept what clients send', () => {
 
   it('a plan with a duplicate id or an unknown dependency is refused with its path', () => {
     const result = operations['runs.dryRun'].input.safeParse({
-      plan: { tasks: [{ id: 'a', tool: 't' }, { id: 'a', tool: 't', dependsOn: ['b'] }] },
+      plan: {
+        tasks: [
+          { id: 'a', tool: 't' },
+          { id: 'a', tool: 't', dependsOn: ['b'] },
+        ],
+      },
     });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['plan.tasks.1.id', 'plan.tasks.1.dependsOn.0']);
@@ -157,12 +189,18 @@ describe('contract helpers', () => {
     const call = operations['tools.call'];
     expect(pathParamNames(call.path)).toEqual(['server', 'tool']);
     expect(buildPath(call, { server: 'my server', tool: 'a/b' })).toBe('/api/tools/my%20server/a%2Fb/call');
-    expect(splitInput(call, { server: 's', tool: 't', arguments: { x: 1 } })).toEqual({ path: { server: 's', tool: 't' }, rest: { arguments: { x: 1 } } });
+    expect(splitInput(call, { server: 's', tool: 't', arguments: { x: 1 } })).toEqual({
+      path: { server: 's', tool: 't' },
+      rest: { arguments: { x: 1 } },
+    });
   });
 
   it('reads a GET request: path parameters plus the query, strings turned into numbers and booleans', () => {
     const calls = operations['calls.list'];
-    const input = restInput(calls, { params: {}, query: { server: 'github', ok: 'false', limit: '10', since: ['1', '2'], access_token: 'secret' } });
+    const input = restInput(calls, {
+      params: {},
+      query: { server: 'github', ok: 'false', limit: '10', since: ['1', '2'], access_token: 'secret' },
+    });
     expect(calls.input.parse(input)).toEqual({ server: 'github', ok: false, limit: 10, since: 2 });
     const logs = operations['servers.logs'];
     expect(logs.input.parse(restInput(logs, { params: { name: 'a b' }, query: { limit: '5' } }))).toEqual({ name: 'a b', limit: 5 });
@@ -177,9 +215,17 @@ describe('contract helpers', () => {
 
   it('reads a POST request: the JSON body plus path parameters, which win', () => {
     const call = operations['tools.call'];
-    const input = restInput(call, { params: { server: 's', tool: 't' }, query: { ignored: '1' }, body: { server: 'other', arguments: { q: 1 } } });
+    const input = restInput(call, {
+      params: { server: 's', tool: 't' },
+      query: { ignored: '1' },
+      body: { server: 'other', arguments: { q: 1 } },
+    });
     expect(call.input.parse(input)).toEqual({ server: 's', tool: 't', arguments: { q: 1 } });
-    expect(call.input.parse(restInput(call, { params: { server: 's', tool: 't' }, query: {} }))).toEqual({ server: 's', tool: 't', arguments: {} });
+    expect(call.input.parse(restInput(call, { params: { server: 's', tool: 't' }, query: {} }))).toEqual({
+      server: 's',
+      tool: 't',
+      arguments: {},
+    });
     expect(call.input.safeParse(restInput(call, { params: { server: 's', tool: 't' }, query: {}, body: [1] })).success).toBe(false);
   });
 
@@ -188,7 +234,10 @@ describe('contract helpers', () => {
       const properties = (inputJson(operation.input).properties ?? {}) as Record<string, JsonSchema>;
       for (const [field, schema] of Object.entries(properties)) {
         const types = [...(allowedTypes(schema) ?? ['any'])];
-        expect(types.every((type) => ['string', 'number', 'integer', 'boolean'].includes(type)), `${operation.id} ${field}: ${types.join('|')}`).toBe(true);
+        expect(
+          types.every((type) => ['string', 'number', 'integer', 'boolean'].includes(type)),
+          `${operation.id} ${field}: ${types.join('|')}`,
+        ).toBe(true);
       }
     }
   });

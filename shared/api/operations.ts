@@ -73,4 +73,18 @@ export const operationList: readonly AnyListed[] = OPERATION_LIST;
 /** Every operation, keyed by id. */
 export const operations = Object.freeze(Object.fromEntries(OPERATION_LIST.map((operation) => [operation.id, operation]))) as Operations;
 
-export { callOperations, clientOperations, importOperations, metricsOperations, configOperations, modeOperations, metaOperations, runOperations, secretOperations, serverOperations, tokenOperations, auditOperations, toolOperations };
+export {
+  callOperations,
+  clientOperations,
+  importOperations,
+  metricsOperations,
+  configOperations,
+  modeOperations,
+  metaOperations,
+  runOperations,
+  secretOperations,
+  serverOperations,
+  tokenOperations,
+  auditOperations,
+  toolOperations,
+};

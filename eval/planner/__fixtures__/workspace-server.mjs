@@ -43,7 +43,10 @@ function sample(spec, key, seed) {
   if (type === 'boolean') return true;
   if (type === 'object') return {};
   if (type === 'string[]') return [`${key}-${seed}-a`, `${key}-${seed}-b`];
-  if (type.endsWith('[]')) return [0, 1, 2].map((i) => Object.fromEntries(Object.entries(RECORDS[type.slice(0, -2)]).map(([k, s]) => [k, sample(s, k, seed + i)])));
+  if (type.endsWith('[]'))
+    return [0, 1, 2].map((i) =>
+      Object.fromEntries(Object.entries(RECORDS[type.slice(0, -2)]).map(([k, s]) => [k, sample(s, k, seed + i)])),
+    );
   return type.split('|')[0];
 }
 
@@ -61,11 +64,16 @@ for (const [tool, description, input, kind, output] of tools) {
       description,
       inputSchema: shape(input),
       ...(output ? { outputSchema: shape(output) } : {}),
-      annotations: kind === 'read' ? { readOnlyHint: true } : { readOnlyHint: false, destructiveHint: tool.startsWith('delete') || tool.startsWith('archive') },
+      annotations:
+        kind === 'read'
+          ? { readOnlyHint: true }
+          : { readOnlyHint: false, destructiveHint: tool.startsWith('delete') || tool.startsWith('archive') },
     },
     (args) => {
       const seed = seedOf(args);
-      const structured = output ? Object.fromEntries(Object.entries(output).map(([key, spec]) => [key, sample(spec, key, seed)])) : undefined;
+      const structured = output
+        ? Object.fromEntries(Object.entries(output).map(([key, spec]) => [key, sample(spec, key, seed)]))
+        : undefined;
       const text = JSON.stringify(structured ?? { ok: true, tool: `${name}.${tool}`, arguments: args });
       return { content: [{ type: 'text', text }], ...(structured ? { structuredContent: structured } : {}) };
     },

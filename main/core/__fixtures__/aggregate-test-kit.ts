@@ -24,7 +24,11 @@ export const MANY_TOOLS_PATH = new URL('./many-tools.mjs', import.meta.url).path
 export const FAULT_SERVER_PATH = new URL('../supervisor/__fixtures__/fault-server.mjs', import.meta.url).pathname;
 
 /** A `many-tools.mjs` server with `tools` tools, answering with `label`; `controls` adds `grow` and `crash`. */
-export function manyToolsServer(tools: number, label: string, options: { controls?: boolean; extra?: Partial<ServerConfig> } = {}): ServerConfig {
+export function manyToolsServer(
+  tools: number,
+  label: string,
+  options: { controls?: boolean; extra?: Partial<ServerConfig> } = {},
+): ServerConfig {
   return fixtureServer(MANY_TOOLS_PATH, ['--tools', String(tools), ...(options.controls ? ['--controls'] : [])], {
     env: { FIXTURE_LABEL: label },
     ...options.extra,
@@ -95,7 +99,11 @@ export function recordListChanges(client: Client, label = 'client'): ListChangeR
       return new Promise((resolve, reject) => {
         const timer = realSetTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`${label}: waited ${timeoutMs} ms for notifications/${kind}/list_changed (received ${counts[kind]}, wanted more than ${seen})`));
+          reject(
+            new Error(
+              `${label}: waited ${timeoutMs} ms for notifications/${kind}/list_changed (received ${counts[kind]}, wanted more than ${seen})`,
+            ),
+          );
         }, timeoutMs);
         timer.unref();
         const check = (): void => {

@@ -15,7 +15,8 @@ export async function resolve(specifier, context, next) {
 }`),
 );
 
-const banned = (specifier) => names.some((name) => (name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`)));
+const banned = (specifier) =>
+  names.some((name) => (name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`)));
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
   if (banned(request)) throw new Error(`${request} was imported by ${parent?.filename}`);

@@ -25,43 +25,45 @@ server.registerTool('pid', { description: 'The process id of this server.', outp
   structuredContent: { pid: process.pid },
 }));
 
-server.registerTool(
-  'block',
-  { description: 'Waits until cancelled.', inputSchema: { label: z.string() } },
-  async ({ label }, extra) => {
-    started.push(label);
-    const progressToken = extra._meta?.progressToken;
-    if (progressToken !== undefined) {
-      await extra.sendNotification({
-        method: 'notifications/progress',
-        params: { progressToken, progress: 0, message: `started ${label}` },
-      });
-    }
-    await new Promise((resolve) => {
-      const timer = setTimeout(resolve, MAX_BLOCK_MS);
-      extra.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          cancelled.push({ label, reason: String(extra.signal.reason) });
-          resolve();
-        },
-        { once: true },
-      );
+server.registerTool('block', { description: 'Waits until cancelled.', inputSchema: { label: z.string() } }, async ({ label }, extra) => {
+  started.push(label);
+  const progressToken = extra._meta?.progressToken;
+  if (progressToken !== undefined) {
+    await extra.sendNotification({
+      method: 'notifications/progress',
+      params: { progressToken, progress: 0, message: `started ${label}` },
     });
-    return { content: [{ type: 'text', text: `not cancelled: ${label}` }] };
-  },
-);
+  }
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, MAX_BLOCK_MS);
+    extra.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        cancelled.push({ label, reason: String(extra.signal.reason) });
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  return { content: [{ type: 'text', text: `not cancelled: ${label}` }] };
+});
 
 server.registerTool(
   'cancellations',
-  { description: 'The cancellations seen so far.', outputSchema: { cancelled: z.array(z.object({ label: z.string(), reason: z.string() })), started: z.array(z.string()) } },
+  {
+    description: 'The cancellations seen so far.',
+    outputSchema: { cancelled: z.array(z.object({ label: z.string(), reason: z.string() })), started: z.array(z.string()) },
+  },
   () => ({ content: [{ type: 'text', text: JSON.stringify(cancelled) }], structuredContent: { cancelled, started } }),
 );
 
 server.registerTool(
   'count',
-  { description: 'Reports `steps` progress notifications, then answers with the label.', inputSchema: { label: z.string(), steps: z.number().int().min(1).max(100) } },
+  {
+    description: 'Reports `steps` progress notifications, then answers with the label.',
+    inputSchema: { label: z.string(), steps: z.number().int().min(1).max(100) },
+  },
   async ({ label, steps }, extra) => {
     const progressToken = extra._meta?.progressToken;
     for (let step = 1; step <= steps; step++) {
@@ -79,7 +81,16 @@ server.registerTool(
 
 server.registerTool(
   'blob',
-  { description: 'Answers `chars` characters of text (a large result).', inputSchema: { chars: z.number().int().min(1).max(64 * 1024 * 1024) } },
+  {
+    description: 'Answers `chars` characters of text (a large result).',
+    inputSchema: {
+      chars: z
+        .number()
+        .int()
+        .min(1)
+        .max(64 * 1024 * 1024),
+    },
+  },
   ({ chars }) => ({ content: [{ type: 'text', text: 'x'.repeat(chars) }] }),
 );
 

@@ -87,7 +87,10 @@ export interface RawResponse {
 }
 
 /** One HTTP request with full control of the headers (fetch cannot set `Host`). */
-export function rawHttp(url: URL, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+export function rawHttp(
+  url: URL,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
       const chunks: Buffer[] = [];

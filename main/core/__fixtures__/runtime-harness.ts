@@ -73,7 +73,10 @@ export async function startHarness(
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-orch-test-'));
   const configPath = join(dir, 'mcp-config.json');
-  const file: ConfigFile = { mcpServers: typeof servers === 'function' ? servers(dir) : servers, ...(options.orch ? { orch: options.orch } : {}) };
+  const file: ConfigFile = {
+    mcpServers: typeof servers === 'function' ? servers(dir) : servers,
+    ...(options.orch ? { orch: options.orch } : {}),
+  };
   await writeFile(configPath, JSON.stringify(file, null, 2));
   const runtime = await createRuntime({
     configPath,
@@ -81,7 +84,14 @@ export async function startHarness(
     host: '127.0.0.1',
     logDir: join(dir, 'logs'),
     databasePath: join(dir, 'mcp-orch.db'),
-    env: { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: dir, MCP_ORCH_SECRETS_FILE: join(dir, 'secrets.json'), ...options.env },
+    env: {
+      ...process.env,
+      MCP_ORCH_LOGIN_SHELL_PATH: '0',
+      MCP_ORCH_TOKEN: TEST_TOKEN,
+      MCP_ORCH_HOME: dir,
+      MCP_ORCH_SECRETS_FILE: join(dir, 'secrets.json'),
+      ...options.env,
+    },
     ...options.runtime,
   });
   await runtime.ready;
@@ -188,7 +198,10 @@ export function waitForLog(logs: LogBuffer, match: (entry: LogEntry) => boolean,
   return new Promise((resolve, reject) => {
     const timer = realSetTimeout(() => {
       dispose();
-      const tail = logs.entries(10).map((entry) => `  [${entry.stream}] ${entry.line}`).join('\n');
+      const tail = logs
+        .entries(10)
+        .map((entry) => `  [${entry.stream}] ${entry.line}`)
+        .join('\n');
       reject(new Error(`waited ${timeoutMs} ms for a matching log line; last lines:\n${tail}`));
     }, timeoutMs);
     timer.unref();

@@ -48,7 +48,8 @@ lines.on('line', (line) => {
     case 'tools/list':
       return send({ id: message.id, result: { tools } });
     case 'tools/call': {
-      if (!tools.some((tool) => tool.name === params.name)) return send({ id: message.id, error: { code: -32602, message: `Unknown tool: ${params.name}` } });
+      if (!tools.some((tool) => tool.name === params.name))
+        return send({ id: message.id, error: { code: -32602, message: `Unknown tool: ${params.name}` } });
       const got = params.arguments ?? {};
       return send({ id: message.id, result: { content: [{ type: 'text', text: `got ${JSON.stringify(got)}` }], structuredContent: got } });
     }

@@ -15,8 +15,16 @@ describe('extractCredentials', () => {
   });
 
   it('reads ?access_token for clients that cannot set headers', () => {
-    expect(extractCredentials(request(undefined, `/sse/github?x=1&access_token=${TOKEN}`))).toEqual({ ok: true, token: TOKEN, source: 'query' });
-    expect(extractCredentials(request(undefined, `http://127.0.0.1:8000/mcp?access_token=${encodeURIComponent('a+b/c=')}#frag`))).toEqual({ ok: true, token: 'a+b/c=', source: 'query' });
+    expect(extractCredentials(request(undefined, `/sse/github?x=1&access_token=${TOKEN}`))).toEqual({
+      ok: true,
+      token: TOKEN,
+      source: 'query',
+    });
+    expect(extractCredentials(request(undefined, `http://127.0.0.1:8000/mcp?access_token=${encodeURIComponent('a+b/c=')}#frag`))).toEqual({
+      ok: true,
+      token: 'a+b/c=',
+      source: 'query',
+    });
     expect(extractCredentials(request(undefined, `/mcp?access%5Ftoken=${TOKEN}`))).toMatchObject({ ok: true, token: TOKEN });
   });
 
@@ -53,7 +61,12 @@ describe('redactUrl', () => {
   });
 
   it('redacts whatever extractCredentials would accept', () => {
-    for (const url of [`/x?access_token=${TOKEN}`, `/x?ACCESS_TOKEN=${TOKEN}`, `/x?access%5ftoken=${TOKEN}`, `/x?%61ccess_token=${TOKEN}`]) {
+    for (const url of [
+      `/x?access_token=${TOKEN}`,
+      `/x?ACCESS_TOKEN=${TOKEN}`,
+      `/x?access%5ftoken=${TOKEN}`,
+      `/x?%61ccess_token=${TOKEN}`,
+    ]) {
       expect(extractCredentials({ headers: {}, url })).toMatchObject({ ok: true, token: TOKEN });
       expect(redactUrl(url)).not.toContain(TOKEN);
     }

@@ -48,7 +48,10 @@ describe('toolPermitted', () => {
       ['memory', 'read_graph'],
     ] as const;
     const visible = tools.filter(([server, tool]) => toolFilter(key)(server, tool));
-    expect(visible).toEqual([['github', 'create_issue'], ['github', 'list_issues']]);
+    expect(visible).toEqual([
+      ['github', 'create_issue'],
+      ['github', 'list_issues'],
+    ]);
     expect(canCallTool(key, 'memory', 'read_graph')).toBe(false);
     expect(canCallTool(key, 'github', 'list_issues')).toBe(true);
   });

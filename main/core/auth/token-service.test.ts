@@ -25,14 +25,28 @@ function failure(result: AuthResult): string | undefined {
 describe('TokenService: keys', () => {
   it('creates a key whose secret authenticates as its principal', () => {
     const { service } = setup();
-    const { token, record } = service.createToken({ name: 'cline', role: 'operator', allow: ['github__*'], deny: ['github__delete_*'], rateLimitPerMinute: 30 });
+    const { token, record } = service.createToken({
+      name: 'cline',
+      role: 'operator',
+      allow: ['github__*'],
+      deny: ['github__delete_*'],
+      rateLimitPerMinute: 30,
+    });
     expect(token).toMatch(/^mo_[A-Za-z0-9_-]{43}$/);
     expect(record).toMatchObject({ name: 'cline', role: 'operator', prefix: token.slice(0, 9), status: 'active', usageCount: 0 });
     expect(record.id).toMatch(/^key_[0-9a-f]{16}$/);
     const result = service.authenticate(token);
     expect(result).toEqual({
       ok: true,
-      value: { keyId: record.id, name: 'cline', role: 'operator', allow: ['github__*'], deny: ['github__delete_*'], rateLimitPerMinute: 30, kind: 'key' },
+      value: {
+        keyId: record.id,
+        name: 'cline',
+        role: 'operator',
+        allow: ['github__*'],
+        deny: ['github__delete_*'],
+        rateLimitPerMinute: 30,
+        kind: 'key',
+      },
     });
   });
 
@@ -119,12 +133,30 @@ describe('TokenService: keys', () => {
 
   it('rotates: the old secret works within the grace period and fails after, the new one works', () => {
     const { service, clock } = setup();
-    const old = service.createToken({ name: 'cline', role: 'operator', allow: ['github__*'], rateLimitPerMinute: 5, expiresInMs: 30 * DAY });
+    const old = service.createToken({
+      name: 'cline',
+      role: 'operator',
+      allow: ['github__*'],
+      rateLimitPerMinute: 5,
+      expiresInMs: 30 * DAY,
+    });
     clock.now += DAY;
     const rotated = service.rotate('cline', { graceMs: HOUR });
     expect(rotated.token).not.toBe(old.token);
-    expect(rotated.record).toMatchObject({ name: 'cline', role: 'operator', allow: ['github__*'], rateLimitPerMinute: 5, expiresAt: old.record.expiresAt, status: 'active' });
-    expect(rotated.previous).toMatchObject({ id: old.record.id, replacedBy: rotated.record.id, graceUntil: clock.now + HOUR, status: 'rotating' });
+    expect(rotated.record).toMatchObject({
+      name: 'cline',
+      role: 'operator',
+      allow: ['github__*'],
+      rateLimitPerMinute: 5,
+      expiresAt: old.record.expiresAt,
+      status: 'active',
+    });
+    expect(rotated.previous).toMatchObject({
+      id: old.record.id,
+      replacedBy: rotated.record.id,
+      graceUntil: clock.now + HOUR,
+      status: 'rotating',
+    });
 
     clock.now += HOUR - 1;
     expect(service.authenticate(old.token)).toMatchObject({ ok: true, value: { keyId: old.record.id, name: 'cline' } });
@@ -187,9 +219,20 @@ describe('TokenService: bootstrap and session tokens', () => {
     const { service } = setup({ bootstrapToken: bootstrap, sessionToken: session });
     expect(service.authenticate(bootstrap)).toEqual({
       ok: true,
-      value: { keyId: 'bootstrap', name: '(bootstrap)', role: 'admin', allow: [], deny: [], rateLimitPerMinute: undefined, kind: 'bootstrap' },
+      value: {
+        keyId: 'bootstrap',
+        name: '(bootstrap)',
+        role: 'admin',
+        allow: [],
+        deny: [],
+        rateLimitPerMinute: undefined,
+        kind: 'bootstrap',
+      },
     });
-    expect(service.authenticate(session)).toMatchObject({ ok: true, value: { keyId: 'session', name: '(session)', role: 'admin', kind: 'session' } });
+    expect(service.authenticate(session)).toMatchObject({
+      ok: true,
+      value: { keyId: 'session', name: '(session)', role: 'admin', kind: 'session' },
+    });
     expect(failure(service.authenticate(`${bootstrap}x`))).toBe('unknown');
   });
 

@@ -121,7 +121,10 @@ export function bootstrapTokenFromEnv(env: Record<string, string | undefined>): 
   const value = env.MCP_ORCH_TOKEN?.trim();
   if (!value) return undefined;
   if (value.length < MIN_BOOTSTRAP_LENGTH) {
-    throw new TokenError('bad_request', `MCP_ORCH_TOKEN is too short (${value.length} characters): use at least ${MIN_BOOTSTRAP_LENGTH}, e.g. \`openssl rand -hex 32\``);
+    throw new TokenError(
+      'bad_request',
+      `MCP_ORCH_TOKEN is too short (${value.length} characters): use at least ${MIN_BOOTSTRAP_LENGTH}, e.g. \`openssl rand -hex 32\``,
+    );
   }
   return value;
 }
@@ -130,7 +133,8 @@ export function bootstrapTokenFromEnv(env: Record<string, string | undefined>): 
 export function tokenStatus(record: TokenRecord, now: number): TokenStatus {
   const ends: [TokenStatus, number][] = [];
   if (record.expiresAt !== undefined && record.expiresAt <= now) ends.push(['expired', record.expiresAt]);
-  if (record.replacedBy !== undefined && record.graceUntil !== undefined && record.graceUntil <= now) ends.push(['rotated', record.graceUntil]);
+  if (record.replacedBy !== undefined && record.graceUntil !== undefined && record.graceUntil <= now)
+    ends.push(['rotated', record.graceUntil]);
   if (record.revokedAt !== undefined && record.revokedAt <= now) ends.push(['revoked', record.revokedAt]);
   const first = ends.reduce<[TokenStatus, number] | undefined>((best, end) => (best && best[1] <= end[1] ? best : end), undefined);
   if (first) return first[0];
@@ -162,18 +166,33 @@ export class TokenService {
     const allow = [...(input.allow ?? [])];
     const deny = [...(input.deny ?? [])];
     if (!NAME.test(input.name)) {
-      throw new TokenError('bad_request', `invalid key name "${input.name}": use letters, digits, ".", "_" and "-" (up to 64, starting with a letter or digit)`);
+      throw new TokenError(
+        'bad_request',
+        `invalid key name "${input.name}": use letters, digits, ".", "_" and "-" (up to 64, starting with a letter or digit)`,
+      );
     }
-    if (!isRole(input.role)) throw new TokenError('bad_request', `invalid role "${String(input.role)}": expected admin, operator or viewer`);
+    if (!isRole(input.role))
+      throw new TokenError('bad_request', `invalid role "${String(input.role)}": expected admin, operator or viewer`);
     const expiresAt = input.expiresInMs === undefined ? undefined : now + positiveDuration(input.expiresInMs, 'expiry');
     for (const pattern of [...allow, ...deny]) {
       const problem = patternProblem(pattern);
       if (problem) throw new TokenError('bad_request', problem);
     }
     const rate = input.rateLimitPerMinute ?? this.defaultRate;
-    if (!Number.isInteger(rate) || rate < 0) throw new TokenError('bad_request', `invalid rate limit ${rate}: expected a whole number of requests per minute, 0 for none`);
+    if (!Number.isInteger(rate) || rate < 0)
+      throw new TokenError('bad_request', `invalid rate limit ${rate}: expected a whole number of requests per minute, 0 for none`);
     const { token, hash, prefix } = newSecret();
-    const fields = { id: newId(), role: input.role, secretHash: hash, prefix, createdAt: now, expiresAt, allow, deny, rateLimitPerMinute: rate || undefined };
+    const fields = {
+      id: newId(),
+      role: input.role,
+      secretHash: hash,
+      prefix,
+      createdAt: now,
+      expiresAt,
+      allow,
+      deny,
+      rateLimitPerMinute: rate || undefined,
+    };
     try {
       return { token, record: this.info(this.tokens.create({ ...fields, name: input.name }, now), now) };
     } catch (error) {
@@ -202,7 +221,8 @@ export class TokenService {
     const replaced = new Map<string, string>();
     for (const key of this.tokens.list({ all: true })) if (key.replacedBy) replaced.set(key.replacedBy, key.id);
     const ids = [keyId];
-    for (let previous = replaced.get(keyId); previous !== undefined && !ids.includes(previous); previous = replaced.get(previous)) ids.push(previous);
+    for (let previous = replaced.get(keyId); previous !== undefined && !ids.includes(previous); previous = replaced.get(previous))
+      ids.push(previous);
     return ids;
   }
 
@@ -226,7 +246,10 @@ export class TokenService {
     const now = this.now();
     const old = this.info(this.resolve(idOrName), now);
     if (old.status !== 'active') {
-      throw new TokenError('conflict', `the key "${old.name}" (${old.id}) is ${old.status}: only an active key can be rotated${old.status === 'rotating' ? `; rotate its replacement ${old.replacedBy ?? ''}` : ''}`);
+      throw new TokenError(
+        'conflict',
+        `the key "${old.name}" (${old.id}) is ${old.status}: only an active key can be rotated${old.status === 'rotating' ? `; rotate its replacement ${old.replacedBy ?? ''}` : ''}`,
+      );
     }
     const graceMs = options.graceMs === 0 ? 0 : positiveDuration(options.graceMs, 'grace period');
     const expiresAt = options.expiresInMs === undefined ? old.expiresAt : now + positiveDuration(options.expiresInMs, 'expiry');
@@ -266,7 +289,10 @@ export class TokenService {
         ? this.tokens.findByPrefix(secret.slice(0, SHOWN_PREFIX_LENGTH)).find((candidate) => sameHash(candidate.secretHash, hash))
         : undefined;
     if (!found) {
-      return fail('unknown', 'unknown token: it is not a key of this MCP Orch (mistyped, or deleted). List keys with `mcp-orch token list`; create one with `mcp-orch token create --name <client> --role operator`');
+      return fail(
+        'unknown',
+        'unknown token: it is not a key of this MCP Orch (mistyped, or deleted). List keys with `mcp-orch token list`; create one with `mcp-orch token create --name <client> --role operator`',
+      );
     }
     const now = this.now();
     const key = found.record;
@@ -274,7 +300,10 @@ export class TokenService {
     const which = `the key "${key.name}" (${key.prefix}…)`;
     switch (status) {
       case 'expired':
-        return fail('expired', `${which} expired on ${iso(key.expiresAt)}: create a new one with \`mcp-orch token create --name ${key.name} --role ${key.role}\``);
+        return fail(
+          'expired',
+          `${which} expired on ${iso(key.expiresAt)}: create a new one with \`mcp-orch token create --name ${key.name} --role ${key.role}\``,
+        );
       case 'revoked':
         return fail('revoked', `${which} was revoked on ${iso(key.revokedAt)}: ask for a new key`);
       case 'rotated':
@@ -284,7 +313,15 @@ export class TokenService {
         this.tokens.recordUse(key.id, now);
         return {
           ok: true,
-          value: { keyId: key.id, name: key.name, role: key.role, allow: key.allow, deny: key.deny, rateLimitPerMinute: key.rateLimitPerMinute, kind: 'key' },
+          value: {
+            keyId: key.id,
+            name: key.name,
+            role: key.role,
+            allow: key.allow,
+            deny: key.deny,
+            rateLimitPerMinute: key.rateLimitPerMinute,
+            kind: 'key',
+          },
         };
     }
   }
@@ -316,7 +353,8 @@ function newId(): string {
 }
 
 function positiveDuration(ms: number, what: string): number {
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new TokenError('bad_request', `invalid ${what} ${ms}: expected a positive duration in ms`);
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new TokenError('bad_request', `invalid ${what} ${ms}: expected a positive duration in ms`);
   return ms;
 }
 

@@ -35,7 +35,12 @@ export interface Refusal {
 }
 
 /** Asks the client to approve `tools` (MCP elicitation); answers the refusal, or undefined when approved. */
-export async function askApproval(tools: string[], peer: UpstreamPeer, requestId: RequestId, signal: AbortSignal): Promise<Refusal | undefined> {
+export async function askApproval(
+  tools: string[],
+  peer: UpstreamPeer,
+  requestId: RequestId,
+  signal: AbortSignal,
+): Promise<Refusal | undefined> {
   const list = tools.join(', ');
   if (peer.clientCapabilities?.elicitation === undefined) {
     return {

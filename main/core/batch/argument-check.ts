@@ -135,6 +135,7 @@ function describe(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   let detail = '';
   if (error.keyword === 'additionalProperties') detail = ` ("${String(params.additionalProperty)}")`;
-  else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) detail = `: ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
+  else if (error.keyword === 'enum' && Array.isArray(params.allowedValues))
+    detail = `: ${params.allowedValues.map((value) => JSON.stringify(value)).join(', ')}`;
   return `${where} ${error.message ?? `fails "${error.keyword}"`}${detail}`;
 }

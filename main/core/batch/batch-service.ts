@@ -52,9 +52,7 @@ export interface BatchServiceOptions {
 }
 
 /** Why a plan was not started: its problems, or the tools that need approval the caller cannot give. */
-export type StartRefusal =
-  | { kind: 'invalid'; problems: Problem[]; warnings: string[] }
-  | { kind: 'needsApproval'; tools: string[] };
+export type StartRefusal = { kind: 'invalid'; problems: Problem[]; warnings: string[] } | { kind: 'needsApproval'; tools: string[] };
 
 /** What `start` needs: the plan, what the caller may call, who calls. */
 export interface RunRequest {
@@ -142,7 +140,10 @@ export class BatchService {
     const checked = checkPlan(call.arguments, call.catalog, { checker: this.checker, defaultOutput: 'sinks' });
     if (!checked.ok) {
       const denied = call.isDenied ? deniedTools(call.arguments, checked.problems, call.isDenied) : [];
-      this.auditRefusal(caller, denied.length > 0 ? 'denied' : 'error', { problems: checked.problems.length, ...(denied.length > 0 ? { denied } : {}) });
+      this.auditRefusal(caller, denied.length > 0 ? 'denied' : 'error', {
+        problems: checked.problems.length,
+        ...(denied.length > 0 ? { denied } : {}),
+      });
       return errorResult(`${formatProblems(checked.problems)}\nNothing was run.`, {
         problems: checked.problems.map(({ code, message, taskId }) => ({ code, message, ...(taskId ? { taskId } : {}) })),
       });
@@ -184,7 +185,14 @@ export class BatchService {
 
   /** Records a `batch_execute` call that ran nothing: its plan was invalid, used tools the key may not, or was not approved. */
   private auditRefusal(caller: RunCaller, outcome: 'denied' | 'error', details: Record<string, unknown>): void {
-    this.options.audit?.({ time: Date.now(), keyId: caller.keyId, keyName: caller.keyName, action: BATCH_TOOL_NAME, outcome, details: { refused: true, ...details } });
+    this.options.audit?.({
+      time: Date.now(),
+      keyId: caller.keyId,
+      keyName: caller.keyName,
+      action: BATCH_TOOL_NAME,
+      outcome,
+      details: { refused: true, ...details },
+    });
   }
 
   /** Checks a plan against `catalog` without running it: the graph, or every problem. */
@@ -223,7 +231,9 @@ export class BatchService {
    * planning figures and the progress of the tasks that started before. `planned` settles with the
    * run id then (or undefined when the run ended unrecorded); `done` never rejects.
    */
-  stream<T extends PlannedRunValue>(request: PlannedRunRequest<T>): { planned: Promise<string | undefined>; done: Promise<PlannedRunOutcome<T>> } {
+  stream<T extends PlannedRunValue>(
+    request: PlannedRunRequest<T>,
+  ): { planned: Promise<string | undefined>; done: Promise<PlannedRunOutcome<T>> } {
     return runPlanned(this.books, this.options.settings(), request);
   }
 
@@ -256,7 +266,15 @@ export class BatchService {
     const tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server, toolName: task.target.name }));
     const controller = new AbortController();
     const signal = context.signal ? AbortSignal.any([context.signal, controller.signal]) : controller.signal;
-    const booked = this.books.open({ id: runId, source: context.source, caller: context.caller, sessionId: context.sessionId, plan, tasks, controller });
+    const booked = this.books.open({
+      id: runId,
+      source: context.source,
+      caller: context.caller,
+      sessionId: context.sessionId,
+      plan,
+      tasks,
+      controller,
+    });
     let finished = 0;
     const done = runPlan(graph, {
       signal,

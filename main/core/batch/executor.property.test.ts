@@ -42,7 +42,10 @@ const scenarios: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 30 }).chain(
       .array(fc.tuple(fc.nat(count - 1), fc.nat(count - 1)), { maxLength: count * 3 })
       .map((pairs) => pairs.filter(([a, b]) => a !== b).map(([a, b]): [number, number] => (a < b ? [a, b] : [b, a]))),
     server: fc.array(fc.nat(SERVERS.length - 1), { minLength: count, maxLength: count }),
-    fails: fc.array(fc.integer({ min: 0, max: 9 }).map((roll) => roll === 0), { minLength: count, maxLength: count }),
+    fails: fc.array(
+      fc.integer({ min: 0, max: 9 }).map((roll) => roll === 0),
+      { minLength: count, maxLength: count },
+    ),
     idempotent: fc.array(fc.boolean(), { minLength: count, maxLength: count }),
     failedAttempts: fc.array(fc.nat(RETRIES + 1), { minLength: count, maxLength: count }),
     ticks: fc.array(fc.nat(3), { minLength: count, maxLength: count }),
@@ -55,13 +58,16 @@ const scenarios: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 30 }).chain(
 );
 
 function planOf(scenario: Scenario): PlanTaskLike[] {
-  const tasks = Array.from({ length: scenario.count }, (_, i): PlanTaskLike & { arguments: Record<string, unknown>; dependsOn: string[] } => ({
-    id: `t${i}`,
-    tool: `${SERVERS[scenario.server[i]!]}__${scenario.idempotent[i] ? 'idem' : 'write'}`,
-    ...(scenario.idempotent[i] ? { retries: RETRIES } : {}),
-    arguments: {},
-    dependsOn: [],
-  }));
+  const tasks = Array.from(
+    { length: scenario.count },
+    (_, i): PlanTaskLike & { arguments: Record<string, unknown>; dependsOn: string[] } => ({
+      id: `t${i}`,
+      tool: `${SERVERS[scenario.server[i]!]}__${scenario.idempotent[i] ? 'idem' : 'write'}`,
+      ...(scenario.idempotent[i] ? { retries: RETRIES } : {}),
+      arguments: {},
+      dependsOn: [],
+    }),
+  );
   scenario.edges.forEach(([from, to], at) => {
     if (scenario.asReference[at]) tasks[to]!.arguments[`in${at}`] = `{{t${from}.text}}`;
     else tasks[to]!.dependsOn.push(`t${from}`);
@@ -179,7 +185,8 @@ describe('runPlan on random DAGs', () => {
           inFlight.add(step.task);
           starts.set(step.task, (starts.get(step.task) ?? 0) + 1);
           expect(starts.get(step.task)).toBeLessThanOrEqual(scenario.idempotent[step.task] ? 1 + RETRIES : 1);
-          for (const dependency of dependencies[step.task]!) expect(succeededBefore.has(dependency), `t${step.task} started before t${dependency} succeeded`).toBe(true);
+          for (const dependency of dependencies[step.task]!)
+            expect(succeededBefore.has(dependency), `t${step.task} started before t${dependency} succeeded`).toBe(true);
         }
         // Exactly one end per task, in a terminal state, and the report agrees.
         const ends = events.filter((event) => event.type === 'ended');

@@ -14,7 +14,11 @@ describe('runPlan', () => {
       tasks: [
         { id: 'slow', tool: 'a__read' },
         { id: 'fast', tool: 'a__read' },
-        { id: 'next', tool: 'a__read', arguments: { input: '{{fast.structuredContent.rows}}', label: 'rows: {{fast.structuredContent.rows}}' } },
+        {
+          id: 'next',
+          tool: 'a__read',
+          arguments: { input: '{{fast.structuredContent.rows}}', label: 'rows: {{fast.structuredContent.rows}}' },
+        },
         { id: 'last', tool: 'a__read', dependsOn: ['slow', 'next'] },
       ],
     });
@@ -85,15 +89,28 @@ describe('runPlan', () => {
     await vi.advanceTimersByTimeAsync(1);
     const report = await run;
     expect(call.signal.aborted).toBe(true);
-    expect(report.tasks[0]).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'timeout', message: 'no answer within 5000 ms' } });
+    expect(report.tasks[0]).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'timeout', message: 'no answer within 5000 ms' },
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('gives a task without its own timeout its server\'s, before the default', async () => {
+  it("gives a task without its own timeout its server's, before the default", async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const calls = new ManualCalls();
-    const graph = graphOf({ tasks: [{ id: 'a', tool: 'a__write' }, { id: 'b', tool: 'b__write' }] });
-    const run = runPlan(graph, { callTool: calls.callTool, timeoutOf: (server) => (server === 'a' ? 1_000 : undefined), defaultTimeoutMs: 3_000 });
+    const graph = graphOf({
+      tasks: [
+        { id: 'a', tool: 'a__write' },
+        { id: 'b', tool: 'b__write' },
+      ],
+    });
+    const run = runPlan(graph, {
+      callTool: calls.callTool,
+      timeoutOf: (server) => (server === 'a' ? 1_000 : undefined),
+      defaultTimeoutMs: 3_000,
+    });
     const [a, b] = [await calls.started('a'), await calls.started('b')];
     await vi.advanceTimersByTimeAsync(1_000);
     expect([a.signal.aborted, b.signal.aborted]).toEqual([true, false]);
@@ -237,7 +254,10 @@ describe('runPlan', () => {
 
   it('calls nothing when the run is cancelled before it starts', async () => {
     const calls = new ManualCalls();
-    const report = await runPlan(graphOf({ tasks: [{ id: 'a', tool: 'a__read' }] }), { callTool: calls.callTool, signal: AbortSignal.abort() });
+    const report = await runPlan(graphOf({ tasks: [{ id: 'a', tool: 'a__read' }] }), {
+      callTool: calls.callTool,
+      signal: AbortSignal.abort(),
+    });
     expect(calls.log).toEqual([]);
     expect(report).toMatchObject({ status: 'cancelled', tasks: [{ status: 'cancelled', attempts: 0 }] });
   });

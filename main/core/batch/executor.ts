@@ -51,7 +51,11 @@ export function runPlan(graph: PlanGraph, options: RunOptions): Promise<RunRepor
 
 /** Starts an empty run that tasks join as they come; `maxConcurrency` and `onError` come from `options` (defaults 32, `continue`). */
 export function openRun(options: RunOptions): OpenRun {
-  const run = new Run({ tasks: [], maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: options.onError ?? 'continue' }, options, false);
+  const run = new Run(
+    { tasks: [], maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, onError: options.onError ?? 'continue' },
+    options,
+    false,
+  );
   const done = run.start();
   return {
     add: (task) => run.add(task),
@@ -364,7 +368,9 @@ class Run {
     if (this.done || !this.closed || this.ended !== this.tasks.length) return;
     this.done = true;
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    this.resolve(this.state.runReport(this.tasks, { startedAt: this.runStartedAt, endedAt: this.now() }, this.halted === 'cancelled', this.output));
+    this.resolve(
+      this.state.runReport(this.tasks, { startedAt: this.runStartedAt, endedAt: this.now() }, this.halted === 'cancelled', this.output),
+    );
   }
 
   private emit(event: TaskEvent): void {

@@ -49,7 +49,11 @@ export function outcomeOf(report: RunReport, maxChars: number, error?: string): 
       const short = task.result ? shortResult(task.result, maxChars) : undefined;
       const result =
         short && (short.text !== undefined || short.structuredContent !== undefined)
-          ? { ...(short.text !== undefined ? { text: short.text } : {}), ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}), ...(short.isError ? { isError: true } : {}) }
+          ? {
+              ...(short.text !== undefined ? { text: short.text } : {}),
+              ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}),
+              ...(short.isError ? { isError: true } : {}),
+            }
           : undefined;
       return {
         status: task.status,

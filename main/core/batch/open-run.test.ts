@@ -8,7 +8,15 @@ import { findTemplates, referencesOf } from './references.js';
 function task(id: string, tool: string, args: Record<string, unknown> = {}, dependsOn: string[] = []): OpenTask {
   const templates = findTemplates(args);
   const named = referencesOf(templates).map((reference) => reference.taskId);
-  return { id, tool, target: syntheticCatalog(tool)!, arguments: args, templates, dependsOn: [...new Set([...dependsOn, ...named])], retries: 0 };
+  return {
+    id,
+    tool,
+    target: syntheticCatalog(tool)!,
+    arguments: args,
+    templates,
+    dependsOn: [...new Set([...dependsOn, ...named])],
+    retries: 0,
+  };
 }
 
 describe('openRun', () => {

@@ -39,4 +39,3 @@ export interface OpenRun {
   /** Settles with the report once the run is closed (or cancelled) and every task ended. Never rejects. */
   readonly done: Promise<RunReport>;
 }
-

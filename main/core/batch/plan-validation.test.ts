@@ -9,7 +9,11 @@ function problemsOf(plan: PlanLike): Problem[] {
   return result.ok ? [] : result.problems;
 }
 
-const list = (id: string, extra: Record<string, unknown> = {}) => ({ id, tool: 'gh__list_issues', arguments: { repo: 'acme/app', ...extra } });
+const list = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  tool: 'gh__list_issues',
+  arguments: { repo: 'acme/app', ...extra },
+});
 
 describe('validatePlan', () => {
   it('builds the graph: dependencies from references merged with dependsOn, each once', () => {
@@ -82,8 +86,14 @@ describe('validatePlan', () => {
     });
     expect(problems.map((p) => [p.code, p.message])).toEqual([
       ['invalid_reference', 'task "b": {{a.content[x]}} is not a valid reference'],
-      ['invalid_reference', 'task "b": {{a.foo}} cannot exist: a result has no "foo" (use text, content, structuredContent, isError, _meta)'],
-      ['invalid_reference', 'task "b": {{a.structuredContent.nope}} cannot exist: the output schema of the tool of "a" has no structuredContent.nope'],
+      [
+        'invalid_reference',
+        'task "b": {{a.foo}} cannot exist: a result has no "foo" (use text, content, structuredContent, isError, _meta)',
+      ],
+      [
+        'invalid_reference',
+        'task "b": {{a.structuredContent.nope}} cannot exist: the output schema of the tool of "a" has no structuredContent.nope',
+      ],
       ['invalid_reference', 'task "b": {{a.text.first}} cannot exist: "text" is a string; only ".length" may follow it'],
       ['invalid_reference', 'task "b": {{a.content.first}} cannot exist: "content" is an array: use content[0]'],
     ]);
@@ -99,7 +109,10 @@ describe('validatePlan', () => {
         list('free'),
       ],
     });
-    expect(problems.map((p) => p.message)).toEqual(['cycle: a → c → b → a (each task depends on the next)', 'cycle: d → d (each task depends on the next)']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'cycle: a → c → b → a (each task depends on the next)',
+      'cycle: d → d (each task depends on the next)',
+    ]);
   });
 
   it('reports arguments that fail the input schema', () => {
@@ -138,10 +151,15 @@ describe('validatePlan', () => {
   });
 
   it('accepts the arguments of a tool whose schema does not compile, with a warning', () => {
-    const broken: ToolCatalog = (tool) => (tool === 'x__broken' ? { server: 'x', name: 'broken', inputSchema: { type: 'object', properties: { a: { type: 'nonsense' } } } } : catalog(tool));
+    const broken: ToolCatalog = (tool) =>
+      tool === 'x__broken'
+        ? { server: 'x', name: 'broken', inputSchema: { type: 'object', properties: { a: { type: 'nonsense' } } } }
+        : catalog(tool);
     const result = validatePlan({ tasks: [{ id: 'a', tool: 'x__broken', arguments: { a: 1 } }] }, broken);
     expect(result.ok).toBe(true);
-    expect(result.warnings).toEqual([expect.stringMatching(/^task "a": the input schema of "broken" does not compile \(.+\); arguments not checked$/)]);
+    expect(result.warnings).toEqual([
+      expect.stringMatching(/^task "a": the input schema of "broken" does not compile \(.+\); arguments not checked$/),
+    ]);
   });
 
   it('lists every problem of a plan at once', () => {
@@ -155,7 +173,15 @@ describe('validatePlan', () => {
     };
     const problems = problemsOf(plan);
     expect(new Set(problems.map((p) => p.code))).toEqual(
-      new Set(['duplicate_id', 'unknown_tool', 'unknown_dependency', 'unknown_reference', 'invalid_reference', 'cycle', 'invalid_arguments']),
+      new Set([
+        'duplicate_id',
+        'unknown_tool',
+        'unknown_dependency',
+        'unknown_reference',
+        'invalid_reference',
+        'cycle',
+        'invalid_arguments',
+      ]),
     );
     expect(formatProblems(problems)).toBe(
       [
@@ -172,7 +198,11 @@ describe('validatePlan', () => {
   });
 
   it('validates a chain of 10,000 tasks without deep recursion', () => {
-    const tasks = Array.from({ length: 10_000 }, (_, i) => ({ id: `t${i}`, tool: 'notion__anything', arguments: i ? { x: `{{t${i - 1}.text}}` } : {} }));
+    const tasks = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `t${i}`,
+      tool: 'notion__anything',
+      arguments: i ? { x: `{{t${i - 1}.text}}` } : {},
+    }));
     const result = validatePlan({ tasks }, catalog);
     expect(result.ok).toBe(true);
     tasks[0]!.arguments = { x: '{{t9999}}' };
@@ -215,7 +245,9 @@ describe('output', () => {
   });
 
   it('refuses an output naming no task', () => {
-    expect(problemsOf(plan(['ghost'])).map((p) => [p.code, p.message])).toEqual([['unknown_output', 'output names "ghost", which is not a task']]);
+    expect(problemsOf(plan(['ghost'])).map((p) => [p.code, p.message])).toEqual([
+      ['unknown_output', 'output names "ghost", which is not a task'],
+    ]);
     const shape = checkPlan({ tasks: [list('a')], output: ['a.b'] }, catalog);
     expect(shape.ok ? [] : shape.problems.map((p) => p.code)).toEqual(['invalid_plan']);
   });

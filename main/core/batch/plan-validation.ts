@@ -39,9 +39,7 @@ export interface Problem {
   path?: PathSegment[];
 }
 
-export type ValidationResult =
-  | { ok: true; graph: PlanGraph; warnings: string[] }
-  | { ok: false; problems: Problem[]; warnings: string[] };
+export type ValidationResult = { ok: true; graph: PlanGraph; warnings: string[] } | { ok: false; problems: Problem[]; warnings: string[] };
 
 /** Options of `validatePlan`. */
 export interface ValidationOptions {
@@ -75,13 +73,25 @@ export function validatePlan(plan: PlanLike, catalog: ToolCatalog, options: Vali
   const warnings: string[] = [];
   const indexOf = new Map<string, number>();
   plan.tasks.forEach((task, index) => {
-    if (indexOf.has(task.id)) problems.push({ code: 'duplicate_id', taskId: task.id, path: ['tasks', index, 'id'], message: `duplicate task id "${task.id}" (tasks ${indexOf.get(task.id)} and ${index})` });
+    if (indexOf.has(task.id))
+      problems.push({
+        code: 'duplicate_id',
+        taskId: task.id,
+        path: ['tasks', index, 'id'],
+        message: `duplicate task id "${task.id}" (tasks ${indexOf.get(task.id)} and ${index})`,
+      });
     else indexOf.set(task.id, index);
   });
 
   const targets = plan.tasks.map((task, index) => {
     const target = catalog(task.tool);
-    if (!target) problems.push({ code: 'unknown_tool', taskId: task.id, path: ['tasks', index, 'tool'], message: `task "${task.id}": unknown tool "${task.tool}"` });
+    if (!target)
+      problems.push({
+        code: 'unknown_tool',
+        taskId: task.id,
+        path: ['tasks', index, 'tool'],
+        message: `task "${task.id}": unknown tool "${task.tool}"`,
+      });
     return target;
   });
 
@@ -90,14 +100,21 @@ export function validatePlan(plan: PlanLike, catalog: ToolCatalog, options: Vali
     const found = new Set<number>();
     task.dependsOn?.forEach((id, at) => {
       const dependency = indexOf.get(id);
-      if (dependency === undefined) problems.push({ code: 'unknown_dependency', taskId: task.id, path: ['tasks', index, 'dependsOn', at], message: `task "${task.id}" depends on "${id}", which is not a task` });
+      if (dependency === undefined)
+        problems.push({
+          code: 'unknown_dependency',
+          taskId: task.id,
+          path: ['tasks', index, 'dependsOn', at],
+          message: `task "${task.id}" depends on "${id}", which is not a task`,
+        });
       else found.add(dependency);
     });
     const malformed: MalformedReference[] = [];
     const taskTemplates = findTemplates(task.arguments ?? {}, malformed);
     templates.push(taskTemplates);
     for (const bad of malformed) {
-      if (indexOf.has(bad.taskId)) problems.push(referenceProblem('invalid_reference', task.id, index, bad.at, `${bad.source} is not a valid reference`));
+      if (indexOf.has(bad.taskId))
+        problems.push(referenceProblem('invalid_reference', task.id, index, bad.at, `${bad.source} is not a valid reference`));
     }
     for (const template of taskTemplates) {
       for (const reference of referencesOf([template])) {
@@ -115,12 +132,18 @@ export function validatePlan(plan: PlanLike, catalog: ToolCatalog, options: Vali
   });
 
   plan.output?.forEach((id, at) => {
-    if (!indexOf.has(id)) problems.push({ code: 'unknown_output', path: ['output', at], message: `output names "${id}", which is not a task` });
+    if (!indexOf.has(id))
+      problems.push({ code: 'unknown_output', path: ['output', at], message: `output names "${id}", which is not a task` });
   });
 
   for (const cycle of findCycles(plan.tasks.length, (node) => dependencies[node]!)) {
     const names = cycle.map((node) => plan.tasks[node]!.id);
-    problems.push({ code: 'cycle', taskId: names[0], path: ['tasks', cycle[0]!], message: `cycle: ${names.join(' → ')} (each task depends on the next)` });
+    problems.push({
+      code: 'cycle',
+      taskId: names[0],
+      path: ['tasks', cycle[0]!],
+      message: `cycle: ${names.join(' → ')} (each task depends on the next)`,
+    });
   }
 
   const checker = options.checker ?? new ArgumentChecker();
@@ -180,7 +203,11 @@ function checkArguments(
   }
 }
 
-function wholeType(reference: ReturnType<typeof referencesOf>[number], targets: readonly (CatalogTool | undefined)[], indexOf: ReadonlyMap<string, number>) {
+function wholeType(
+  reference: ReturnType<typeof referencesOf>[number],
+  targets: readonly (CatalogTool | undefined)[],
+  indexOf: ReadonlyMap<string, number>,
+) {
   const dependency = indexOf.get(reference.taskId);
   const shape = referenceShape(reference, dependency === undefined ? undefined : targets[dependency]?.outputSchema);
   return shape.ok ? shape.type : undefined;
@@ -194,7 +221,13 @@ function setKnown(args: Record<string, unknown>, at: readonly PathSegment[], val
   return copy;
 }
 
-function referenceProblem(code: 'unknown_reference' | 'invalid_reference', taskId: string, index: number, at: PathSegment[], detail: string): Problem {
+function referenceProblem(
+  code: 'unknown_reference' | 'invalid_reference',
+  taskId: string,
+  index: number,
+  at: PathSegment[],
+  detail: string,
+): Problem {
   return { code, taskId, path: ['tasks', index, 'arguments', ...at], message: `task "${taskId}": ${detail}` };
 }
 

@@ -35,17 +35,32 @@ function task(id: string, tool: string, dependsOn: string[] = []): OpenTask {
   return { id, tool, target: syntheticCatalog(tool)!, arguments: {}, templates: [], dependsOn, retries: 0 };
 }
 
-const planning = (planningMs: number, firstCallMs?: number) => ({ request: 'read a then b', planningMs, firstCallMs, inputTokens: 10, outputTokens: 5, cacheHit: false });
+const planning = (planningMs: number, firstCallMs?: number) => ({
+  request: 'read a then b',
+  planningMs,
+  firstCallMs,
+  inputTokens: 10,
+  outputTokens: 5,
+  cacheHit: false,
+});
 
 function service(settings: Partial<BatchSettings> = {}) {
   const store = temp.open();
-  const batch = new BatchService({ mode: 'batch', settings: () => ({ approveAll: false, maxResultChars: 1000, ...settings }), runs: store.runs });
+  const batch = new BatchService({
+    mode: 'batch',
+    settings: () => ({ approveAll: false, maxResultChars: 1000, ...settings }),
+    runs: store.runs,
+  });
   const events: string[] = [];
   batch.onDidRun((event) => events.push(event.type === 'task' ? `${event.event.type} ${event.event.id}@${event.event.index}` : event.type));
   return { store, batch, events };
 }
 
-function request(feed: (hooks: PlannedRunHooks) => Promise<{ report?: Awaited<ReturnType<typeof openRun>['done']>; planning?: ReturnType<typeof planning> }>) {
+function request(
+  feed: (
+    hooks: PlannedRunHooks,
+  ) => Promise<{ report?: Awaited<ReturnType<typeof openRun>['done']>; planning?: ReturnType<typeof planning> }>,
+) {
   return { catalog: syntheticCatalog, tools, peer, caller: { keyId: 'k1', keyName: 'alice' }, source: 'plan_and_execute' as const, feed };
 }
 
@@ -60,7 +75,23 @@ describe('BatchService.stream', () => {
         run.add(task('b', 's__read'));
         await settled();
         storedBeforePlan = store.runs.list().length;
-        hooks.onPlanned({ plan: { tasks: [{ id: 'a', tool: 's__read' }, { id: 'b', tool: 's__read' }], output: ['a'] }, graph: graphOf({ tasks: [{ id: 'a', tool: 's__read' }, { id: 'b', tool: 's__read' }] }), warnings: [], planning: planning(7) });
+        hooks.onPlanned({
+          plan: {
+            tasks: [
+              { id: 'a', tool: 's__read' },
+              { id: 'b', tool: 's__read' },
+            ],
+            output: ['a'],
+          },
+          graph: graphOf({
+            tasks: [
+              { id: 'a', tool: 's__read' },
+              { id: 'b', tool: 's__read' },
+            ],
+          }),
+          warnings: [],
+          planning: planning(7),
+        });
         run.add(task('a', 's__read'));
         run.close(['a']);
         return { report: await run.done, planning: planning(7, 3) };
@@ -73,7 +104,13 @@ describe('BatchService.stream', () => {
     // Indexes are places in the plan, whatever order the tasks joined in.
     expect(events).toEqual(['started', 'started b@1', 'ended b@1', 'started a@0', 'ended a@0', 'ended']);
     const stored = store.runs.get(runId!)!;
-    expect(stored).toMatchObject({ source: 'plan_and_execute', status: 'succeeded', createdBy: 'alice', createdByKey: 'k1', sessionId: 'session-1' });
+    expect(stored).toMatchObject({
+      source: 'plan_and_execute',
+      status: 'succeeded',
+      createdBy: 'alice',
+      createdByKey: 'k1',
+      sessionId: 'session-1',
+    });
     expect(stored.tasks.map((entry) => [entry.id, entry.status, entry.result])).toEqual([
       ['a', 'succeeded', { text: 's/read' }],
       // Outside the output, yet its result is kept.
@@ -142,13 +179,22 @@ describe('BatchService.stream', () => {
 
     const after = batch.stream(
       request((hooks) => {
-        hooks.onPlanned({ plan: { tasks: [{ id: 'a', tool: 's__read' }] }, graph: graphOf({ tasks: [{ id: 'a', tool: 's__read' }] }), warnings: [], planning: planning(1) });
+        hooks.onPlanned({
+          plan: { tasks: [{ id: 'a', tool: 's__read' }] },
+          graph: graphOf({ tasks: [{ id: 'a', tool: 's__read' }] }),
+          warnings: [],
+          planning: planning(1),
+        });
         return Promise.reject(new Error('lost'));
       }),
     );
     const runId = await after.planned;
     expect(await after.done).toMatchObject({ kind: 'failed', runId });
-    expect(store.runs.get(runId!)).toMatchObject({ status: 'failed', error: 'lost', tasks: [{ id: 'a', status: 'skipped', reason: 'the task never ran' }] });
+    expect(store.runs.get(runId!)).toMatchObject({
+      status: 'failed',
+      error: 'lost',
+      tasks: [{ id: 'a', status: 'skipped', reason: 'the task never ran' }],
+    });
   });
 
   it('cancels a recorded run; the planning signal stops only the planning', async () => {
@@ -159,7 +205,12 @@ describe('BatchService.stream', () => {
       ...request(async (hooks) => {
         signal = hooks.signal;
         const run = openRun({ callTool: hooks.callTool, signal: hooks.signal, onTaskEvent: hooks.onTaskEvent });
-        hooks.onPlanned({ plan: { tasks: [{ id: 'x', tool: 's__block' }] }, graph: graphOf({ tasks: [{ id: 'x', tool: 's__block' }] }), warnings: [], planning: planning(1) });
+        hooks.onPlanned({
+          plan: { tasks: [{ id: 'x', tool: 's__block' }] },
+          graph: graphOf({ tasks: [{ id: 'x', tool: 's__block' }] }),
+          warnings: [],
+          planning: planning(1),
+        });
         run.add(task('x', 's__block'));
         run.close();
         return { report: await run.done };

@@ -149,7 +149,16 @@ export function runPlanned<T extends PlannedRunValue>(
       tasks = graph.tasks.map((task) => ({ id: task.id, tool: task.tool, server: task.target.server, toolName: task.target.name }));
       position = new Map(tasks.map((task, index) => [task.id, index]));
       warnings = planWarnings;
-      const run = books.open({ id: runId, source: request.source, caller: request.caller, sessionId: request.peer.sessionId, plan, tasks, controller, planning: figures });
+      const run = books.open({
+        id: runId,
+        source: request.source,
+        caller: request.caller,
+        sessionId: request.peer.sessionId,
+        plan,
+        tasks,
+        controller,
+        planning: figures,
+      });
       booked = run;
       resolvePlanned(runId);
       const replay = restarted ? [] : early;
@@ -201,7 +210,10 @@ function inPlanOrder(report: RunReport | undefined, tasks: readonly RunTask[]): 
     ...base,
     // A plan not run whole did not succeed.
     status: never.length > 0 && base.status === 'succeeded' ? 'failed' : base.status,
-    tasks: tasks.map((task): TaskReport => byId.get(task.id) ?? { id: task.id, tool: task.tool, server: task.server, status, attempts: 0, reason: 'the task never ran' }),
+    tasks: tasks.map(
+      (task): TaskReport =>
+        byId.get(task.id) ?? { id: task.id, tool: task.tool, server: task.server, status, attempts: 0, reason: 'the task never ran' },
+    ),
   };
 }
 

@@ -46,12 +46,7 @@ function contentShape(rest: PathSegment[], cannot: (why: string) => ReferenceSha
   return { ok: true, type: undefined };
 }
 
-function schemaShape(
-  schema: unknown,
-  rest: PathSegment[],
-  reference: Reference,
-  cannot: (why: string) => ReferenceShape,
-): ReferenceShape {
+function schemaShape(schema: unknown, rest: PathSegment[], reference: Reference, cannot: (why: string) => ReferenceShape): ReferenceShape {
   let current: unknown = schema;
   for (let at = 0; at < rest.length; at++) {
     if (!isRecord(current)) return { ok: true, type: undefined };

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { findTemplates, parseReference, resolvePath, substitute, type ToolResult } from './references.js';
 
-const items = [{ number: 7, labels: ['bug'] }, { number: 9, labels: [] }];
+const items = [
+  { number: 7, labels: ['bug'] },
+  { number: 9, labels: [] },
+];
 const issues: ToolResult = {
   content: [
     { type: 'text', text: 'first' },
@@ -69,11 +72,17 @@ describe('references', () => {
       ok: false,
       message: '{{issues.structuredContent.items[5].number}}: the result has no structuredContent.items[5]',
     });
-    expect(fill({ a: 'x {{plain.structuredContent.total}}' })).toMatchObject({ ok: false, message: expect.stringContaining('{{plain.structuredContent.total}}') as unknown });
+    expect(fill({ a: 'x {{plain.structuredContent.total}}' })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('{{plain.structuredContent.total}}') as unknown,
+    });
   });
 
   it('treats \\{{ as a literal and leaves non-references alone', () => {
-    expect(fill({ a: '\\{{plain.text}} and {{ not a reference }}' })).toEqual({ ok: true, value: { a: '{{plain.text}} and {{ not a reference }}' } });
+    expect(fill({ a: '\\{{plain.text}} and {{ not a reference }}' })).toEqual({
+      ok: true,
+      value: { a: '{{plain.text}} and {{ not a reference }}' },
+    });
     expect(findTemplates({ a: 'Hello {{ user name }}' })).toEqual([]);
   });
 

@@ -65,11 +65,7 @@ export function parseReference(inner: string): Reference | undefined {
 }
 
 /** Splits one string into literal text and references; undefined when it holds neither a reference nor an escape. */
-export function parseTemplate(
-  text: string,
-  at: PathSegment[] = [],
-  malformed?: MalformedReference[],
-): Template | undefined {
+export function parseTemplate(text: string, at: PathSegment[] = [], malformed?: MalformedReference[]): Template | undefined {
   if (!text.includes('{{')) return undefined;
   const parts: (string | Reference)[] = [];
   let literal = '';
@@ -216,7 +212,10 @@ function setAt(root: unknown, at: readonly PathSegment[], value: unknown, origin
   const [head, ...tail] = at as [PathSegment, ...PathSegment[]];
   const container = root as Record<PathSegment, unknown>;
   const source = original as Record<PathSegment, unknown>;
-  const copy = (root === original ? (Array.isArray(root) ? [...(root as unknown[])] : { ...container }) : container) as Record<PathSegment, unknown>;
+  const copy = (root === original ? (Array.isArray(root) ? [...(root as unknown[])] : { ...container }) : container) as Record<
+    PathSegment,
+    unknown
+  >;
   copy[head] = setAt(container[head], tail, value, source[head]);
   return copy;
 }

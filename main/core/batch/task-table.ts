@@ -46,7 +46,13 @@ export class TaskTable {
   /** The report of one task as it stands. */
   taskReport(task: GraphTask): TaskReport {
     const index = task.index;
-    const report: TaskReport = { id: task.id, tool: task.tool, server: task.target.server, status: this.status[index]!, attempts: this.attempts[index]! };
+    const report: TaskReport = {
+      id: task.id,
+      tool: task.tool,
+      server: task.target.server,
+      status: this.status[index]!,
+      attempts: this.attempts[index]!,
+    };
     const startedAt = this.startedAt[index]!;
     if (!Number.isNaN(startedAt)) {
       report.startedAt = startedAt;
@@ -60,7 +66,12 @@ export class TaskTable {
   }
 
   /** The report of a finished run: `cancelled` when it was, `succeeded` when every task did, else `failed`. */
-  runReport(tasks: readonly GraphTask[], times: { startedAt: number; endedAt: number }, cancelled: boolean, output: string[] | undefined): RunReport {
+  runReport(
+    tasks: readonly GraphTask[],
+    times: { startedAt: number; endedAt: number },
+    cancelled: boolean,
+    output: string[] | undefined,
+  ): RunReport {
     const reports = tasks.map((task) => this.taskReport(task));
     const taskTimeMs = reports.reduce((sum, task) => sum + (task.durationMs ?? 0), 0);
     const wallTimeMs = times.endedAt - times.startedAt;

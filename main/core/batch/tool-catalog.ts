@@ -4,7 +4,10 @@ import type { Origin } from '../registry/naming.js';
 import type { ToolCatalog } from './plan-graph.js';
 
 /** The aggregate's tools (`view.tools`) a key may call. */
-export function visibleTools(tools: readonly Record<string, unknown>[], canCall: (server: string, tool: string) => boolean): Record<string, unknown>[] {
+export function visibleTools(
+  tools: readonly Record<string, unknown>[],
+  canCall: (server: string, tool: string) => boolean,
+): Record<string, unknown>[] {
   return tools.filter((tool) => {
     const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
     return canCall(origin.server, origin.name);
@@ -18,6 +21,12 @@ export function aggregateCatalog(tools: readonly Record<string, unknown>[]): Too
     const tool = byName.get(name);
     if (!tool) return undefined;
     const origin = (tool._meta as Record<string, unknown>)[ORIGIN_META_KEY] as Origin;
-    return { server: origin.server, name: origin.name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations as Record<string, unknown> | undefined };
+    return {
+      server: origin.server,
+      name: origin.name,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: tool.annotations as Record<string, unknown> | undefined,
+    };
   };
 }

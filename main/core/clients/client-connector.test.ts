@@ -17,7 +17,12 @@ function connector() {
     createKey: (client) => {
       const key = { id: `key_${keys.length + 1}`, name: client, revoked: false };
       keys.push(key);
-      return { id: key.id, name: key.name, secret: `mo_secret${keys.length}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, info: { name: key.name } };
+      return {
+        id: key.id,
+        name: key.name,
+        secret: `mo_secret${keys.length}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+        info: { name: key.name },
+      };
     },
     revokeKey: (id) => {
       const key = keys.find((candidate) => candidate.id === id)!;
@@ -51,13 +56,23 @@ describe('connecting a client', () => {
     const written = await readFile(path, 'utf8');
     expect(written).toContain('// mine');
     expect(JSON.parse(written.replace('// mine', ''))).toMatchObject({
-      mcpServers: { local: { command: 'node' }, 'mcp-orch': { type: 'streamableHttp', url: 'http://127.0.0.1:8123/mcp', headers: { Authorization: expect.stringMatching(/^Bearer mo_secret1/) as unknown } } },
+      mcpServers: {
+        local: { command: 'node' },
+        'mcp-orch': {
+          type: 'streamableHttp',
+          url: 'http://127.0.0.1:8123/mcp',
+          headers: { Authorization: expect.stringMatching(/^Bearer mo_secret1/) as unknown },
+        },
+      },
     });
     expect(done.diff).not.toContain('mo_secret1');
     expect(done.diff).toContain('mo_••••');
     expect(await readFile(done.backupPath!, 'utf8')).toBe(original);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    expect((await connector().list()).find((client) => client.client === 'cline')).toMatchObject({ connected: ['mcp-orch'], undo: { keyName: 'cline' } });
+    expect((await connector().list()).find((client) => client.client === 'cline')).toMatchObject({
+      connected: ['mcp-orch'],
+      undo: { keyName: 'cline' },
+    });
 
     const undone = await connector().undo('cline');
     expect(undone).toMatchObject({ restored: 'backup', revoked: ['key_1'] });
@@ -68,7 +83,9 @@ describe('connecting a client', () => {
   it('creates a missing file and removes it again on undo', async () => {
     const done = await connector().connect('cursor', { kind: 'all' });
     expect(done.exists).toBe(false);
-    expect(JSON.parse(await readFile(done.path, 'utf8'))).toMatchObject({ mcpServers: { github: { url: 'http://127.0.0.1:8123/mcp/github' } } });
+    expect(JSON.parse(await readFile(done.path, 'utf8'))).toMatchObject({
+      mcpServers: { github: { url: 'http://127.0.0.1:8123/mcp/github' } },
+    });
     expect(await connector().undo('cursor')).toMatchObject({ restored: 'removed' });
     await expect(stat(done.path)).rejects.toThrow();
   });

@@ -8,7 +8,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { ClientConfigError, clientFileEntries, type ClientConfigServer, type ClientConfigTarget, type ClientKind } from '../../../shared/client-config.js';
+import {
+  ClientConfigError,
+  clientFileEntries,
+  type ClientConfigServer,
+  type ClientConfigTarget,
+  type ClientKind,
+} from '../../../shared/client-config.js';
 import { CLIENT_KINDS, CLIENT_LABELS } from '../../../shared/client-config.js';
 import { clientConfigPath, serversKey, type MachinePaths } from './client-files.js';
 import { writeFileAtomic } from '../config/atomic-file.js';
@@ -147,7 +153,12 @@ export class ClientConnector<Info> {
           writtenHash: hashText(planned.after),
         };
         await this.writeJournal(journal);
-        return { ...planned.change, diff: planned.change.diff.replaceAll(key.secret, MASKED_SECRET), key: key.info, ...(backupPath ? { backupPath } : {}) };
+        return {
+          ...planned.change,
+          diff: planned.change.diff.replaceAll(key.secret, MASKED_SECRET),
+          key: key.info,
+          ...(backupPath ? { backupPath } : {}),
+        };
       } catch (error) {
         this.deps.revokeKey(key.id);
         throw error;
@@ -160,14 +171,19 @@ export class ClientConnector<Info> {
     return this.serial(async () => {
       const journal = await this.readJournal();
       const entry = journal[client];
-      if (!entry) throw new ClientConnectError('not_found', `nothing to undo for ${CLIENT_LABELS[client]}: it was not connected from MCP Orch`);
+      if (!entry)
+        throw new ClientConnectError('not_found', `nothing to undo for ${CLIENT_LABELS[client]}: it was not connected from MCP Orch`);
       const current = await readFile(entry.path, 'utf8').catch(() => undefined);
       if (current === undefined || hashText(current) !== entry.writtenHash) {
         const where = entry.backupPath ? `; the file as it was before is in ${entry.backupPath}` : '';
-        throw new ClientConnectError('conflict', `${entry.path} changed since MCP Orch wrote it: not undone, to keep those changes${where}`, {
-          path: entry.path,
-          backupPath: entry.backupPath,
-        });
+        throw new ClientConnectError(
+          'conflict',
+          `${entry.path} changed since MCP Orch wrote it: not undone, to keep those changes${where}`,
+          {
+            path: entry.path,
+            backupPath: entry.backupPath,
+          },
+        );
       }
       let restored: 'backup' | 'removed';
       if (entry.backupPath) {
@@ -198,7 +214,8 @@ export class ClientConnector<Info> {
     try {
       generated = clientFileEntries({ client, baseUrl: this.deps.baseUrl(), servers: this.deps.servers(), target, token: secret });
     } catch (error) {
-      if (error instanceof ClientConfigError) throw new ClientConnectError(error.code === 'unknown_server' ? 'unknown_server' : 'bad_request', error.message);
+      if (error instanceof ClientConfigError)
+        throw new ClientConnectError(error.code === 'unknown_server' ? 'unknown_server' : 'bad_request', error.message);
       throw error;
     }
     const names = Object.keys(generated.entries);
@@ -207,8 +224,17 @@ export class ClientConnector<Info> {
     let after = file.text;
     for (const [name, entry] of Object.entries(generated.entries)) after = setJsonValue(after, [generated.root, name], entry);
     const masked = (text: string | undefined) => (text ?? '').replaceAll(secret, MASKED_SECRET);
-    const diff = createTwoFilesPatch(path, path, masked(file.text), masked(after), file.text === undefined ? '(new file)' : '', '', { context: 3 });
-    const change: FileChange = { client, path, exists: file.text !== undefined, diff, entries: names, replaced: names.filter((name) => name in existing) };
+    const diff = createTwoFilesPatch(path, path, masked(file.text), masked(after), file.text === undefined ? '(new file)' : '', '', {
+      context: 3,
+    });
+    const change: FileChange = {
+      client,
+      path,
+      exists: file.text !== undefined,
+      diff,
+      entries: names,
+      replaced: names.filter((name) => name in existing),
+    };
     return { path, before: file.text, after: after ?? '', change };
   }
 

@@ -35,7 +35,9 @@ export async function readJsonFile(path: string): Promise<JsonFileContent> {
   const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const first = errors[0]!;
-    throw new JsonFileError(`${path} is not valid JSON (${printParseErrorCode(first.error)} at offset ${first.offset}): fix it in its editor first`);
+    throw new JsonFileError(
+      `${path} is not valid JSON (${printParseErrorCode(first.error)} at offset ${first.offset}): fix it in its editor first`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JsonFileError(`${path} does not hold a JSON object`);
   return { text, value: value as Record<string, unknown> };

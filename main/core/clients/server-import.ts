@@ -37,7 +37,8 @@ export interface FoundServer {
   config: Record<string, unknown>;
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 const stringMap = (value: unknown): Record<string, string> | undefined => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const entries = Object.entries(value).filter((pair): pair is [string, string] => typeof pair[1] === 'string');
@@ -74,7 +75,9 @@ export function toServerConfig(entry: Record<string, unknown>): Record<string, u
 }
 
 /** Every server of every client config found on this machine. */
-export async function findClientServers(paths: MachinePaths): Promise<{ sources: { client: ClientKind; path: string; error?: string }[]; servers: FoundServer[] }> {
+export async function findClientServers(
+  paths: MachinePaths,
+): Promise<{ sources: { client: ClientKind; path: string; error?: string }[]; servers: FoundServer[] }> {
   const sources: { client: ClientKind; path: string; error?: string }[] = [];
   const servers: FoundServer[] = [];
   for (const client of CLIENT_KINDS) {

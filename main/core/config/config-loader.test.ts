@@ -25,7 +25,15 @@ describe('parseConfig', () => {
       { env: { GH: 'secret', DOCS: 'tok' }, home: '/home/u' },
     );
     const [github, docs, old] = config.servers;
-    expect(github).toMatchObject({ name: 'github', transport: 'stdio', command: 'npx', env: { T: 'secret' }, cwd: '/home/u/work', timeoutMs: 5000, autoApprove: ['list_issues'] });
+    expect(github).toMatchObject({
+      name: 'github',
+      transport: 'stdio',
+      command: 'npx',
+      env: { T: 'secret' },
+      cwd: '/home/u/work',
+      timeoutMs: 5000,
+      autoApprove: ['list_issues'],
+    });
     expect(docs).toMatchObject({ transport: 'streamableHttp', headers: { Authorization: 'Bearer tok' }, timeoutMs: 60_000 });
     expect(old).toMatchObject({ transport: 'sse', disabled: true });
     expect(config.orch).toMatchObject({ port: 8000, host: '127.0.0.1', mode: 'proxy', namespaceSeparator: '__' });
@@ -42,7 +50,9 @@ describe('parseConfig', () => {
   });
 
   it('names the JSON path of every schema problem at once', () => {
-    expect(issuesOf('{"mcpServers":{"a":{"command":"x","timeout":"slow"},"b":{"transportType":"sse"},"c":{"args":[1]}},"orch":{"port":70000}}')).toEqual([
+    expect(
+      issuesOf('{"mcpServers":{"a":{"command":"x","timeout":"slow"},"b":{"transportType":"sse"},"c":{"args":[1]}},"orch":{"port":70000}}'),
+    ).toEqual([
       'mcpServers.a.timeout: Invalid input: expected number, received string',
       'mcpServers.b.url: a sse server needs "url"',
       'mcpServers.c.args[0]: Invalid input: expected string, received number',
@@ -62,9 +72,16 @@ describe('parseConfig', () => {
   });
 
   it('resolves ${secret:NAME} through the secret reader, and names a missing secret and how to set it', () => {
-    const secrets = { get: (name: string) => (name === 'DOCS_TOKEN' ? 's3cret' : undefined), howToSet: (name: string) => `set ${name} in Settings` };
-    const text = '{"mcpServers":{"docs":{"url":"https://docs.example/mcp","headers":{"Authorization":"Bearer ${secret:DOCS_TOKEN}","X":"$${secret:DOCS_TOKEN}"}}}}';
-    expect(parseConfig(text, { env: {}, secrets }).servers[0]?.headers).toEqual({ Authorization: 'Bearer s3cret', X: '${secret:DOCS_TOKEN}' });
+    const secrets = {
+      get: (name: string) => (name === 'DOCS_TOKEN' ? 's3cret' : undefined),
+      howToSet: (name: string) => `set ${name} in Settings`,
+    };
+    const text =
+      '{"mcpServers":{"docs":{"url":"https://docs.example/mcp","headers":{"Authorization":"Bearer ${secret:DOCS_TOKEN}","X":"$${secret:DOCS_TOKEN}"}}}}';
+    expect(parseConfig(text, { env: {}, secrets }).servers[0]?.headers).toEqual({
+      Authorization: 'Bearer s3cret',
+      X: '${secret:DOCS_TOKEN}',
+    });
     expect(() => parseConfig(text.replace('${secret:DOCS', '${secret:OTHER'), { env: {}, secrets })).toThrow(
       'mcpServers.docs.headers.Authorization: secret OTHER_TOKEN is not set: set OTHER_TOKEN in Settings',
     );
@@ -94,7 +111,10 @@ describe('formatJsonPath', () => {
   });
 
   it('keeps orch.planner with its credential references unresolved, and refuses a literal key', () => {
-    const config = parseConfig('{"orch": {"planner": {"provider": "azure", "model": "gpt-4.1", "resourceName": "acme", "apiKey": "${env:AZURE_API_KEY}"}}}', { env: {} });
+    const config = parseConfig(
+      '{"orch": {"planner": {"provider": "azure", "model": "gpt-4.1", "resourceName": "acme", "apiKey": "${env:AZURE_API_KEY}"}}}',
+      { env: {} },
+    );
     expect(config.orch.planner).toEqual({ provider: 'azure', model: 'gpt-4.1', resourceName: 'acme', apiKey: '${env:AZURE_API_KEY}' });
     expect(issuesOf('{"orch": {"planner": {"provider": "openai", "model": "gpt-4.1", "apiKey": "sk-123"}}}')).toEqual([
       'orch.planner.apiKey: a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',

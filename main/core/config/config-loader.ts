@@ -8,7 +8,15 @@ import { homedir } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
-import { DEFAULTS, configFileSchema, transportOf, type ConfigFile, type PlannerConfig, type ServerConfig, type TransportKind } from '../../../shared/config.js';
+import {
+  DEFAULTS,
+  configFileSchema,
+  transportOf,
+  type ConfigFile,
+  type PlannerConfig,
+  type ServerConfig,
+  type TransportKind,
+} from '../../../shared/config.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
 import { environmentSecrets } from '../secrets/environment-secrets.js';
 import type { SecretReader } from '../secrets/secret-provider.js';
@@ -162,9 +170,7 @@ export function parseConfig(text: string, options: LoadOptions = {}): ResolvedCo
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error), options.source);
 
   const issues: InterpolationIssue[] = [];
-  const servers = Object.entries(parsed.data.mcpServers).map(([name, server]) =>
-    resolveServer(name, server, sources, home, issues),
-  );
+  const servers = Object.entries(parsed.data.mcpServers).map(([name, server]) => resolveServer(name, server, sources, home, issues));
   if (issues.length > 0) {
     throw new ConfigError(
       issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })),

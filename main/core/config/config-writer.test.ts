@@ -29,10 +29,14 @@ afterEach(async () => {
 
 describe('config writer', () => {
   it('edits a value and keeps comments and unknown fields', async () => {
-    await updateConfigFile(path, [
-      { path: ['mcpServers', 'github', 'disabled'], value: true },
-      { path: ['orch', 'disabledTools', 'github'], value: ['delete_repo'] },
-    ], { env: {} });
+    await updateConfigFile(
+      path,
+      [
+        { path: ['mcpServers', 'github', 'disabled'], value: true },
+        { path: ['orch', 'disabledTools', 'github'], value: ['delete_repo'] },
+      ],
+      { env: {} },
+    );
     const text = await readFile(path, 'utf8');
     expect(text).toContain('// my servers');
     expect(text).toContain('"x-note": "keep me"');

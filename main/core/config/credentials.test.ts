@@ -11,7 +11,9 @@ describe('credential references', () => {
   });
 
   it('refuses a literal key in orch.planner without repeating it', () => {
-    const parsed = configFileSchema.safeParse({ orch: { planner: { provider: 'openai', model: 'gpt-4.1', apiKey: 'sk-live-0123456789' } } });
+    const parsed = configFileSchema.safeParse({
+      orch: { planner: { provider: 'openai', model: 'gpt-4.1', apiKey: 'sk-live-0123456789' } },
+    });
     expect(parsed.success).toBe(false);
     const issues = parsed.error!.issues;
     expect(issues.map((issue) => issue.path.join('.'))).toEqual(['orch.planner.apiKey']);
@@ -27,8 +29,12 @@ describe('credential references', () => {
     expect(issues({ provider: 'azure', model: 'gpt-4.1' })).toEqual(['orch.planner.resourceName: azure needs "resourceName" or "baseURL"']);
     expect(issues({ provider: 'bedrock', model: 'amazon.nova-pro-v1:0' })).toEqual(['orch.planner.region: bedrock needs "region"']);
     expect(issues({ provider: 'openai-compatible', model: 'llama3.1' })[0]).toContain('openai-compatible needs "baseURL"');
-    expect(issues({ provider: 'bedrock', model: 'm', region: 'us-east-1', accessKeyId: '${env:AWS_ACCESS_KEY_ID}' })[0]).toContain('go together');
-    expect(issues({ provider: 'azure', model: 'gpt-4.1', resourceName: 'acme', apiKey: '${secret:azure}', maxTokens: 4000, temperature: 0 })).toEqual([]);
+    expect(issues({ provider: 'bedrock', model: 'm', region: 'us-east-1', accessKeyId: '${env:AWS_ACCESS_KEY_ID}' })[0]).toContain(
+      'go together',
+    );
+    expect(
+      issues({ provider: 'azure', model: 'gpt-4.1', resourceName: 'acme', apiKey: '${secret:azure}', maxTokens: 4000, temperature: 0 }),
+    ).toEqual([]);
   });
 
   it('resolves from the environment, and a missing one names the variable to set', async () => {
@@ -38,6 +44,8 @@ describe('credential references', () => {
     const missing = requireCredential(credentials, '${env:EMPTY}', 'orch.planner.apiKey');
     await expect(missing).rejects.toBeInstanceOf(MissingCredentialError);
     await expect(missing).rejects.toThrow('orch.planner.apiKey needs a credential: set the environment variable EMPTY');
-    await expect(requireCredential(credentials, '${secret:NOPE}', 'x')).rejects.toThrow('set the environment variable NOPE (without the desktop app');
+    await expect(requireCredential(credentials, '${secret:NOPE}', 'x')).rejects.toThrow(
+      'set the environment variable NOPE (without the desktop app',
+    );
   });
 });

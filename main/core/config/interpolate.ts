@@ -18,7 +18,12 @@ export interface InterpolationSources {
   secrets: SecretReader;
 }
 
-export function interpolateString(value: string, sources: InterpolationSources, path: (string | number)[], issues: InterpolationIssue[]): string {
+export function interpolateString(
+  value: string,
+  sources: InterpolationSources,
+  path: (string | number)[],
+  issues: InterpolationIssue[],
+): string {
   if (!value.includes('${')) return value;
   return value.replace(PLACEHOLDER, (whole, escaped: string, kind: string | undefined, name: string) => {
     if (escaped) return whole.slice(1);

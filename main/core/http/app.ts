@@ -53,7 +53,12 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
 
   const hostCheck = createHostCheck(options);
   const authCheck = createAuthCheck(options);
-  const serveEndpoint = async (req: IncomingMessage, res: ServerResponse, kind: EndpointKind, encodedName: string | undefined): Promise<void> => {
+  const serveEndpoint = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: EndpointKind,
+    encodedName: string | undefined,
+  ): Promise<void> => {
     const refusal = hostCheck(req.headers.host, req.headers.origin);
     if (refusal) return writeJson(res, 403, errorBody('forbidden', refusal));
     const auth = authCheck(req);

@@ -21,15 +21,19 @@ export interface AuthState {
 
 /** Who is calling, or the refusal to send: 400 (malformed credentials), 401 or 429. */
 export type AuthOutcome =
-  | { ok: true; principal: Principal }
-  | { ok: false; status: 400 | 401 | 429; headers: Record<string, string>; body: ErrorBody };
+  { ok: true; principal: Principal } | { ok: false; status: 400 | 401 | 429; headers: Record<string, string>; body: ErrorBody };
 
 /** The check itself, on a raw request: used by the Koa middleware and by the MCP endpoints' raw fast path. */
 export function createAuthCheck(options: AuthGuardOptions): (request: RequestLike) => AuthOutcome {
   return (request): AuthOutcome => {
     const credentials = extractCredentials(request);
     if (!credentials.ok && credentials.reason === 'malformed') {
-      return { ok: false, status: 400, headers: { 'www-authenticate': wwwAuthenticate('invalid_request') }, body: errorBody('bad_request', credentials.message) };
+      return {
+        ok: false,
+        status: 400,
+        headers: { 'www-authenticate': wwwAuthenticate('invalid_request') },
+        body: errorBody('bad_request', credentials.message),
+      };
     }
     const result = options.tokens.authenticate(credentials.ok ? credentials.token : undefined);
     if (!result.ok) {
@@ -48,7 +52,10 @@ export function createAuthCheck(options: AuthGuardOptions): (request: RequestLik
         ok: false,
         status: 429,
         headers: { 'retry-after': String(decision.retryAfterSeconds) },
-        body: errorBody('rate_limited', `the key "${principal.name}" is over its limit of ${principal.rateLimitPerMinute} requests a minute; retry in ${decision.retryAfterSeconds} s`),
+        body: errorBody(
+          'rate_limited',
+          `the key "${principal.name}" is over its limit of ${principal.rateLimitPerMinute} requests a minute; retry in ${decision.retryAfterSeconds} s`,
+        ),
       };
     }
     return { ok: true, principal };

@@ -7,7 +7,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH_HEADERS, TRANSPORT_KINDS, exampleServer, startHarness, type Harness, type TransportKind } from '../__fixtures__/runtime-harness.js';
+import {
+  AUTH_HEADERS,
+  TRANSPORT_KINDS,
+  exampleServer,
+  startHarness,
+  type Harness,
+  type TransportKind,
+} from '../__fixtures__/runtime-harness.js';
 import { pollFor, rawHttp } from '../__fixtures__/proxy-test-kit.js';
 import { buildPath, pathParamNames } from '../../../shared/api/contract.js';
 import { operationList } from '../../../shared/api/operations.js';
@@ -40,7 +47,11 @@ describe('authentication on every endpoint', () => {
     const client = new Client({ name: 'keyed', version: '1' });
     const headers = { Authorization: `Bearer ${token}` };
     const url = harness.bareUrl(path);
-    await client.connect(kind === 'streamable' ? new StreamableHTTPClientTransport(url, { requestInit: { headers } }) : new SSEClientTransport(url, { requestInit: { headers } }));
+    await client.connect(
+      kind === 'streamable'
+        ? new StreamableHTTPClientTransport(url, { requestInit: { headers } })
+        : new SSEClientTransport(url, { requestInit: { headers } }),
+    );
     clients.push(client);
     return client;
   }
@@ -58,18 +69,32 @@ describe('authentication on every endpoint', () => {
     const response = await rawHttp(harness.bareUrl(path), { method, headers: MCP_HEADERS, ...(body ? { body } : {}) });
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="mcp-orch"/);
-    expect(JSON.parse(response.text)).toMatchObject({ error: { code: 'unauthorized', message: expect.stringContaining('mcp-orch token create') as unknown } });
+    expect(JSON.parse(response.text)).toMatchObject({
+      error: { code: 'unauthorized', message: expect.stringContaining('mcp-orch token create') as unknown },
+    });
   });
 
   it.each(ENDPOINTS)('%s %s with a wrong token → 401', async (method, path, body) => {
-    const response = await rawHttp(harness.bareUrl(path), { method, headers: { ...MCP_HEADERS, authorization: 'Bearer mo_nottherightoneatallxxxxxxxxxxxxxxxxxxxxxxxxxx' }, ...(body ? { body } : {}) });
+    const response = await rawHttp(harness.bareUrl(path), {
+      method,
+      headers: { ...MCP_HEADERS, authorization: 'Bearer mo_nottherightoneatallxxxxxxxxxxxxxxxxxxxxxxxxxx' },
+      ...(body ? { body } : {}),
+    });
     expect(response.status).toBe(401);
   });
 
   it.each(ENDPOINTS)('%s %s with a foreign Origin or Host → 403, token or not', async (method, path, body) => {
-    const withOrigin = await rawHttp(harness.url(path), { method, headers: { ...MCP_HEADERS, origin: 'https://evil.example' }, ...(body ? { body } : {}) });
+    const withOrigin = await rawHttp(harness.url(path), {
+      method,
+      headers: { ...MCP_HEADERS, origin: 'https://evil.example' },
+      ...(body ? { body } : {}),
+    });
     expect(withOrigin.status).toBe(403);
-    const withHost = await rawHttp(harness.url(path), { method, headers: { ...MCP_HEADERS, host: 'evil.example' }, ...(body ? { body } : {}) });
+    const withHost = await rawHttp(harness.url(path), {
+      method,
+      headers: { ...MCP_HEADERS, host: 'evil.example' },
+      ...(body ? { body } : {}),
+    });
     expect(withHost.status).toBe(403);
   });
 
@@ -80,15 +105,27 @@ describe('authentication on every endpoint', () => {
       const path = buildPath(operation, params);
       const body = operation.method === 'GET' || operation.method === 'DELETE' ? undefined : '{}';
       const headers = { 'content-type': 'application/json', ...AUTH_HEADERS };
-      const withOrigin = await rawHttp(harness.bareUrl(path), { method: operation.method, headers: { ...headers, origin: 'http://evil.example' }, ...(body ? { body } : {}) });
+      const withOrigin = await rawHttp(harness.bareUrl(path), {
+        method: operation.method,
+        headers: { ...headers, origin: 'http://evil.example' },
+        ...(body ? { body } : {}),
+      });
       expect(withOrigin.status).toBe(403);
-      const withHost = await rawHttp(harness.bareUrl(path), { method: operation.method, headers: { ...headers, host: 'evil.example:80' }, ...(body ? { body } : {}) });
+      const withHost = await rawHttp(harness.bareUrl(path), {
+        method: operation.method,
+        headers: { ...headers, host: 'evil.example:80' },
+        ...(body ? { body } : {}),
+      });
       expect(withHost.status).toBe(403);
     },
   );
 
   it('refuses a token sent both as a header and in the URL', async () => {
-    const response = await rawHttp(harness.url('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, ...AUTH_HEADERS }, body: INIT });
+    const response = await rawHttp(harness.url('/mcp/example'), {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, ...AUTH_HEADERS },
+      body: INIT,
+    });
     expect(response.status).toBe(400);
   });
 
@@ -121,13 +158,25 @@ describe('authentication on every endpoint', () => {
   it('a session answers only the key that opened it', async () => {
     const { token: first } = harness.runtime.tokens.createToken({ name: 'first-key', role: 'operator' });
     const { token: second } = harness.runtime.tokens.createToken({ name: 'second-key', role: 'operator' });
-    const opened = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${first}` }, body: INIT });
+    const opened = await rawHttp(harness.bareUrl('/mcp/example'), {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${first}` },
+      body: INIT,
+    });
     expect(opened.status).toBe(200);
     const sessionId = opened.headers['mcp-session-id'] as string;
     const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
-    const stolen = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${second}`, 'mcp-session-id': sessionId }, body: ping });
+    const stolen = await rawHttp(harness.bareUrl('/mcp/example'), {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${second}`, 'mcp-session-id': sessionId },
+      body: ping,
+    });
     expect(stolen.status).toBe(404);
-    const own = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${first}`, 'mcp-session-id': sessionId }, body: ping });
+    const own = await rawHttp(harness.bareUrl('/mcp/example'), {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${first}`, 'mcp-session-id': sessionId },
+      body: ping,
+    });
     expect(own.status).toBe(200);
   });
 
@@ -136,7 +185,11 @@ describe('authentication on every endpoint', () => {
     const statuses: number[] = [];
     let retryAfter: unknown;
     for (let i = 0; i < 3; i++) {
-      const response = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: INIT });
+      const response = await rawHttp(harness.bareUrl('/mcp/example'), {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+        body: INIT,
+      });
       statuses.push(response.status);
       retryAfter = response.headers['retry-after'];
     }
@@ -151,16 +204,25 @@ describe('authentication on every endpoint', () => {
     const open = harness.runtime.endpoints.sessionCounts().sse;
     harness.runtime.tokens.revoke('short-lived');
     // The server ends the key's stream (the SDK's EventSource then retries, and is refused).
-    await pollFor('the revoked key\'s SSE session to close', () => (harness.runtime.endpoints.sessionCounts().sse < open ? true : undefined));
+    await pollFor("the revoked key's SSE session to close", () =>
+      harness.runtime.endpoints.sessionCounts().sse < open ? true : undefined,
+    );
     await expect(client.callTool({ name: 'echo', arguments: { text: 'after' } })).rejects.toThrow();
-    const refused = await rawHttp(harness.bareUrl('/sse/example'), { headers: { accept: 'text/event-stream', authorization: `Bearer ${created.token}` } });
+    const refused = await rawHttp(harness.bareUrl('/sse/example'), {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${created.token}` },
+    });
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.text)).toMatchObject({ error: { message: expect.stringMatching(/revoked/) as unknown } });
   });
 
   it('a key revoked by another process (the CLI) is refused on its very next request', async () => {
     const created = harness.runtime.tokens.createToken({ name: 'revoked-elsewhere', role: 'operator' });
-    const request = () => rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${created.token}` }, body: INIT });
+    const request = () =>
+      rawHttp(harness.bareUrl('/mcp/example'), {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${created.token}` },
+        body: INIT,
+      });
     // The daemon has looked the key up (and remembers it) before the CLI revokes it.
     expect((await request()).status).toBe(200);
     expect((await request()).status).toBe(200);
@@ -178,7 +240,11 @@ describe('authentication on every endpoint', () => {
   it('an expired key is refused', async () => {
     const created = harness.runtime.tokens.createToken({ name: 'expiring', role: 'operator', expiresInMs: 1 });
     await pollFor('the key to expire', () => (harness.runtime.tokens.get('expiring')?.status === 'expired' ? true : undefined));
-    const response = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${created.token}` }, body: INIT });
+    const response = await rawHttp(harness.bareUrl('/mcp/example'), {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, authorization: `Bearer ${created.token}` },
+      body: INIT,
+    });
     expect(response.status).toBe(401);
     expect(JSON.parse(response.text)).toMatchObject({ error: { message: expect.stringMatching(/expired/) as unknown } });
   });
@@ -187,7 +253,11 @@ describe('authentication on every endpoint', () => {
     const created = harness.runtime.tokens.createToken({ name: 'rotating', role: 'operator' });
     const rotated = harness.runtime.tokens.rotate('rotating', { graceMs: 60_000 });
     for (const token of [created.token, rotated.token]) {
-      const response = await rawHttp(harness.bareUrl('/mcp/example'), { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: INIT });
+      const response = await rawHttp(harness.bareUrl('/mcp/example'), {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+        body: INIT,
+      });
       expect(response.status).toBe(200);
     }
   });

@@ -53,7 +53,10 @@ describe('the typed client over fetch', () => {
     expect(unknown).toMatchObject({ code: 'unknown_server', details: { known: ['example'] } });
     const anonymous = createClient(fetchTransport({ baseUrl: harness.runtime.url }));
     await expect(anonymous.call('servers.list')).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
-    await expect(client.call('runs.list', { limit: 0 })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request', details: { issues: [{ path: 'limit' }] } } });
+    await expect(client.call('runs.list', { limit: 0 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', details: { issues: [{ path: 'limit' }] } },
+    });
   });
 
   it('follows live events: a restart as server.state changes', async () => {
@@ -68,8 +71,13 @@ describe('the typed client over fetch', () => {
   });
 
   it('says when no daemon answers, and reconnects its event stream until stopped', async () => {
-    const nobody = createClient(fetchTransport({ baseUrl: 'http://127.0.0.1:9', token: TEST_TOKEN, reconnect: { initialMs: 10, maxMs: 20 } }));
-    await expect(nobody.call('servers.list')).resolves.toMatchObject({ ok: false, error: { code: 'server_unavailable', details: { reason: UNREACHABLE } } });
+    const nobody = createClient(
+      fetchTransport({ baseUrl: 'http://127.0.0.1:9', token: TEST_TOKEN, reconnect: { initialMs: 10, maxMs: 20 } }),
+    );
+    await expect(nobody.call('servers.list')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'server_unavailable', details: { reason: UNREACHABLE } },
+    });
     const statuses: ConnectionStatus[] = [];
     await new Promise<void>((resolve) => {
       const stop = nobody.subscribe(() => undefined, {

@@ -26,7 +26,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (!chunked && (declared === undefined || declared === '0')) return undefined;
   if (!isJsonMediaType(req.headers['content-type'])) {
     req.resume();
-    throw new RestError('bad_request', `the body must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`, 415);
+    throw new RestError(
+      'bad_request',
+      `the body must be JSON: send Content-Type: application/json (got ${req.headers['content-type'] ?? 'none'})`,
+      415,
+    );
   }
   if (Number(declared) > limit) {
     req.resume();

@@ -30,12 +30,16 @@ function operationAt(doc: OpenApiDocument, operation: Operation): OperationObjec
 
 /** Every Schema Object in the document, with where it is. */
 function schemaObjects(doc: OpenApiDocument): [string, JsonSchema][] {
-  const found: [string, JsonSchema][] = Object.entries(doc.components.schemas).map(([name, schema]) => [`#/components/schemas/${name}`, schema]);
+  const found: [string, JsonSchema][] = Object.entries(doc.components.schemas).map(([name, schema]) => [
+    `#/components/schemas/${name}`,
+    schema,
+  ]);
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, value] of Object.entries(item)) {
       const op = value as OperationObject;
       const at = `${method.toUpperCase()} ${path}`;
-      for (const parameter of op.parameters ?? []) found.push([`${at} parameter ${String(parameter.name)}`, parameter.schema as JsonSchema]);
+      for (const parameter of op.parameters ?? [])
+        found.push([`${at} parameter ${String(parameter.name)}`, parameter.schema as JsonSchema]);
       const body = op.requestBody?.content as Record<string, { schema: JsonSchema }> | undefined;
       for (const [type, media] of Object.entries(body ?? {})) found.push([`${at} body ${type}`, media.schema]);
       for (const [status, response] of Object.entries(op.responses)) {
@@ -95,7 +99,10 @@ describe('buildOpenApiDocument', () => {
 
   it('puts path fields in the path, GET fields in the query, and POST/PUT fields in a JSON body', () => {
     const call = operationAt(document, operations['tools.call']);
-    expect(call.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([['server', 'path', true], ['tool', 'path', true]]);
+    expect(call.parameters?.map((p) => [p.name, p.in, p.required])).toEqual([
+      ['server', 'path', true],
+      ['tool', 'path', true],
+    ]);
     const body = (call.requestBody!.content as Record<string, { schema: JsonSchema }>)['application/json']!.schema;
     expect(Object.keys(body.properties as JsonSchema)).toEqual(['arguments', 'timeoutMs']);
     expect(call.requestBody!.required).toBe(false);
@@ -125,8 +132,15 @@ describe('buildOpenApiDocument', () => {
     const pointer = `/paths/${escape('/api/servers')}/get/responses/200/content/${escape('application/json')}/schema`;
     const validate = validatorAt(document, pointer);
     const server = {
-      name: 'github', state: 'running', pid: 42, startedAt: 1_700_000_000_000, restarts: 0, transport: 'stdio', sessionMode: 'shared',
-      toolCount: 3, endpoints: { streamableHttp: 'http://127.0.0.1:8000/mcp/github', sse: 'http://127.0.0.1:8000/sse/github' },
+      name: 'github',
+      state: 'running',
+      pid: 42,
+      startedAt: 1_700_000_000_000,
+      restarts: 0,
+      transport: 'stdio',
+      sessionMode: 'shared',
+      toolCount: 3,
+      endpoints: { streamableHttp: 'http://127.0.0.1:8000/mcp/github', sse: 'http://127.0.0.1:8000/sse/github' },
     };
     expect(operations['servers.list'].output.parse({ servers: [server] })).toEqual({ servers: [server] });
     expect(validate({ servers: [server] }), JSON.stringify(validate.errors)).toBe(true);
@@ -135,7 +149,7 @@ describe('buildOpenApiDocument', () => {
 
   it('describes the event stream, and both ways to send a token', () => {
     const events = operationAt(document, operations['events.stream']);
-    expect(Object.keys((events.responses['200']!.content as JsonSchema))).toEqual(['text/event-stream']);
+    expect(Object.keys(events.responses['200']!.content as JsonSchema)).toEqual(['text/event-stream']);
     expect(document.security).toEqual([{ bearerAuth: [] }, { accessToken: [] }]);
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.components.securitySchemes.accessToken).toMatchObject({ type: 'apiKey', in: 'query', name: 'access_token' });
@@ -150,8 +164,15 @@ describe('buildOpenApiDocument', () => {
   it('moves schemas with an id to components, so their $refs resolve', () => {
     const thing = z.object({ label: z.string() }).meta({ id: 'OpenApiTestThing' });
     const op = defineOperation({
-      id: 'things.get', method: 'GET', path: '/api/things', summary: 'Things', role: 'viewer', mutating: false,
-      input: z.object({}), output: z.object({ first: thing, second: thing }), errors: [],
+      id: 'things.get',
+      method: 'GET',
+      path: '/api/things',
+      summary: 'Things',
+      role: 'viewer',
+      mutating: false,
+      input: z.object({}),
+      output: z.object({ first: thing, second: thing }),
+      errors: [],
     });
     const doc = buildOpenApiDocument([op], { version: '0' });
     expect(doc.components.schemas.OpenApiTestThing).toMatchObject({ type: 'object', required: ['label'] });

@@ -43,9 +43,15 @@ const VALID = validInputs(() => harness, {
 });
 
 /** Reads `/api/events` until one whole event has arrived; `trigger` runs once the stream is open. */
-async function firstEvent(token: string, trigger: () => Promise<unknown>): Promise<{ status: number; type: string; event: string; data: string }> {
+async function firstEvent(
+  token: string,
+  trigger: () => Promise<unknown>,
+): Promise<{ status: number; type: string; event: string; data: string }> {
   const controller = new AbortController();
-  const response = await fetch(harness.bareUrl('/api/events'), { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+  const response = await fetch(harness.bareUrl('/api/events'), {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
   const type = response.headers.get('content-type') ?? '';
   const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const decoder = new TextDecoder();
@@ -124,7 +130,7 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
     }
     if (operation.method === 'POST' || operation.method === 'PUT') {
       const required = requiredFields(operation);
-      if (required.length > 0 || operation.id.startsWith('runs.') && !operation.id.endsWith('cancel')) {
+      if (required.length > 0 || (operation.id.startsWith('runs.') && !operation.id.endsWith('cancel'))) {
         const params = Object.fromEntries(pathParamNames(operation.path).map((name) => [name, valid[name]]));
         const empty = await call(operation, params);
         expect(empty.status).toBe(400);
@@ -153,12 +159,24 @@ describe('the router', () => {
     const text = await send(url, 'POST', { ...auth, 'content-type': 'text/plain' }, 'hello');
     expect(text.status).toBe(415);
     const broken = await send(url, 'POST', { ...auth, 'content-type': 'application/json' }, '{"text": ');
-    expect(broken).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: expect.stringContaining('not valid JSON') as unknown } } });
+    expect(broken).toMatchObject({
+      status: 400,
+      body: { error: { code: 'bad_request', message: expect.stringContaining('not valid JSON') as unknown } },
+    });
     const deep = await send(url, 'POST', { ...auth, 'content-type': 'application/json' }, `${'['.repeat(10_000)}${']'.repeat(10_000)}`);
     expect(deep.status).toBe(400);
-    const big = await send(url, 'POST', { ...auth, 'content-type': 'application/json' }, JSON.stringify({ text: 'x'.repeat(5 * 1024 * 1024) }));
+    const big = await send(
+      url,
+      'POST',
+      { ...auth, 'content-type': 'application/json' },
+      JSON.stringify({ text: 'x'.repeat(5 * 1024 * 1024) }),
+    );
     expect(big).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
-    const bytes = await fetch(url, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]) });
+    const bytes = await fetch(url, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: Buffer.from([0x7b, 0x22, 0x74, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+    });
     expect(bytes.status).toBe(400);
   });
 
@@ -189,6 +207,8 @@ describe('the router', () => {
       expect(JSON.stringify(entries)).not.toMatch(/mo_[A-Za-z0-9_-]{43}/);
     }
     const listed = await send(harness.bareUrl('/api/audit?action=tokens.*&limit=50'), 'GET', auth);
-    expect((listed.body as { items: unknown[] }).items.length).toBe([...audited].filter(([action]) => action.startsWith('tokens.')).reduce((sum, [, n]) => sum + n, 0));
+    expect((listed.body as { items: unknown[] }).items.length).toBe(
+      [...audited].filter(([action]) => action.startsWith('tokens.')).reduce((sum, [, n]) => sum + n, 0),
+    );
   });
 });

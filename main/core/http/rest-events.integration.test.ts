@@ -27,7 +27,10 @@ afterAll(async () => {
 /** Collects events from `/api/events` until `done` says enough; every data line must be a contract event. */
 async function collect(trigger: () => Promise<unknown>, done: (events: OrchEvent[]) => boolean): Promise<OrchEvent[]> {
   const controller = new AbortController();
-  const response = await fetch(harness.bareUrl('/api/events'), { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: controller.signal });
+  const response = await fetch(harness.bareUrl('/api/events'), {
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    signal: controller.signal,
+  });
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const decoder = new TextDecoder();
@@ -64,7 +67,9 @@ describe('/api/events', () => {
   it('reports a restart as server.state changes and a catalog refresh', async () => {
     const events = await collect(
       () => callOperation(harness, operations['servers.restart'], { name: 'example' }),
-      (seen) => seen.some((event) => event.type === 'server.state' && event.status.state === 'running') && seen.some((event) => event.type === 'tools.changed'),
+      (seen) =>
+        seen.some((event) => event.type === 'server.state' && event.status.state === 'running') &&
+        seen.some((event) => event.type === 'tools.changed'),
     );
     const states = events.flatMap((event) => (event.type === 'server.state' ? [event.status.state] : []));
     expect(states).toEqual(expect.arrayContaining(['stopped', 'starting', 'running']));
@@ -78,7 +83,9 @@ describe('/api/events', () => {
       },
       (seen) => seen.some((event) => event.type === 'config.reload') && seen.some((event) => event.type === 'call'),
     );
-    expect(events.find((event) => event.type === 'call')).toMatchObject({ call: { server: 'example', tool: 'echo', method: 'tools/call', ok: true, client: 'mcp-orch-api' } });
+    expect(events.find((event) => event.type === 'call')).toMatchObject({
+      call: { server: 'example', tool: 'echo', method: 'tools/call', ok: true, client: 'mcp-orch-api' },
+    });
     expect(events.find((event) => event.type === 'config.reload')).toMatchObject({ ok: true, diff: { orch: ['disabledTools'] } });
     const tools = await callOperation(harness, operations['tools.list'], { server: 'example', enabled: false });
     expect(tools.body).toMatchObject({ tools: [{ name: 'now', enabled: false }] });

@@ -19,14 +19,26 @@ async function connect(token: string, path: string, kind: 'streamable' | 'sse'):
   const client = new Client({ name: 'api-keys-test', version: '1' });
   const requestInit = { headers: { authorization: `Bearer ${token}` } };
   const url = harness.bareUrl(path);
-  await client.connect(kind === 'streamable' ? new StreamableHTTPClientTransport(url, { requestInit }) : new SSEClientTransport(url, { requestInit }));
+  await client.connect(
+    kind === 'streamable' ? new StreamableHTTPClientTransport(url, { requestInit }) : new SSEClientTransport(url, { requestInit }),
+  );
   clients.push(client);
   return client;
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+});
 const initialize = (token: string) =>
-  send(harness.bareUrl('/mcp/example'), 'POST', { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, INIT);
+  send(
+    harness.bareUrl('/mcp/example'),
+    'POST',
+    { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    INIT,
+  );
 
 async function createKey(input: Record<string, unknown>): Promise<{ id: string; secret: string }> {
   const response = await callOperation(harness, operations['tokens.create'], input);
@@ -57,7 +69,9 @@ describe('API keys over the API', () => {
 
   it('revoking a key refuses it (401) and ends its open SSE stream within seconds', async () => {
     const key = await createKey({ name: 'revoked-live', role: 'operator' });
-    const response = await fetch(harness.bareUrl('/sse/example'), { headers: { authorization: `Bearer ${key.secret}`, accept: 'text/event-stream' } });
+    const response = await fetch(harness.bareUrl('/sse/example'), {
+      headers: { authorization: `Bearer ${key.secret}`, accept: 'text/event-stream' },
+    });
     expect(response.status).toBe(200);
     const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     const first = new TextDecoder().decode((await reader.read()).value);
@@ -95,13 +109,19 @@ describe('API keys over the API', () => {
     expect((await aggregate.listTools()).tools.map((tool) => tool.name)).toEqual(['example__echo']);
     await expect(aggregate.callTool({ name: 'example__add', arguments: { a: 1, b: 2 } })).rejects.toThrow();
 
-    const call = (tool: string, args: Record<string, unknown>) => callOperation(harness, operations['tools.call'], { server: 'example', tool, arguments: args }, key.secret);
+    const call = (tool: string, args: Record<string, unknown>) =>
+      callOperation(harness, operations['tools.call'], { server: 'example', tool, arguments: args }, key.secret);
     const refused = await call('add', { a: 1, b: 2 });
-    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.stringContaining('echo-only') as unknown } } });
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden', message: expect.stringContaining('echo-only') as unknown } },
+    });
     const allowed = await call('echo', { text: 'ok' });
     expect(allowed).toMatchObject({ status: 200, body: { result: { content: [{ type: 'text', text: 'ok' }] } } });
     const listed = await callOperation(harness, operations['tools.list'], {}, key.secret);
-    expect((listed.body as { tools: { server: string; name: string }[] }).tools.map((tool) => `${tool.server}__${tool.name}`)).toEqual(['example__echo']);
+    expect((listed.body as { tools: { server: string; name: string }[] }).tools.map((tool) => `${tool.server}__${tool.name}`)).toEqual([
+      'example__echo',
+    ]);
   });
 
   it('the audit log holds every mutating call of these tests, and no secret', async () => {

@@ -47,7 +47,12 @@ async function serverEvents(): Promise<string[]> {
   return ((await fixtureTool('events')) as { events: string[] }).events;
 }
 
-const CHAIN = { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } }] };
+const CHAIN = {
+  tasks: [
+    { id: 'e', tool: 'a__emit' },
+    { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } },
+  ],
+};
 
 /** What the daemon logged of the provider's warnings. */
 const warnings: string[] = [];
@@ -66,7 +71,11 @@ describe('a run from a request', () => {
     const created = await call('runs.create', { request: 'CHAIN-ONE: emit, then type the count' });
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     const started = created.body as RunBody;
-    expect(started).toMatchObject({ source: 'api', request: 'CHAIN-ONE: emit, then type the count', planning: { inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false } });
+    expect(started).toMatchObject({
+      source: 'api',
+      request: 'CHAIN-ONE: emit, then type the count',
+      planning: { inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false },
+    });
     expect(started.tasks.map((task) => [task.id, task.tool, task.wave])).toEqual([
       ['e', 'a__emit', 0],
       ['t', 'a__typed', 1],
@@ -85,7 +94,10 @@ describe('a run from a request', () => {
     expect(run.tasks.find((task) => task.id === 'e')!.result!.structuredContent).toMatchObject({ count: 3 });
 
     const list = (await call('runs.list', {})).body as { items: { id: string; request?: string; planning?: unknown }[] };
-    expect(list.items.find((item) => item.id === started.id)).toMatchObject({ request: 'CHAIN-ONE: emit, then type the count', planning: { cacheHit: false, inputTokens: USAGE.input } });
+    expect(list.items.find((item) => item.id === started.id)).toMatchObject({
+      request: 'CHAIN-ONE: emit, then type the count',
+      planning: { cacheHit: false, inputTokens: USAGE.input },
+    });
   });
 
   it('takes the plan from the cache for the same request, and the stats count the hit', async () => {
@@ -109,7 +121,10 @@ describe('a run from a request', () => {
   });
 
   it('previews the plan on a dry run, and records nothing', async () => {
-    daemon.answer('CHAIN-DRY', planReply({ tasks: [...CHAIN.tasks, { id: 'w', tool: 'a__write', arguments: { text: 'x' }, dependsOn: ['t'] }] }));
+    daemon.answer(
+      'CHAIN-DRY',
+      planReply({ tasks: [...CHAIN.tasks, { id: 'w', tool: 'a__write', arguments: { text: 'x' }, dependsOn: ['t'] }] }),
+    );
     const runs = (await call('runs.list', {})).body as { items: unknown[] };
     const preview = await call('runs.dryRun', { request: 'CHAIN-DRY: emit, type the count, write it' });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
@@ -141,7 +156,10 @@ describe('a run from a request', () => {
     expect((await call('runs.cancel', { id: created.id })).status).toBe(200);
     const run = await ended(created.id);
     expect(run).toMatchObject({ status: 'cancelled', tasks: [{ id: 'hold', status: 'cancelled' }] });
-    await eventually(async () => (JSON.stringify(await fixtureTool('cancellations')).includes('planned-hold') ? true : undefined), 'a saw the cancellation');
+    await eventually(
+      async () => (JSON.stringify(await fixtureTool('cancellations')).includes('planned-hold') ? true : undefined),
+      'a saw the cancellation',
+    );
   });
 });
 
@@ -192,14 +210,23 @@ describe('when the planner cannot plan', () => {
 
   it('answers 504 when the model does not finish within orch.planner.timeout, and abandons the call', async () => {
     const { file } = daemon.harness.runtime.hotReload.config;
-    expect((await daemon.harness.runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner: daemon.plannerConfig({ timeout: 0.2 }) } }))).ok).toBe(true);
+    expect(
+      (
+        await daemon.harness.runtime.hotReload.reload(
+          JSON.stringify({ ...file, orch: { ...file.orch, planner: daemon.plannerConfig({ timeout: 0.2 }) } }),
+        )
+      ).ok,
+    ).toBe(true);
     try {
       daemon.answer('STALLED', { kind: 'stall', text: JSON.stringify(CHAIN) });
       for (const id of ['runs.create', 'runs.dryRun'] as const) {
         const timedOut = await call(id, { request: 'STALLED: emit, then type the count' });
         expect(timedOut).toMatchObject({ status: 504, body: { error: { code: 'timeout', details: { plannerError: 'timeout' } } } });
       }
-      await eventually(() => (daemon.seen('STALLED').every((request) => request.closedEarly) ? true : undefined), 'both model calls were abandoned');
+      await eventually(
+        () => (daemon.seen('STALLED').every((request) => request.closedEarly) ? true : undefined),
+        'both model calls were abandoned',
+      );
     } finally {
       await daemon.harness.runtime.hotReload.reload(JSON.stringify(file));
     }
@@ -214,8 +241,13 @@ describe('when the planner cannot plan', () => {
     try {
       daemon.answer('AFTER-SECRET', planReply(CHAIN));
       const missing = await call('runs.create', { request: 'AFTER-SECRET: emit, then type the count' });
-      expect(missing).toMatchObject({ status: 400, body: { error: { code: 'invalid_config', details: { plannerError: 'missing_credential' } } } });
-      expect((missing.body as { error: { message: string } }).error.message).toMatch(/orch\.planner\.apiKey needs a credential: .*PLANNER_SECRET/);
+      expect(missing).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_config', details: { plannerError: 'missing_credential' } } },
+      });
+      expect((missing.body as { error: { message: string } }).error.message).toMatch(
+        /orch\.planner\.apiKey needs a credential: .*PLANNER_SECRET/,
+      );
       expect((await call('runs.dryRun', { request: 'AFTER-SECRET: emit' })).status).toBe(400);
       expect(daemon.seen('AFTER-SECRET')).toHaveLength(0);
 
@@ -236,7 +268,10 @@ describe('when the planner cannot plan', () => {
     try {
       for (const id of ['runs.create', 'runs.dryRun'] as const) {
         const refused = await call(id, { request: 'CHAIN-ONE: emit, then type the count' });
-        expect(refused).toMatchObject({ status: 400, body: { error: { code: 'invalid_config', details: { plannerError: 'not_configured' } } } });
+        expect(refused).toMatchObject({
+          status: 400,
+          body: { error: { code: 'invalid_config', details: { plannerError: 'not_configured' } } },
+        });
         expect((refused.body as { error: { message: string } }).error.message).toContain('orch.planner');
       }
     } finally {
@@ -249,7 +284,13 @@ describe("the provider's warnings", () => {
   it('go to the daemon log, each once, and never to the console', async () => {
     const { file } = daemon.harness.runtime.hotReload.config;
     // A reasoning model takes no temperature: the provider warns that it ignores the setting.
-    expect((await daemon.harness.runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner: daemon.plannerConfig({ model: 'o3-mini' }) } }))).ok).toBe(true);
+    expect(
+      (
+        await daemon.harness.runtime.hotReload.reload(
+          JSON.stringify({ ...file, orch: { ...file.orch, planner: daemon.plannerConfig({ model: 'o3-mini' }) } }),
+        )
+      ).ok,
+    ).toBe(true);
     const printed = (['log', 'info', 'warn', 'error'] as const).map((method) => vi.spyOn(console, method));
     try {
       daemon.answer('WARNED', planReply(CHAIN));

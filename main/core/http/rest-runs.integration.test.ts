@@ -115,7 +115,14 @@ describe('runs over the API', () => {
     };
     const started = await create(plan);
     expect(started).toMatchObject({ source: 'api', createdBy: '(bootstrap)', plan: { tasks: expect.any(Array) as unknown } });
-    expect(started.tasks.map((task) => [task.id, task.wave])).toEqual([['e', 0], ['x', 0], ['t', 1], ['f', 0], ['after', 1], ['later', 2]]);
+    expect(started.tasks.map((task) => [task.id, task.wave])).toEqual([
+      ['e', 0],
+      ['x', 0],
+      ['t', 1],
+      ['f', 0],
+      ['after', 1],
+      ['later', 2],
+    ]);
 
     const run = await finished(started.id);
     expect(run.status).toBe('failed');
@@ -131,7 +138,11 @@ describe('runs over the API', () => {
     expect(task('e').startedAt).toBeGreaterThanOrEqual(run.createdAt - 1);
 
     const listed = operations['runs.list'].output.parse((await call('runs.list', { status: 'failed' })).body);
-    expect(listed.items.find((item) => item.id === run.id)).toMatchObject({ status: 'failed', taskCount: 6, counts: { succeeded: 3, failed: 1, skipped: 2 } });
+    expect(listed.items.find((item) => item.id === run.id)).toMatchObject({
+      status: 'failed',
+      taskCount: 6,
+      counts: { succeeded: 3, failed: 1, skipped: 2 },
+    });
   });
 
   it('lists runs newest first, a page at a time', async () => {
@@ -162,10 +173,21 @@ describe('runs over the API', () => {
       },
     });
     expect(preview.status).toBe(200);
-    expect(operations['runs.dryRun'].output.parse(preview.body)).toMatchObject({ valid: true, waves: [['e', 'v'], ['w'], ['last']], problems: [], needsApproval: ['a__write'] });
+    expect(operations['runs.dryRun'].output.parse(preview.body)).toMatchObject({
+      valid: true,
+      waves: [['e', 'v'], ['w'], ['last']],
+      problems: [],
+      needsApproval: ['a__write'],
+    });
 
     const bad = await call('runs.dryRun', {
-      plan: { tasks: [{ id: 'n', tool: 'a__nope' }, { id: 't', tool: 'a__typed', arguments: { count: 'three' } }, { id: 'c', tool: 'a__emit', arguments: { x: '{{ghost.text}}' } }] },
+      plan: {
+        tasks: [
+          { id: 'n', tool: 'a__nope' },
+          { id: 't', tool: 'a__typed', arguments: { count: 'three' } },
+          { id: 'c', tool: 'a__emit', arguments: { x: '{{ghost.text}}' } },
+        ],
+      },
     });
     const body = operations['runs.dryRun'].output.parse(bad.body);
     expect(body.valid).toBe(false);
@@ -176,17 +198,38 @@ describe('runs over the API', () => {
   });
 
   it('refuses an invalid plan with 400 and every problem, and a request while no planner is configured', async () => {
-    const invalid = await call('runs.create', { plan: { tasks: [{ id: 'n', tool: 'a__nope' }, { id: 'm', tool: 'zz__none' }] } });
+    const invalid = await call('runs.create', {
+      plan: {
+        tasks: [
+          { id: 'n', tool: 'a__nope' },
+          { id: 'm', tool: 'zz__none' },
+        ],
+      },
+    });
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ error: { code: 'bad_request', details: { problems: [{ path: 'plan.tasks[0].tool' }, { path: 'plan.tasks[1].tool' }] } } });
+    expect(invalid.body).toMatchObject({
+      error: { code: 'bad_request', details: { problems: [{ path: 'plan.tasks[0].tool' }, { path: 'plan.tasks[1].tool' }] } },
+    });
     const request = await call('runs.create', { request: 'list the issues' });
-    expect(request).toMatchObject({ status: 400, body: { error: { code: 'invalid_config', message: expect.stringContaining('orch.planner') as unknown } } });
+    expect(request).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_config', message: expect.stringContaining('orch.planner') as unknown } },
+    });
   });
 
   it('refuses tools that need approval, naming them, and runs those approved by config', async () => {
-    const refused = await call('runs.create', { plan: { tasks: [{ id: 'w', tool: 'a__write', arguments: { text: 'no' } }, { id: 'e', tool: 'a__emit' }] } });
+    const refused = await call('runs.create', {
+      plan: {
+        tasks: [
+          { id: 'w', tool: 'a__write', arguments: { text: 'no' } },
+          { id: 'e', tool: 'a__emit' },
+        ],
+      },
+    });
     expect(refused.status).toBe(403);
-    expect(refused.body).toMatchObject({ error: { code: 'forbidden', message: expect.stringContaining('a__write') as unknown, details: { needsApproval: ['a__write'] } } });
+    expect(refused.body).toMatchObject({
+      error: { code: 'forbidden', message: expect.stringContaining('a__write') as unknown, details: { needsApproval: ['a__write'] } },
+    });
     const approved = await create({ tasks: [{ id: 'v', tool: 'b__write', arguments: { text: 'auto' } }] });
     expect((await finished(approved.id)).status).toBe('succeeded');
   });
@@ -194,7 +237,10 @@ describe('runs over the API', () => {
   it('runs as the caller’s key: tools outside its patterns are refused, a viewer may not start runs nor read another key’s', async () => {
     const key = harness.runtime.tokens.createToken({ name: 'emit-only', role: 'operator', allow: ['a__emit'] }).token;
     const refused = await call('runs.create', { plan: { tasks: [{ id: 's', tool: 'b__slow', arguments: { label: 's', ms: 1 } }] } }, key);
-    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden', details: { denied: ['b__slow'], problems: [{ path: 'plan.tasks[0].tool' }] } } } });
+    expect(refused).toMatchObject({
+      status: 403,
+      body: { error: { code: 'forbidden', details: { denied: ['b__slow'], problems: [{ path: 'plan.tasks[0].tool' }] } } },
+    });
     const unknown = await call('runs.create', { plan: { tasks: [{ id: 's', tool: 'b__nothing' }] } }, key);
     expect(unknown).toMatchObject({ status: 400, body: { error: { details: { problems: [{ path: 'plan.tasks[0].tool' }] } } } });
     const run = await create({ tasks: [{ id: 'e', tool: 'a__emit' }] }, key);
@@ -206,7 +252,12 @@ describe('runs over the API', () => {
   });
 
   it('cancels a running run: the call is cancelled upstream; a finished run answers 409, an unknown one 404', async () => {
-    const run = await create({ tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'api-cancel' } }, { id: 'next', tool: 'a__emit', dependsOn: ['hold'] }] });
+    const run = await create({
+      tasks: [
+        { id: 'hold', tool: 'a__block', arguments: { label: 'api-cancel' } },
+        { id: 'next', tool: 'a__emit', dependsOn: ['hold'] },
+      ],
+    });
     await eventually(async () => {
       const body = operations['runs.get'].output.parse((await call('runs.get', { id: run.id })).body);
       return body.tasks[0]!.status === 'running' ? true : undefined;
@@ -221,12 +272,16 @@ describe('runs over the API', () => {
       ],
     });
     await eventually(async () => {
-      const result = (await harness.runtime.supervisor.get('a')!.forward({ jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'cancellations', arguments: {} } }, {
-        clientCapabilities: {},
-        deliverNotification: () => undefined,
-        askClient: () => Promise.resolve({ error: { code: -1, message: 'no' } }),
-      }))!;
-      const list = ('result' in result ? (result.result.structuredContent as { cancelled: { label: string }[] }) : { cancelled: [] }).cancelled;
+      const result = (await harness.runtime.supervisor.get('a')!.forward(
+        { jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'cancellations', arguments: {} } },
+        {
+          clientCapabilities: {},
+          deliverNotification: () => undefined,
+          askClient: () => Promise.resolve({ error: { code: -1, message: 'no' } }),
+        },
+      ))!;
+      const list = ('result' in result ? (result.result.structuredContent as { cancelled: { label: string }[] }) : { cancelled: [] })
+        .cancelled;
       return list.some((entry) => entry.label === 'api-cancel') ? true : undefined;
     }, 'the server saw the cancellation');
 
@@ -238,12 +293,25 @@ describe('runs over the API', () => {
 
   it('streams run.progress events on /api/events as a run goes', async () => {
     const controller = new AbortController();
-    const response = await fetch(harness.bareUrl('/api/events'), { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: controller.signal });
+    const response = await fetch(harness.bareUrl('/api/events'), {
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      signal: controller.signal,
+    });
     const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
     const decoder = new TextDecoder();
     await reader.read(); // `: connected`
-    const run = await create({ tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'f', tool: 'a__emit', dependsOn: ['e'] }] });
-    const events: { runId: string; status: string; task?: { id: string; status: string; durationMs?: number }; counts: Record<string, number> }[] = [];
+    const run = await create({
+      tasks: [
+        { id: 'e', tool: 'a__emit' },
+        { id: 'f', tool: 'a__emit', dependsOn: ['e'] },
+      ],
+    });
+    const events: {
+      runId: string;
+      status: string;
+      task?: { id: string; status: string; durationMs?: number };
+      counts: Record<string, number>;
+    }[] = [];
     let buffer = '';
     try {
       while (!events.some((event) => event.runId === run.id && event.status === 'succeeded')) {
@@ -263,7 +331,12 @@ describe('runs over the API', () => {
     }
     const mine = events.filter((event) => event.runId === run.id);
     expect(mine[0]).toMatchObject({ status: 'running', counts: { queued: 2 } });
-    expect(mine.map((event) => event.task && `${event.task.id} ${event.task.status}`).filter(Boolean)).toEqual(['e running', 'e succeeded', 'f running', 'f succeeded']);
+    expect(mine.map((event) => event.task && `${event.task.id} ${event.task.status}`).filter(Boolean)).toEqual([
+      'e running',
+      'e succeeded',
+      'f running',
+      'f succeeded',
+    ]);
     expect(mine.find((event) => event.task?.status === 'succeeded')).toMatchObject({ counts: { succeeded: 1, queued: 1 } });
     expect(mine.at(-1)).toMatchObject({ status: 'succeeded', counts: { succeeded: 2 } });
   });
@@ -277,9 +350,15 @@ describe('runs over the API', () => {
     await finished(created.id);
     harness.runtime.store.audit.flush();
     const entries = (action: string) => harness.runtime.store.audit.list({ action, limit: 1000 }).items;
-    expect(entries('batch_execute').find((entry) => entry.target === runId)).toMatchObject({ keyName: '(bootstrap)', keyId: 'bootstrap', outcome: 'ok' });
+    expect(entries('batch_execute').find((entry) => entry.target === runId)).toMatchObject({
+      keyName: '(bootstrap)',
+      keyId: 'bootstrap',
+      outcome: 'ok',
+    });
     expect(entries('runs.create').find((entry) => entry.target === created.id)).toMatchObject({ keyName: '(bootstrap)', outcome: 'ok' });
-    expect(entries('runs.create').some((entry) => entry.outcome === 'denied' && JSON.stringify(entry.details).includes('a__write'))).toBe(true);
+    expect(entries('runs.create').some((entry) => entry.outcome === 'denied' && JSON.stringify(entry.details).includes('a__write'))).toBe(
+      true,
+    );
     expect(entries('runs.cancel').map((entry) => entry.outcome)).toEqual(expect.arrayContaining(['ok', 'error']));
     expect(harness.runtime.store.runs.get(runId)?.source).toBe('batch_execute');
   });

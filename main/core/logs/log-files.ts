@@ -61,9 +61,7 @@ export class LogFiles {
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(
-      [...this.files.values()].map((file) => new Promise<void>((resolve) => file.stream.end(resolve))),
-    );
+    await Promise.all([...this.files.values()].map((file) => new Promise<void>((resolve) => file.stream.end(resolve))));
     this.files.clear();
   }
 }

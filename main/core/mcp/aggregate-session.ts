@@ -145,7 +145,8 @@ export class AggregateSession extends ClientSession {
       case 'prompts/get': {
         const name = params.name;
         if (request.method === 'tools/call' && name === BATCH_TOOL_NAME && this.options.batch?.active) {
-          if (this.offersBatch(this.options.batch)) this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools, (tool) => this.isDenied(tool));
+          if (this.offersBatch(this.options.batch))
+            this.executeBatch(this.options.batch, request, this.batchCatalog(), this.tools, (tool) => this.isDenied(tool));
           else {
             this.options.onDenied?.('(aggregate)', BATCH_TOOL_NAME);
             this.fail(request.id, RpcErrorCode.InvalidParams, `Unknown tool: ${BATCH_TOOL_NAME}`);
@@ -160,9 +161,14 @@ export class AggregateSession extends ClientSession {
           }
           return;
         }
-        const origin = typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;
+        const origin =
+          typeof name === 'string' ? (request.method === 'tools/call' ? view.resolveTool(name) : view.resolvePrompt(name)) : undefined;
         if (!origin) {
-          this.fail(request.id, RpcErrorCode.InvalidParams, `${request.method === 'tools/call' ? 'Unknown tool' : 'Unknown prompt'}: ${String(name)}`);
+          this.fail(
+            request.id,
+            RpcErrorCode.InvalidParams,
+            `${request.method === 'tools/call' ? 'Unknown tool' : 'Unknown prompt'}: ${String(name)}`,
+          );
           return;
         }
         if (request.method === 'tools/call' && !this.options.canCall(origin.server, origin.name)) {
@@ -273,7 +279,9 @@ export class AggregateSession extends ClientSession {
   private setLevel(request: RpcRequest): void {
     const servers = this.options.supervisor
       .list()
-      .filter((server) => server.state === 'running' && (server.initializeResult?.capabilities as Record<string, unknown> | undefined)?.logging);
+      .filter(
+        (server) => server.state === 'running' && (server.initializeResult?.capabilities as Record<string, unknown> | undefined)?.logging,
+      );
     void Promise.all(servers.map((server) => server.forward({ ...request }, this))).then(() => this.result(request.id, {}));
   }
 }

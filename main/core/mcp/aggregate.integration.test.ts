@@ -53,7 +53,10 @@ function asSentByServer(item: RawItem): { server: string; item: RawItem } {
 
 /** The items of one server in an aggregated list, as that server sent them. */
 function itemsOf(server: string, items: RawItem[]): RawItem[] {
-  return items.map(asSentByServer).filter((entry) => entry.server === server).map((entry) => entry.item);
+  return items
+    .map(asSentByServer)
+    .filter((entry) => entry.server === server)
+    .map((entry) => entry.item);
 }
 
 /** Drops keys whose value is undefined, so lists compare as JSON would. */
@@ -97,7 +100,9 @@ describe('aggregated endpoint in front of server-everything, server-memory and t
     it('lists every tool of every server as <server>__<tool>, each definition as its server sends it', async () => {
       const tools = await rawTools(client);
       const names = tools.map((tool) => tool.name);
-      expect(names).toEqual(expect.arrayContaining(['example__add', 'example__echo', 'everything__echo', 'everything__get-sum', 'memory__create_entities']));
+      expect(names).toEqual(
+        expect.arrayContaining(['example__add', 'example__echo', 'everything__echo', 'everything__get-sum', 'memory__create_entities']),
+      );
       expect(new Set(names).size).toBe(names.length);
       for (const name of names) expect(name).toMatch(PORTABLE_NAME);
 
@@ -126,8 +131,14 @@ describe('aggregated endpoint in front of server-everything, server-memory and t
       expect(textOf(await client.callTool({ name: 'example__echo', arguments: { text: 'from example' } }))).toBe('from example');
 
       // Same tool name on two servers: each goes to its own.
-      const echoed = await client.request({ method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'héllo' } } }, RawResult);
-      const direct = await perServer.everything.request({ method: 'tools/call', params: { name: 'echo', arguments: { message: 'héllo' } } }, RawResult);
+      const echoed = await client.request(
+        { method: 'tools/call', params: { name: 'everything__echo', arguments: { message: 'héllo' } } },
+        RawResult,
+      );
+      const direct = await perServer.everything.request(
+        { method: 'tools/call', params: { name: 'echo', arguments: { message: 'héllo' } } },
+        RawResult,
+      );
       expect(echoed).toEqual(direct);
       expect(textOf(echoed)).toBe('Echo: héllo');
 
@@ -155,7 +166,10 @@ describe('aggregated endpoint in front of server-everything, server-memory and t
       expect(resourceTemplates.map((template) => template.uriTemplate)).toContain('demo://resource/dynamic/text/{resourceId}');
 
       const readme = await client.readResource({ uri: 'example://readme' });
-      expect(readme.contents[0]).toMatchObject({ uri: 'example://readme', text: expect.stringContaining('example server of MCP Orch') as unknown });
+      expect(readme.contents[0]).toMatchObject({
+        uri: 'example://readme',
+        text: expect.stringContaining('example server of MCP Orch') as unknown,
+      });
       const architecture = await client.readResource({ uri: 'demo://resource/static/document/architecture.md' });
       expect(architecture).toEqual(await perServer.everything.readResource({ uri: 'demo://resource/static/document/architecture.md' }));
 
@@ -343,7 +357,9 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
 
       await aggregateChanges[kind].after('prompts', seenPrompts[kind]);
       await aggregateChanges[kind].after('resources', seenResources[kind]);
-      expect((await rawPrompts(aggregate[kind])).map((prompt) => prompt.name)).toEqual(expect.arrayContaining(['example__greet', 'second__greet']));
+      expect((await rawPrompts(aggregate[kind])).map((prompt) => prompt.name)).toEqual(
+        expect.arrayContaining(['example__greet', 'second__greet']),
+      );
       const greeting = await aggregate[kind].getPrompt({ name: 'second__greet', arguments: { name: 'Grace' } });
       expect(greeting.messages[0]?.content).toEqual({ type: 'text', text: 'Say hello to Grace.' });
     }
@@ -355,7 +371,12 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
     expect(textOf(grown)).toBe('extra_0');
     for (const kind of TRANSPORT_KINDS) {
       await aggregateChanges[kind].after('tools', seen[kind]);
-      await untilTools(aggregate[kind], aggregateChanges[kind], (tools) => tools.some((tool) => tool.name === 'grower__extra_0'), `grower__extra_0 is listed (${kind})`);
+      await untilTools(
+        aggregate[kind],
+        aggregateChanges[kind],
+        (tools) => tools.some((tool) => tool.name === 'grower__extra_0'),
+        `grower__extra_0 is listed (${kind})`,
+      );
       expect(await askFixture(aggregate[kind], 'grower__extra_0')).toMatchObject({ tool: 'extra_0', label: 'grower' });
     }
   });
@@ -380,7 +401,9 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
         await aggregateChanges[kind].after('tools', seen[kind]);
         const tools = await rawTools(aggregate[kind]);
         expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['fault__crash', 'fault__pid', 'example__add']));
-        const pid = z.object({ pid: z.number() }).parse(JSON.parse(textOf(await aggregate[kind].callTool({ name: 'fault__pid', arguments: {} }))));
+        const pid = z
+          .object({ pid: z.number() })
+          .parse(JSON.parse(textOf(await aggregate[kind].callTool({ name: 'fault__pid', arguments: {} }))));
         expect(pid.pid).not.toBe(pidBefore);
         expect(pid.pid).toBe(harness.runtime.supervisor.get('fault')?.status().pid);
       }
@@ -404,7 +427,12 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
 
     for (const kind of TRANSPORT_KINDS) {
       await aggregateChanges[kind].after('tools', seenAggregate[kind]);
-      const tools = await untilTools(aggregate[kind], aggregateChanges[kind], (list) => !list.some((tool) => tool.name === 'example__echo'), `example__echo is hidden (${kind})`);
+      const tools = await untilTools(
+        aggregate[kind],
+        aggregateChanges[kind],
+        (list) => !list.some((tool) => tool.name === 'example__echo'),
+        `example__echo is hidden (${kind})`,
+      );
       expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['example__add', 'example__now', 'added__tool_0']));
       const refused = await errorOf(aggregate[kind].callTool({ name: 'example__echo', arguments: { text: 'hi' } }));
       expect(refused).toMatchObject({ code: INVALID_PARAMS, message: expect.stringContaining('example__echo') as unknown });
@@ -422,7 +450,12 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
     delete config.orch;
     expect((await rewriteConfig(harness.runtime, config)).ok).toBe(true);
     for (const kind of TRANSPORT_KINDS) {
-      await untilTools(aggregate[kind], aggregateChanges[kind], (list) => list.some((tool) => tool.name === 'example__echo'), `example__echo is back (${kind})`);
+      await untilTools(
+        aggregate[kind],
+        aggregateChanges[kind],
+        (list) => list.some((tool) => tool.name === 'example__echo'),
+        `example__echo is back (${kind})`,
+      );
       expect(textOf(await aggregate[kind].callTool({ name: 'example__echo', arguments: { text: 'back' } }))).toBe('back');
       await exampleChanges[kind].after('tools', seenAgain[kind]);
       expect(textOf(await example[kind].callTool({ name: 'echo', arguments: { text: 'back' } }))).toBe('back');
@@ -437,7 +470,12 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
     expect(result.diff?.removed).toEqual(['added']);
     for (const kind of TRANSPORT_KINDS) {
       await aggregateChanges[kind].after('tools', seen[kind]);
-      await untilTools(aggregate[kind], aggregateChanges[kind], (tools) => !tools.some((tool) => tool.name.startsWith('added__')), `added__* are gone (${kind})`);
+      await untilTools(
+        aggregate[kind],
+        aggregateChanges[kind],
+        (tools) => !tools.some((tool) => tool.name.startsWith('added__')),
+        `added__* are gone (${kind})`,
+      );
       expect(await errorOf(aggregate[kind].callTool({ name: 'added__tool_0', arguments: {} }))).toMatchObject({ code: INVALID_PARAMS });
     }
     expect(processExists(pid!)).toBe(false);
@@ -531,7 +569,11 @@ describe('aggregated endpoint at scale: 50 servers × 100 tools', () => {
     }
     expect([...names].sort()).toEqual(expected.sort());
 
-    for (const [server, tool] of [['s00', 0], ['s17', 42], ['s49', 99]] as const) {
+    for (const [server, tool] of [
+      ['s00', 0],
+      ['s17', 42],
+      ['s49', 99],
+    ] as const) {
       expect(await askFixture(client, `${server}__tool_${tool}`)).toEqual({
         tool: `tool_${tool}`,
         pid: harness.runtime.supervisor.get(server)?.status().pid,

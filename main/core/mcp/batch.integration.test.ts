@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema, type ElicitRequest, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ToolListChangedNotificationSchema,
+  type ElicitRequest,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompactReport } from '../batch/batch-tool.js';
 import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
@@ -23,7 +28,11 @@ interface CallResult {
   isError?: boolean;
 }
 
-async function batch(client: Client, plan: unknown, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {}): Promise<CallResult> {
+async function batch(
+  client: Client,
+  plan: unknown,
+  options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {},
+): Promise<CallResult> {
   return (await client.callTool({ name: 'batch_execute', arguments: plan as Record<string, unknown> }, undefined, options)) as CallResult;
 }
 
@@ -113,7 +122,11 @@ describe('batch_execute in batch mode', () => {
         {
           id: 't',
           tool: 'b__typed',
-          arguments: { count: '{{e.structuredContent.count}}', items: '{{e.structuredContent.items}}', text: 'got {{e.text}} from {{e.structuredContent.label}}' },
+          arguments: {
+            count: '{{e.structuredContent.count}}',
+            items: '{{e.structuredContent.items}}',
+            text: 'got {{e.text}} from {{e.structuredContent.label}}',
+          },
         },
       ],
     };
@@ -158,7 +171,9 @@ describe('batch_execute in batch mode', () => {
     expect(task(result, 'hold')).toMatchObject({ status: 'cancelled', reason: 'the run stopped after task "f" failed' });
     expect(task(result, 'next')).toMatchObject({ status: 'skipped' });
     await eventually(async () => {
-      const cancelled = ((await client.callTool({ name: 'b__cancellations', arguments: {} })) as CallResult).structuredContent as { cancelled: { label: string }[] };
+      const cancelled = ((await client.callTool({ name: 'b__cancellations', arguments: {} })) as CallResult).structuredContent as {
+        cancelled: { label: string }[];
+      };
       return cancelled.cancelled.some((entry) => entry.label === 'stop-hold');
     }, 'b saw the cancellation of stop-hold');
   });
@@ -188,7 +203,13 @@ describe('batch_execute in batch mode', () => {
 
   it('reports progress once per finished task', async () => {
     const progress: Progress[] = [];
-    const plan = { tasks: [{ id: 'one', tool: 'a__emit' }, { id: 'two', tool: 'b__emit', dependsOn: ['one'] }, { id: 'three', tool: 'a__fail', dependsOn: ['two'] }] };
+    const plan = {
+      tasks: [
+        { id: 'one', tool: 'a__emit' },
+        { id: 'two', tool: 'b__emit', dependsOn: ['one'] },
+        { id: 'three', tool: 'a__fail', dependsOn: ['two'] },
+      ],
+    };
     await batch(client, plan, { onprogress: (update) => progress.push(update) });
     expect(progress).toEqual([
       { progress: 1, total: 3, message: 'one succeeded' },
@@ -200,7 +221,12 @@ describe('batch_execute in batch mode', () => {
   it('stops when the client cancels: running calls are cancelled upstream and the run is recorded as cancelled', async () => {
     const controller = new AbortController();
     // `hold` is sent to `a` before `quick`, so once `quick` has answered, `a` has `hold` too.
-    const plan = { tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'client-cancel' } }, { id: 'quick', tool: 'a__emit' }] };
+    const plan = {
+      tasks: [
+        { id: 'hold', tool: 'a__block', arguments: { label: 'client-cancel' } },
+        { id: 'quick', tool: 'a__emit' },
+      ],
+    };
     const call = batch(client, plan, {
       signal: controller.signal,
       onprogress: (update) => {
@@ -209,11 +235,17 @@ describe('batch_execute in batch mode', () => {
     });
     await expect(call).rejects.toThrow();
     await eventually(async () => {
-      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent as { cancelled: { label: string }[] };
+      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent as {
+        cancelled: { label: string }[];
+      };
       return cancelled.cancelled.some((entry) => entry.label === 'client-cancel');
     }, 'a saw the cancellation of client-cancel');
     const runs = harness.runtime.store.runs;
-    const thisRun = () => runs.list(10).map((entry) => runs.get(entry.id)!).find((run) => JSON.stringify(run.plan).includes('client-cancel'));
+    const thisRun = () =>
+      runs
+        .list(10)
+        .map((entry) => runs.get(entry.id)!)
+        .find((run) => JSON.stringify(run.plan).includes('client-cancel'));
     await eventually(() => Promise.resolve(thisRun()?.status === 'cancelled'), 'the run was recorded as cancelled');
     const stored = thisRun()!;
     expect(stored.tasks.map((entry) => [entry.id, entry.status])).toEqual([
@@ -224,17 +256,44 @@ describe('batch_execute in batch mode', () => {
 
   it('records each run: plan, key, status, task timings and results; and tells listeners as it goes', async () => {
     const seen: string[] = [];
-    const stop = harness.runtime.batch.onDidRun((event) => seen.push(event.type === 'task' ? `${event.event.type} ${event.event.id}` : event.type));
-    const result = report(await batch(client, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'f', tool: 'a__fail', dependsOn: ['e'] }] }));
+    const stop = harness.runtime.batch.onDidRun((event) =>
+      seen.push(event.type === 'task' ? `${event.event.type} ${event.event.id}` : event.type),
+    );
+    const result = report(
+      await batch(client, {
+        tasks: [
+          { id: 'e', tool: 'a__emit' },
+          { id: 'f', tool: 'a__fail', dependsOn: ['e'] },
+        ],
+      }),
+    );
     stop();
     expect(seen).toEqual(['started', 'started e', 'ended e', 'started f', 'ended f', 'ended']);
     const stored = harness.runtime.store.runs.get(result.runId)!;
-    expect(stored).toMatchObject({ id: result.runId, source: 'batch_execute', status: 'failed', taskCount: 2, plan: { tasks: [{ id: 'e' }, { id: 'f' }] } });
+    expect(stored).toMatchObject({
+      id: result.runId,
+      source: 'batch_execute',
+      status: 'failed',
+      taskCount: 2,
+      plan: { tasks: [{ id: 'e' }, { id: 'f' }] },
+    });
     expect(stored.createdBy).toEqual(expect.any(String));
     expect(stored.wallMs).toBeGreaterThan(0);
-    expect(stored.tasks[0]).toMatchObject({ id: 'e', tool: 'a__emit', server: 'a', status: 'succeeded', attempts: 1, result: { text: 'emitted' } });
+    expect(stored.tasks[0]).toMatchObject({
+      id: 'e',
+      tool: 'a__emit',
+      server: 'a',
+      status: 'succeeded',
+      attempts: 1,
+      result: { text: 'emitted' },
+    });
     expect(stored.tasks[0]!.durationMs).toBeGreaterThanOrEqual(0);
-    expect(stored.tasks[1]).toMatchObject({ id: 'f', status: 'failed', error: { code: 'tool_error' }, result: { text: 'failed on purpose (A)', isError: true } });
+    expect(stored.tasks[1]).toMatchObject({
+      id: 'f',
+      status: 'failed',
+      error: { code: 'tool_error' },
+      result: { text: 'failed on purpose (A)', isError: true },
+    });
     // The answer leaves out the result of "e", which only fed "f"; the stored run keeps every result.
     expect(task(result, 'e').text).toBeUndefined();
   });
@@ -243,14 +302,34 @@ describe('batch_execute in batch mode', () => {
     const { token } = harness.runtime.tokens.createToken({ name: 'emit-only', role: 'operator', allow: ['a__emit', 'b__typed'] });
     const restricted = new Client({ name: 'restricted', version: '1.0.0' });
     const headers = { Authorization: `Bearer ${token}` };
-    await restricted.connect(new SSEClientTransport(new URL('/sse', harness.runtime.url), { requestInit: { headers }, eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) } }));
+    await restricted.connect(
+      new SSEClientTransport(new URL('/sse', harness.runtime.url), {
+        requestInit: { headers },
+        eventSourceInit: {
+          fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
+        },
+      }),
+    );
     try {
-      const refused = await batch(restricted, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'f', tool: 'b__emit' }, { id: 's', tool: 'a__slow', arguments: { label: 'not-allowed', ms: 1 } }] });
+      const refused = await batch(restricted, {
+        tasks: [
+          { id: 'e', tool: 'a__emit' },
+          { id: 'f', tool: 'b__emit' },
+          { id: 's', tool: 'a__slow', arguments: { label: 'not-allowed', ms: 1 } },
+        ],
+      });
       expect(refused.isError).toBe(true);
       expect(refused.content[0]!.text).toContain('The plan has 2 problems');
       expect(refused.content[0]!.text).toContain('unknown tool "b__emit"');
       expect(refused.content[0]!.text).toContain('unknown tool "a__slow"');
-      const result = report(await batch(restricted, { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'b__typed', arguments: { count: '{{e.structuredContent.count}}' } }] }));
+      const result = report(
+        await batch(restricted, {
+          tasks: [
+            { id: 'e', tool: 'a__emit' },
+            { id: 't', tool: 'b__typed', arguments: { count: '{{e.structuredContent.count}}' } },
+          ],
+        }),
+      );
       expect(result.status).toBe('succeeded');
       expect(harness.runtime.store.runs.get(result.runId)?.createdBy).toBe('emit-only');
     } finally {
@@ -266,7 +345,12 @@ describe('batch_execute in batch mode', () => {
         asked.push(request);
         return { action: 'accept', content: { approve: true } };
       });
-      const plan = { tasks: [{ id: 'w', tool: 'a__write', arguments: { text: 'approved-write' } }, { id: 'auto', tool: 'b__write', arguments: { text: 'auto-write' } }] };
+      const plan = {
+        tasks: [
+          { id: 'w', tool: 'a__write', arguments: { text: 'approved-write' } },
+          { id: 'auto', tool: 'b__write', arguments: { text: 'auto-write' } },
+        ],
+      };
       const result = report(await batch(asking, plan));
       expect(result.status).toBe('succeeded');
       expect(asked).toHaveLength(1);
@@ -286,7 +370,12 @@ describe('batch_execute in batch mode', () => {
     });
 
     it('refuses before starting, naming the tools, when the client cannot be asked', async () => {
-      const plan = { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 'w', tool: 'a__write', arguments: { text: 'refused-write' } }] };
+      const plan = {
+        tasks: [
+          { id: 'e', tool: 'a__emit' },
+          { id: 'w', tool: 'a__write', arguments: { text: 'refused-write' } },
+        ],
+      };
       const result = await batch(client, plan);
       expect(result.isError).toBe(true);
       expect(result.content[0]!.text).toContain('a__write');
@@ -337,7 +426,10 @@ describe('the mode switch', () => {
 
 describe('serve --mode', () => {
   it('overrides orch.mode for the daemon (and orch.batch.maxResultChars cuts long results)', async () => {
-    const harness = await startHarness({ a: fixtureServer(BATCH_SERVER) }, { orch: { mode: 'proxy', batch: { maxResultChars: 10 } }, runtime: { mode: 'batch' } });
+    const harness = await startHarness(
+      { a: fixtureServer(BATCH_SERVER) },
+      { orch: { mode: 'proxy', batch: { maxResultChars: 10 } }, runtime: { mode: 'batch' } },
+    );
     try {
       expect(harness.runtime.mode).toBe('batch');
       const client = await harness.connect('a', 'streamable');
@@ -355,11 +447,20 @@ describe('daemon start', () => {
     const dir = await mkdtemp(join(tmpdir(), 'mcp-orch-runs-'));
     const databasePath = join(dir, 'orch.db');
     const before = Store.open(databasePath);
-    before.runs.start({ id: 'left-running', source: 'batch_execute', plan: { tasks: [{ id: 'a', tool: 'a__emit' }] }, startedAt: Date.now(), tasks: [{ id: 'a', tool: 'a__emit', server: 'a' }] });
+    before.runs.start({
+      id: 'left-running',
+      source: 'batch_execute',
+      plan: { tasks: [{ id: 'a', tool: 'a__emit' }] },
+      startedAt: Date.now(),
+      tasks: [{ id: 'a', tool: 'a__emit', server: 'a' }],
+    });
     before.close();
     const harness = await startHarness({ a: fixtureServer(BATCH_SERVER) }, { runtime: { databasePath } });
     try {
-      expect(harness.runtime.store.runs.get('left-running')).toMatchObject({ status: 'interrupted', tasks: [{ id: 'a', status: 'interrupted' }] });
+      expect(harness.runtime.store.runs.get('left-running')).toMatchObject({
+        status: 'interrupted',
+        tasks: [{ id: 'a', status: 'interrupted' }],
+      });
     } finally {
       await harness.dispose();
       await rm(dir, { recursive: true, force: true });

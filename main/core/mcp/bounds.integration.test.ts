@@ -22,7 +22,13 @@ beforeAll(async () => {
     {
       runtime: {
         streamAfterMs: 0,
-        mcpLimits: { sendQueueChars: 256 * KIB, sendGraceMs: 100, sendHardChars: 1024 * KIB, replayPerSessionChars: 96 * KIB, replayTotalChars: 160 * KIB },
+        mcpLimits: {
+          sendQueueChars: 256 * KIB,
+          sendGraceMs: 100,
+          sendHardChars: 1024 * KIB,
+          replayPerSessionChars: 96 * KIB,
+          replayTotalChars: 160 * KIB,
+        },
       },
     },
   );
@@ -57,12 +63,18 @@ async function stalledRequest(request: string, until: string): Promise<{ socket:
 
 const rpc = (id: number, method: string, params: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
 const blobCall = (id: number, chars: number) => rpc(id, 'tools/call', { name: 'blob', arguments: { chars } });
-const initialize = (version: string) => rpc(0, 'initialize', { protocolVersion: version, capabilities: {}, clientInfo: { name: 'bounds-test', version: '1' } });
+const initialize = (version: string) =>
+  rpc(0, 'initialize', { protocolVersion: version, capabilities: {}, clientInfo: { name: 'bounds-test', version: '1' } });
 
 async function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
   const response = await fetch(new URL(path, harness.runtime.url), {
     method: 'POST',
-    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: {
+      authorization: `Bearer ${TEST_TOKEN}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
     body,
   });
   await response.arrayBuffer();
@@ -73,11 +85,15 @@ describe('a client that stops reading', () => {
   it('has its legacy SSE session closed, with a log line naming why', async () => {
     captureLog();
     const before = harness.runtime.endpoints.sessionCounts().sse;
-    const { socket, head } = await stalledRequest(`GET /sse/probe HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nAccept: text/event-stream\r\n\r\n`, 'sessionId=');
+    const { socket, head } = await stalledRequest(
+      `GET /sse/probe HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nAccept: text/event-stream\r\n\r\n`,
+      'sessionId=',
+    );
     try {
       const messages = /data: (\/messages\/probe\?sessionId=[\w-]+)/.exec(head)![1]!;
       expect((await post(messages, initialize('2024-11-05'))).status).toBe(202);
-      for (let id = 1; id <= 40 && harness.runtime.endpoints.sessionCounts().sse > before; id++) await post(messages, blobCall(id, 512 * KIB));
+      for (let id = 1; id <= 40 && harness.runtime.endpoints.sessionCounts().sse > before; id++)
+        await post(messages, blobCall(id, 512 * KIB));
       await pollUntil(() => harness.runtime.endpoints.sessionCounts().sse === before, 'the stalled session to be closed');
       expect(logged.some((line) => /closing legacy SSE session .* its client is not reading/.test(line))).toBe(true);
     } finally {
@@ -96,7 +112,11 @@ describe('a client that stops reading', () => {
     const sessionId = opened.headers.get('mcp-session-id')!;
     const before = harness.runtime.endpoints.sessionCounts().streamable;
     // One call whose stream carries 100 progress events of 60 KiB each, on a socket that stops reading.
-    const body = rpc(1, 'tools/call', { name: 'count', arguments: { label: 'x'.repeat(60 * KIB), steps: 100 }, _meta: { progressToken: 'big' } });
+    const body = rpc(1, 'tools/call', {
+      name: 'count',
+      arguments: { label: 'x'.repeat(60 * KIB), steps: 100 },
+      _meta: { progressToken: 'big' },
+    });
     const { socket } = await stalledRequest(
       `POST /mcp/probe HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n` +
         `Mcp-Session-Id: ${sessionId}\r\nMcp-Protocol-Version: 2025-11-25\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -114,7 +134,9 @@ describe('a client that stops reading', () => {
 describe('a client that reads', () => {
   it('gets answers larger than the queue limit in full', async () => {
     const client = new Client({ name: 'reader', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('/mcp/probe', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('/mcp/probe', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }),
+    );
     try {
       for (let i = 0; i < 3; i++) {
         const result = (await client.callTool({ name: 'blob', arguments: { chars: 2 * 1024 * KIB } })) as { content: { text: string }[] };
@@ -131,7 +153,9 @@ describe('events kept for resumption', () => {
     const clients = await Promise.all(
       [1, 2, 3].map(async () => {
         const client = new Client({ name: 'replay', version: '1' });
-        await client.connect(new StreamableHTTPClientTransport(new URL('/mcp/probe', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }));
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL('/mcp/probe', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }),
+        );
         return client;
       }),
     );

@@ -91,7 +91,10 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
         'abort',
         () => {
           if (!this.asked.delete(id)) return;
-          this.channel.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'cancelled by the server' } }, relatedRequestId);
+          this.channel.send(
+            { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'cancelled by the server' } },
+            relatedRequestId,
+          );
           resolve({ error: { code: RpcErrorCode.ConnectionClosed, message: 'cancelled' } });
         },
         { once: true },
@@ -117,7 +120,8 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
     this.following.push(
       event(() => {
         // Only sessions that completed initialize have a list to refresh.
-        if (this.clientCapabilities !== undefined && !this.closed) this.channel.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
+        if (this.clientCapabilities !== undefined && !this.closed)
+          this.channel.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed' });
       }),
     );
   }
@@ -128,7 +132,13 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
   }
 
   /** Runs a `batch_execute` call; the report is the answer, unless the client cancelled the call. */
-  protected executeBatch(batch: BatchService, request: RpcRequest, catalog: ToolCatalog, tools: ToolCaller, isDenied: (tool: string) => boolean): void {
+  protected executeBatch(
+    batch: BatchService,
+    request: RpcRequest,
+    catalog: ToolCatalog,
+    tools: ToolCaller,
+    isDenied: (tool: string) => boolean,
+  ): void {
     this.runOwnTool(request, (signal, progressToken) =>
       batch.execute({
         requestId: request.id,
@@ -148,15 +158,20 @@ export abstract class ClientSession implements SessionHandler, UpstreamPeer {
    * Runs a call of one of MCP Orch's own tools (`batch_execute`, `plan_and_execute`) that the client
    * can cancel; its result is the answer, unless the client cancelled the call. `work` never rejects.
    */
-  protected runOwnTool(request: RpcRequest, work: (signal: AbortSignal, progressToken: string | number | undefined) => Promise<Record<string, unknown>>): void {
+  protected runOwnTool(
+    request: RpcRequest,
+    work: (signal: AbortSignal, progressToken: string | number | undefined) => Promise<Record<string, unknown>>,
+  ): void {
     const controller = new AbortController();
     this.batches.set(request.id, controller);
     const progressToken = (request.params?._meta as Record<string, unknown> | undefined)?.progressToken;
-    void work(controller.signal, typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined).then((result) => {
-      this.batches.delete(request.id);
-      if (controller.signal.aborted) this.channel.abandon(request.id);
-      else this.result(request.id, result);
-    });
+    void work(controller.signal, typeof progressToken === 'string' || typeof progressToken === 'number' ? progressToken : undefined).then(
+      (result) => {
+        this.batches.delete(request.id);
+        if (controller.signal.aborted) this.channel.abandon(request.id);
+        else this.result(request.id, result);
+      },
+    );
   }
 
   /** Cancels the client's call `requestId` of one of MCP Orch's own tools; false when it is no such call. */

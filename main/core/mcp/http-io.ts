@@ -37,7 +37,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       else chunks.push(chunk);
     };
     const onEnd = () => finish();
-    const onClose = () => finish(new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the client closed the request before its body was complete'));
+    const onClose = () =>
+      finish(new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the client closed the request before its body was complete'));
     req.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
   });
 }
@@ -84,7 +85,13 @@ export function writeJson(res: ServerResponse, status: number, body: unknown, he
 }
 
 /** Writes a JSON-RPC error as a JSON HTTP response. */
-export function writeRpcError(res: ServerResponse, status: number, code: number, message: string, headers: Record<string, string> = {}): void {
+export function writeRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

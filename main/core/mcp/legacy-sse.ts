@@ -5,7 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RpcErrorCode, errorResponse, isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import {
+  RpcErrorCode,
+  errorResponse,
+  isRequest,
+  isResponse,
+  stringifyMessage,
+  type RequestId,
+  type RpcMessage,
+} from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
 import type { McpLimits } from './limits.js';
@@ -53,7 +61,13 @@ class LegacySession implements DownstreamChannel {
     for (const message of messages) {
       if (isRequest(message)) {
         if (this.inFlight.has(message.id)) {
-          this.write(errorResponse(message.id, RpcErrorCode.InvalidRequest, `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`));
+          this.write(
+            errorResponse(
+              message.id,
+              RpcErrorCode.InvalidRequest,
+              `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`,
+            ),
+          );
           continue;
         }
         this.inFlight.add(message.id);

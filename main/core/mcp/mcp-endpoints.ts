@@ -51,7 +51,13 @@ export type EndpointKind = 'mcp' | 'sse' | 'messages';
 
 export interface McpEndpoints {
   /** Serves one request of `principal` at `/<kind>[/<encodedName>]` (no name: the aggregate). */
-  serve(req: IncomingMessage, res: ServerResponse, kind: EndpointKind, encodedName: string | undefined, principal: Principal): Promise<void>;
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    kind: EndpointKind,
+    encodedName: string | undefined,
+    principal: Principal,
+  ): Promise<void>;
   /** Closes every client session of one server (it was removed or reconfigured). */
   closeSessionsOf(server: string): void;
   /** A server was added (hot reload): aggregate sessions start hearing from it. */
@@ -71,7 +77,14 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits: McpLimits = { ...DEFAULT_MCP_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => console.error(line));
-  const streamable = new StreamableHttpEndpoint({ idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000, streamAfterMs: options.streamAfterMs, limits, log });
+  const streamable = new StreamableHttpEndpoint({
+    idleMs: options.sessionIdleMs,
+    maxBodyBytes,
+    retryMs: 1_000,
+    streamAfterMs: options.streamAfterMs,
+    limits,
+    log,
+  });
   const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000, limits, log });
   /** Which server each open session belongs to, to close them when the server goes away. */
   const sessionServers = new Map<string, string>();
@@ -84,60 +97,72 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
   });
 
   const denied = (principal: Principal, server: string, tool: string): void =>
-    options.audit({ time: Date.now(), keyId: principal.keyId, keyName: principal.name, action: 'tools/call', target: `${server}__${tool}`, outcome: 'denied' });
-
-  const aggregateFactory = (principal: Principal): SessionFactory => (channel) => {
-    const allowed = toolFilter(principal);
-    const session = new AggregateSession(channel, principal, {
-      supervisor: options.supervisor,
-      view,
-      version: options.version,
-      canCall: allowed,
-      seesEveryTool: rolePermits(principal.role, 'operator') && principal.allow.length === 0 && principal.deny.length === 0,
-      batch: options.batch,
-      planner: options.planner,
-      onDenied: (server, tool) => denied(principal, server, tool),
+    options.audit({
+      time: Date.now(),
+      keyId: principal.keyId,
+      keyName: principal.name,
+      action: 'tools/call',
+      target: `${server}__${tool}`,
+      outcome: 'denied',
     });
-    aggregateSessions.add(session);
-    return {
-      handle: (message) => session.handle(message),
-      close: () => {
-        aggregateSessions.delete(session);
-        session.close();
-      },
-    };
-  };
 
-  const factoryFor = (server: ServerSupervisor, principal: Principal): SessionFactory => (channel) => {
-    sessionServers.set(channel.sessionId, server.name);
-    const allowed = toolFilter(principal);
-    const session = new ProxySession(channel, principal, {
-      server,
-      isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool) && allowed(server.name, tool),
-      onDenied: (tool) => denied(principal, server.name, tool),
-      isDenied: (tool) => !allowed(server.name, tool) && (registry.catalog(server.name)?.tools.some((item) => item.name === tool) ?? false),
-      batch: options.batch,
-      tools: () => registry.enabledTools(server.name),
-      ...(server.config.sessionMode === 'per-session'
-        ? {
-            dedicated: async (initializeParams: Record<string, unknown>) => {
-              const own = options.supervisor.create(server.config, initializeParams);
-              await own.start();
-              return own;
-            },
-          }
-        : {}),
-    });
-    proxySessions.add(session);
-    return {
-      handle: (message) => session.handle(message),
-      close: () => {
-        sessionServers.delete(channel.sessionId);
-        proxySessions.delete(session);
-        session.close();
-      },
+  const aggregateFactory =
+    (principal: Principal): SessionFactory =>
+    (channel) => {
+      const allowed = toolFilter(principal);
+      const session = new AggregateSession(channel, principal, {
+        supervisor: options.supervisor,
+        view,
+        version: options.version,
+        canCall: allowed,
+        seesEveryTool: rolePermits(principal.role, 'operator') && principal.allow.length === 0 && principal.deny.length === 0,
+        batch: options.batch,
+        planner: options.planner,
+        onDenied: (server, tool) => denied(principal, server, tool),
+      });
+      aggregateSessions.add(session);
+      return {
+        handle: (message) => session.handle(message),
+        close: () => {
+          aggregateSessions.delete(session);
+          session.close();
+        },
+      };
     };
-  };
+
+  const factoryFor =
+    (server: ServerSupervisor, principal: Principal): SessionFactory =>
+    (channel) => {
+      sessionServers.set(channel.sessionId, server.name);
+      const allowed = toolFilter(principal);
+      const session = new ProxySession(channel, principal, {
+        server,
+        isToolEnabled: (tool) => registry.isToolEnabled(server.name, tool) && allowed(server.name, tool),
+        onDenied: (tool) => denied(principal, server.name, tool),
+        isDenied: (tool) =>
+          !allowed(server.name, tool) && (registry.catalog(server.name)?.tools.some((item) => item.name === tool) ?? false),
+        batch: options.batch,
+        tools: () => registry.enabledTools(server.name),
+        ...(server.config.sessionMode === 'per-session'
+          ? {
+              dedicated: async (initializeParams: Record<string, unknown>) => {
+                const own = options.supervisor.create(server.config, initializeParams);
+                await own.start();
+                return own;
+              },
+            }
+          : {}),
+      });
+      proxySessions.add(session);
+      return {
+        handle: (message) => session.handle(message),
+        close: () => {
+          sessionServers.delete(channel.sessionId);
+          proxySessions.delete(session);
+          session.close();
+        },
+      };
+    };
 
   // Sessions of a key revoked or expired since they opened end (a revoke from the CLI included).
   const keyCheck = setInterval(() => {
@@ -161,7 +186,11 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       const server = name === undefined ? undefined : options.supervisor.get(name);
       if (name !== undefined && !server) {
         const known = options.supervisor.names();
-        return writeJson(res, 404, errorBody('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known }));
+        return writeJson(
+          res,
+          404,
+          errorBody('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known }),
+        );
       }
       const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
       const scope = name ?? '';
@@ -172,7 +201,13 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
         legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId, scope);
       } else {
         if (req.method !== 'POST') return methodNotAllowed(req, res, 'POST');
-        await legacy.post(req, res, new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined, principal.keyId, scope);
+        await legacy.post(
+          req,
+          res,
+          new URL(req.url ?? '/', 'http://localhost').searchParams.get('sessionId') ?? undefined,
+          principal.keyId,
+          scope,
+        );
       }
     },
     sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),

@@ -6,7 +6,12 @@
 import { setTimeout as pause } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, ToolListChangedNotificationSchema, type ElicitRequest, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ElicitRequestSchema,
+  ToolListChangedNotificationSchema,
+  type ElicitRequest,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanToolAnswer } from '../planner/plan-tool.js';
 import { USAGE, planReply, startPlannerDaemon, type PlannerDaemon } from '../planner/__fixtures__/planner-daemon.js';
@@ -24,12 +29,20 @@ const clients: Client[] = [];
 /** An SDK client of `/mcp` with `token`. */
 async function connectWith(token: string, capabilities: Record<string, unknown> = {}): Promise<Client> {
   const connected = new Client({ name: 'plan-test', version: '1.0.0' }, { capabilities });
-  await connected.connect(new StreamableHTTPClientTransport(new URL('/mcp', daemon.harness.runtime.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await connected.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', daemon.harness.runtime.url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  );
   clients.push(connected);
   return connected;
 }
 
-function plan(on: Client, args: Record<string, unknown>, options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {}): Promise<CallResult> {
+function plan(
+  on: Client,
+  args: Record<string, unknown>,
+  options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {},
+): Promise<CallResult> {
   return on.callTool({ name: 'plan_and_execute', arguments: args }, undefined, options) as Promise<CallResult>;
 }
 
@@ -58,10 +71,18 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string)
 
 const storedRun = (marker: string) => {
   const runs = daemon.harness.runtime.store.runs;
-  return runs.list(50).map((entry) => runs.get(entry.id)!).find((run) => run.planning?.request.includes(marker));
+  return runs
+    .list(50)
+    .map((entry) => runs.get(entry.id)!)
+    .find((run) => run.planning?.request.includes(marker));
 };
 
-const CHAIN = { tasks: [{ id: 'e', tool: 'a__emit' }, { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } }] };
+const CHAIN = {
+  tasks: [
+    { id: 'e', tool: 'a__emit' },
+    { id: 't', tool: 'a__typed', arguments: { count: '{{e.structuredContent.count}}' } },
+  ],
+};
 
 beforeAll(async () => {
   daemon = await startPlannerDaemon();
@@ -78,9 +99,19 @@ describe('plan_and_execute', () => {
     expect(await toolNames(client)).toEqual(expect.arrayContaining(['batch_execute', 'plan_and_execute', 'a__emit']));
     daemon.answer('MCP-CHAIN', planReply(CHAIN));
     const progress: string[] = [];
-    const answer = answerOf(await plan(client, { request: 'MCP-CHAIN: emit, then type the count' }, { onprogress: (update) => progress.push(`${update.progress}/${update.total} ${update.message}`) }));
+    const answer = answerOf(
+      await plan(
+        client,
+        { request: 'MCP-CHAIN: emit, then type the count' },
+        { onprogress: (update) => progress.push(`${update.progress}/${update.total} ${update.message}`) },
+      ),
+    );
     expect(progress).toEqual(['1/2 e succeeded', '2/2 t succeeded']);
-    expect(answer).toMatchObject({ waves: [['e'], ['t']], planning: { inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false }, report: { status: 'succeeded', output: ['t'] } });
+    expect(answer).toMatchObject({
+      waves: [['e'], ['t']],
+      planning: { inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false },
+      report: { status: 'succeeded', output: ['t'] },
+    });
     const tasks = answer.report!.tasks;
     // Only the result that answers the request comes back; "e" only fed "t".
     expect(tasks.find((task) => task.id === 'e')!.text).toBeUndefined();
@@ -88,7 +119,12 @@ describe('plan_and_execute', () => {
 
     const stored = storedRun('MCP-CHAIN')!;
     expect(stored).toMatchObject({ id: answer.report!.runId, source: 'plan_and_execute', status: 'succeeded', createdBy: '(bootstrap)' });
-    expect(stored.planning).toMatchObject({ request: 'MCP-CHAIN: emit, then type the count', inputTokens: USAGE.input, outputTokens: USAGE.output, cacheHit: false });
+    expect(stored.planning).toMatchObject({
+      request: 'MCP-CHAIN: emit, then type the count',
+      inputTokens: USAGE.input,
+      outputTokens: USAGE.output,
+      cacheHit: false,
+    });
     expect(stored.tasks.map((task) => [task.id, task.status])).toEqual([
       ['e', 'succeeded'],
       ['t', 'succeeded'],
@@ -123,17 +159,30 @@ describe('plan_and_execute', () => {
   });
 
   it('stops when the client cancels: the running call is cancelled on its server, the run recorded as cancelled', async () => {
-    daemon.answer('MCP-HOLD', planReply({ tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'mcp-hold' } }, { id: 'quick', tool: 'a__emit' }] }));
+    daemon.answer(
+      'MCP-HOLD',
+      planReply({
+        tasks: [
+          { id: 'hold', tool: 'a__block', arguments: { label: 'mcp-hold' } },
+          { id: 'quick', tool: 'a__emit' },
+        ],
+      }),
+    );
     const controller = new AbortController();
-    const call = plan(client, { request: 'MCP-HOLD: block, and emit' }, {
-      signal: controller.signal,
-      onprogress: (update) => {
-        if (update.message === 'quick succeeded') controller.abort('enough');
+    const call = plan(
+      client,
+      { request: 'MCP-HOLD: block, and emit' },
+      {
+        signal: controller.signal,
+        onprogress: (update) => {
+          if (update.message === 'quick succeeded') controller.abort('enough');
+        },
       },
-    });
+    );
     await expect(call).rejects.toThrow();
     await eventually(async () => {
-      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!.cancelled as { label: string }[];
+      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!
+        .cancelled as { label: string }[];
       return cancelled.some((entry) => entry.label === 'mcp-hold');
     }, 'a saw the cancellation of mcp-hold');
     await eventually(() => storedRun('MCP-HOLD')?.status === 'cancelled', 'the run was recorded as cancelled');
@@ -145,7 +194,12 @@ describe('plan_and_execute', () => {
 
   it('starts a task before the plan is complete, and a client that cancels while the model is still answering stops both', async () => {
     // The stream stalls after its first half, which holds the whole of task "hold" and not the rest.
-    const text = JSON.stringify({ tasks: [{ id: 'hold', tool: 'a__block', arguments: { label: 'stalled-hold' } }, { id: 'pad', tool: 'a__typed', arguments: { count: 1, text: 'x'.repeat(300) } }] });
+    const text = JSON.stringify({
+      tasks: [
+        { id: 'hold', tool: 'a__block', arguments: { label: 'stalled-hold' } },
+        { id: 'pad', tool: 'a__typed', arguments: { count: 1, text: 'x'.repeat(300) } },
+      ],
+    });
     daemon.answer('MCP-STALL', { kind: 'stall', text });
     const controller = new AbortController();
     const call = plan(client, { request: 'MCP-STALL: block while you think' }, { signal: controller.signal });
@@ -153,7 +207,8 @@ describe('plan_and_execute', () => {
     controller.abort('changed my mind');
     await expect(call).rejects.toThrow();
     await eventually(async () => {
-      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!.cancelled as { label: string }[];
+      const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!
+        .cancelled as { label: string }[];
       return cancelled.some((entry) => entry.label === 'stalled-hold');
     }, 'a saw the cancellation of stalled-hold');
     await eventually(() => daemon.seen('MCP-STALL')[0]?.closedEarly === true, 'the model call was abandoned');

@@ -69,7 +69,12 @@ async function rpcError(response: Response): Promise<RpcErrorBody> {
 }
 
 function toolCall(id: number, name: string, args: Record<string, unknown>, progressToken?: string): unknown {
-  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) } };
+  return {
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name, arguments: args, ...(progressToken ? { _meta: { progressToken } } : {}) },
+  };
 }
 
 describe('Streamable HTTP endpoint, raw', () => {
@@ -137,7 +142,11 @@ describe('Streamable HTTP endpoint, raw', () => {
     const headers = { 'content-type': 'application/json', accept: ACCEPT_BOTH };
     const foreign = await rawHttp(harness.url('/mcp/probe'), { method: 'POST', headers: { ...headers, host: 'evil.example' }, body });
     expect(foreign.status).toBe(403);
-    const local = await rawHttp(harness.url('/mcp/probe'), { method: 'POST', headers: { ...headers, host: `localhost:${harness.runtime.port}` }, body });
+    const local = await rawHttp(harness.url('/mcp/probe'), {
+      method: 'POST',
+      headers: { ...headers, host: `localhost:${harness.runtime.port}` },
+      body,
+    });
     expect(local.status).toBe(200);
   });
 
@@ -243,7 +252,13 @@ describe('Streamable HTTP endpoint, raw', () => {
     const target = new URL(harness.url('/mcp/probe'));
     const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
-        { host: target.hostname, port: target.port, method: 'POST', path: target.href, headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: 'POST',
+          path: target.href,
+          headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -284,7 +299,10 @@ describe('Streamable HTTP endpoint, raw', () => {
 
   it('answers a client that accepts only JSON with the result as JSON, even for a call that reports progress', async () => {
     const headers = await openSession();
-    const response = await post(toolCall(10, 'count', { label: 'json-only', steps: 3 }, 'json-token'), { ...headers, accept: 'application/json' });
+    const response = await post(toolCall(10, 'count', { label: 'json-only', steps: 3 }, 'json-token'), {
+      ...headers,
+      accept: 'application/json',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({ jsonrpc: '2.0', id: 10, result: { content: [{ type: 'text', text: 'json-only' }] } });
@@ -309,15 +327,27 @@ interface ProbeRecord {
 
 /** What the probe server of `h` has seen: block calls started and cancelled (asked straight, not through a session). */
 async function probeRecord(h: Harness): Promise<ProbeRecord> {
-  const response = await h.runtime.supervisor.get('probe')!.forward({ jsonrpc: '2.0', id: 'record', method: 'tools/call', params: { name: 'cancellations', arguments: {} } }, undefined);
+  const response = await h.runtime.supervisor
+    .get('probe')!
+    .forward({ jsonrpc: '2.0', id: 'record', method: 'tools/call', params: { name: 'cancellations', arguments: {} } }, undefined);
   if (!response || !('result' in response)) throw new Error(`the probe did not answer: ${JSON.stringify(response)}`);
   return response.result.structuredContent as ProbeRecord;
 }
 
 /** Starts a `block` call whose connection the returned controller drops; resolves once the server runs it. */
-async function blockingCall(h: Harness, headers: Record<string, string>, id: number, label: string): Promise<{ response: Promise<Response>; drop: AbortController }> {
+async function blockingCall(
+  h: Harness,
+  headers: Record<string, string>,
+  id: number,
+  label: string,
+): Promise<{ response: Promise<Response>; drop: AbortController }> {
   const drop = new AbortController();
-  const response = fetch(h.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify(toolCall(id, 'block', { label })), signal: drop.signal });
+  const response = fetch(h.url('/mcp/probe'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
+    body: JSON.stringify(toolCall(id, 'block', { label })),
+    signal: drop.signal,
+  });
   response.catch(() => undefined);
   await pollFor(`${label} started upstream`, async () => ((await probeRecord(h)).started.includes(label) ? true : undefined));
   return { response, drop };
@@ -328,7 +358,9 @@ describe('a client that leaves before the JSON answer', () => {
     const headers = await openSession();
     const { drop } = await blockingCall(harness, headers, 61, 'left before JSON');
     drop.abort();
-    const seen = await pollFor('the call is cancelled upstream', async () => (await probeRecord(harness)).cancelled.find((entry) => entry.label === 'left before JSON'));
+    const seen = await pollFor('the call is cancelled upstream', async () =>
+      (await probeRecord(harness)).cancelled.find((entry) => entry.label === 'left before JSON'),
+    );
     expect(seen.reason).toMatch(/the client disconnected before the answer/);
   });
 });
@@ -339,7 +371,10 @@ describe('a call that takes longer than the switch to SSE', () => {
   let quick: Harness;
 
   beforeAll(async () => {
-    quick = await startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) }, { runtime: { streamAfterMs: 0, mcpLimits: { resumeGraceMs: RESUME_GRACE_MS } } });
+    quick = await startHarness(
+      { probe: fixtureServer(PROBE_SERVER_PATH) },
+      { runtime: { streamAfterMs: 0, mcpLimits: { resumeGraceMs: RESUME_GRACE_MS } } },
+    );
   });
 
   afterAll(async () => {
@@ -348,7 +383,11 @@ describe('a call that takes longer than the switch to SSE', () => {
 
   it('becomes a primed SSE stream the client could resume, and ends when the call does', async () => {
     const send = (body: unknown, headers: Record<string, string> = {}) =>
-      fetch(quick.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify(body) });
+      fetch(quick.url('/mcp/probe'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
+        body: JSON.stringify(body),
+      });
     const opened = await send(initializeRequest('2025-11-25'));
     await opened.text();
     const headers = { 'mcp-session-id': opened.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
@@ -357,17 +396,30 @@ describe('a call that takes longer than the switch to SSE', () => {
     expect(slow.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = slow.body!.pipeThrough(new TextDecoderStream()).getReader();
     const { value } = await reader.read();
-    expect(parseSse(value!)[0]).toMatchObject({ id: expect.stringMatching(/\S/) as unknown, retry: expect.stringMatching(/^\d+$/) as unknown });
+    expect(parseSse(value!)[0]).toMatchObject({
+      id: expect.stringMatching(/\S/) as unknown,
+      retry: expect.stringMatching(/^\d+$/) as unknown,
+    });
     await (await send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 51 } }, headers)).text();
     for (;;) if ((await reader.read()).done) break;
   });
 
   /** An initialised 2025-11-25 session on `quick`. */
   const quickSession = async (): Promise<Record<string, string>> => {
-    const opened = await fetch(quick.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH }, body: JSON.stringify(initializeRequest('2025-11-25')) });
+    const opened = await fetch(quick.url('/mcp/probe'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH },
+      body: JSON.stringify(initializeRequest('2025-11-25')),
+    });
     await opened.text();
     const headers = { 'mcp-session-id': opened.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
-    await (await fetch(quick.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+    await (
+      await fetch(quick.url('/mcp/probe'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      })
+    ).text();
     return headers;
   };
 
@@ -375,7 +427,11 @@ describe('a call that takes longer than the switch to SSE', () => {
     const headers = await quickSession();
     const { drop } = await blockingCall(quick, headers, 71, 'dropped for good');
     drop.abort();
-    const seen = await pollFor('the call is cancelled upstream', async () => (await probeRecord(quick)).cancelled.find((entry) => entry.label === 'dropped for good'), RESUME_GRACE_MS + 10_000);
+    const seen = await pollFor(
+      'the call is cancelled upstream',
+      async () => (await probeRecord(quick)).cancelled.find((entry) => entry.label === 'dropped for good'),
+      RESUME_GRACE_MS + 10_000,
+    );
     expect(seen.reason).toMatch(/the client disconnected and did not resume within 3000 ms/);
   });
 
@@ -388,7 +444,9 @@ describe('a call that takes longer than the switch to SSE', () => {
     drop.abort();
     // As a client would, it tries again while the daemon has not yet seen the old connection go (409).
     const resumed = await pollFor('the stream is resumed', async () => {
-      const attempt = await fetch(quick.url('/mcp/probe'), { headers: { accept: 'text/event-stream', 'last-event-id': priming.id!, ...headers } });
+      const attempt = await fetch(quick.url('/mcp/probe'), {
+        headers: { accept: 'text/event-stream', 'last-event-id': priming.id!, ...headers },
+      });
       if (attempt.status === 200) return attempt;
       expect(attempt.status).toBe(409);
       await attempt.body?.cancel();
@@ -397,8 +455,16 @@ describe('a call that takes longer than the switch to SSE', () => {
     // Past the grace, the call still runs: the client came back.
     await new Promise((resolve) => setTimeout(resolve, RESUME_GRACE_MS + 500));
     expect((await probeRecord(quick)).cancelled.map((entry) => entry.label)).not.toContain('resumed');
-    await (await fetch(quick.url('/mcp/probe'), { method: 'POST', headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers }, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 72, reason: 'done waiting' } }) })).text();
-    const seen = await pollFor('the client’s own cancel reaches the server', async () => (await probeRecord(quick)).cancelled.find((entry) => entry.label === 'resumed'));
+    await (
+      await fetch(quick.url('/mcp/probe'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 72, reason: 'done waiting' } }),
+      })
+    ).text();
+    const seen = await pollFor('the client’s own cancel reaches the server', async () =>
+      (await probeRecord(quick)).cancelled.find((entry) => entry.label === 'resumed'),
+    );
     expect(seen.reason).toMatch(/done waiting/);
     await resumed.body?.cancel();
   });
@@ -409,12 +475,22 @@ describe('reused JSON-RPC ids', () => {
 
   it('answers a duplicate id inside one batch at once with an invalid-request error, and the first as usual', async () => {
     const headers = await openSession();
-    const response = await post([toolCall(21, 'count', { label: 'first', steps: 1 }), toolCall(21, 'count', { label: 'again', steps: 1 })], { ...headers, accept: 'application/json' });
+    const response = await post(
+      [toolCall(21, 'count', { label: 'first', steps: 1 }), toolCall(21, 'count', { label: 'again', steps: 1 })],
+      { ...headers, accept: 'application/json' },
+    );
     expect(response.status).toBe(200);
     const answers = (await response.json()) as { id: number; result?: unknown; error?: { code: number; message: string } }[];
     expect(answers).toHaveLength(2);
-    expect(answers.find((answer) => answer.result)).toEqual({ jsonrpc: '2.0', id: 21, result: { content: [{ type: 'text', text: 'first' }] } });
-    expect(answers.find((answer) => answer.error)).toMatchObject({ id: 21, error: { code: INVALID_REQUEST, message: expect.stringContaining('21') as unknown } });
+    expect(answers.find((answer) => answer.result)).toEqual({
+      jsonrpc: '2.0',
+      id: 21,
+      result: { content: [{ type: 'text', text: 'first' }] },
+    });
+    expect(answers.find((answer) => answer.error)).toMatchObject({
+      id: 21,
+      error: { code: INVALID_REQUEST, message: expect.stringContaining('21') as unknown },
+    });
   });
 
   it('answers a POST whose id is still in flight on the session at once, and leaves the first call alone', async () => {
@@ -488,9 +564,17 @@ describe('legacy SSE endpoint, raw', () => {
       const path = `${session.messages.pathname}${session.messages.search}`;
       expect((await post(initializeRequest('2024-11-05'), {}, path)).status).toBe(202);
       await session.next();
-      const accepted = await post([toolCall(41, 'count', { label: 'first', steps: 1 }), toolCall(41, 'count', { label: 'again', steps: 1 })], {}, path);
+      const accepted = await post(
+        [toolCall(41, 'count', { label: 'first', steps: 1 }), toolCall(41, 'count', { label: 'again', steps: 1 })],
+        {},
+        path,
+      );
       expect(accepted.status).toBe(202);
-      const answers = [JSON.parse((await session.next()).data), JSON.parse((await session.next()).data)] as { id: number; result?: unknown; error?: { code: number } }[];
+      const answers = [JSON.parse((await session.next()).data), JSON.parse((await session.next()).data)] as {
+        id: number;
+        result?: unknown;
+        error?: { code: number };
+      }[];
       expect(answers.find((answer) => answer.error)).toMatchObject({ id: 41, error: { code: -32600 } });
       expect(answers.find((answer) => answer.result)).toMatchObject({ id: 41, result: { content: [{ type: 'text', text: 'first' }] } });
     } finally {
@@ -517,7 +601,11 @@ describe('legacy SSE endpoint, raw', () => {
       const invalid = await post({ hello: 'world' }, {}, path);
       expect(invalid.status).toBe(400);
       expect((await rpcError(invalid)).error.code).toBe(-32600);
-      const oversized = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { padding: 'x'.repeat(MAX_BODY_BYTES) } }), {}, path);
+      const oversized = await post(
+        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { padding: 'x'.repeat(MAX_BODY_BYTES) } }),
+        {},
+        path,
+      );
       expect(oversized.status).toBe(413);
       await oversized.text();
       const fine = await post(initializeRequest('2024-11-05'), {}, path);

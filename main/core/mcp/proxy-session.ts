@@ -141,7 +141,9 @@ export class ProxySession extends ClientSession {
       return;
     }
     const result = this.server.initializeResult ?? {};
-    const protocolVersion = this.options.dedicated ? result.protocolVersion : negotiateVersion(params.protocolVersion, result.protocolVersion);
+    const protocolVersion = this.options.dedicated
+      ? result.protocolVersion
+      : negotiateVersion(params.protocolVersion, result.protocolVersion);
     this.result(request.id, { ...result, protocolVersion });
   }
 
@@ -160,7 +162,13 @@ export class ProxySession extends ClientSession {
     return (name) => {
       const tool = tools.get(name);
       if (!tool) return undefined;
-      return { server: this.server.name, name, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations as Record<string, unknown> | undefined };
+      return {
+        server: this.server.name,
+        name,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: tool.annotations as Record<string, unknown> | undefined,
+      };
     };
   }
 

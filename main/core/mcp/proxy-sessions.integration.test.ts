@@ -247,7 +247,9 @@ describe.each(TRANSPORT_KINDS)('client sessions behind the proxy over %s', (kind
     expect(graph.structuredContent).toEqual({ entities, relations });
     expect(JSON.parse(textOf(graph))).toEqual(graph.structuredContent);
     const found = await writer.callTool({ name: 'search_nodes', arguments: { query: 'Babbage' } });
-    expect((found.structuredContent as { entities: { name: string }[] }).entities.map((entity) => entity.name)).toEqual(['Analytical Engine']);
+    expect((found.structuredContent as { entities: { name: string }[] }).entities.map((entity) => entity.name)).toEqual([
+      'Analytical Engine',
+    ]);
   });
 });
 

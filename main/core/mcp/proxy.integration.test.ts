@@ -243,11 +243,9 @@ describe.each(TRANSPORT_KINDS)('transparent proxy of server-everything over %s',
   it('delivers progress of a long-running tool under the client’s own token, in order, before the result', async () => {
     const tap = tapMessages(client);
     const progress: Progress[] = [];
-    const result = await client.callTool(
-      { name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 4 } },
-      undefined,
-      { onprogress: (update) => progress.push(update) },
-    );
+    const result = await client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 0.2, steps: 4 } }, undefined, {
+      onprogress: (update) => progress.push(update),
+    });
     expect(textOf(result)).toBe('Long running operation completed. Duration: 0.2 seconds, Steps: 4.');
 
     // On the wire: four notifications under the token the client chose, in order, then the result.
@@ -272,7 +270,9 @@ describe.each(TRANSPORT_KINDS)('transparent proxy of server-everything over %s',
 
   it('routes the server’s roots/list to the client that declared roots', async () => {
     const rootsClient = await harness.connect('everything', kind, { capabilities: { roots: { listChanged: true } } }, 'roots-client');
-    rootsClient.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: `file:///work/${kind}-project`, name: 'The project' }] }));
+    rootsClient.setRequestHandler(ListRootsRequestSchema, () => ({
+      roots: [{ uri: `file:///work/${kind}-project`, name: 'The project' }],
+    }));
     const result = await rootsClient.callTool({ name: 'get-roots-list', arguments: {} });
     expect(textOf(result)).toContain('Current MCP Roots (1 total)');
     expect(textOf(result)).toContain(`URI: file:///work/${kind}-project`);

@@ -49,7 +49,13 @@ export class SendGuard {
 }
 
 /** The log line of a session given up on: which, and why. */
-export function overflowMessage(transport: string, sessionId: string, owner: string, queued: number, limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs'>): string {
+export function overflowMessage(
+  transport: string,
+  sessionId: string,
+  owner: string,
+  queued: number,
+  limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs'>,
+): string {
   const mb = (chars: number) => (chars / 1024 / 1024).toFixed(1);
   return (
     `mcp-orch: closing ${transport} session ${sessionId} (key ${owner}): its client is not reading ` +

@@ -105,7 +105,8 @@ export class StreamableHttpEndpoint implements SessionHost {
     const initialize = messages.find((message) => isRequest(message) && message.method === 'initialize');
     let session: StreamableSession;
     if (initialize) {
-      if (messages.length > 1) throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: Only one initialization request is allowed');
+      if (messages.length > 1)
+        throw new HttpError(400, RpcErrorCode.InvalidRequest, 'Invalid Request: Only one initialization request is allowed');
       const requested = (initialize as { params?: { protocolVersion?: unknown } }).params?.protocolVersion;
       session = new StreamableSession(randomUUID(), typeof requested === 'string' ? requested : '', caller.owner, caller.scope, this);
       session.initializeId = (initialize as { id: RequestId }).id;
@@ -125,7 +126,16 @@ export class StreamableHttpEndpoint implements SessionHost {
       for (const message of messages) session.handler.handle(message);
       return;
     }
-    const exchange: Exchange = { res, remaining: requests.length, batch, acceptsJson, acceptsSse, held: [], stream: undefined, timer: undefined };
+    const exchange: Exchange = {
+      res,
+      remaining: requests.length,
+      batch,
+      acceptsJson,
+      acceptsSse,
+      held: [],
+      stream: undefined,
+      timer: undefined,
+    };
     // An id already in flight on this session (or twice in this batch) cannot be told apart when
     // answered: it is refused at once, as JSON-RPC allows, and the first request goes on.
     const reused: RpcMessage[] = [];
@@ -135,7 +145,13 @@ export class StreamableHttpEndpoint implements SessionHost {
         session.exchanges.set(message.id, exchange);
         return true;
       }
-      reused.push(errorResponse(message.id, RpcErrorCode.InvalidRequest, `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`));
+      reused.push(
+        errorResponse(
+          message.id,
+          RpcErrorCode.InvalidRequest,
+          `Invalid Request: the id ${JSON.stringify(message.id)} is already in use on this session`,
+        ),
+      );
       return false;
     });
     res.on('close', () => {
@@ -160,11 +176,16 @@ export class StreamableHttpEndpoint implements SessionHost {
     const lastEventId = req.headers['last-event-id'];
     if (typeof lastEventId === 'string' && lastEventId) {
       const parsed = parseEventId(lastEventId);
-      const stream = parsed && (session.streams.get(parsed.streamId) ?? (session.standalone?.id === parsed.streamId ? session.standalone : undefined));
+      const stream =
+        parsed && (session.streams.get(parsed.streamId) ?? (session.standalone?.id === parsed.streamId ? session.standalone : undefined));
       if (!parsed || !stream) throw new HttpError(400, RpcErrorCode.ConnectionClosed, `Bad Request: unknown event id ${lastEventId}`);
       if (stream.attached) throw new HttpError(409, RpcErrorCode.ConnectionClosed, 'Conflict: Stream already has an active connection');
       if (!stream.canResumeAfter(parsed.seq)) {
-        throw new HttpError(400, RpcErrorCode.ConnectionClosed, `Bad Request: the events after ${lastEventId} are no longer kept (replay is bounded); start the request again`);
+        throw new HttpError(
+          400,
+          RpcErrorCode.ConnectionClosed,
+          `Bad Request: the events after ${lastEventId} are no longer kept (replay is bounded); start the request again`,
+        );
       }
       stream.attach(res, session.headers, { prime: false, afterSeq: parsed.seq });
       return;
@@ -215,4 +236,3 @@ export class StreamableHttpEndpoint implements SessionHost {
     }
   }
 }
-

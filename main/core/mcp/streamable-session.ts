@@ -133,7 +133,8 @@ export class StreamableSession implements DownstreamChannel {
         return true;
       }
     }
-    for (const stream of [...this.streams.values(), ...(this.standalone ? [this.standalone] : [])]) if (stream.dropOldest() > 0) return true;
+    for (const stream of [...this.streams.values(), ...(this.standalone ? [this.standalone] : [])])
+      if (stream.dropOldest() > 0) return true;
     return false;
   }
 
@@ -253,7 +254,8 @@ export class StreamableSession implements DownstreamChannel {
 
   /** Arms the switch to a primed SSE stream for a slow answer (only for clients that can resume). */
   armStreaming(exchange: Exchange): void {
-    if (exchange.acceptsSse && this.primes) exchange.timer = setTimeout(() => this.startStream(exchange), this.endpoint.options.streamAfterMs ?? DEFAULT_STREAM_AFTER_MS);
+    if (exchange.acceptsSse && this.primes)
+      exchange.timer = setTimeout(() => this.startStream(exchange), this.endpoint.options.streamAfterMs ?? DEFAULT_STREAM_AFTER_MS);
   }
 
   private deliver(exchange: Exchange, message: RpcMessage, response: boolean): void {

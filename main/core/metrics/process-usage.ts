@@ -49,7 +49,7 @@ export async function sampleProcesses(children: readonly { server: string; pid: 
   if (pids.length === 0) return [];
   let stats: Record<string, pidusage.Status | undefined>;
   try {
-    stats = (await pidusage(pids));
+    stats = await pidusage(pids);
   } catch {
     // One pid vanished between listing and sampling: sample one by one, skipping the dead.
     stats = {};

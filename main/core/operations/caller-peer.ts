@@ -12,6 +12,9 @@ export function callerPeer(call: OperationCall): UpstreamPeer {
     keyName: call.principal.name,
     clientCapabilities: {},
     deliverNotification: () => undefined,
-    askClient: () => Promise.resolve({ error: { code: RpcErrorCode.MethodNotFound, message: 'a call made through the REST API cannot answer server requests' } }),
+    askClient: () =>
+      Promise.resolve({
+        error: { code: RpcErrorCode.MethodNotFound, message: 'a call made through the REST API cannot answer server requests' },
+      }),
   };
 }

@@ -18,7 +18,8 @@ export function clientConnector(deps: Deps) {
     dataDir: appPaths(deps.env).dataDir,
     baseUrl: () => deps.baseUrl(),
     servers: () =>
-      deps.hotReload.config.servers.filter((server) => !server.disabled)
+      deps.hotReload.config.servers
+        .filter((server) => !server.disabled)
         .map((server) => ({ name: server.name, autoApprove: server.autoApprove, timeoutSeconds: server.timeoutMs / 1000 })),
     createKey: (client) => {
       // One key per client, named after it; a second connect while the first key lives gets `-2`…

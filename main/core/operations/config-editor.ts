@@ -41,7 +41,12 @@ export class ConfigEditor {
     return this.serial(async () => {
       if (revision !== undefined) {
         const current = revisionOf(await this.read());
-        if (current !== revision) throw new OperationError('conflict', `the config file changed since revision ${revision} (now ${current}): reload it and edit again`, { revision: current });
+        if (current !== revision)
+          throw new OperationError(
+            'conflict',
+            `the config file changed since revision ${revision} (now ${current}): reload it and edit again`,
+            { revision: current },
+          );
       }
       return this.write(text);
     });
@@ -51,7 +56,12 @@ export class ConfigEditor {
     try {
       await writeConfigFile(this.deps.configPath, text, { env: this.deps.env, secrets: this.deps.secrets });
     } catch (error) {
-      if (error instanceof ConfigError) throw new OperationError('invalid_config', `invalid configuration: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues: error.issues });
+      if (error instanceof ConfigError)
+        throw new OperationError(
+          'invalid_config',
+          `invalid configuration: ${error.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+          { issues: error.issues },
+        );
       throw error;
     }
     return this.deps.hotReload.reload(text, this.deps.configPath);

@@ -29,7 +29,10 @@ export function reloadView(result: ReloadResult) {
   };
 }
 
-function check(text: string, { env, secrets }: Pick<OperationDeps, 'env' | 'secrets'>): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
+function check(
+  text: string,
+  { env, secrets }: Pick<OperationDeps, 'env' | 'secrets'>,
+): { issues: ConfigIssue[]; file?: ReturnType<typeof parseConfig>['file'] } {
   try {
     return { issues: [], file: parseConfig(text, { env, secrets }).file };
   } catch (error) {
@@ -38,12 +41,22 @@ function check(text: string, { env, secrets }: Pick<OperationDeps, 'env' | 'secr
   }
 }
 
-export function configHandlers(deps: OperationDeps, editor: ConfigEditor): Handlers<'config.get' | 'config.validate' | 'config.put' | 'mode.get' | 'mode.set'> {
+export function configHandlers(
+  deps: OperationDeps,
+  editor: ConfigEditor,
+): Handlers<'config.get' | 'config.validate' | 'config.put' | 'mode.get' | 'mode.set'> {
   return {
     'config.get': async () => {
       const text = await editor.read();
       const { issues, file } = check(text, deps);
-      return { path: deps.configPath, text, revision: revisionOf(text), ...(file ? { parsed: file } : {}), issues, lastReload: reloadView(deps.hotReload.status) };
+      return {
+        path: deps.configPath,
+        text,
+        revision: revisionOf(text),
+        ...(file ? { parsed: file } : {}),
+        issues,
+        lastReload: reloadView(deps.hotReload.status),
+      };
     },
     'config.validate': ({ text }) => {
       const { issues } = check(text, deps);

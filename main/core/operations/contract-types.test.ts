@@ -35,7 +35,18 @@ describe('core records fit the contract', () => {
   it('samples parse', () => {
     const status: ServerStatus = { name: 'a', state: 'backoff', restarts: 2, exitCode: null, signal: 'SIGKILL', retryInMs: 900 };
     expect(serverStatusSchema.parse(status)).toEqual(status);
-    const call: CallRecord = { id: 1, time: 1, sessionId: 's', server: 'a', method: 'tools/call', tool: 't', durationMs: 1.5, ok: true, bytesIn: 1, bytesOut: 2 };
+    const call: CallRecord = {
+      id: 1,
+      time: 1,
+      sessionId: 's',
+      server: 'a',
+      method: 'tools/call',
+      tool: 't',
+      durationMs: 1.5,
+      ok: true,
+      bytesIn: 1,
+      bytesOut: 2,
+    };
     expect(callRecordSchema.parse(call)).toEqual(call);
     const entry: LogEntry = { time: 1, stream: 'stderr', line: 'x' };
     expect(logEntrySchema.parse(entry)).toEqual(entry);

@@ -12,7 +12,11 @@ import { runningChildren } from './metrics.handlers.js';
 
 const DEFAULT_RESOURCES_MS = 5_000;
 
-export function followDashboardEvents(deps: Pick<OperationDeps, 'supervisor'>, emit: (event: OrchEvent) => void, resourcesMs = DEFAULT_RESOURCES_MS): Disposer[] {
+export function followDashboardEvents(
+  deps: Pick<OperationDeps, 'supervisor'>,
+  emit: (event: OrchEvent) => void,
+  resourcesMs = DEFAULT_RESOURCES_MS,
+): Disposer[] {
   const disposers: Disposer[] = [];
   const followLogs = (server: ServerSupervisor): void => {
     disposers.push(server.logs.onDidAppend((entry) => emit({ type: 'server.log', time: entry.time, server: server.name, entry })));

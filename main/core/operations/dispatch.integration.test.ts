@@ -48,7 +48,9 @@ beforeAll(async () => {
   harness = await startWalkHarness();
   admin = principalOf(TEST_TOKEN);
   viewer = principalOf(harness.runtime.tokens.createToken({ name: 'dispatch-viewer', role: 'viewer' }).token);
-  restricted = principalOf(harness.runtime.tokens.createToken({ name: 'dispatch-echo-only', role: 'operator', allow: ['example__echo'] }).token);
+  restricted = principalOf(
+    harness.runtime.tokens.createToken({ name: 'dispatch-echo-only', role: 'operator', allow: ['example__echo'] }).token,
+  );
 });
 
 afterAll(async () => {
@@ -95,8 +97,13 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
   });
 
   it.skipIf(operation.role === 'viewer')(`refuses a viewer (forbidden, naming the ${operation.role} role)`, async () => {
-    const result = operation.stream ? harness.runtime.operations.subscribe(viewer, () => undefined) : await dispatch(id, await VALID[id](), viewer);
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining(`needs the ${operation.role} role`) as unknown } });
+    const result = operation.stream
+      ? harness.runtime.operations.subscribe(viewer, () => undefined)
+      : await dispatch(id, await VALID[id](), viewer);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining(`needs the ${operation.role} role`) as unknown },
+    });
   });
 });
 
@@ -109,9 +116,18 @@ describe('dispatch', () => {
   });
 
   it('answers an operation the contract does not have with not_found, and a stream with bad_request', async () => {
-    expect(await harness.runtime.operations.dispatch('servers.explode' as OperationId, {}, admin)).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await harness.runtime.operations.dispatch('constructor' as OperationId, {}, admin)).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await harness.runtime.operations.dispatch('events.stream', {}, admin)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await harness.runtime.operations.dispatch('servers.explode' as OperationId, {}, admin)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await harness.runtime.operations.dispatch('constructor' as OperationId, {}, admin)).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+    expect(await harness.runtime.operations.dispatch('events.stream', {}, admin)).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request' },
+    });
   });
 
   it('audited every mutating call of this file, refused or not, under the caller’s key', () => {

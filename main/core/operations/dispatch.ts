@@ -39,7 +39,13 @@ const NEVER = new AbortController().signal;
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const onError = options.onError ?? ((id, error) => console.error(`mcp-orch: ${id} failed:`, error));
 
-  const record = (operation: Operation, principal: Principal, outcome: AuditOutcome, target: string | undefined, details: unknown): void => {
+  const record = (
+    operation: Operation,
+    principal: Principal,
+    outcome: AuditOutcome,
+    target: string | undefined,
+    details: unknown,
+  ): void => {
     if (!operation.mutating) return;
     options.audit({
       time: Date.now(),
@@ -56,10 +62,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const refusedRole = (operation: Operation, principal: Principal, target: string | undefined): Result<never> | undefined => {
     if (roleAllows(principal.role, operation.role)) return undefined;
     record(operation, principal, 'denied', target, { role: principal.role });
-    return failure('forbidden', `${operation.id} needs the ${operation.role} role or higher; the key "${principal.name}" is ${principal.role}`, {
-      need: operation.role,
-      have: principal.role,
-    });
+    return failure(
+      'forbidden',
+      `${operation.id} needs the ${operation.role} role or higher; the key "${principal.name}" is ${principal.role}`,
+      {
+        need: operation.role,
+        have: principal.role,
+      },
+    );
   };
 
   const dispatch = async (id: OperationId, input: unknown, principal: Principal, signal: AbortSignal = NEVER): Promise<Result> => {
@@ -95,11 +105,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 
   /** Throws when the key's allow/deny patterns do not let it act on what the operation names. */
-  const refusedByPatterns = (operation: Operation, acts: NonNullable<Operation['acts']>, fields: Record<string, unknown>, principal: Principal): void => {
+  const refusedByPatterns = (
+    operation: Operation,
+    acts: NonNullable<Operation['acts']>,
+    fields: Record<string, unknown>,
+    principal: Principal,
+  ): void => {
     const server = String(fields[acts.server]);
     if (acts.tool !== undefined) {
       const tool = String(fields[acts.tool]);
-      if (!toolPermitted(principal, server, tool)) throw new OperationError('forbidden', `the key "${principal.name}" may not use ${server}__${tool} (its allow/deny patterns)`);
+      if (!toolPermitted(principal, server, tool))
+        throw new OperationError('forbidden', `the key "${principal.name}" may not use ${server}__${tool} (its allow/deny patterns)`);
       return;
     }
     if (principal.allow.length === 0 && principal.deny.length === 0) return;
@@ -107,8 +123,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const tools = options.toolsOf?.(server) ?? [];
     const outside = tools.filter((tool) => !toolPermitted(principal, server, tool));
     if (tools.length > 0 && outside.length === 0) return;
-    const why = tools.length === 0 ? `the tools of "${server}" are not known yet` : `its patterns leave out ${outside.slice(0, 5).map((tool) => `${server}__${tool}`).join(', ')}${outside.length > 5 ? ', …' : ''}`;
-    throw new OperationError('forbidden', `the key "${principal.name}" may use only some tools of "${server}", so it may not ${operation.id.split('.')[1]} it for everyone: ${why}`);
+    const why =
+      tools.length === 0
+        ? `the tools of "${server}" are not known yet`
+        : `its patterns leave out ${outside
+            .slice(0, 5)
+            .map((tool) => `${server}__${tool}`)
+            .join(', ')}${outside.length > 5 ? ', …' : ''}`;
+    throw new OperationError(
+      'forbidden',
+      `the key "${principal.name}" may use only some tools of "${server}", so it may not ${operation.id.split('.')[1]} it for everyone: ${why}`,
+    );
   };
 
   return {

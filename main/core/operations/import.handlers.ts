@@ -45,10 +45,18 @@ export function importHandlers(deps: Deps, editor: ConfigEditor): Handlers<'impo
       call.audit.details = { added, clashes: clashes.length, dryRun: dryRun ?? false };
       if (dryRun) return { added, clashes, diff, applied: false, issues };
       if (clashes.length > 0) {
-        throw new OperationError('conflict', `these names are already taken: ${clashes.map((clash) => clash.name).join(', ')}; choose another name ("as") or leave them out`, { clashes });
+        throw new OperationError(
+          'conflict',
+          `these names are already taken: ${clashes.map((clash) => clash.name).join(', ')}; choose another name ("as") or leave them out`,
+          { clashes },
+        );
       }
       if (issues.length > 0) {
-        throw new OperationError('invalid_config', `the merged configuration is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, { issues });
+        throw new OperationError(
+          'invalid_config',
+          `the merged configuration is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+          { issues },
+        );
       }
       await editor.edit(edits);
       return { added, clashes, diff, applied: true, issues };

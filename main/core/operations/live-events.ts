@@ -109,12 +109,27 @@ function callEntry(server: string, record: CallRecord): Extract<OrchEvent, { typ
 }
 
 /** A `run.progress` event for what a run just did; counts are read from the run as it stands now. */
-export function runProgress(deps: Pick<OperationDeps, 'batch'>, event: BatchRunEvent): Extract<OrchEvent, { type: 'run.progress' }> | undefined {
+export function runProgress(
+  deps: Pick<OperationDeps, 'batch'>,
+  event: BatchRunEvent,
+): Extract<OrchEvent, { type: 'run.progress' }> | undefined {
   if (event.type === 'started') {
-    return { type: 'run.progress', time: Math.round(event.at), runId: event.runId, status: 'running', counts: { queued: event.tasks.length } };
+    return {
+      type: 'run.progress',
+      time: Math.round(event.at),
+      runId: event.runId,
+      status: 'running',
+      counts: { queued: event.tasks.length },
+    };
   }
   if (event.type === 'ended') {
-    return { type: 'run.progress', time: Math.round(event.at), runId: event.runId, status: event.report.status, counts: countsOf(event.report.tasks) };
+    return {
+      type: 'run.progress',
+      time: Math.round(event.at),
+      runId: event.runId,
+      status: event.report.status,
+      counts: countsOf(event.report.tasks),
+    };
   }
   const live = deps.batch.live(event.runId);
   if (!live) return undefined;

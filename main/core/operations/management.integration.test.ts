@@ -19,7 +19,8 @@ function principalOf(name: string, allow: string[], role: 'operator' | 'admin' =
   return result.value;
 }
 
-const dispatch = (id: OperationId, input: unknown, principal: Principal): Promise<Result> => harness.runtime.operations.dispatch(id, input, principal);
+const dispatch = (id: OperationId, input: unknown, principal: Principal): Promise<Result> =>
+  harness.runtime.operations.dispatch(id, input, principal);
 
 beforeAll(async () => {
   harness = await startHarness({ example: exampleServer() });
@@ -36,7 +37,10 @@ describe('managing servers and tools', () => {
   it('refuses a key limited to one tool of a server to stop or restart it, naming what it may not use', async () => {
     for (const id of ['servers.stop', 'servers.restart', 'servers.start'] as const) {
       const result = await dispatch(id, { name: 'example' }, echoOnly);
-      expect(result, id).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('example__add') as unknown } });
+      expect(result, id).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', message: expect.stringContaining('example__add') as unknown },
+      });
     }
     expect(harness.runtime.supervisor.get('example')?.state).toBe('running');
   });
@@ -55,14 +59,19 @@ describe('managing servers and tools', () => {
       ['mode.set', { mode: 'batch' }],
     ] as const) {
       const result = await dispatch(id, input, wholeServer);
-      expect(result, id).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining('needs the admin role') as unknown } });
+      expect(result, id).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', message: expect.stringContaining('needs the admin role') as unknown },
+      });
     }
     expect(harness.runtime.hotReload.config.orch.disabledTools).toEqual({});
   });
 
   it('audits every refusal as denied', () => {
     harness.runtime.store.audit.flush();
-    const denied = harness.runtime.store.audit.list({ keyName: 'echo-only', outcome: 'denied', limit: 10 }).items.map((entry) => entry.action);
+    const denied = harness.runtime.store.audit
+      .list({ keyName: 'echo-only', outcome: 'denied', limit: 10 })
+      .items.map((entry) => entry.action);
     expect(denied.sort()).toEqual(['servers.restart', 'servers.start', 'servers.stop']);
   });
 });

@@ -10,8 +10,16 @@ export function metaHandlers(deps: OperationDeps): Handlers<'clientConfig.get' |
   return {
     'clientConfig.get': ({ client, server, aggregate, transport }) => {
       if (server !== undefined && aggregate) throw new OperationError('bad_request', 'give "server" or "aggregate", not both');
-      const target: ClientConfigTarget = aggregate ? { kind: 'aggregate' } : server !== undefined ? { kind: 'server', name: server } : { kind: 'all' };
-      const servers = deps.hotReload.config.servers.map((entry) => ({ name: entry.name, autoApprove: entry.autoApprove, timeoutSeconds: entry.timeoutMs / 1000 }));
+      const target: ClientConfigTarget = aggregate
+        ? { kind: 'aggregate' }
+        : server !== undefined
+          ? { kind: 'server', name: server }
+          : { kind: 'all' };
+      const servers = deps.hotReload.config.servers.map((entry) => ({
+        name: entry.name,
+        autoApprove: entry.autoApprove,
+        timeoutSeconds: entry.timeoutMs / 1000,
+      }));
       try {
         // No token in the snippet: secrets are not sent back; the user adds theirs (or the CLI does).
         return generateClientConfig({ client, baseUrl: deps.baseUrl(), servers, target, transport });

@@ -21,7 +21,8 @@ export function metricsHandlers(deps: Pick<OperationDeps, 'supervisor' | 'store'
       const end = until ?? Date.now();
       if (end <= since) throw new OperationError('bad_request', 'until must be later than since');
       const buckets = Math.ceil((end - since) / bucketMs);
-      if (buckets > MAX_BUCKETS) throw new OperationError('bad_request', `${buckets} buckets asked, at most ${MAX_BUCKETS}: widen bucketMs or shorten the range`);
+      if (buckets > MAX_BUCKETS)
+        throw new OperationError('bad_request', `${buckets} buckets asked, at most ${MAX_BUCKETS}: widen bucketMs or shorten the range`);
       deps.store.calls.flush();
       return { bucketMs, since, until: end, ...callSeries(deps.store.db, { since, until: end, bucketMs, server }) };
     },

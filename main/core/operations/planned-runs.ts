@@ -109,7 +109,12 @@ export async function previewPlannedRun(deps: Deps, request: string, call: Opera
     waves: outcome.waves,
     problems: [],
     needsApproval: deps.batch.needsApproval(outcome.graph, tools),
-    planning: { planningMs: outcome.planningMs, inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens, cacheHit: outcome.cacheHit },
+    planning: {
+      planningMs: outcome.planningMs,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      cacheHit: outcome.cacheHit,
+    },
     ...(outcome.notes.length > 0 ? { notes: outcome.notes } : {}),
   };
 }

@@ -31,11 +31,13 @@ function issueOf(problem: Problem): { path: string; message: string } {
   return { path: problem.path?.length ? formatJsonPath(['plan', ...problem.path]) : 'plan', message: problem.message };
 }
 
-
 const timestamp = (value: number | undefined): number | undefined => (value === undefined ? undefined : Math.max(0, Math.round(value)));
 
 /** The failed task a skipped one waits on: its skip reason names a dependency, followed until one that failed. */
-function skippedBecause(task: { status: TaskStatus; reason?: string | undefined }, byId: ReadonlyMap<string, { status: TaskStatus; reason?: string | undefined }>): string | undefined {
+function skippedBecause(
+  task: { status: TaskStatus; reason?: string | undefined },
+  byId: ReadonlyMap<string, { status: TaskStatus; reason?: string | undefined }>,
+): string | undefined {
   if (task.status !== 'skipped') return undefined;
   let current = task;
   let named: string | undefined;
@@ -54,9 +56,7 @@ type TaskLike = Omit<StoredTask, 'index'>;
 
 /** A stored run, with the live state of its tasks while it is still going in this daemon. */
 export function runView(stored: StoredRun, live: LiveRun | undefined): RunView {
-  const tasks: TaskLike[] = live
-    ? live.tasks.map((task, index) => ({ ...stored.tasks[index], ...task, truncated: false }))
-    : stored.tasks;
+  const tasks: TaskLike[] = live ? live.tasks.map((task, index) => ({ ...stored.tasks[index], ...task, truncated: false })) : stored.tasks;
   const waves = planWaves(stored.plan);
   const byId = new Map(tasks.map((task) => [task.id, task]));
   return {
@@ -83,7 +83,9 @@ function taskView(task: TaskLike, wave: number, skipped: string | undefined): Ta
   const result = task.result as { text?: string; structuredContent?: Record<string, unknown>; isError?: boolean } | undefined;
   const startedAt = timestamp(task.startedAt);
   const finishedAt = timestamp(task.endedAt);
-  const durationMs = task.durationMs ?? (task.startedAt !== undefined && task.endedAt !== undefined ? Math.max(0, task.endedAt - task.startedAt) : undefined);
+  const durationMs =
+    task.durationMs ??
+    (task.startedAt !== undefined && task.endedAt !== undefined ? Math.max(0, task.endedAt - task.startedAt) : undefined);
   return {
     id: task.id,
     tool: task.tool,
@@ -140,7 +142,14 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
         call.audit.details = { request: true, tasks: run.tasks.length, cacheHit: run.planning?.cacheHit };
         return run;
       }
-      const started = deps.batch.start({ plan, catalog: catalogFor(call), tools, peer: callerPeer(call), caller: { keyId: call.principal.keyId, keyName: call.principal.name }, source: 'api' });
+      const started = deps.batch.start({
+        plan,
+        catalog: catalogFor(call),
+        tools,
+        peer: callerPeer(call),
+        caller: { keyId: call.principal.keyId, keyName: call.principal.name },
+        source: 'api',
+      });
       if (!started.ok) {
         const { refusal } = started;
         if (refusal.kind === 'invalid') {
@@ -150,9 +159,16 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
             return origin !== undefined && !allowed(origin.server, origin.name);
           });
           if (denied.length > 0) {
-            throw new OperationError('forbidden', `the plan uses tools the key "${call.principal.name}" may not use: ${denied.join(', ')}`, { denied, problems: refusal.problems.map(issueOf) });
+            throw new OperationError(
+              'forbidden',
+              `the plan uses tools the key "${call.principal.name}" may not use: ${denied.join(', ')}`,
+              { denied, problems: refusal.problems.map(issueOf) },
+            );
           }
-          throw new OperationError('bad_request', formatProblems(refusal.problems), { problems: refusal.problems.map(issueOf), warnings: refusal.warnings });
+          throw new OperationError('bad_request', formatProblems(refusal.problems), {
+            problems: refusal.problems.map(issueOf),
+            warnings: refusal.warnings,
+          });
         }
         throw needsApprovalRefusal(refusal.tools, call);
       }
@@ -176,7 +192,8 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
       try {
         page = deps.store.runs.page({ status, limit, before, scope: scopeOf(visibilityOf(call.principal, deps.tokens)) });
       } catch (error) {
-        if (error instanceof RangeError) throw new OperationError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
+        if (error instanceof RangeError)
+          throw new OperationError('bad_request', `before: ${error.message}`, { issues: [{ path: 'before', message: error.message }] });
         throw error;
       }
       const items = page.items.map((run): SummaryView => {
@@ -198,7 +215,10 @@ export function runHandlers(deps: OperationDeps): Handlers<'runs.create' | 'runs
     'runs.cancel': async ({ id }, call) => {
       const run = stored(id, call);
       const cancelled = await deps.batch.cancel(id, `cancelled by the key "${call.principal.name}" through the API`);
-      if (!cancelled) throw new OperationError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, { status: run.status });
+      if (!cancelled)
+        throw new OperationError('conflict', `the run "${id}" is ${run.status}, not running: only a running run can be cancelled`, {
+          status: run.status,
+        });
       return view(id, call);
     },
   };

@@ -10,7 +10,9 @@ import { reloadView } from './config.handlers.js';
 import type { Handlers, OperationDeps } from './deps.js';
 import { OperationError } from './operation-error.js';
 
-export function secretHandlers(deps: Pick<OperationDeps, 'secrets' | 'hotReload' | 'configPath'>): Handlers<'secrets.list' | 'secrets.set' | 'secrets.clear'> {
+export function secretHandlers(
+  deps: Pick<OperationDeps, 'secrets' | 'hotReload' | 'configPath'>,
+): Handlers<'secrets.list' | 'secrets.set' | 'secrets.clear'> {
   /** Applies the config file again if it names `name`; the reload's outcome, else undefined. */
   const reapply = async (name: string) => {
     const reload = deps.hotReload;
@@ -41,6 +43,9 @@ async function guard<T>(action: () => Promise<T>): Promise<T> {
     return await action();
   } catch (error) {
     if (!(error instanceof SecretError)) throw error;
-    throw new OperationError(error.reason === 'invalid' ? 'bad_request' : error.reason === 'unavailable' ? 'server_unavailable' : 'conflict', error.message);
+    throw new OperationError(
+      error.reason === 'invalid' ? 'bad_request' : error.reason === 'unavailable' ? 'server_unavailable' : 'conflict',
+      error.message,
+    );
   }
 }

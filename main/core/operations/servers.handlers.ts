@@ -13,7 +13,9 @@ export function serverOf(deps: Pick<OperationDeps, 'supervisor'>, name: string):
   const server = deps.supervisor.get(name);
   if (server) return server;
   const known = deps.supervisor.names();
-  throw new OperationError('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, { known });
+  throw new OperationError('unknown_server', `no server named "${name}"; known servers: ${known.length ? known.join(', ') : '(none)'}`, {
+    known,
+  });
 }
 
 export function serverSummary(deps: Pick<OperationDeps, 'registry' | 'baseUrl'>, server: ServerSupervisor) {
@@ -27,7 +29,8 @@ export function serverSummary(deps: Pick<OperationDeps, 'registry' | 'baseUrl'>,
   };
 }
 
-const maskValues = (values: Record<string, string>): Record<string, string> => Object.fromEntries(Object.keys(values).map((key) => [key, MASK]));
+const maskValues = (values: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.keys(values).map((key) => [key, MASK]));
 
 /** A value interpolated from the environment is shown as written (`${env:TOKEN}`), never resolved. */
 function asWritten(raw: unknown, resolved: string | undefined): string | undefined {
@@ -70,7 +73,9 @@ function upstreamInfo(result: Record<string, unknown> | undefined) {
   return {
     ...(info && typeof info.name === 'string' ? { serverInfo: info as { name: string } } : {}),
     ...(typeof result.protocolVersion === 'string' ? { protocolVersion: result.protocolVersion } : {}),
-    ...(result.capabilities && typeof result.capabilities === 'object' ? { capabilities: result.capabilities as Record<string, unknown> } : {}),
+    ...(result.capabilities && typeof result.capabilities === 'object'
+      ? { capabilities: result.capabilities as Record<string, unknown> }
+      : {}),
     ...(typeof result.instructions === 'string' ? { instructions: result.instructions } : {}),
   };
 }
@@ -78,11 +83,21 @@ function upstreamInfo(result: Record<string, unknown> | undefined) {
 export function serverHandlers(
   deps: OperationDeps,
   editor: ConfigEditor,
-): Handlers<'servers.list' | 'servers.status' | 'servers.start' | 'servers.stop' | 'servers.restart' | 'servers.enable' | 'servers.disable' | 'servers.logs'> {
+): Handlers<
+  | 'servers.list'
+  | 'servers.status'
+  | 'servers.start'
+  | 'servers.stop'
+  | 'servers.restart'
+  | 'servers.enable'
+  | 'servers.disable'
+  | 'servers.logs'
+> {
   const summary = (server: ServerSupervisor) => serverSummary(deps, server);
   const configured = (name: string): ServerSupervisor => {
     const server = serverOf(deps, name);
-    if (!deps.hotReload.config.servers.some((entry) => entry.name === name)) throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
+    if (!deps.hotReload.config.servers.some((entry) => entry.name === name))
+      throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
     return server;
   };
   const setDisabled = async (name: string, disabled: boolean) => {
@@ -94,7 +109,11 @@ export function serverHandlers(
   };
   const enabledServer = (name: string, action: string): ServerSupervisor => {
     const server = serverOf(deps, name);
-    if (server.config.disabled) throw new OperationError('conflict', `the server "${name}" is disabled: enable it before you ${action} it (POST /api/servers/${encodeURIComponent(name)}/enable)`);
+    if (server.config.disabled)
+      throw new OperationError(
+        'conflict',
+        `the server "${name}" is disabled: enable it before you ${action} it (POST /api/servers/${encodeURIComponent(name)}/enable)`,
+      );
     return server;
   };
 
@@ -125,7 +144,9 @@ export function serverHandlers(
     'servers.logs': ({ name, limit, stream, since }) => {
       const server = serverOf(deps, name);
       const wanted = limit ?? 200;
-      const entries = server.logs.entries().filter((entry) => (stream === undefined || entry.stream === stream) && (since === undefined || entry.time >= since));
+      const entries = server.logs
+        .entries()
+        .filter((entry) => (stream === undefined || entry.stream === stream) && (since === undefined || entry.time >= since));
       return { server: name, entries: entries.slice(-wanted) };
     },
   };

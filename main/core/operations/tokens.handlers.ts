@@ -37,7 +37,9 @@ function tokenCall<T>(run: () => T): T {
   }
 }
 
-export function tokenHandlers(deps: Pick<OperationDeps, 'tokens' | 'store'>): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
+export function tokenHandlers(
+  deps: Pick<OperationDeps, 'tokens' | 'store'>,
+): Handlers<'tokens.list' | 'tokens.create' | 'tokens.revoke' | 'tokens.rotate' | 'audit.list'> {
   return {
     'tokens.list': ({ all }) => ({ tokens: deps.tokens.list({ all }).map(keyView) }),
     'tokens.create': (input, call) => {

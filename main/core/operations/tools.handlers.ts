@@ -34,7 +34,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-
 /** A failed call as the operation's error: a timeout, a cancellation, or the server's JSON-RPC error mapped to a code. */
 function callError(server: string, tool: string, error: unknown): unknown {
   if (!(error instanceof ToolCallError)) return error;
@@ -43,15 +42,23 @@ function callError(server: string, tool: string, error: unknown): unknown {
   const { code, message } = error.rpcError!;
   if (code === RpcErrorCode.ConnectionClosed) return new OperationError('server_unavailable', message);
   if (code === RpcErrorCode.RequestTimeout) return new OperationError('timeout', message);
-  if (code === RpcErrorCode.InvalidParams && /unknown tool|not found/i.test(message)) return new OperationError('unknown_tool', `server "${server}": ${message}`);
-  if (code === RpcErrorCode.InvalidParams) return new OperationError('bad_request', `server "${server}" refused the call of ${tool}: ${message}`, { rpcError: error.rpcError });
-  return new OperationError('server_unavailable', `server "${server}" failed the call of ${tool}: ${message}`, { rpcError: error.rpcError });
+  if (code === RpcErrorCode.InvalidParams && /unknown tool|not found/i.test(message))
+    return new OperationError('unknown_tool', `server "${server}": ${message}`);
+  if (code === RpcErrorCode.InvalidParams)
+    return new OperationError('bad_request', `server "${server}" refused the call of ${tool}: ${message}`, { rpcError: error.rpcError });
+  return new OperationError('server_unavailable', `server "${server}" failed the call of ${tool}: ${message}`, {
+    rpcError: error.rpcError,
+  });
 }
 
-export function toolHandlers(deps: OperationDeps, editor: ConfigEditor): Handlers<'tools.list' | 'tools.enable' | 'tools.disable' | 'tools.call'> {
+export function toolHandlers(
+  deps: OperationDeps,
+  editor: ConfigEditor,
+): Handlers<'tools.list' | 'tools.enable' | 'tools.disable' | 'tools.call'> {
   const inConfig = (name: string): void => {
     serverOf(deps, name);
-    if (!deps.hotReload.config.servers.some((entry) => entry.name === name)) throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
+    if (!deps.hotReload.config.servers.some((entry) => entry.name === name))
+      throw new OperationError('unknown_server', `the server "${name}" is not in the config file`);
   };
   const toggle = async (server: string, tool: string, enabled: boolean) => {
     inConfig(server);
@@ -86,10 +93,17 @@ export function toolHandlers(deps: OperationDeps, editor: ConfigEditor): Handler
     'tools.disable': ({ server, tool }) => toggle(server, tool, false),
     'tools.call': async ({ server: name, tool, arguments: args, timeoutMs }, call) => {
       const server = serverOf(deps, name);
-      if (!deps.registry.isToolEnabled(name, tool)) throw new OperationError('forbidden', `the tool ${tool} of "${name}" is disabled in MCP Orch: enable it with POST /api/tools/${encodeURIComponent(name)}/${encodeURIComponent(tool)}/enable`);
+      if (!deps.registry.isToolEnabled(name, tool))
+        throw new OperationError(
+          'forbidden',
+          `the tool ${tool} of "${name}" is disabled in MCP Orch: enable it with POST /api/tools/${encodeURIComponent(name)}/${encodeURIComponent(tool)}/enable`,
+        );
       const catalog = deps.registry.catalog(name);
       if (catalog && !catalog.cached && !catalog.tools.some((item) => item.name === tool)) {
-        throw new OperationError('unknown_tool', `server "${name}" has no tool "${tool}"; its tools: ${catalog.tools.map((item) => String(item.name)).join(', ') || '(none)'}`);
+        throw new OperationError(
+          'unknown_tool',
+          `server "${name}" has no tool "${tool}"; its tools: ${catalog.tools.map((item) => String(item.name)).join(', ') || '(none)'}`,
+        );
       }
       const started = performance.now();
       let result: { content?: unknown; isError?: unknown };
@@ -99,7 +113,8 @@ export function toolHandlers(deps: OperationDeps, editor: ConfigEditor): Handler
         throw callError(name, tool, error);
       }
       const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-      if (!Array.isArray(result.content)) throw new OperationError('server_unavailable', `server "${name}" answered ${tool} without a content list`);
+      if (!Array.isArray(result.content))
+        throw new OperationError('server_unavailable', `server "${name}" answered ${tool} without a content list`);
       call.audit.details = { durationMs, ...(result.isError === true ? { isError: true } : {}) };
       return { result: result as { content: { type: string }[] }, durationMs };
     },

@@ -39,14 +39,20 @@ function value<T>(result: Result): T {
   return result.value as T;
 }
 
-const dispatch = (id: OperationId, input: unknown, principal: Principal): Promise<Result> => harness.runtime.operations.dispatch(id, input, principal);
-const runIds = async (principal: Principal): Promise<string[]> => value<{ items: { id: string }[] }>(await dispatch('runs.list', { limit: 100 }, principal)).items.map((run) => run.id);
+const dispatch = (id: OperationId, input: unknown, principal: Principal): Promise<Result> =>
+  harness.runtime.operations.dispatch(id, input, principal);
+const runIds = async (principal: Principal): Promise<string[]> =>
+  value<{ items: { id: string }[] }>(await dispatch('runs.list', { limit: 100 }, principal)).items.map((run) => run.id);
 const callers = async (principal: Principal): Promise<(string | undefined)[]> =>
   value<{ items: { keyName?: string }[] }>(await dispatch('calls.list', { limit: 1000 }, principal)).items.map((call) => call.keyName);
 
 async function mcpClient(token: string): Promise<Client> {
   const client = new Client({ name: 'visibility-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', harness.runtime.url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', harness.runtime.url), {
+      requestInit: { headers: { Authorization: `Bearer ${token}` } },
+    }),
+  );
   return client;
 }
 
@@ -69,7 +75,9 @@ describe('runs', () => {
   let aliceRun: string;
 
   beforeAll(async () => {
-    aliceRun = value<{ id: string }>(await dispatch('runs.create', { plan: { tasks: [{ id: 'say', tool: 'example__echo', arguments: { text: 'alice' } }] } }, alice)).id;
+    aliceRun = value<{ id: string }>(
+      await dispatch('runs.create', { plan: { tasks: [{ id: 'say', tool: 'example__echo', arguments: { text: 'alice' } }] } }, alice),
+    ).id;
   });
 
   it('are seen by the key that started them and by an admin, not by another key', async () => {
@@ -87,10 +95,16 @@ describe('runs', () => {
   });
 
   it('refused for a tool outside the key’s patterns are forbidden and audited as denied', async () => {
-    const refused = await dispatch('runs.create', { plan: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 2 } }] } }, echoOnly);
+    const refused = await dispatch(
+      'runs.create',
+      { plan: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 2 } }] } },
+      echoOnly,
+    );
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', details: { denied: ['example__add'] } } });
     harness.runtime.store.audit.flush();
-    expect(harness.runtime.store.audit.list({ keyName: 'echo-only', action: 'runs.create', limit: 5 }).items[0]).toMatchObject({ outcome: 'denied' });
+    expect(harness.runtime.store.audit.list({ keyName: 'echo-only', action: 'runs.create', limit: 5 }).items[0]).toMatchObject({
+      outcome: 'denied',
+    });
   });
 });
 
@@ -137,7 +151,10 @@ describe('batch_execute on the MCP endpoints', () => {
   it('audits a plan it refuses, as denied when it names a tool outside the key’s patterns', async () => {
     const client = await mcpClient(tokens['echo-only']!);
     try {
-      const result = (await client.callTool({ name: 'batch_execute', arguments: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } }] } })) as { isError?: boolean };
+      const result = (await client.callTool({
+        name: 'batch_execute',
+        arguments: { tasks: [{ id: 'sum', tool: 'example__add', arguments: { a: 1, b: 1 } }] },
+      })) as { isError?: boolean };
       expect(result.isError).toBe(true);
     } finally {
       await client.close();
@@ -152,15 +169,26 @@ describe('batch_execute on the MCP endpoints', () => {
 
 describe('run progress', () => {
   it('reaches the database as each task moves on, not only when the run ends', async () => {
-    const plan = { tasks: [{ id: 'quick', tool: 'example__echo', arguments: { text: 'done' } }, { id: 'hold', tool: 'batchy__block', arguments: { label: 'progress' } }] };
+    const plan = {
+      tasks: [
+        { id: 'quick', tool: 'example__echo', arguments: { text: 'done' } },
+        { id: 'hold', tool: 'batchy__block', arguments: { label: 'progress' } },
+      ],
+    };
     const { id } = value<{ id: string }>(await dispatch('runs.create', { plan }, admin));
     const stored = () => harness.runtime.store.runs.get(id);
     // Without a flush: the progress writer commits on its own within its interval.
-    await pollUntil(() => stored()?.tasks.find((task) => task.id === 'quick')?.status === 'succeeded', 'the quick task stored as succeeded');
+    await pollUntil(
+      () => stored()?.tasks.find((task) => task.id === 'quick')?.status === 'succeeded',
+      'the quick task stored as succeeded',
+    );
     await pollUntil(() => stored()?.tasks.find((task) => task.id === 'hold')?.status === 'running', 'the held task stored as running');
     const run = stored()!;
     expect(run.status).toBe('running');
-    expect(run.tasks.find((task) => task.id === 'quick')).toMatchObject({ startedAt: expect.any(Number) as unknown, endedAt: expect.any(Number) as unknown });
+    expect(run.tasks.find((task) => task.id === 'quick')).toMatchObject({
+      startedAt: expect.any(Number) as unknown,
+      endedAt: expect.any(Number) as unknown,
+    });
     value(await dispatch('runs.cancel', { id }, admin));
   });
 });

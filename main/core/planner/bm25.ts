@@ -4,7 +4,9 @@
  */
 
 const STOP_WORDS = new Set(
-  'a an and are as at be by for from has have i in into is it its me my of on or our please that the their them then this to us we with you your all any some can could would should will do does what which who how when where'.split(' '),
+  'a an and are as at be by for from has have i in into is it its me my of on or our please that the their them then this to us we with you your all any some can could would should will do does what which who how when where'.split(
+    ' ',
+  ),
 );
 
 /**

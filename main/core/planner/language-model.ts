@@ -62,10 +62,15 @@ const NOT_STRICT: ProviderOptions = {
 };
 
 /** Makes the model of `config`; throws `PlannerError('missing_credential')` naming what to set. */
-export async function createPlannerModel(config: PlannerConfig, credentials: CredentialProvider, options: ModelFactoryOptions = {}): Promise<PlannerModel> {
+export async function createPlannerModel(
+  config: PlannerConfig,
+  credentials: CredentialProvider,
+  options: ModelFactoryOptions = {},
+): Promise<PlannerModel> {
   const fetch = options.fetch;
   const apiKey = async (): Promise<string | undefined> => {
-    const reference = config.apiKey ?? (DEFAULT_KEY_VARIABLE[config.provider] ? `\${env:${DEFAULT_KEY_VARIABLE[config.provider]}}` : undefined);
+    const reference =
+      config.apiKey ?? (DEFAULT_KEY_VARIABLE[config.provider] ? `\${env:${DEFAULT_KEY_VARIABLE[config.provider]}}` : undefined);
     return reference === undefined ? undefined : requireCredential(credentials, reference, 'orch.planner.apiKey').catch(asPlannerError);
   };
   let model: LanguageModel;
@@ -84,15 +89,28 @@ export async function createPlannerModel(config: PlannerConfig, credentials: Cre
       break;
     }
     case 'openai': {
-      const openai = createOpenAI({ apiKey: await apiKey(), ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(fetch ? { fetch } : {}) });
+      const openai = createOpenAI({
+        apiKey: await apiKey(),
+        ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        ...(fetch ? { fetch } : {}),
+      });
       model = config.api === 'chat' ? openai.chat(config.model) : openai.responses(config.model);
       break;
     }
     case 'anthropic':
-      model = createAnthropic({ apiKey: await apiKey(), ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(fetch ? { fetch } : {}) })(config.model);
+      model = createAnthropic({
+        apiKey: await apiKey(),
+        ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        ...(fetch ? { fetch } : {}),
+      })(config.model);
       break;
     case 'bedrock':
-      model = createAmazonBedrock({ region: config.region, ...(await bedrockAuth(config, credentials)), ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(fetch ? { fetch } : {}) })(config.model);
+      model = createAmazonBedrock({
+        region: config.region,
+        ...(await bedrockAuth(config, credentials)),
+        ...(config.baseURL ? { baseURL: config.baseURL } : {}),
+        ...(fetch ? { fetch } : {}),
+      })(config.model);
       break;
     case 'openai-compatible':
       model = createOpenAICompatible({
@@ -140,7 +158,11 @@ async function bedrockAuth(config: PlannerConfig, credentials: CredentialProvide
     credentialProvider: async () => {
       try {
         const found = await chain();
-        return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
+        return {
+          accessKeyId: found.accessKeyId,
+          secretAccessKey: found.secretAccessKey,
+          ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}),
+        };
       } catch (error) {
         throw new PlannerError(
           'missing_credential',

@@ -61,7 +61,12 @@ export async function generatePlanText(model: PlannerModel, messages: ModelMessa
 }
 
 /** Streams a plan: `onText` gets each piece as it arrives (and may throw to stop the stream). */
-export async function streamPlanText(model: PlannerModel, messages: ModelMessage[], signal: AbortSignal, onText: (delta: string) => Promise<void>): Promise<ModelAnswer> {
+export async function streamPlanText(
+  model: PlannerModel,
+  messages: ModelMessage[],
+  signal: AbortSignal,
+  onText: (delta: string) => Promise<void>,
+): Promise<ModelAnswer> {
   let text = '';
   let usage: TokenUsage = NO_USAGE;
   try {

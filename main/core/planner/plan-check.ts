@@ -26,8 +26,7 @@ export interface FinalPlan {
 }
 
 export type ModelPlanCheck =
-  | { ok: true; plan: BatchPlanInput }
-  | { ok: false; problems: string[]; /** The model answered a plan without tasks. */ empty: boolean };
+  { ok: true; plan: BatchPlanInput } | { ok: false; problems: string[]; /** The model answered a plan without tasks. */ empty: boolean };
 
 /** Requests that differ only in spacing or Unicode form are the same request (case is kept: it may be a value). */
 export function normaliseRequest(request: string): string {
@@ -36,7 +35,9 @@ export function normaliseRequest(request: string): string {
 
 /** The plan cache key of a request for a catalog and a model. */
 export function cacheKey(normalisedRequest: string, catalogVersion: string, modelIdentity: string): string {
-  return createHash('sha256').update(JSON.stringify([normalisedRequest, catalogVersion, modelIdentity])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([normalisedRequest, catalogVersion, modelIdentity]))
+    .digest('hex');
 }
 
 /** Parses and validates the model's answer; its problems in words, for the repair round. */
@@ -47,7 +48,8 @@ export function checkModelPlan(text: string, catalog: PlannerCatalog, checker: A
   } catch (error) {
     return { ok: false, empty: false, problems: [`the answer is not JSON (${error instanceof Error ? error.message : String(error)})`] };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, empty: false, problems: ['the answer is not a JSON object with "tasks"'] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, empty: false, problems: ['the answer is not a JSON object with "tasks"'] };
   const plan = { ...(value as Record<string, unknown>) };
   if (Array.isArray(plan.tasks) && plan.tasks.length === 0) return { ok: false, empty: true, problems: ['the plan has no tasks'] };
   // An empty output means "nothing chosen": the default applies.
@@ -69,7 +71,13 @@ export function finalisePlan(plan: BatchPlanInput, catalog: PlannerCatalog, chec
 }
 
 /** The plan of the optimised `tasks`; falls back to the plan as the model wrote it should the optimised one not validate. */
-export function assemblePlan(original: BatchPlanInput, tasks: PlanTaskLike[], optimizer: PlanOptimizer, catalog: PlannerCatalog, checker: ArgumentChecker): FinalPlan {
+export function assemblePlan(
+  original: BatchPlanInput,
+  tasks: PlanTaskLike[],
+  optimizer: PlanOptimizer,
+  catalog: PlannerCatalog,
+  checker: ArgumentChecker,
+): FinalPlan {
   const output = optimizer.output(original.output);
   const optimised = { ...original, tasks, ...(output ? { output } : {}) };
   const checked = checkPlan(optimised, catalog.resolve, { checker, defaultOutput: 'sinks' });
@@ -82,5 +90,11 @@ export function assemblePlan(original: BatchPlanInput, tasks: PlanTaskLike[], op
 function withOutput(plan: BatchPlanInput, graph: PlanGraph, warnings: string[], notes: string[]): FinalPlan {
   const ids = graph.tasks.map((task) => task.id);
   const output = (graph.output ?? graph.tasks.map((task) => task.index)).map((index) => ids[index]!);
-  return { plan: { ...plan, output }, graph, waves: groupByWave(ids, waveNumbers(graph.tasks.map((task) => task.dependencies))), warnings, notes: [...notes] };
+  return {
+    plan: { ...plan, output },
+    graph,
+    waves: groupByWave(ids, waveNumbers(graph.tasks.map((task) => task.dependencies))),
+    warnings,
+    notes: [...notes],
+  };
 }

@@ -39,7 +39,7 @@ describe('optimizePlan', () => {
     const tasks: PlanTaskLike[] = [
       { id: 'w', tool: 'gh__write', arguments: { path: 'a.txt' } },
       { id: 'r', tool: 'gh__read', arguments: {}, dependsOn: ['w'] },
-      { id: 'check', tool: 'gh__read', arguments: {} , dependsOn: ['r']},
+      { id: 'check', tool: 'gh__read', arguments: {}, dependsOn: ['r'] },
       { id: 'delete', tool: 'gh__write', arguments: { path: 'z' }, dependsOn: ['check'] },
     ];
     const { plan } = optimize(tasks);

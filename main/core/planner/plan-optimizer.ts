@@ -130,7 +130,10 @@ export class PlanOptimizer {
 }
 
 /** Optimises a whole plan; the notes say what changed. */
-export function optimizePlan<T extends { tasks: PlanTaskLike[]; output?: string[] }>(plan: T, catalog: ToolCatalog): { plan: T; notes: string[] } {
+export function optimizePlan<T extends { tasks: PlanTaskLike[]; output?: string[] }>(
+  plan: T,
+  catalog: ToolCatalog,
+): { plan: T; notes: string[] } {
   const optimizer = new PlanOptimizer(catalog);
   const tasks: PlanTaskLike[] = [];
   for (const task of plan.tasks) {
@@ -167,9 +170,15 @@ function canonical(value: unknown): string {
 /** Replaces `{{old…}}` by `{{new…}}` in every string of `value`. */
 function renameReferences(value: unknown, alias: ReadonlyMap<string, string>): unknown {
   if (typeof value === 'string') {
-    return value.includes('{{') ? value.replace(/(^|[^\\])\{\{(\s*)([A-Za-z0-9_-]{1,64})(?=[\s.[}])/g, (whole, before: string, space: string, id: string) => `${before}{{${space}${alias.get(id) ?? id}`) : value;
+    return value.includes('{{')
+      ? value.replace(
+          /(^|[^\\])\{\{(\s*)([A-Za-z0-9_-]{1,64})(?=[\s.[}])/g,
+          (whole, before: string, space: string, id: string) => `${before}{{${space}${alias.get(id) ?? id}`,
+        )
+      : value;
   }
   if (Array.isArray(value)) return value.map((item) => renameReferences(item, alias));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renameReferences(item, alias)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renameReferences(item, alias)]));
   return value;
 }

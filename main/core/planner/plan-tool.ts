@@ -23,7 +23,12 @@ export function planToolDefinition(): Record<string, unknown> {
     inputSchema: {
       type: 'object',
       properties: {
-        request: { type: 'string', minLength: 1, maxLength: 10_000, description: 'what to do, in natural language, with the values it needs (names, ids, paths, texts)' },
+        request: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 10_000,
+          description: 'what to do, in natural language, with the values it needs (names, ids, paths, texts)',
+        },
         dryRun: { type: 'boolean', description: 'plan only', default: false },
       },
       required: ['request'],

@@ -60,7 +60,9 @@ function describe(tool: Record<string, unknown>, plainName: string | undefined):
 export function catalogVersion(tools: readonly PlannerTool[]): string {
   const hash = createHash('sha256');
   for (const tool of [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    hash.update(JSON.stringify([tool.name, tool.description ?? '', tool.inputSchema ?? null, tool.outputSchema ?? null, tool.annotations ?? null]));
+    hash.update(
+      JSON.stringify([tool.name, tool.description ?? '', tool.inputSchema ?? null, tool.outputSchema ?? null, tool.annotations ?? null]),
+    );
     hash.update('\n');
   }
   return hash.digest('hex').slice(0, 32);

@@ -140,11 +140,21 @@ export class PlannerService {
   /** The planner; rejects with `PlannerError('missing_credential')` naming what to set. A failed build is tried again on the next use. */
   planner(): Promise<Planner> {
     const config = this.options.config();
-    if (!config) return Promise.reject(new PlannerError('not_configured', 'no planner is configured: set "orch.planner" in mcp-config.json (see docs/planner.md)'));
+    if (!config)
+      return Promise.reject(
+        new PlannerError('not_configured', 'no planner is configured: set "orch.planner" in mcp-config.json (see docs/planner.md)'),
+      );
     if (!this.building) {
       const building = loadEngine().then(async ({ Planner, createPlannerModel }) => {
-        const model = await createPlannerModel(config, this.options.credentials, { ...this.options.model, onWarning: (message) => this.warn(message) });
-        return new Planner({ model, ...(this.options.cache ? { cache: this.options.cache } : {}), ...(config.cacheSize !== undefined ? { cacheSize: config.cacheSize } : {}) });
+        const model = await createPlannerModel(config, this.options.credentials, {
+          ...this.options.model,
+          onWarning: (message) => this.warn(message),
+        });
+        return new Planner({
+          model,
+          ...(this.options.cache ? { cache: this.options.cache } : {}),
+          ...(config.cacheSize !== undefined ? { cacheSize: config.cacheSize } : {}),
+        });
       });
       this.building = building;
       building.catch(() => {
@@ -175,7 +185,13 @@ export class PlannerService {
           approve: hooks.approve,
           onTaskEvent: hooks.onTaskEvent,
           onPlanned: (final, figures) =>
-            hooks.onPlanned({ plan: final.plan, graph: final.graph, warnings: final.warnings, planning: runPlanning(run.request, figures), restarted: figures.repaired }),
+            hooks.onPlanned({
+              plan: final.plan,
+              graph: final.graph,
+              warnings: final.warnings,
+              planning: runPlanning(run.request, figures),
+              restarted: figures.repaired,
+            }),
         });
         return { planned, report: planned.report, planning: runPlanning(run.request, planned) };
       },
@@ -185,14 +201,20 @@ export class PlannerService {
   /** Runs one `plan_and_execute` call to its end; answers a `CallToolResult`. Never rejects. */
   async execute(call: PlanToolCall): Promise<CallToolResult> {
     const parsed = planToolInput.safeParse(call.arguments ?? {});
-    if (!parsed.success) return errorResult(`invalid arguments: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ')}`);
+    if (!parsed.success)
+      return errorResult(
+        `invalid arguments: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ')}`,
+      );
     const { request, dryRun } = parsed.data;
     const settings = this.options.batch.settings;
     try {
       if (dryRun) {
         const outcome = await this.plan(request, call.catalog, call.signal);
         this.audit(call.caller, 'ok', undefined, { dryRun: true, tasks: outcome.plan.tasks.length, cacheHit: outcome.cacheHit });
-        const answer = { ...planToolAnswer('', { ...outcome, startedBeforePlanComplete: false }, settings.maxResultChars), needsApproval: this.options.batch.needsApproval(outcome.graph, call.tools) };
+        const answer = {
+          ...planToolAnswer('', { ...outcome, startedBeforePlanComplete: false }, settings.maxResultChars),
+          needsApproval: this.options.batch.needsApproval(outcome.graph, call.tools),
+        };
         return { content: [{ type: 'text', text: JSON.stringify(answer) }], structuredContent: answer };
       }
       const started = await this.start({
@@ -213,7 +235,11 @@ export class PlannerService {
       }
       if (outcome.kind === 'failed') return this.failed(call.caller, outcome.error, outcome.runId);
       const { planned } = outcome.value;
-      this.audit(call.caller, outcome.report.status === 'succeeded' ? 'ok' : 'error', outcome.runId, { status: outcome.report.status, tasks: outcome.report.tasks.length, cacheHit: planned.cacheHit });
+      this.audit(call.caller, outcome.report.status === 'succeeded' ? 'ok' : 'error', outcome.runId, {
+        status: outcome.report.status,
+        tasks: outcome.report.tasks.length,
+        cacheHit: planned.cacheHit,
+      });
       const answer = planToolAnswer(outcome.runId, planned, settings.maxResultChars);
       return { content: [{ type: 'text', text: JSON.stringify(answer) }], structuredContent: answer };
     } catch (error) {
@@ -223,9 +249,13 @@ export class PlannerService {
 
   /** The answer to a planning that failed; `runId` when the run had been recorded (as failed). */
   private failed(caller: RunCaller, error: unknown, runId?: string): CallToolResult {
-    const failure = error instanceof PlannerError ? error : new PlannerError('provider_error', error instanceof Error ? error.message : String(error));
+    const failure =
+      error instanceof PlannerError ? error : new PlannerError('provider_error', error instanceof Error ? error.message : String(error));
     this.audit(caller, 'error', runId, { code: failure.code });
-    return errorResult(`The planner failed (${failure.code}): ${failure.message}`, { error: plannerErrorView(failure), ...(runId !== undefined ? { runId } : {}) });
+    return errorResult(`The planner failed (${failure.code}): ${failure.message}`, {
+      error: plannerErrorView(failure),
+      ...(runId !== undefined ? { runId } : {}),
+    });
   }
 
   private warn(message: string): void {
@@ -235,7 +265,15 @@ export class PlannerService {
   }
 
   private audit(caller: RunCaller, outcome: AuditEntry['outcome'], runId: string | undefined, details: Record<string, unknown>): void {
-    this.options.audit?.({ time: Date.now(), keyId: caller.keyId, keyName: caller.keyName, action: PLAN_TOOL_NAME, target: runId, outcome, details });
+    this.options.audit?.({
+      time: Date.now(),
+      keyId: caller.keyId,
+      keyName: caller.keyName,
+      action: PLAN_TOOL_NAME,
+      target: runId,
+      outcome,
+      details,
+    });
   }
 }
 

@@ -34,7 +34,10 @@ describe('Planner.plan', () => {
   });
 
   it('sends the problems back for one repair round, and sums the usage of both calls', async () => {
-    const bad = plan([{ id: 'issues', tool: 'github__list_isues', arguments: { repo: 'acme/app' } }, { ...report, arguments: { title: 'x', content: '{{ghost.text}}' } }]);
+    const bad = plan([
+      { id: 'issues', tool: 'github__list_isues', arguments: { repo: 'acme/app' } },
+      { ...report, arguments: { title: 'x', content: '{{ghost.text}}' } },
+    ]);
     const model = new ScriptedModel([bad, plan([listIssues, report])]);
     const outcome = await new Planner({ model: model.plannerModel() }).plan('issues to notion', workspaceCatalog());
     expect(outcome.repaired).toBe(true);
@@ -47,9 +50,17 @@ describe('Planner.plan', () => {
   });
 
   it('repairs an answer that is not JSON, and gives up after one round with every problem', async () => {
-    const fixed = await new Planner({ model: new ScriptedModel(['Sure! Here is', plan([listIssues])]).plannerModel() }).plan('issues', workspaceCatalog());
+    const fixed = await new Planner({ model: new ScriptedModel(['Sure! Here is', plan([listIssues])]).plannerModel() }).plan(
+      'issues',
+      workspaceCatalog(),
+    );
     expect(fixed.repaired).toBe(true);
-    const stubborn = new Planner({ model: new ScriptedModel(['nope', plan([{ id: 'a', tool: 'github__get_issue', arguments: { repo: 'acme/app', number: 'one' } }])]).plannerModel() });
+    const stubborn = new Planner({
+      model: new ScriptedModel([
+        'nope',
+        plan([{ id: 'a', tool: 'github__get_issue', arguments: { repo: 'acme/app', number: 'one' } }]),
+      ]).plannerModel(),
+    });
     const error = await stubborn.plan('issue one', workspaceCatalog()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PlannerError);
     expect(error).toMatchObject({ code: 'invalid_plan' });
@@ -88,9 +99,22 @@ describe('Planner.plan', () => {
       description: `Lists open issues of kind ${i}`,
       inputSchema: { type: 'object' },
     }));
-    const tools = [...filler, ...WORKSPACE_TOOLS, { server: 'zz', plain: 'obscure_export', name: 'zz__obscure_export', description: 'Exports widgets', inputSchema: { type: 'object' } }];
+    const tools = [
+      ...filler,
+      ...WORKSPACE_TOOLS,
+      {
+        server: 'zz',
+        plain: 'obscure_export',
+        name: 'zz__obscure_export',
+        description: 'Exports widgets',
+        inputSchema: { type: 'object' },
+      },
+    ];
     const model = new ScriptedModel([plan([listIssues])]);
-    const outcome = await new Planner({ model: model.plannerModel() }).plan('list the open issues of acme/app, then run obscure_export', workspaceCatalog(tools));
+    const outcome = await new Planner({ model: model.plannerModel() }).plan(
+      'list the open issues of acme/app, then run obscure_export',
+      workspaceCatalog(tools),
+    );
     expect(outcome.toolsOffered).toBe(40);
     const prompt = model.promptText(0);
     expect(prompt).toContain('github__list_issues');
@@ -107,7 +131,9 @@ describe('Planner.plan', () => {
       { id: 'post2', tool: 'slack__post_message', arguments: { channel: '#eng', text: '{{one.text}}' } },
       { id: 'other', tool: 'slack__post_message', arguments: { channel: '#random', text: 'hello' } },
     ];
-    const outcome = await new Planner({ model: new ScriptedModel([plan(tasks, ['post1', 'post2', 'other', 'again'])]).plannerModel() }).plan('x', workspaceCatalog());
+    const outcome = await new Planner({
+      model: new ScriptedModel([plan(tasks, ['post1', 'post2', 'other', 'again'])]).plannerModel(),
+    }).plan('x', workspaceCatalog());
     expect(outcome.plan.tasks.map((task) => task.id)).toEqual(['issues', 'one', 'post1', 'post2', 'other']);
     expect(outcome.plan.tasks[2]!.arguments).toEqual({ channel: '#eng', text: '{{issues.text}}' });
     expect(outcome.plan.output).toEqual(['issues', 'post1', 'post2', 'other']);
@@ -149,10 +175,14 @@ describe('Planner.run (streaming into the executor)', () => {
     const cut = text.indexOf('{"id":"one"');
     const calls = new ManualCalls();
     const planned: string[][] = [];
-    const running = new Planner({ model: new ScriptedModel([[text.slice(0, cut), gate, text.slice(cut)]]).plannerModel() }).run('x', workspaceCatalog(), {
-      callTool: calls.callTool,
-      onPlanned: (final) => planned.push([...calls.running, '|', ...final.plan.tasks.map((task) => task.id)]),
-    });
+    const running = new Planner({ model: new ScriptedModel([[text.slice(0, cut), gate, text.slice(cut)]]).plannerModel() }).run(
+      'x',
+      workspaceCatalog(),
+      {
+        callTool: calls.callTool,
+        onPlanned: (final) => planned.push([...calls.running, '|', ...final.plan.tasks.map((task) => task.id)]),
+      },
+    );
     await calls.started('issues');
     // "post" came first in the stream, but the plan is not complete yet.
     expect(calls.running).toEqual(['issues']);
@@ -198,7 +228,9 @@ describe('Planner.run (streaming into the executor)', () => {
       { id: 'c', tool: 'github__get_issue', arguments: { repo: 'acme/app', number: 2 }, dependsOn: ['b'] },
     ]);
     const calls = new ManualCalls();
-    const running = new Planner({ model: new ScriptedModel([cyclic, cyclic]).plannerModel() }).run('x', workspaceCatalog(), { callTool: calls.callTool });
+    const running = new Planner({ model: new ScriptedModel([cyclic, cyclic]).plannerModel() }).run('x', workspaceCatalog(), {
+      callTool: calls.callTool,
+    });
     const error = (await running.catch((caught: unknown) => caught)) as PlannerError;
     expect(error.code).toBe('invalid_plan');
     expect(error.message).toContain('cycle: b → c → b');
@@ -223,7 +255,10 @@ describe('Planner.run (streaming into the executor)', () => {
   it('runs a cached plan without asking the model, and plans only on a dry run', async () => {
     const model = new ScriptedModel([plan([listIssues])]);
     const planner = new Planner({ model: model.plannerModel(), cache: temp.open().planCache });
-    const dry = await planner.run('open issues', workspaceCatalog(), { callTool: () => Promise.reject(new Error('must not run')), dryRun: true });
+    const dry = await planner.run('open issues', workspaceCatalog(), {
+      callTool: () => Promise.reject(new Error('must not run')),
+      dryRun: true,
+    });
     expect(dry.report).toBeUndefined();
     const calls = new ManualCalls();
     const running = planner.run('open issues', workspaceCatalog(), { callTool: calls.callTool });
@@ -252,7 +287,11 @@ describe('Planner.run (streaming into the executor)', () => {
   });
 
   it('runs every task of a plan larger than what it checks task by task while streaming', async () => {
-    const tasks = Array.from({ length: 230 }, (_, i) => ({ id: `t${i}`, tool: 'github__get_issue', arguments: { repo: 'acme/app', number: i } }));
+    const tasks = Array.from({ length: 230 }, (_, i) => ({
+      id: `t${i}`,
+      tool: 'github__get_issue',
+      arguments: { repo: 'acme/app', number: i },
+    }));
     const text = plan(tasks);
     const pieces = Array.from({ length: Math.ceil(text.length / 500) }, (_, i) => text.slice(i * 500, (i + 1) * 500));
     const answered: string[] = [];

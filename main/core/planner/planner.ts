@@ -197,23 +197,39 @@ export class Planner {
           startedBeforePlanComplete: streamed.firstCallAt !== undefined && streamed.firstCallAt < streamed.planCompleteAt,
         };
       }
-      return this.repairStreamed(streamed, { key, normalised, messages, catalog, started, toolsOffered: tools.length }, modelSignal, options);
+      return this.repairStreamed(
+        streamed,
+        { key, normalised, messages, catalog, started, toolsOffered: tools.length },
+        modelSignal,
+        options,
+      );
     });
   }
 
   /** After a streamed plan turned out invalid: one repair round, then the repaired plan runs whole. */
   private async repairStreamed(
     streamed: Extract<StreamedRunResult, { kind: 'invalid' }>,
-    context: { key: string; normalised: string; messages: ReturnType<typeof planMessages>; catalog: PlannerCatalog; started: number; toolsOffered: number },
+    context: {
+      key: string;
+      normalised: string;
+      messages: ReturnType<typeof planMessages>;
+      catalog: PlannerCatalog;
+      started: number;
+      toolsOffered: number;
+    },
     signal: AbortSignal,
     options: PlannedRunOptions,
   ): Promise<PlannedRun> {
     if (streamed.startedChanges) {
-      throw new PlannerError('invalid_plan', `The plan turned out invalid after tasks that change things had started; they were cancelled and the plan was not repaired:\n- ${streamed.problems.join('\n- ')}`, {
-        problems: streamed.problems,
-        report: streamed.cancelled,
-        usage: streamed.answer.usage,
-      });
+      throw new PlannerError(
+        'invalid_plan',
+        `The plan turned out invalid after tasks that change things had started; they were cancelled and the plan was not repaired:\n- ${streamed.problems.join('\n- ')}`,
+        {
+          problems: streamed.problems,
+          report: streamed.cancelled,
+          usage: streamed.answer.usage,
+        },
+      );
     }
     const second = await this.repair(context.messages, streamed.answer.text, streamed, context.catalog, signal);
     const final = finalisePlan(second.plan, context.catalog, this.checker);
@@ -242,20 +258,38 @@ export class Planner {
     const checked = checkModelPlan(second.text, catalog, this.checker);
     if (checked.ok) return { plan: checked.plan, usage: second.usage };
     if (checked.empty) throw new PlannerError('no_plan', 'The model made no plan: the tools at hand may not be able to do this request.');
-    throw new PlannerError('invalid_plan', `The model's plan was still invalid after one repair round:\n- ${checked.problems.join('\n- ')}`, { problems: checked.problems });
+    throw new PlannerError(
+      'invalid_plan',
+      `The model's plan was still invalid after one repair round:\n- ${checked.problems.join('\n- ')}`,
+      { problems: checked.problems },
+    );
   }
 
   /** Runs a complete plan (from the cache, or repaired) once approved; times count from `started`. */
-  private async runWhole(outcome: PlanOutcome, options: PlannedRunOptions, started: number): Promise<{ report: RunReport; firstCallMs?: number; startedBeforePlanComplete: boolean }> {
+  private async runWhole(
+    outcome: PlanOutcome,
+    options: PlannedRunOptions,
+    started: number,
+  ): Promise<{ report: RunReport; firstCallMs?: number; startedBeforePlanComplete: boolean }> {
     if (options.approve) {
-      const held = [...new Set(outcome.graph.tasks.filter((task) => (options.hold ?? changesThings)(task.target)).map((task) => task.tool))];
+      const held = [
+        ...new Set(outcome.graph.tasks.filter((task) => (options.hold ?? changesThings)(task.target)).map((task) => task.tool)),
+      ];
       if (held.length > 0 && !(await options.approve(held))) {
         const controller = new AbortController();
         controller.abort(new Error('approval was declined'));
-        return { report: await runPlan(outcome.graph, { callTool: options.callTool, signal: controller.signal }), startedBeforePlanComplete: false };
+        return {
+          report: await runPlan(outcome.graph, { callTool: options.callTool, signal: controller.signal }),
+          startedBeforePlanComplete: false,
+        };
       }
     }
-    options.onPlanned?.(outcome, { planningMs: outcome.planningMs, usage: outcome.usage, cacheHit: outcome.cacheHit, repaired: outcome.repaired });
+    options.onPlanned?.(outcome, {
+      planningMs: outcome.planningMs,
+      usage: outcome.usage,
+      cacheHit: outcome.cacheHit,
+      repaired: outcome.repaired,
+    });
     let firstCallAt: number | undefined;
     const runOptions = this.runOptions(options);
     const report = await runPlan(outcome.graph, {
@@ -302,7 +336,10 @@ export class Planner {
 
   private remember(key: string, request: string, catalog: PlannerCatalog, final: FinalPlan): void {
     if (!this.options.cache || this.cacheSize === 0) return;
-    this.options.cache.put({ key, request, catalogVersion: catalog.version, model: this.options.model.identity, plan: final.plan }, this.cacheSize);
+    this.options.cache.put(
+      { key, request, catalogVersion: catalog.version, model: this.options.model.identity, plan: final.plan },
+      this.cacheSize,
+    );
   }
 
   private get cacheSize(): number {

@@ -46,7 +46,7 @@ export const SYSTEM_PROMPT = [
   'Rules:',
   '- "tool" is one of the tools listed below, spelled exactly; "arguments" follow its input schema.',
   '- Use an earlier result with a reference inside an argument string: "{{id.text}}" (its text), "{{id.structuredContent.items[0].id}}" (a value of its structured result, only for tools that list an output schema), "{{id}}" (the whole result).',
-  '- A string that is exactly one reference keeps the value\'s JSON type; inside a longer string it becomes text.',
+  "- A string that is exactly one reference keeps the value's JSON type; inside a longer string it becomes text.",
   '- A reference makes a task wait for the one it names. Add "dependsOn" only to wait for a task whose result is not used (for example, a write before a read).',
   '- Tasks that do not depend on each other run at the same time: do not chain them.',
   '- Call each tool with the same arguments once; list a task after the tasks it depends on.',

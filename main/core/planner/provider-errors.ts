@@ -11,12 +11,16 @@ const MAX_BODY_IN_MESSAGE = 300;
 /** Translates anything a model call threw into a `PlannerError`; `provider` names who answered. */
 export function plannerErrorOf(error: unknown, provider: string, signal?: AbortSignal): PlannerError {
   if (error instanceof PlannerError) return error;
-  if (error instanceof MissingCredentialError) return new PlannerError('missing_credential', error.message, { variable: error.reference.name });
+  if (error instanceof MissingCredentialError)
+    return new PlannerError('missing_credential', error.message, { variable: error.reference.name });
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
     if (reason instanceof PlannerError) return reason;
     const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-    return new PlannerError(timedOut ? 'timeout' : 'cancelled', timedOut ? `${provider}: the model did not answer in time` : 'the planning was cancelled');
+    return new PlannerError(
+      timedOut ? 'timeout' : 'cancelled',
+      timedOut ? `${provider}: the model did not answer in time` : 'the planning was cancelled',
+    );
   }
   if (RetryError.isInstance(error)) {
     const last = plannerErrorOf(error.lastError, provider);
@@ -40,18 +44,28 @@ function fromApiCall(error: APICallError, provider: string): PlannerError {
   const status = error.statusCode;
   const body = error.responseBody ? `: ${short(error.responseBody)}` : '';
   if (status === 401 || status === 403) {
-    return new PlannerError('unauthorized', `${provider} refused the credentials (HTTP ${status})${body}; check orch.planner's key or token`, { status });
+    return new PlannerError(
+      'unauthorized',
+      `${provider} refused the credentials (HTTP ${status})${body}; check orch.planner's key or token`,
+      { status },
+    );
   }
   if (status === 429) return new PlannerError('rate_limited', `${provider} is rate limiting the planner (HTTP 429)${body}`, { status });
   // A success status whose body could not be read as the API's answer.
   if (status !== undefined && status >= 200 && status < 300) {
-    return new PlannerError('bad_response', `${provider} answered something that is not its API's format (HTTP ${status})${body}`, { status });
+    return new PlannerError('bad_response', `${provider} answered something that is not its API's format (HTTP ${status})${body}`, {
+      status,
+    });
   }
   if (status !== undefined) return new PlannerError('provider_error', `${provider} failed (HTTP ${status})${body}`, { status });
   // No status: the call never got an HTTP answer, or the answer could not be read.
-  if (isConnectionBreak(error.cause)) return new PlannerError('stream_cut', `${provider}: the connection broke (${messageOf(error.cause)})`);
+  if (isConnectionBreak(error.cause))
+    return new PlannerError('stream_cut', `${provider}: the connection broke (${messageOf(error.cause)})`);
   if (JSONParseError.isInstance(error.cause) || TypeValidationError.isInstance(error.cause)) {
-    return new PlannerError('bad_response', `${provider} answered something that is not its API's format: ${short(messageOf(error.cause))}`);
+    return new PlannerError(
+      'bad_response',
+      `${provider} answered something that is not its API's format: ${short(messageOf(error.cause))}`,
+    );
   }
   return new PlannerError('provider_error', `${provider}: ${short(error.message)}`);
 }

@@ -29,7 +29,11 @@ afterEach(async () => {
   endpoint = undefined;
 });
 
-async function plannerFor(config: (url: string) => PlannerConfig, script: (request: SeenRequest, index: number) => Reply, maxRetries = 2): Promise<Planner> {
+async function plannerFor(
+  config: (url: string) => PlannerConfig,
+  script: (request: SeenRequest, index: number) => Reply,
+  maxRetries = 2,
+): Promise<Planner> {
   endpoint = await startLlmEndpoint(script);
   const model = await createPlannerModel({ maxRetries, ...config(endpoint.url) }, credentials);
   return new Planner({ model });
@@ -50,10 +54,19 @@ const PROVIDERS: { name: string; config: (url: string) => PlannerConfig; path: R
   },
   {
     name: 'bedrock, Converse',
-    config: (url) => ({ provider: 'bedrock', model: 'amazon.nova-pro-v1:0', region: 'us-east-1', baseURL: url, accessKeyId: '${env:TEST_AK}', secretAccessKey: '${env:TEST_SK}' }),
+    config: (url) => ({
+      provider: 'bedrock',
+      model: 'amazon.nova-pro-v1:0',
+      region: 'us-east-1',
+      baseURL: url,
+      accessKeyId: '${env:TEST_AK}',
+      secretAccessKey: '${env:TEST_SK}',
+    }),
     path: /^\/model\/amazon\.nova-pro-v1:0\/converse/,
     auth: (request) => {
-      expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/);
+      expect(request.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDTEST\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=[0-9a-f]{64}$/,
+      );
       expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     },
   },
@@ -78,7 +91,7 @@ const PROVIDERS: { name: string; config: (url: string) => PlannerConfig; path: R
 ];
 
 describe.each(PROVIDERS)('$name', ({ config, path, auth }) => {
-  it('plans over real HTTP: the request is the API\'s, the structured plan comes back parsed with its usage', async () => {
+  it("plans over real HTTP: the request is the API's, the structured plan comes back parsed with its usage", async () => {
     const planner = await plannerFor(config, () => ({ kind: 'plan', text: PLAN }));
     const outcome = await planner.plan('post the open issues of acme/app to #eng', workspaceCatalog());
     expect(outcome.plan.tasks.map((task) => task.id)).toEqual(['issues', 'post']);
@@ -93,7 +106,10 @@ describe.each(PROVIDERS)('$name', ({ config, path, auth }) => {
 
   it('streams the plan into the executor', async () => {
     const planner = await plannerFor(config, () => ({ kind: 'plan', text: PLAN, usage: { input: 500, output: 60 } }));
-    const run = await planner.run('post the open issues of acme/app to #eng', workspaceCatalog(), { callTool: answered, hold: () => false });
+    const run = await planner.run('post the open issues of acme/app to #eng', workspaceCatalog(), {
+      callTool: answered,
+      hold: () => false,
+    });
     expect(run.report!.status).toBe('succeeded');
     expect(run.report!.tasks.map((task) => task.status)).toEqual(['succeeded', 'succeeded']);
     expect(run.usage).toEqual({ inputTokens: 500, outputTokens: 60 });
@@ -102,11 +118,21 @@ describe.each(PROVIDERS)('$name', ({ config, path, auth }) => {
 });
 
 describe('provider failures', () => {
-  const azure = (url: string): PlannerConfig => ({ provider: 'azure', model: 'gpt-4.1', baseURL: `${url}/openai`, apiKey: '${env:TEST_KEY}', api: 'chat' });
+  const azure = (url: string): PlannerConfig => ({
+    provider: 'azure',
+    model: 'gpt-4.1',
+    baseURL: `${url}/openai`,
+    apiKey: '${env:TEST_KEY}',
+    api: 'chat',
+  });
   const bedrock = PROVIDERS[2]!.config;
 
   it('a 401 is an unauthorized error at once, not retried', async () => {
-    const planner = await plannerFor(azure, () => ({ kind: 'status', status: 401, body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}' }));
+    const planner = await plannerFor(azure, () => ({
+      kind: 'status',
+      status: 401,
+      body: '{"error":{"code":"401","message":"Access denied due to invalid subscription key."}}',
+    }));
     const error = (await planner.plan('x', workspaceCatalog()).catch((caught: unknown) => caught)) as PlannerError;
     expect(error).toMatchObject({ name: 'PlannerError', code: 'unauthorized' });
     expect(error.message).toContain('azure (gpt-4.1) refused the credentials (HTTP 401)');
@@ -116,7 +142,11 @@ describe('provider failures', () => {
 
   it('a 429 or a 500 is retried, honouring retry-after, and the retry succeeds', async () => {
     const planner = await plannerFor(azure, (_request, index) =>
-      index === 0 ? { kind: 'status', status: 429, headers: { 'retry-after-ms': '0' } } : index === 1 ? { kind: 'status', status: 500, headers: { 'retry-after-ms': '0' } } : { kind: 'plan', text: PLAN },
+      index === 0
+        ? { kind: 'status', status: 429, headers: { 'retry-after-ms': '0' } }
+        : index === 1
+          ? { kind: 'status', status: 500, headers: { 'retry-after-ms': '0' } }
+          : { kind: 'plan', text: PLAN },
     );
     const outcome = await planner.plan('x', workspaceCatalog());
     expect(outcome.plan.tasks).toHaveLength(2);
@@ -124,7 +154,16 @@ describe('provider failures', () => {
   });
 
   it('a 429 that lasts is a rate_limited error after the retries', async () => {
-    const planner = await plannerFor(bedrock, () => ({ kind: 'status', status: 429, headers: { 'retry-after-ms': '0' }, body: '{"message":"Too many requests, please wait before trying again."}' }), 1);
+    const planner = await plannerFor(
+      bedrock,
+      () => ({
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after-ms': '0' },
+        body: '{"message":"Too many requests, please wait before trying again."}',
+      }),
+      1,
+    );
     const error = (await planner.plan('x', workspaceCatalog()).catch((caught: unknown) => caught)) as PlannerError;
     expect(error.code).toBe('rate_limited');
     expect(error.message).toMatch(/bedrock \(amazon\.nova-pro-v1:0\) is rate limiting the planner \(HTTP 429\).*\(2 attempts\)/);
@@ -164,18 +203,30 @@ describe('provider failures', () => {
   it('a missing key names the variable to set, before any request', async () => {
     endpoint = await startLlmEndpoint(() => ({ kind: 'plan', text: PLAN }));
     const missing = createPlannerModel({ provider: 'azure', model: 'gpt-4.1', resourceName: 'acme' }, new EnvironmentCredentials({}));
-    await expect(missing).rejects.toMatchObject({ code: 'missing_credential', message: 'orch.planner.apiKey needs a credential: set the environment variable AZURE_API_KEY' });
+    await expect(missing).rejects.toMatchObject({
+      code: 'missing_credential',
+      message: 'orch.planner.apiKey needs a credential: set the environment variable AZURE_API_KEY',
+    });
     expect(endpoint.requests).toHaveLength(0);
   });
 
   it('bedrock without keys in the config signs with the AWS credential chain (here: the environment)', async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDCHAIN', AWS_SECRET_ACCESS_KEY: 'chain-secret', AWS_EC2_METADATA_DISABLED: 'true' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDCHAIN',
+      AWS_SECRET_ACCESS_KEY: 'chain-secret',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
     delete process.env.AWS_BEARER_TOKEN_BEDROCK;
     try {
-      const planner = await plannerFor((url) => ({ provider: 'bedrock', model: 'amazon.nova-pro-v1:0', region: 'eu-west-1', baseURL: url }), () => ({ kind: 'plan', text: PLAN }));
+      const planner = await plannerFor(
+        (url) => ({ provider: 'bedrock', model: 'amazon.nova-pro-v1:0', region: 'eu-west-1', baseURL: url }),
+        () => ({ kind: 'plan', text: PLAN }),
+      );
       await planner.plan('x', workspaceCatalog());
-      expect(endpoint!.requests[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDCHAIN\/\d{8}\/eu-west-1\/bedrock\/aws4_request/);
+      expect(endpoint!.requests[0]!.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDCHAIN\/\d{8}\/eu-west-1\/bedrock\/aws4_request/,
+      );
     } finally {
       process.env = saved;
     }

@@ -102,7 +102,9 @@ export async function streamAndRun(context: StreamedRunContext): Promise<Streame
     const problems = checked.ok ? ['a task did not pass its checks while the plan streamed'] : checked.problems;
     run.cancel(`the plan turned out invalid: ${problems[0] ?? ''}`);
     const cancelled = await run.done;
-    const startedChanges = cancelled.tasks.some((task) => task.attempts > 0 && catalog.resolve(task.tool)?.annotations?.readOnlyHint !== true);
+    const startedChanges = cancelled.tasks.some(
+      (task) => task.attempts > 0 && catalog.resolve(task.tool)?.annotations?.readOnlyHint !== true,
+    );
     return { kind: 'invalid', answer, problems, empty: !checked.ok && checked.empty, cancelled, startedChanges };
   }
   const final = assemblePlan(checked.plan, [...accepted, ...late], optimizer, catalog, checker);
@@ -136,7 +138,9 @@ async function approved(held: readonly OpenTask[], approve: StreamedRunContext['
 function ownProblems(tasks: PlanTaskLike[], id: string, catalog: PlannerCatalog, checker: ArgumentChecker): boolean {
   const checked = validatePlan({ tasks }, catalog.resolve, { checker });
   if (checked.ok) return false;
-  return checked.problems.some((problem) => problem.taskId === id && problem.code !== 'unknown_dependency' && problem.code !== 'unknown_reference');
+  return checked.problems.some(
+    (problem) => problem.taskId === id && problem.code !== 'unknown_dependency' && problem.code !== 'unknown_reference',
+  );
 }
 
 function openTaskOf(task: PlanTaskLike, target: CatalogTool): OpenTask {

@@ -158,8 +158,14 @@ export class AggregateView {
         templates.push({ server: catalog.server, uriTemplate: template.uriTemplate, matcher: compile(template.uriTemplate) });
       }
     }
-    const toolNames = new NameTable(toolOrigins.map((entry) => entry.origin), this.namer);
-    const promptNames = new NameTable(promptOrigins.map((entry) => entry.origin), this.namer);
+    const toolNames = new NameTable(
+      toolOrigins.map((entry) => entry.origin),
+      this.namer,
+    );
+    const promptNames = new NameTable(
+      promptOrigins.map((entry) => entry.origin),
+      this.namer,
+    );
     return {
       tools: toolOrigins.map(({ origin, item }) => withOrigin(item, toolNames.nameOf(origin.server, origin.name)!, origin)),
       toolNames,

@@ -50,7 +50,12 @@ describe('aggregate names', () => {
   });
 
   it('gives two servers with the same tool different names', () => {
-    expect(namesOf([{ server: 'a', name: 'search' }, { server: 'b', name: 'search' }])).toEqual(['a__search', 'b__search']);
+    expect(
+      namesOf([
+        { server: 'a', name: 'search' },
+        { server: 'b', name: 'search' },
+      ]),
+    ).toEqual(['a__search', 'b__search']);
   });
 
   it('never collides when the separator appears inside names', () => {

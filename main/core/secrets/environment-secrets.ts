@@ -14,7 +14,12 @@ export const SECRETS_FILE_ENV = 'MCP_ORCH_SECRETS_FILE';
 /** Read-only secrets from `MCP_ORCH_SECRET_<NAME>` variables of `env`. */
 export function environmentSecrets(env: Record<string, string | undefined>): SecretProvider {
   const readOnly = (name: string): Promise<never> =>
-    Promise.reject(new SecretError('read_only', `secrets come from the environment here: set ${SECRET_ENV_PREFIX}${name} where MCP Orch starts, or name a file in ${SECRETS_FILE_ENV}`));
+    Promise.reject(
+      new SecretError(
+        'read_only',
+        `secrets come from the environment here: set ${SECRET_ENV_PREFIX}${name} where MCP Orch starts, or name a file in ${SECRETS_FILE_ENV}`,
+      ),
+    );
   return {
     get: (name) => {
       const value = env[`${SECRET_ENV_PREFIX}${name}`];

@@ -62,7 +62,11 @@ export class FileSecrets implements SecretProvider {
   list(): SecretInfo[] {
     const entries = this.entries() ?? new Map<string, Entry>();
     return [...entries]
-      .map(([name, entry]): SecretInfo => ({ name, source: this.options.source, ...(entry.setAt !== undefined ? { setAt: entry.setAt } : {}) }))
+      .map(([name, entry]): SecretInfo => ({
+        name,
+        source: this.options.source,
+        ...(entry.setAt !== undefined ? { setAt: entry.setAt } : {}),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
@@ -70,7 +74,8 @@ export class FileSecrets implements SecretProvider {
     return Promise.resolve().then(() => {
       checkSecret(name, value);
       const entries = this.writable();
-      if (!entries.has(name) && entries.size >= MAX_SECRETS) throw new SecretError('full', `${this.options.path} already holds ${MAX_SECRETS} secrets: clear some first`);
+      if (!entries.has(name) && entries.size >= MAX_SECRETS)
+        throw new SecretError('full', `${this.options.path} already holds ${MAX_SECRETS} secrets: clear some first`);
       const setAt = Date.now();
       const next = new Map(entries).set(name, { value: this.options.codec.encode(value), setAt });
       this.save(next);

@@ -52,11 +52,15 @@ export class SecretError extends Error {
 /** Throws `SecretError('invalid')` unless `name` and `value` are acceptable. */
 export function checkSecret(name: string, value?: string): void {
   if (!SECRET_NAME_PATTERN.test(name)) {
-    throw new SecretError('invalid', `"${name.slice(0, 140)}" is not a secret name: use letters, digits and _, not starting with a digit (at most 128)`);
+    throw new SecretError(
+      'invalid',
+      `"${name.slice(0, 140)}" is not a secret name: use letters, digits and _, not starting with a digit (at most 128)`,
+    );
   }
   if (value === undefined) return;
   if (value === '') throw new SecretError('invalid', `the value of secret ${name} is empty`);
-  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES) throw new SecretError('invalid', `the value of secret ${name} is over ${MAX_SECRET_BYTES / 1024} KiB`);
+  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
+    throw new SecretError('invalid', `the value of secret ${name} is over ${MAX_SECRET_BYTES / 1024} KiB`);
 }
 
 /**

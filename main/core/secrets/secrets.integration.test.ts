@@ -62,7 +62,10 @@ describe('secrets over the API', () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     await states.until('running');
     states.dispose();
-    expect(response.body).toMatchObject({ secret: { name: 'API_TOKEN', source: 'file' }, reload: { ok: true, diff: { restarted: ['everything'] } } });
+    expect(response.body).toMatchObject({
+      secret: { name: 'API_TOKEN', source: 'file' },
+      reload: { ok: true, diff: { restarted: ['everything'] } },
+    });
     expect(JSON.stringify(response.body)).not.toContain('second-value');
     expect(await serverEnv('API_TOKEN')).toBe('second-value');
     const audit = await callOperation(harness, operations['audit.list'], { limit: 50 });
@@ -83,7 +86,15 @@ describe('secrets over the API', () => {
     expect(response.body).toMatchObject({
       name: 'API_TOKEN',
       cleared: true,
-      reload: { ok: false, issues: [{ path: 'mcpServers.everything.env.API_TOKEN', message: expect.stringMatching(/secret API_TOKEN is not set: add API_TOKEN to .*secrets\.json/) as unknown }] },
+      reload: {
+        ok: false,
+        issues: [
+          {
+            path: 'mcpServers.everything.env.API_TOKEN',
+            message: expect.stringMatching(/secret API_TOKEN is not set: add API_TOKEN to .*secrets\.json/) as unknown,
+          },
+        ],
+      },
     });
     // The last good configuration keeps running.
     expect(harness.runtime.supervisor.get('everything')!.status().state).toBe('running');

@@ -59,7 +59,10 @@ describe('FileSecrets', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     await writeFile(path, JSON.stringify({ TOKEN: 'two', OTHER: { value: 'three', setAt: 5 } }));
     expect(secrets.get('TOKEN')).toBe('two');
-    expect(secrets.list()).toEqual([{ name: 'OTHER', source: 'file', setAt: 5 }, { name: 'TOKEN', source: 'file' }]);
+    expect(secrets.list()).toEqual([
+      { name: 'OTHER', source: 'file', setAt: 5 },
+      { name: 'TOKEN', source: 'file' },
+    ]);
   });
 
   it('never overwrites a file it cannot read', async () => {
@@ -68,7 +71,10 @@ describe('FileSecrets', () => {
     const secrets = plainFile(path);
     expect(secrets.get('A')).toBeUndefined();
     expect(secrets.list()).toEqual([]);
-    await expect(secrets.set('A', 'v')).rejects.toMatchObject({ reason: 'unavailable', message: expect.stringMatching(/cannot read the secrets file .*broken\.json/) as unknown });
+    await expect(secrets.set('A', 'v')).rejects.toMatchObject({
+      reason: 'unavailable',
+      message: expect.stringMatching(/cannot read the secrets file .*broken\.json/) as unknown,
+    });
     expect(await readFile(path, 'utf8')).toBe('{ not json');
   });
 
@@ -109,7 +115,10 @@ describe('layered and headless secrets', () => {
     await secrets.set('A', 'from-file');
     expect(secrets.get('A')).toBe('from-file');
     expect(secrets.get('B')).toBe('env-b');
-    expect(secrets.list()).toMatchObject([{ name: 'A', source: 'file' }, { name: 'B', source: 'environment' }]);
+    expect(secrets.list()).toMatchObject([
+      { name: 'A', source: 'file' },
+      { name: 'B', source: 'environment' },
+    ]);
   });
 
   it('headless: the file named in MCP_ORCH_SECRETS_FILE when there is one, else the environment alone', async () => {

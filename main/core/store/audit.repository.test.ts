@@ -6,7 +6,15 @@ const temp = useTempStores();
 const DAY = 86_400_000;
 
 function entry(overrides: Partial<AuditEntry> = {}): AuditEntry {
-  return { time: 1_000, keyId: 'key_1', keyName: 'cline', action: 'tools/call', target: 'github__list_issues', outcome: 'ok', ...overrides };
+  return {
+    time: 1_000,
+    keyId: 'key_1',
+    keyName: 'cline',
+    action: 'tools/call',
+    target: 'github__list_issues',
+    outcome: 'ok',
+    ...overrides,
+  };
 }
 
 function seeded(): ReturnType<typeof temp.open> {
@@ -15,7 +23,15 @@ function seeded(): ReturnType<typeof temp.open> {
     entry({ time: 100 }),
     entry({ time: 200, keyName: 'ci', keyId: 'key_2', action: 'servers.restart', target: 'github', outcome: 'ok' }),
     entry({ time: 300, action: 'tools/call', target: 'shell__exec', outcome: 'denied', details: { reason: 'not allowed by the key' } }),
-    entry({ time: 400, keyName: 'ci', keyId: 'key_2', action: 'servers.stop', target: 'memory', outcome: 'error', details: { message: 'not running' } }),
+    entry({
+      time: 400,
+      keyName: 'ci',
+      keyId: 'key_2',
+      action: 'servers.stop',
+      target: 'memory',
+      outcome: 'error',
+      details: { message: 'not running' },
+    }),
     entry({ time: 500, keyName: '(bootstrap)', keyId: 'bootstrap', action: 'tokens.create', target: 'cursor', outcome: 'ok' }),
     { time: 600, action: 'auth', outcome: 'denied', details: { code: 'unknown' } },
   ];
@@ -35,7 +51,12 @@ describe('audit log', () => {
     const now = Date.now();
     store.audit.record(entry({ time: now }));
     store.close();
-    expect(temp.open().audit.list({ limit: 1 }).items.map((e) => e.time)).toEqual([now]);
+    expect(
+      temp
+        .open()
+        .audit.list({ limit: 1 })
+        .items.map((e) => e.time),
+    ).toEqual([now]);
   });
 
   it('round-trips every field, newest first', () => {
@@ -43,7 +64,16 @@ describe('audit log', () => {
     store.audit.flush();
     const { items } = store.audit.list();
     expect(items.map((e) => e.time)).toEqual([600, 500, 400, 300, 200, 100]);
-    expect(items[2]).toEqual({ id: items[2]?.id, time: 400, keyId: 'key_2', keyName: 'ci', action: 'servers.stop', target: 'memory', outcome: 'error', details: { message: 'not running' } });
+    expect(items[2]).toEqual({
+      id: items[2]?.id,
+      time: 400,
+      keyId: 'key_2',
+      keyName: 'ci',
+      action: 'servers.stop',
+      target: 'memory',
+      outcome: 'error',
+      details: { message: 'not running' },
+    });
     expect(items[0]).toEqual({ id: items[0]?.id, time: 600, action: 'auth', outcome: 'denied', details: { code: 'unknown' } });
   });
 

@@ -94,7 +94,15 @@ export class AuditRepository {
     this.insert = db.prepare('INSERT INTO audit (time, key_id, key_name, action, target, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const writeBatch = db.transaction((entries: readonly AuditEntry[]) => {
       for (const e of entries) {
-        this.insert.run(Math.trunc(e.time) || 0, e.keyId ?? null, e.keyName ?? null, e.action, e.target ?? null, e.outcome, serialiseDetails(e.details));
+        this.insert.run(
+          Math.trunc(e.time) || 0,
+          e.keyId ?? null,
+          e.keyName ?? null,
+          e.action,
+          e.target ?? null,
+          e.outcome,
+          serialiseDetails(e.details),
+        );
       }
     });
     this.writer = new BatchWriter<AuditEntry>((entries) => writeBatch(entries), options);
@@ -170,4 +178,3 @@ function toRecord(row: AuditRow): AuditRecord {
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
-

@@ -33,6 +33,8 @@ describe('calls over time', () => {
     store.calls.record(call('a', T0 + 25_000, 1));
     store.calls.flush();
     const since = T0 + 20_000;
-    expect(callSeries(store.db, { since, until: since + MINUTE, bucketMs: 10_000, server: 'a' }).points.map((point) => point.time)).toEqual([since]);
+    expect(callSeries(store.db, { since, until: since + MINUTE, bucketMs: 10_000, server: 'a' }).points.map((point) => point.time)).toEqual(
+      [since],
+    );
   });
 });

@@ -6,7 +6,18 @@ import type { CallEntry, CallRecord } from './calls.repository.js';
 const temp = useTempStores();
 
 function call(overrides: Partial<CallEntry> = {}): CallEntry {
-  return { time: 1_000, sessionId: 's1', server: 'alpha', tool: 'echo', method: 'tools/call', durationMs: 5, ok: true, bytesIn: 10, bytesOut: 20, ...overrides };
+  return {
+    time: 1_000,
+    sessionId: 's1',
+    server: 'alpha',
+    tool: 'echo',
+    method: 'tools/call',
+    durationMs: 5,
+    ok: true,
+    bytesIn: 10,
+    bytesOut: 20,
+    ...overrides,
+  };
 }
 
 function rowCount(store: { db: Sqlite.Database }): number {
@@ -122,9 +133,27 @@ describe('call log: reading', () => {
   it('lists newest first and round-trips every field', () => {
     const store = seeded();
     const { items } = store.calls.list();
-    expect(items.map((c) => [c.time, c.server])).toEqual([[400, 'alpha'], [300, 'beta'], [200, 'beta'], [200, 'alpha'], [100, 'alpha']]);
+    expect(items.map((c) => [c.time, c.server])).toEqual([
+      [400, 'alpha'],
+      [300, 'beta'],
+      [200, 'beta'],
+      [200, 'alpha'],
+      [100, 'alpha'],
+    ]);
     const beta = items[2] as CallRecord;
-    expect(beta).toEqual({ id: beta.id, time: 200, sessionId: 's1', client: 'cline', server: 'beta', tool: 'echo', method: 'tools/call', durationMs: 5, ok: true, bytesIn: 10, bytesOut: 20 });
+    expect(beta).toEqual({
+      id: beta.id,
+      time: 200,
+      sessionId: 's1',
+      client: 'cline',
+      server: 'beta',
+      tool: 'echo',
+      method: 'tools/call',
+      durationMs: 5,
+      ok: true,
+      bytesIn: 10,
+      bytesOut: 20,
+    });
     expect(items[1]).not.toHaveProperty('tool');
   });
 
@@ -159,7 +188,8 @@ describe('call log: reading', () => {
   it('computes count, errors, mean and p95 per tool, per server and overall', () => {
     const store = temp.open();
     for (let d = 1; d <= 100; d++) store.calls.record(call({ time: 1_000 + d, durationMs: d, ok: d % 10 !== 0 }));
-    for (let d = 1; d <= 20; d++) store.calls.record(call({ time: 2_000 + d, server: 'beta', tool: undefined, method: 'prompts/get', durationMs: 1_000 }));
+    for (let d = 1; d <= 20; d++)
+      store.calls.record(call({ time: 2_000 + d, server: 'beta', tool: undefined, method: 'prompts/get', durationMs: 1_000 }));
     store.calls.record(call({ time: 10, durationMs: 99_999 }));
     store.calls.flush();
 
@@ -168,7 +198,10 @@ describe('call log: reading', () => {
       { server: 'alpha', method: 'tools/call', tool: 'echo', count: 100, errors: 10, meanMs: 50.5, p95Ms: 95 },
       { server: 'beta', method: 'prompts/get', count: 20, errors: 0, meanMs: 1_000, p95Ms: 1_000 },
     ]);
-    expect(stats.servers.map((s) => [s.server, s.count, s.p95Ms])).toEqual([['alpha', 100, 95], ['beta', 20, 1_000]]);
+    expect(stats.servers.map((s) => [s.server, s.count, s.p95Ms])).toEqual([
+      ['alpha', 100, 95],
+      ['beta', 20, 1_000],
+    ]);
     expect(stats.total).toEqual({ count: 120, errors: 10, meanMs: (5_050 + 20_000) / 120, p95Ms: 1_000 });
     expect(store.calls.stats().total.count).toBe(121);
     expect(store.calls.stats({ since: 1_000, until: 2_000 }).servers.map((s) => s.server)).toEqual(['alpha']);

@@ -111,12 +111,26 @@ export class CallsRepository {
     private readonly db: Database,
     options: BatchWriterOptions = {},
   ) {
-    this.insert = db.prepare(`INSERT INTO calls (time, session_id, client, key_id, key_name, server, tool, method, duration_ms, ok, error, bytes_in, bytes_out)
+    this.insert =
+      db.prepare(`INSERT INTO calls (time, session_id, client, key_id, key_name, server, tool, method, duration_ms, ok, error, bytes_in, bytes_out)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const writeBatch = db.transaction((entries: readonly CallEntry[]) => {
       for (const e of entries) {
-        this.insert.run(Math.trunc(e.time) || 0, e.sessionId, e.client ?? null, e.keyId ?? null, e.keyName ?? null, e.server, e.tool ?? null, e.method, Number(e.durationMs) || 0,
-          e.ok ? 1 : 0, e.error ?? null, Math.trunc(e.bytesIn) || 0, Math.trunc(e.bytesOut) || 0);
+        this.insert.run(
+          Math.trunc(e.time) || 0,
+          e.sessionId,
+          e.client ?? null,
+          e.keyId ?? null,
+          e.keyName ?? null,
+          e.server,
+          e.tool ?? null,
+          e.method,
+          Number(e.durationMs) || 0,
+          e.ok ? 1 : 0,
+          e.error ?? null,
+          Math.trunc(e.bytesIn) || 0,
+          Math.trunc(e.bytesOut) || 0,
+        );
       }
     });
     this.writer = new BatchWriter<CallEntry>((entries) => writeBatch(entries), options);
@@ -156,17 +170,23 @@ export class CallsRepository {
    * duration over every row in [since, until), p95 over the newest `p95Window` of them.
    */
   stats(query: CallStatsQuery = {}): CallStats {
-    const filters = new Filters().add('time >= ?', query.since ?? Number.MIN_SAFE_INTEGER).add('time < ?', query.until ?? Number.MAX_SAFE_INTEGER);
+    const filters = new Filters()
+      .add('time >= ?', query.since ?? Number.MIN_SAFE_INTEGER)
+      .add('time < ?', query.until ?? Number.MAX_SAFE_INTEGER);
     applyScope(this.db, filters, query.scope, SCOPE_COLUMNS);
     const where = filters.clauses.join(' AND ');
     const window = Math.max(1, Math.trunc(query.p95Window ?? 10_000));
     const groups = this.db
-      .prepare<(string | number)[], CallGroupRow>(`SELECT server, tool, method, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
-        FROM calls WHERE ${where} GROUP BY server, method, tool ORDER BY server, method, tool`)
+      .prepare<(string | number)[], CallGroupRow>(
+        `SELECT server, tool, method, COUNT(*) AS count, SUM(ok = 0) AS errors, AVG(duration_ms) AS meanMs
+        FROM calls WHERE ${where} GROUP BY server, method, tool ORDER BY server, method, tool`,
+      )
       .all(...filters.params);
     const samples = this.db
-      .prepare<(string | number)[], DurationSample>(`SELECT server, tool, method, duration_ms AS durationMs
-        FROM calls WHERE ${where} ORDER BY time DESC, id DESC LIMIT ?`)
+      .prepare<(string | number)[], DurationSample>(
+        `SELECT server, tool, method, duration_ms AS durationMs
+        FROM calls WHERE ${where} ORDER BY time DESC, id DESC LIMIT ?`,
+      )
       .all(...filters.params, window);
     return computeCallStats(groups, samples);
   }

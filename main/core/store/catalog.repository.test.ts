@@ -8,9 +8,16 @@ const tools = [
     name: 'write_file',
     title: 'Écrire un fichier — 書き込み 📝',
     description: 'Line one\nline "two"\ttabbed \\ backslash \u2028 separator, e\u0301 combining, \ud83d\ude00',
-    inputSchema: { type: 'object', properties: { path: { type: 'string', minLength: 1 }, mode: { enum: ['a', 'w'], default: null } }, required: ['path'] },
+    inputSchema: {
+      type: 'object',
+      properties: { path: { type: 'string', minLength: 1 }, mode: { enum: ['a', 'w'], default: null } },
+      required: ['path'],
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-    _meta: { 'io.modelcontextprotocol/ui': { resourceUri: 'ui://x' }, nested: { deep: [1, 2.5, -0.000001, 1e21, 9_007_199_254_740_991, {}] } },
+    _meta: {
+      'io.modelcontextprotocol/ui': { resourceUri: 'ui://x' },
+      nested: { deep: [1, 2.5, -0.000001, 1e21, 9_007_199_254_740_991, {}] },
+    },
     zKeyFirst: 1,
     aKeySecond: 2,
   },

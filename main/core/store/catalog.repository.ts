@@ -37,8 +37,10 @@ export class CatalogRepository {
   save(server: string, kind: CatalogItemKind, items: readonly object[], now: number = Date.now()): void {
     if (!KINDS.has(kind)) throw new RangeError(`unknown catalog kind: ${String(kind)}`);
     this.db
-      .prepare(`INSERT INTO catalog (server, kind, items, updated_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (server, kind) DO UPDATE SET items = excluded.items, updated_at = excluded.updated_at`)
+      .prepare(
+        `INSERT INTO catalog (server, kind, items, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (server, kind) DO UPDATE SET items = excluded.items, updated_at = excluded.updated_at`,
+      )
       .run(server, kind, JSON.stringify(items), Math.trunc(now));
   }
 

@@ -16,7 +16,10 @@ describe.skipIf(process.platform === 'win32')('crash safety', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
-      const [chunk] = (await Promise.race([once(child.stdout, 'data'), once(child, 'exit').then(() => [Buffer.from(`exited early: ${stderr}`)])])) as [Buffer];
+      const [chunk] = (await Promise.race([
+        once(child.stdout, 'data'),
+        once(child, 'exit').then(() => [Buffer.from(`exited early: ${stderr}`)]),
+      ])) as [Buffer];
       expect(chunk.toString()).toContain('ready');
     } finally {
       child.kill('SIGKILL');
@@ -27,7 +30,9 @@ describe.skipIf(process.platform === 'win32')('crash safety', () => {
     const db = openDatabase(path);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const groups = db.prepare<[], { session_id: string; n: number }>('SELECT session_id, COUNT(*) AS n FROM calls GROUP BY session_id').all();
+      const groups = db
+        .prepare<[], { session_id: string; n: number }>('SELECT session_id, COUNT(*) AS n FROM calls GROUP BY session_id')
+        .all();
       expect(groups.length).toBeGreaterThanOrEqual(20);
       expect(groups.filter((g) => g.n !== BATCH)).toEqual([]);
       const broken = db

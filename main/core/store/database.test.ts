@@ -9,7 +9,10 @@ import { latestVersion, MIGRATIONS, SchemaTooNewError, schemaVersion, type Migra
 const temp = useTempStores();
 
 function tableNames(db: Sqlite.Database): string[] {
-  return db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((r) => r.name);
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    .all()
+    .map((r) => r.name);
 }
 
 /** The permission bits of a file or folder. */
@@ -43,7 +46,18 @@ describe('openDatabase', () => {
     try {
       expect(existsSync(path)).toBe(true);
       expect(schemaVersion(db)).toBe(latestVersion());
-      expect(tableNames(db)).toEqual(['api_keys', 'audit', 'calls', 'catalog', 'counters', 'pids', 'plan_cache', 'run_tasks', 'runs', 'server_events']);
+      expect(tableNames(db)).toEqual([
+        'api_keys',
+        'audit',
+        'calls',
+        'catalog',
+        'counters',
+        'pids',
+        'plan_cache',
+        'run_tasks',
+        'runs',
+        'server_events',
+      ]);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('synchronous', { simple: true })).toBe(1);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -21,7 +21,9 @@ export class SchemaTooNewError extends Error {
     readonly found: number,
     readonly supported: number,
   ) {
-    super(`the database has schema version ${found}, but this MCP Orch supports up to ${supported}: upgrade MCP Orch or use another database file`);
+    super(
+      `the database has schema version ${found}, but this MCP Orch supports up to ${supported}: upgrade MCP Orch or use another database file`,
+    );
     this.name = 'SchemaTooNewError';
   }
 }

@@ -39,7 +39,14 @@ export class PidsRepository {
   add(entry: PidEntry): void {
     this.db
       .prepare('INSERT OR REPLACE INTO pids (pid, server, started_at, process_start_time, command, owner_pid) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(entry.pid, entry.server, Math.trunc(entry.startedAt), entry.processStartTime ?? null, entry.command, entry.ownerPid ?? process.pid);
+      .run(
+        entry.pid,
+        entry.server,
+        Math.trunc(entry.startedAt),
+        entry.processStartTime ?? null,
+        entry.command,
+        entry.ownerPid ?? process.pid,
+      );
   }
 
   /** Forgets `pid`. Returns true if it was recorded. */

@@ -3,7 +3,13 @@ import { useTempStores } from './__fixtures__/temp-store.js';
 
 const temp = useTempStores();
 
-const entry = (key: string) => ({ key, request: `request ${key}`, catalogVersion: 'v1', model: 'azure|gpt-4.1', plan: { tasks: [{ id: key, tool: 's__t' }] } });
+const entry = (key: string) => ({
+  key,
+  request: `request ${key}`,
+  catalogVersion: 'v1',
+  model: 'azure|gpt-4.1',
+  plan: { tasks: [{ id: key, tool: 's__t' }] },
+});
 
 describe('PlanCacheRepository', () => {
   it('answers a kept plan and counts hits and misses across a reopen', () => {
@@ -39,8 +45,24 @@ describe('RunsRepository.recordPlanning', () => {
     const store = temp.open();
     store.runs.start({ id: 'r1', source: 'plan_and_execute', plan: { tasks: [] }, startedAt: 1_000, tasks: [] });
     expect(store.runs.get('r1')!.planning).toBeUndefined();
-    expect(store.runs.recordPlanning('r1', { request: 'list my issues', planningMs: 812.5, firstCallMs: 140.25, inputTokens: 2_100, outputTokens: 180, cacheHit: false })).toBe(true);
-    expect(store.runs.get('r1')!.planning).toEqual({ request: 'list my issues', planningMs: 812.5, firstCallMs: 140.25, inputTokens: 2_100, outputTokens: 180, cacheHit: false });
+    expect(
+      store.runs.recordPlanning('r1', {
+        request: 'list my issues',
+        planningMs: 812.5,
+        firstCallMs: 140.25,
+        inputTokens: 2_100,
+        outputTokens: 180,
+        cacheHit: false,
+      }),
+    ).toBe(true);
+    expect(store.runs.get('r1')!.planning).toEqual({
+      request: 'list my issues',
+      planningMs: 812.5,
+      firstCallMs: 140.25,
+      inputTokens: 2_100,
+      outputTokens: 180,
+      cacheHit: false,
+    });
     expect(store.runs.recordPlanning('nope', { request: 'x', planningMs: 1, inputTokens: 0, outputTokens: 0, cacheHit: true })).toBe(false);
   });
 });

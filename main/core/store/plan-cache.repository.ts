@@ -67,7 +67,8 @@ export class PlanCacheRepository {
   }
 
   stats(): PlanCacheStats {
-    const counter = (name: string): number => this.db.prepare<[string], { value: number }>('SELECT value FROM counters WHERE name = ?').get(name)?.value ?? 0;
+    const counter = (name: string): number =>
+      this.db.prepare<[string], { value: number }>('SELECT value FROM counters WHERE name = ?').get(name)?.value ?? 0;
     const entries = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM plan_cache').get()!.n;
     return { hits: counter(HITS), misses: counter(MISSES), entries };
   }

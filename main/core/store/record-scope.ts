@@ -21,7 +21,12 @@ export const VISIBLE_FUNCTION = 'orch_visible';
  * over the named columns. The function answers for the query run next on `db` (better-sqlite3 is
  * synchronous, so no other query comes between).
  */
-export function applyScope(db: Database, filters: Filters, scope: RecordScope | undefined, columns: { key: string; server: string; tool: string }): void {
+export function applyScope(
+  db: Database,
+  filters: Filters,
+  scope: RecordScope | undefined,
+  columns: { key: string; server: string; tool: string },
+): void {
   if (!scope) return;
   if (scope.keyIds !== undefined) {
     if (scope.keyIds.length === 0) filters.add('0');

@@ -8,7 +8,12 @@ function run(id: string, startedAt = 1_000): NewRun {
   return {
     id,
     source: 'batch_execute',
-    plan: { tasks: [{ id: 'a', tool: 'x__a' }, { id: 'b', tool: 'x__b' }] },
+    plan: {
+      tasks: [
+        { id: 'a', tool: 'x__a' },
+        { id: 'b', tool: 'x__b' },
+      ],
+    },
     createdBy: 'cline',
     sessionId: 'session-1',
     startedAt,
@@ -41,8 +46,19 @@ describe('RunsRepository', () => {
     const store = temp.open();
     store.runs.start({ ...run('mine'), createdByKey: 'k1', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }] });
     store.runs.start({ ...run('theirs'), createdByKey: 'k2', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }] });
-    store.runs.start({ ...run('mixed'), createdByKey: 'k1', tasks: [{ id: 'a', tool: 'x__a', server: 'x', toolName: 'a' }, { id: 'b', tool: 'x__b', server: 'x', toolName: 'b' }] });
-    const ids = (scope: Parameters<typeof store.runs.page>[0]) => store.runs.page(scope).items.map((item) => item.id).sort();
+    store.runs.start({
+      ...run('mixed'),
+      createdByKey: 'k1',
+      tasks: [
+        { id: 'a', tool: 'x__a', server: 'x', toolName: 'a' },
+        { id: 'b', tool: 'x__b', server: 'x', toolName: 'b' },
+      ],
+    });
+    const ids = (scope: Parameters<typeof store.runs.page>[0]) =>
+      store.runs
+        .page(scope)
+        .items.map((item) => item.id)
+        .sort();
     expect(ids({})).toEqual(['mine', 'mixed', 'theirs']);
     expect(ids({ scope: { keyIds: ['k1'] } })).toEqual(['mine', 'mixed']);
     expect(ids({ scope: { keyIds: ['k1'], visible: (_server, tool) => tool === 'a' } })).toEqual(['mine']);
@@ -53,7 +69,16 @@ describe('RunsRepository', () => {
   it('writes a run when it starts and every task outcome when it ends', () => {
     const store = temp.open();
     store.runs.start(run('r1'));
-    expect(store.runs.get('r1')).toMatchObject({ id: 'r1', status: 'running', createdBy: 'cline', taskCount: 2, tasks: [{ id: 'a', status: 'queued' }, { id: 'b', status: 'queued' }] });
+    expect(store.runs.get('r1')).toMatchObject({
+      id: 'r1',
+      status: 'running',
+      createdBy: 'cline',
+      taskCount: 2,
+      tasks: [
+        { id: 'a', status: 'queued' },
+        { id: 'b', status: 'queued' },
+      ],
+    });
     store.runs.finish('r1', {
       status: 'failed',
       endedAt: 2_000,
@@ -61,7 +86,15 @@ describe('RunsRepository', () => {
       sumTaskMs: 1_500,
       speedup: 1.67,
       tasks: [
-        { status: 'failed', attempts: 2, startedAt: 1_000.25, endedAt: 1_900, durationMs: 899.75, result: { text: 'boom', isError: true }, error: { code: 'tool_error', message: 'boom' } },
+        {
+          status: 'failed',
+          attempts: 2,
+          startedAt: 1_000.25,
+          endedAt: 1_900,
+          durationMs: 899.75,
+          result: { text: 'boom', isError: true },
+          error: { code: 'tool_error', message: 'boom' },
+        },
         { status: 'skipped', attempts: 0, reason: 'dependency "a" failed' },
       ],
     });
@@ -72,7 +105,16 @@ describe('RunsRepository', () => {
       speedup: 1.67,
       plan: run('r1').plan,
       tasks: [
-        { index: 0, id: 'a', server: 'x', status: 'failed', attempts: 2, durationMs: 899.75, result: { text: 'boom', isError: true }, error: { code: 'tool_error', message: 'boom' } },
+        {
+          index: 0,
+          id: 'a',
+          server: 'x',
+          status: 'failed',
+          attempts: 2,
+          durationMs: 899.75,
+          result: { text: 'boom', isError: true },
+          error: { code: 'tool_error', message: 'boom' },
+        },
         { index: 1, id: 'b', status: 'skipped', attempts: 0, reason: 'dependency "a" failed' },
       ],
     });
@@ -84,12 +126,26 @@ describe('RunsRepository', () => {
     const first = temp.open();
     first.runs.start(run('left', 1_000));
     first.runs.start(run('done', 2_000));
-    first.runs.finish('done', { status: 'succeeded', endedAt: 3_000, wallMs: 1, sumTaskMs: 1, speedup: 1, tasks: [{ status: 'succeeded', attempts: 1 }, { status: 'succeeded', attempts: 1 }] });
+    first.runs.finish('done', {
+      status: 'succeeded',
+      endedAt: 3_000,
+      wallMs: 1,
+      sumTaskMs: 1,
+      speedup: 1,
+      tasks: [
+        { status: 'succeeded', attempts: 1 },
+        { status: 'succeeded', attempts: 1 },
+      ],
+    });
     first.close();
     const second = temp.open();
     expect(second.db.name).toBe(path);
     expect(second.runs.markInterrupted(5_000)).toBe(1);
-    expect(second.runs.get('left')).toMatchObject({ status: 'interrupted', endedAt: 5_000, tasks: [{ status: 'interrupted' }, { status: 'interrupted' }] });
+    expect(second.runs.get('left')).toMatchObject({
+      status: 'interrupted',
+      endedAt: 5_000,
+      tasks: [{ status: 'interrupted' }, { status: 'interrupted' }],
+    });
     expect(second.runs.get('done')).toMatchObject({ status: 'succeeded', tasks: [{ status: 'succeeded' }, { status: 'succeeded' }] });
     expect(second.runs.list().map((entry) => entry.id)).toEqual(['done', 'left']);
   });
@@ -99,7 +155,17 @@ describe('RunsRepository', () => {
     store.runs.start(run('r1', 1_000));
     store.runs.start(run('r2', 2_000));
     store.runs.start(run('r3', 2_000));
-    store.runs.finish('r1', { status: 'failed', endedAt: 1_500, wallMs: 1, sumTaskMs: 1, speedup: 1, tasks: [{ status: 'failed', attempts: 1 }, { status: 'skipped', attempts: 0 }] });
+    store.runs.finish('r1', {
+      status: 'failed',
+      endedAt: 1_500,
+      wallMs: 1,
+      sumTaskMs: 1,
+      speedup: 1,
+      tasks: [
+        { status: 'failed', attempts: 1 },
+        { status: 'skipped', attempts: 0 },
+      ],
+    });
     const first = store.runs.page({ limit: 2 });
     expect(first.items.map((item) => item.id)).toEqual(['r3', 'r2']);
     expect(first.items[0]).toMatchObject({ status: 'running', taskCount: 2, counts: { queued: 2 }, createdBy: 'cline' });

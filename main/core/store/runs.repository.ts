@@ -146,8 +146,17 @@ export class RunsRepository {
     );
     const write = db.transaction((items: readonly { runId: string; index: number; progress: TaskProgress }[]) => {
       for (const { runId, index, progress } of items) {
-        this.updateProgress.run(progress.status, progress.attempts, progress.startedAt ?? null, progress.endedAt ?? null, progress.error?.code ?? null,
-          progress.error?.message ?? null, progress.reason ?? null, runId, index);
+        this.updateProgress.run(
+          progress.status,
+          progress.attempts,
+          progress.startedAt ?? null,
+          progress.endedAt ?? null,
+          progress.error?.code ?? null,
+          progress.error?.message ?? null,
+          progress.reason ?? null,
+          runId,
+          index,
+        );
       }
     });
     this.progressWriter = new BatchWriter((items) => write(items), options);
@@ -174,9 +183,21 @@ export class RunsRepository {
     const insertRun = this.db.prepare(
       'INSERT INTO runs (id, source, status, plan, created_by, created_by_key, session_id, task_count, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    const insertTask = this.db.prepare("INSERT INTO run_tasks (run_id, idx, task_id, tool, server, tool_name, status) VALUES (?, ?, ?, ?, ?, ?, 'queued')");
+    const insertTask = this.db.prepare(
+      "INSERT INTO run_tasks (run_id, idx, task_id, tool, server, tool_name, status) VALUES (?, ?, ?, ?, ?, ?, 'queued')",
+    );
     this.db.transaction(() => {
-      insertRun.run(run.id, run.source, 'running', JSON.stringify(run.plan), run.createdBy ?? null, run.createdByKey ?? null, run.sessionId ?? null, run.tasks.length, Math.trunc(run.startedAt));
+      insertRun.run(
+        run.id,
+        run.source,
+        'running',
+        JSON.stringify(run.plan),
+        run.createdBy ?? null,
+        run.createdByKey ?? null,
+        run.sessionId ?? null,
+        run.tasks.length,
+        Math.trunc(run.startedAt),
+      );
       run.tasks.forEach((task, index) => insertTask.run(run.id, index, task.id, task.tool, task.server ?? null, task.toolName ?? null));
     })();
   }
@@ -184,13 +205,23 @@ export class RunsRepository {
   /** Records how a run ended, every task included (after any progress still queued). */
   finish(id: string, outcome: RunOutcome): void {
     this.progressWriter.flush();
-    const updateRun = this.db.prepare('UPDATE runs SET status = ?, ended_at = ?, wall_ms = ?, sum_task_ms = ?, speedup = ?, error = ? WHERE id = ?');
+    const updateRun = this.db.prepare(
+      'UPDATE runs SET status = ?, ended_at = ?, wall_ms = ?, sum_task_ms = ?, speedup = ?, error = ? WHERE id = ?',
+    );
     const updateTask = this.db.prepare(
       `UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, ended_at = ?, duration_ms = ?, result = ?, truncated = ?,
          error_code = ?, error_message = ?, reason = ? WHERE run_id = ? AND idx = ?`,
     );
     this.db.transaction(() => {
-      updateRun.run(outcome.status, Math.trunc(outcome.endedAt), outcome.wallMs, outcome.sumTaskMs, outcome.speedup, outcome.error ?? null, id);
+      updateRun.run(
+        outcome.status,
+        Math.trunc(outcome.endedAt),
+        outcome.wallMs,
+        outcome.sumTaskMs,
+        outcome.speedup,
+        outcome.error ?? null,
+        id,
+      );
       outcome.tasks.forEach((task, index) =>
         updateTask.run(
           task.status,
@@ -214,8 +245,18 @@ export class RunsRepository {
   recordPlanning(id: string, planning: RunPlanning): boolean {
     return (
       this.db
-        .prepare('UPDATE runs SET request = ?, planning_ms = ?, first_call_ms = ?, input_tokens = ?, output_tokens = ?, cache_hit = ? WHERE id = ?')
-        .run(planning.request, planning.planningMs, planning.firstCallMs ?? null, planning.inputTokens, planning.outputTokens, planning.cacheHit ? 1 : 0, id).changes > 0
+        .prepare(
+          'UPDATE runs SET request = ?, planning_ms = ?, first_call_ms = ?, input_tokens = ?, output_tokens = ?, cache_hit = ? WHERE id = ?',
+        )
+        .run(
+          planning.request,
+          planning.planningMs,
+          planning.firstCallMs ?? null,
+          planning.inputTokens,
+          planning.outputTokens,
+          planning.cacheHit ? 1 : 0,
+          id,
+        ).changes > 0
     );
   }
 
@@ -224,10 +265,14 @@ export class RunsRepository {
     this.progressWriter.flush();
     return this.db.transaction(() => {
       this.db
-        .prepare("UPDATE run_tasks SET status = 'interrupted' WHERE status IN ('queued', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')")
+        .prepare(
+          "UPDATE run_tasks SET status = 'interrupted' WHERE status IN ('queued', 'running') AND run_id IN (SELECT id FROM runs WHERE status = 'running')",
+        )
         .run();
       return this.db
-        .prepare("UPDATE runs SET status = 'interrupted', ended_at = ?, error = 'the daemon stopped during the run' WHERE status = 'running'")
+        .prepare(
+          "UPDATE runs SET status = 'interrupted', ended_at = ?, error = 'the daemon stopped during the run' WHERE status = 'running'",
+        )
         .run(Math.trunc(now)).changes;
     })();
   }
@@ -236,7 +281,9 @@ export class RunsRepository {
   get(id: string, scope?: RecordScope): StoredRun | undefined {
     const filters = new Filters().add('id = ?', id);
     applyRunScope(this.db, filters, scope);
-    const row = this.db.prepare<(string | number)[], RunRow>(`SELECT * FROM runs WHERE ${filters.clauses.join(' AND ')}`).get(...filters.params);
+    const row = this.db
+      .prepare<(string | number)[], RunRow>(`SELECT * FROM runs WHERE ${filters.clauses.join(' AND ')}`)
+      .get(...filters.params);
     if (!row) return undefined;
     const tasks = this.db.prepare<[string], TaskRow>('SELECT * FROM run_tasks WHERE run_id = ? ORDER BY idx').all(id);
     return { ...toRun(row), tasks: tasks.map(toTask) };
@@ -282,7 +329,11 @@ export class RunsRepository {
   }
 
   /** Planned runs the `scope` lets a reader see (started in `[since, until)`), and the model's tokens their planning used. */
-  planningTotals(query: { scope?: RecordScope | undefined; since?: number | undefined; until?: number | undefined } = {}): { runs: number; inputTokens: number; outputTokens: number } {
+  planningTotals(query: { scope?: RecordScope | undefined; since?: number | undefined; until?: number | undefined } = {}): {
+    runs: number;
+    inputTokens: number;
+    outputTokens: number;
+  } {
     const filters = new Filters().add('request IS NOT NULL');
     applyRunScope(this.db, filters, query.scope);
     if (query.since !== undefined) filters.add('started_at >= ?', query.since);
@@ -298,7 +349,9 @@ export class RunsRepository {
   /** Run ids, newest first. */
   list(limit = 50): { id: string; status: RunStatus; startedAt: number }[] {
     return this.db
-      .prepare<[number], { id: string; status: RunStatus; started_at: number }>('SELECT id, status, started_at FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
+      .prepare<[number], { id: string; status: RunStatus; started_at: number }>(
+        'SELECT id, status, started_at FROM runs ORDER BY started_at DESC, id DESC LIMIT ?',
+      )
       .all(limit)
       .map((row) => ({ id: row.id, status: row.status, startedAt: row.started_at }));
   }
@@ -313,7 +366,9 @@ function applyRunScope(db: Database, filters: Filters, scope: RecordScope | unde
   applyScope(db, filters, { keyIds: scope.keyIds }, { key: 'created_by_key', server: 'server', tool: 'tool' });
   if (scope.visible === undefined) return;
   registerVisible(db, scope.visible);
-  filters.add(`NOT EXISTS (SELECT 1 FROM run_tasks t WHERE t.run_id = runs.id AND (t.tool_name IS NULL OR NOT ${VISIBLE_FUNCTION}(t.server, t.tool_name)))`);
+  filters.add(
+    `NOT EXISTS (SELECT 1 FROM run_tasks t WHERE t.run_id = runs.id AND (t.tool_name IS NULL OR NOT ${VISIBLE_FUNCTION}(t.server, t.tool_name)))`,
+  );
 }
 
 function decodeCursor(cursor: string): { startedAt: number; id: string } {

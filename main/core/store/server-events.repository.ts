@@ -50,12 +50,22 @@ export class ServerEventsRepository {
   private readonly insert: Statement<unknown[]>;
 
   constructor(private readonly db: Database) {
-    this.insert = db.prepare('INSERT INTO server_events (time, server, kind, pid, exit_code, signal, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.insert = db.prepare(
+      'INSERT INTO server_events (time, server, kind, pid, exit_code, signal, message) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
   }
 
   /** Writes `event` (one small transaction) and returns its id. */
   record(event: ServerEvent): number {
-    const result = this.insert.run(Math.trunc(event.time), event.server, event.kind, event.pid ?? null, event.exitCode ?? null, event.signal ?? null, event.message ?? null);
+    const result = this.insert.run(
+      Math.trunc(event.time),
+      event.server,
+      event.kind,
+      event.pid ?? null,
+      event.exitCode ?? null,
+      event.signal ?? null,
+      event.message ?? null,
+    );
     return Number(result.lastInsertRowid);
   }
 

@@ -10,7 +10,17 @@ describe('Store', () => {
     const now = Date.now();
     const first = temp.open();
     for (let i = 0; i < 20; i++) {
-      first.calls.record({ time: now - i * DAY, sessionId: 's', server: 'a', method: 'tools/call', tool: 't', durationMs: 1, ok: true, bytesIn: 0, bytesOut: 0 });
+      first.calls.record({
+        time: now - i * DAY,
+        sessionId: 's',
+        server: 'a',
+        method: 'tools/call',
+        tool: 't',
+        durationMs: 1,
+        ok: true,
+        bytesIn: 0,
+        bytesOut: 0,
+      });
       first.serverEvents.record({ time: now - i * DAY, server: 'a', kind: 'start' });
     }
     first.close();

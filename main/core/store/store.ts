@@ -133,7 +133,11 @@ export class Store {
     return {
       calls: this.calls.prune({ maxAgeMs, maxRows: retention.maxCalls, now }),
       serverEvents: this.serverEvents.prune({ maxAgeMs, maxRows: retention.maxServerEvents ?? 10_000, now }),
-      audit: this.audit.prune({ maxAgeMs: retention.maxAuditAgeMs ?? DEFAULT_AUDIT_AGE_MS, maxRows: retention.maxAuditEntries ?? 100_000, now }),
+      audit: this.audit.prune({
+        maxAgeMs: retention.maxAuditAgeMs ?? DEFAULT_AUDIT_AGE_MS,
+        maxRows: retention.maxAuditEntries ?? 100_000,
+        now,
+      }),
     };
   }
 

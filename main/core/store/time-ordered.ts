@@ -36,19 +36,27 @@ export function newestFirst<Row, Item extends { time: number; id: number }>(
   toItem: (row: Row) => Item,
 ): { items: Item[]; nextCursor?: string } {
   const where = filters.clauses.length ? `WHERE ${filters.clauses.join(' AND ')}` : '';
-  const rows = db.prepare<unknown[], Row>(`SELECT * FROM ${table} ${where} ORDER BY time DESC, id DESC LIMIT ?`).all(...filters.params, limit + 1);
+  const rows = db
+    .prepare<unknown[], Row>(`SELECT * FROM ${table} ${where} ORDER BY time DESC, id DESC LIMIT ?`)
+    .all(...filters.params, limit + 1);
   const items = rows.slice(0, limit).map(toItem);
   const last = items.at(-1);
   return rows.length > limit && last ? { items, nextCursor: `${last.time}.${last.id}` } : { items };
 }
 
 /** Deletes rows older than `maxAgeMs` and all but the newest `maxRows`, in one transaction. Returns how many went. */
-export function pruneByAgeAndCount(db: Database, table: string, options: { maxAgeMs: number; maxRows: number; now?: number | undefined }): number {
+export function pruneByAgeAndCount(
+  db: Database,
+  table: string,
+  options: { maxAgeMs: number; maxRows: number; now?: number | undefined },
+): number {
   const cutoff = (options.now ?? Date.now()) - options.maxAgeMs;
   const keep = Math.max(0, Math.trunc(options.maxRows));
   return db.transaction(() => {
     const byAge = db.prepare(`DELETE FROM ${table} WHERE time < ?`).run(cutoff).changes;
-    const byCount = db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)`).run(keep).changes;
+    const byCount = db
+      .prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} ORDER BY time DESC, id DESC LIMIT -1 OFFSET ?)`)
+      .run(keep).changes;
     return byAge + byCount;
   })();
 }

@@ -6,7 +6,17 @@ import { NameTakenError, type NewToken } from './tokens.repository.js';
 const temp = useTempStores();
 
 function token(overrides: Partial<NewToken> = {}): NewToken {
-  return { id: 'key_1', name: 'cline', role: 'operator', secretHash: 'ab'.repeat(32), prefix: 'mo_abcdef', createdAt: 1_000, allow: [], deny: [], ...overrides };
+  return {
+    id: 'key_1',
+    name: 'cline',
+    role: 'operator',
+    secretHash: 'ab'.repeat(32),
+    prefix: 'mo_abcdef',
+    createdAt: 1_000,
+    allow: [],
+    deny: [],
+    ...overrides,
+  };
 }
 
 describe('TokensRepository', () => {
@@ -16,7 +26,9 @@ describe('TokensRepository', () => {
     expect(() => store.tokens.create(token({ id: 'key_2' }), 1_000)).toThrow(NameTakenError);
     expect(() =>
       store.db
-        .prepare("INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, allow, deny) VALUES ('key_3', 'cline', 'viewer', 'x', 'p', 1, '[]', '[]')")
+        .prepare(
+          "INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, allow, deny) VALUES ('key_3', 'cline', 'viewer', 'x', 'p', 1, '[]', '[]')",
+        )
         .run(),
     ).toThrow(/UNIQUE constraint failed/);
     expect(store.tokens.revoke('key_1', 2_000)).toEqual(['key_1']);
@@ -26,10 +38,23 @@ describe('TokensRepository', () => {
   it('finds keys by prefix with their hash, and lists them without it', () => {
     const store = temp.open();
     store.tokens.create(token({ allow: ['github__*'], rateLimitPerMinute: 10, expiresAt: 9_000 }), 1_000);
-    expect(store.tokens.findByPrefix('mo_abcdef')).toEqual([{ secretHash: 'ab'.repeat(32), record: expect.objectContaining({ id: 'key_1' }) as unknown }]);
+    expect(store.tokens.findByPrefix('mo_abcdef')).toEqual([
+      { secretHash: 'ab'.repeat(32), record: expect.objectContaining({ id: 'key_1' }) as unknown },
+    ]);
     expect(store.tokens.findByPrefix('mo_zzzzzz')).toEqual([]);
     expect(store.tokens.list({ now: 2_000 })).toEqual([
-      { id: 'key_1', name: 'cline', role: 'operator', prefix: 'mo_abcdef', createdAt: 1_000, expiresAt: 9_000, allow: ['github__*'], deny: [], rateLimitPerMinute: 10, usageCount: 0 },
+      {
+        id: 'key_1',
+        name: 'cline',
+        role: 'operator',
+        prefix: 'mo_abcdef',
+        createdAt: 1_000,
+        expiresAt: 9_000,
+        allow: ['github__*'],
+        deny: [],
+        rateLimitPerMinute: 10,
+        usageCount: 0,
+      },
     ]);
     expect(store.tokens.list({ now: 9_000 })).toEqual([]);
     expect(store.tokens.list({ now: 9_000, all: true })).toHaveLength(1);
@@ -77,7 +102,9 @@ describe('TokensRepository', () => {
     const cli = temp.open();
     expect(daemon.tokens.findByPrefix('mo_abcdef')).toEqual([]);
     cli.tokens.create(token(), 1_000);
-    expect(daemon.tokens.findByPrefix('mo_abcdef')).toEqual([expect.objectContaining({ record: expect.objectContaining({ id: 'key_1' }) as unknown })]);
+    expect(daemon.tokens.findByPrefix('mo_abcdef')).toEqual([
+      expect.objectContaining({ record: expect.objectContaining({ id: 'key_1' }) as unknown }),
+    ]);
     expect(daemon.tokens.findByPrefix('mo_abcdef')[0]?.record.revokedAt).toBeUndefined();
     cli.tokens.revoke('key_1', 2_000);
     expect(daemon.tokens.findByPrefix('mo_abcdef')[0]?.record.revokedAt).toBe(2_000);
@@ -86,7 +113,12 @@ describe('TokensRepository', () => {
     daemon.tokens.create(token({ id: 'key_2', name: 'cursor', prefix: 'mo_zzzzzz' }), 3_000);
     expect(daemon.tokens.findByPrefix('mo_zzzzzz').map((found) => found.record.id)).toEqual(['key_2']);
     daemon.tokens.rotate('key_2', token({ id: 'key_3', prefix: 'mo_zzzzzz', secretHash: 'cd'.repeat(32) }), 4_000);
-    expect(daemon.tokens.findByPrefix('mo_zzzzzz').map((found) => found.record.id).sort()).toEqual(['key_2', 'key_3']);
+    expect(
+      daemon.tokens
+        .findByPrefix('mo_zzzzzz')
+        .map((found) => found.record.id)
+        .sort(),
+    ).toEqual(['key_2', 'key_3']);
     daemon.tokens.revoke('key_3', 5_000);
     expect(daemon.tokens.findByPrefix('mo_zzzzzz').find((found) => found.record.id === 'key_3')?.record.revokedAt).toBe(5_000);
   });

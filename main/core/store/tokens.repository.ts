@@ -117,7 +117,8 @@ export class TokensRepository {
     private readonly db: Database,
     options: UsageCounterOptions = {},
   ) {
-    this.insertRow = db.prepare(`INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, expires_at, allow, deny, rate_limit_per_minute)
+    this.insertRow =
+      db.prepare(`INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at, expires_at, allow, deny, rate_limit_per_minute)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.byId = db.prepare('SELECT * FROM api_keys WHERE id = ?');
     this.liveByName = db.prepare(`SELECT * FROM api_keys WHERE name = ? AND ${LIVE}`);
@@ -192,9 +193,11 @@ export class TokensRepository {
     const rows = query.all
       ? this.db.prepare<[], TokenRow>('SELECT * FROM api_keys ORDER BY name, created_at DESC, id').all()
       : this.db
-          .prepare<[number, number], TokenRow>(`SELECT * FROM api_keys
+          .prepare<[number, number], TokenRow>(
+            `SELECT * FROM api_keys
             WHERE revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?) AND (replaced_by IS NULL OR grace_until > ?)
-            ORDER BY name, created_at DESC, id`)
+            ORDER BY name, created_at DESC, id`,
+          )
           .all(now, now);
     return rows.map((row) => this.toRecord(row));
   }
@@ -206,12 +209,14 @@ export class TokensRepository {
   revoke(id: string, time: number): string[] {
     this.prefixCache.clear();
     return this.db
-      .prepare<[string, number, string, number], { id: string }>(`WITH RECURSIVE chain(id) AS (
+      .prepare<[string, number, string, number], { id: string }>(
+        `WITH RECURSIVE chain(id) AS (
           SELECT ? UNION SELECT k.id FROM api_keys k JOIN chain c ON k.replaced_by = c.id
         )
         UPDATE api_keys SET revoked_at = ?
         WHERE id IN (SELECT id FROM chain) AND revoked_at IS NULL AND (id = ? OR grace_until > ?)
-        RETURNING id`)
+        RETURNING id`,
+      )
       .all(id, time, id, time)
       .map((row) => row.id);
   }
@@ -226,7 +231,8 @@ export class TokensRepository {
         const old = this.byId.get(oldId);
         if (!old) throw new NotLiveError(oldId, `no key with id "${oldId}"`);
         if (old.revoked_at !== null) throw new NotLiveError(oldId, `the key "${old.name}" is revoked`);
-        if (old.replaced_by !== null) throw new NotLiveError(oldId, `the key "${old.name}" (${old.id}) was already rotated: rotate its replacement`);
+        if (old.replaced_by !== null)
+          throw new NotLiveError(oldId, `the key "${old.name}" (${old.id}) was already rotated: rotate its replacement`);
         this.db.prepare('UPDATE api_keys SET replaced_by = ?, grace_until = ? WHERE id = ?').run(next.id, graceUntil, oldId);
         this.insert({ ...next, name: old.name });
         this.prefixCache.clear();

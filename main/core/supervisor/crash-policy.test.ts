@@ -20,7 +20,10 @@ describe('CrashPolicy', () => {
 
   it('never waits longer than the maximum', () => {
     const policy = new CrashPolicy({ baseDelayMs: 1_000, maxDelayMs: 60_000, maxCrashes: 100, windowMs: 24 * 60 * MINUTE });
-    const delays = crashesAt(policy, Array.from({ length: 10 }, (_, i) => i));
+    const delays = crashesAt(
+      policy,
+      Array.from({ length: 10 }, (_, i) => i),
+    );
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
   });
 

@@ -83,7 +83,10 @@ async function failureOf(call: Promise<unknown>): Promise<Error> {
   return outcome.error as Error;
 }
 
-const startedLine = (tool: string) => (entry: LogEntry): boolean => entry.stream === 'stderr' && entry.line.startsWith(`started ${tool} `);
+const startedLine =
+  (tool: string) =>
+  (entry: LogEntry): boolean =>
+    entry.stream === 'stderr' && entry.line.startsWith(`started ${tool} `);
 const upstreamIdOf = (entry: LogEntry): number => Number(entry.line.split(' ')[2]);
 const CANCELLED_PREFIX = 'received notifications/cancelled ';
 const isCancelledLine = (entry: LogEntry): boolean => entry.stream === 'stderr' && entry.line.startsWith(CANCELLED_PREFIX);
@@ -150,7 +153,10 @@ describe.each(TRANSPORT_KINDS)('faults over %s', (kind) => {
     const result = await client.callTool({ name: 'garbage' });
     expect(textOf(result)).toBe('answered after garbage');
 
-    const stdoutLines = server.logs.entries().filter((entry) => entry.stream === 'stdout').map((entry) => entry.line);
+    const stdoutLines = server.logs
+      .entries()
+      .filter((entry) => entry.stream === 'stdout')
+      .map((entry) => entry.line);
     expect(stdoutLines).toEqual(expect.arrayContaining(['this is not JSON-RPC {{{', '[1, 2, "also not a message"]']));
     // JSON that is not JSON-RPC is kept in the log too, and not passed on to the client.
     const jsonLog = server.logs.entries().find((entry) => entry.line.includes('"msg":"json log line on stdout"'));
@@ -237,7 +243,11 @@ describe('a server that cannot start', () => {
 
 describe('a server that exits during startup', () => {
   it('does not hold up the daemon: it is retried with backoff, its stderr kept, other servers serve', async () => {
-    const exits = { command: process.execPath, args: ['-e', "process.stderr.write('missing GITHUB_TOKEN\\n'); process.exit(1)"], timeout: 1 };
+    const exits = {
+      command: process.execPath,
+      args: ['-e', "process.stderr.write('missing GITHUB_TOKEN\\n'); process.exit(1)"],
+      timeout: 1,
+    };
     const h = await start({ exits, healthy: faultServer() });
     const server = supervisorOf(h, 'exits');
     const states = recordStates(server.onDidChangeState);
@@ -272,7 +282,11 @@ describe('malformed JSON-RPC from a client', () => {
     // Streamable HTTP, before a session exists.
     for (const [what, body, status, code] of cases) {
       const response = await postJson(h.url('/mcp/faulty'), body);
-      expect({ what, status: response.status, body: response.body }).toMatchObject({ what, status, body: { jsonrpc: '2.0', error: { code } } });
+      expect({ what, status: response.status, body: response.body }).toMatchObject({
+        what,
+        status,
+        body: { jsonrpc: '2.0', error: { code } },
+      });
     }
 
     // Streamable HTTP, inside a session: garbage does not end it.
@@ -283,7 +297,11 @@ describe('malformed JSON-RPC from a client', () => {
     const inSession = { 'mcp-session-id': sessionId ?? '' };
     for (const [what, body, status, code] of cases) {
       const response = await postJson(h.url('/mcp/faulty'), body, inSession);
-      expect({ what, status: response.status, body: response.body }).toMatchObject({ what, status, body: { jsonrpc: '2.0', error: { code } } });
+      expect({ what, status: response.status, body: response.body }).toMatchObject({
+        what,
+        status,
+        body: { jsonrpc: '2.0', error: { code } },
+      });
     }
     const listed = await postJson(h.url('/mcp/faulty'), JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), inSession);
     expect(listed.status).toBe(200);
@@ -294,7 +312,11 @@ describe('malformed JSON-RPC from a client', () => {
     try {
       for (const [what, body, status, code] of cases) {
         const response = await postJson(h.url(sse.endpoint), body);
-        expect({ what, status: response.status, body: response.body }).toMatchObject({ what, status, body: { jsonrpc: '2.0', error: { code } } });
+        expect({ what, status: response.status, body: response.body }).toMatchObject({
+          what,
+          status,
+          body: { jsonrpc: '2.0', error: { code } },
+        });
       }
     } finally {
       sse.close();
@@ -372,7 +394,11 @@ async function postJson(url: URL, body: string, headers: Record<string, string> 
     body,
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined, sessionId: response.headers.get('mcp-session-id') ?? undefined };
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+    sessionId: response.headers.get('mcp-session-id') ?? undefined,
+  };
 }
 
 function initializeBody(id: number): string {

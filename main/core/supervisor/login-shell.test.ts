@@ -21,11 +21,16 @@ describe.skipIf(process.platform === 'win32')('loginShellEnv', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('answers the environment the shell\'s profile sets up, past a banner, without the shell\'s own variables', async () => {
+  it("answers the environment the shell's profile sets up, past a banner, without the shell's own variables", async () => {
     const shell = await fakeShell(
       dir,
       'profile-shell',
-      ['echo "Last login: today"', 'export PATH="/opt/fake-tools/bin:/usr/bin:/bin"', "export GITHUB_TOKEN='from the profile'", 'export SHLVL=3'].join('\n'),
+      [
+        'echo "Last login: today"',
+        'export PATH="/opt/fake-tools/bin:/usr/bin:/bin"',
+        "export GITHUB_TOKEN='from the profile'",
+        'export SHLVL=3',
+      ].join('\n'),
     );
     const result = await loginShellEnv({ shell, platform: 'linux', env: { HOME: dir, PATH: '/usr/bin:/bin' } });
     expect(result.ok).toBe(true);
@@ -56,11 +61,17 @@ describe.skipIf(process.platform === 'win32')('loginShellEnv', () => {
 
   it('reports a shell that fails, one that prints something else, and one that cannot be run', async () => {
     const failing = await fakeShell(dir, 'failing-shell', 'echo "rc error" >&2\nexit 1', false);
-    expect(await loginShellEnv({ shell: failing, platform: 'linux', env: { HOME: dir } })).toEqual({ ok: false, reason: `${failing} exited with code 1 before printing` });
+    expect(await loginShellEnv({ shell: failing, platform: 'linux', env: { HOME: dir } })).toEqual({
+      ok: false,
+      reason: `${failing} exited with code 1 before printing`,
+    });
     const chatty = await fakeShell(dir, 'chatty-shell', 'echo "hello"; exit 0', false);
     expect(await loginShellEnv({ shell: chatty, platform: 'linux', env: { HOME: dir } })).toMatchObject({ ok: false });
     const missing = path.join(dir, 'no-such-shell');
-    expect(await loginShellEnv({ shell: missing, platform: 'linux', env: { HOME: dir } })).toMatchObject({ ok: false, reason: expect.stringContaining('cannot run') as unknown });
+    expect(await loginShellEnv({ shell: missing, platform: 'linux', env: { HOME: dir } })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('cannot run') as unknown,
+    });
   });
 
   it('does not ask on win32', async () => {

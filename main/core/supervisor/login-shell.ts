@@ -51,7 +51,8 @@ export async function loginShellEnv(options: LoginShellEnvOptions = {}): Promise
   if (!output.ok) return output;
   try {
     const parsed = JSON.parse(output.text) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: `${shell} printed no environment` };
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      return { ok: false, reason: `${shell} printed no environment` };
     const result: Record<string, string> = {};
     for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string' && !VOLATILE.has(name)) result[name] = value;
     return { ok: true, env: result };
@@ -101,7 +102,9 @@ export function runLoginShell(
     child.once('exit', () => clearTimeout(timer));
     child.once('close', (code) => {
       const text = between(output, marker);
-      done(text !== undefined ? { ok: true, text } : { ok: false, reason: `${shell} exited with code ${code ?? 'unknown'} before printing` });
+      done(
+        text !== undefined ? { ok: true, text } : { ok: false, reason: `${shell} exited with code ${code ?? 'unknown'} before printing` },
+      );
     });
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {

@@ -40,7 +40,13 @@ describe.skipIf(process.platform === 'win32')('reapOrphans', () => {
   it('kills a recorded child that is still ours, grandchildren included, and forgets it', async () => {
     const store = temp.open();
     const server = await spawnServerLike();
-    store.pids.add({ pid: server.pid, server: 'a', startedAt: Date.now(), processStartTime: processStartTime(server.pid), command: server.command });
+    store.pids.add({
+      pid: server.pid,
+      server: 'a',
+      startedAt: Date.now(),
+      processStartTime: processStartTime(server.pid),
+      command: server.command,
+    });
 
     const report = await reapOrphans(store.pids);
     expect(report.reaped.map((r) => r.pid)).toEqual([server.pid]);
@@ -96,7 +102,10 @@ describe.skipIf(process.platform === 'win32')('reapOrphans', () => {
     store.pids.add({ pid: gone.pid ?? -1, server: 'b', startedAt: 2, command: 'node' });
 
     const report = await reapOrphans(store.pids);
-    expect(report.skipped.map((s) => [s.record.server, s.reason])).toEqual([['a', 'owner-alive'], ['b', 'gone']]);
+    expect(report.skipped.map((s) => [s.record.server, s.reason])).toEqual([
+      ['a', 'owner-alive'],
+      ['b', 'gone'],
+    ]);
     expect(isAlive(server.pid)).toBe(true);
     expect(store.pids.all().map((r) => r.server)).toEqual(['a']);
   });

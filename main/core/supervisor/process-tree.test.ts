@@ -14,7 +14,8 @@ describe.skipIf(process.platform === 'win32')('process tree', () => {
   });
 
   it('killTree signals the whole group of a detached child, grandchildren included', async () => {
-    const script = "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);";
+    const script =
+      "const c = require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); console.log(c.pid); setInterval(() => {}, 1000);";
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], detached: true });
     const pid = child.pid ?? -1;
     const [chunk] = (await once(child.stdout, 'data')) as [Buffer];

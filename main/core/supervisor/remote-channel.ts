@@ -33,7 +33,9 @@ export class RemoteChannel implements MessageChannel {
     const transport =
       kind === 'sse'
         ? new (await import('@modelcontextprotocol/sdk/client/sse.js')).SSEClientTransport(new URL(url), { requestInit })
-        : new (await import('@modelcontextprotocol/sdk/client/streamableHttp.js')).StreamableHTTPClientTransport(new URL(url), { requestInit });
+        : new (await import('@modelcontextprotocol/sdk/client/streamableHttp.js')).StreamableHTTPClientTransport(new URL(url), {
+            requestInit,
+          });
     transport.onmessage = (message) => this.onmessage?.(message as RpcMessage, 0);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');

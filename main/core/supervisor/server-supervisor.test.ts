@@ -71,7 +71,11 @@ class FakeChannel implements MessageChannel {
     if (how === 'crash') {
       queueMicrotask(() => this.crash(1));
     } else if (how === 'answer') {
-      this.reply({ jsonrpc: '2.0', id: request.id, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'fake', version: '1.0.0' } } });
+      this.reply({
+        jsonrpc: '2.0',
+        id: request.id,
+        result: { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'fake', version: '1.0.0' } },
+      });
     } else {
       this.reply({ jsonrpc: '2.0', id: request.id, error: { code: -32603, message: how.error } });
     }
@@ -142,7 +146,12 @@ function setup(behaviours: Behaviour[] = [{}], options: { crashPolicy?: CrashPol
   return { server, channels, current, states: recordStates(server.onDidChangeState) };
 }
 
-const call = (name: string, id: number | string = 7): RpcRequest => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: { n: id } } });
+const call = (name: string, id: number | string = 7): RpcRequest => ({
+  jsonrpc: '2.0',
+  id,
+  method: 'tools/call',
+  params: { name, arguments: { n: id } },
+});
 
 function errorOf(response: RpcResponse | undefined): { code: number; message: string } {
   if (!response || !('error' in response)) throw new Error(`expected an error response, got ${JSON.stringify(response)}`);
@@ -157,7 +166,10 @@ describe('ServerSupervisor', () => {
     expect(states.states).toEqual(['starting', 'running']);
     expect(server.status()).toMatchObject({ name: 'fake', state: 'running', pid: 1000, restarts: 0 });
     expect(server.initializeResult).toMatchObject({ serverInfo: { name: 'fake' } });
-    expect(current().sent.map((message) => ('method' in message ? message.method : 'response'))).toEqual(['initialize', 'notifications/initialized']);
+    expect(current().sent.map((message) => ('method' in message ? message.method : 'response'))).toEqual([
+      'initialize',
+      'notifications/initialized',
+    ]);
 
     const response = await server.forward(call('echo', 'a'), undefined);
     expect(response).toEqual({ jsonrpc: '2.0', id: 'a', result: { echoed: { n: 'a' }, pid: 1000 } });
@@ -209,10 +221,18 @@ describe('ServerSupervisor', () => {
     const failed = await states.until('failed');
 
     expect(states.states).toEqual([
-      'starting', 'running',
-      'crashed', 'backoff', 'starting', 'running',
-      'crashed', 'backoff', 'starting', 'running',
-      'crashed', 'failed',
+      'starting',
+      'running',
+      'crashed',
+      'backoff',
+      'starting',
+      'running',
+      'crashed',
+      'backoff',
+      'starting',
+      'running',
+      'crashed',
+      'failed',
     ]);
     expect(failed).toMatchObject({ state: 'failed', restarts: 2 });
     expect(failed.lastError).toMatch(/exited with code 1.*gave up after repeated crashes/);
@@ -251,7 +271,9 @@ describe('ServerSupervisor', () => {
   });
 
   it('does not retry a command that cannot be spawned, and refuses calls saying why', async () => {
-    const { server, channels, states } = setup([{ startError: 'server "fake": cannot start "fake-server": command not found (PATH is empty)' }]);
+    const { server, channels, states } = setup([
+      { startError: 'server "fake": cannot start "fake-server": command not found (PATH is empty)' },
+    ]);
     await server.start();
 
     expect(states.states).toEqual(['starting', 'failed']);

@@ -6,7 +6,14 @@
  */
 import type { ResolvedServer } from '../config/config-loader.js';
 import { Emitter, type Disposer } from '../events/emitter.js';
-import { RpcErrorCode, errorResponse, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
+import {
+  RpcErrorCode,
+  errorResponse,
+  type RequestId,
+  type RpcNotification,
+  type RpcRequest,
+  type RpcResponse,
+} from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, MessageChannel } from './channel.js';
 import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
 import { LogBuffer } from './log-buffer.js';
@@ -247,7 +254,12 @@ export class ServerSupervisor {
     }
     if (generation !== this.generation) return;
     const response = await router.forward(
-      { jsonrpc: '2.0', id: 0, method: 'initialize', params: this.options.initializeParams ?? defaultInitializeParams(this.options.version) },
+      {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: this.options.initializeParams ?? defaultInitializeParams(this.options.version),
+      },
       undefined,
       timeoutMs,
     );
@@ -352,8 +364,7 @@ export class ServerSupervisor {
 
   /** Waits until a router exists; returns the reason in words when it will not within `timeoutMs`. */
   private waitForRouter(timeoutMs: number): Promise<string | undefined> {
-    const describe = (): string =>
-      `server "${this.server.name}" is ${this.stateValue}${this.lastError ? `: ${this.lastError}` : ''}`;
+    const describe = (): string => `server "${this.server.name}" is ${this.stateValue}${this.lastError ? `: ${this.lastError}` : ''}`;
     if (this.router) return Promise.resolve(undefined);
     if (!WAITING_STATES.has(this.stateValue)) return Promise.resolve(describe());
     return new Promise((resolve) => {
@@ -375,4 +386,3 @@ export class ServerSupervisor {
     });
   }
 }
-

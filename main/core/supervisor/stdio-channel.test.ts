@@ -59,7 +59,10 @@ function harness(script: string, args: string[] = [], overrides: Partial<Constru
 }
 
 const request = (id: number, params: Record<string, unknown> = {}): RpcMessage => ({ jsonrpc: '2.0', id, method: 'echo', params });
-const withId = (id: number) => (message: RpcMessage): boolean => 'id' in message && message.id === id;
+const withId =
+  (id: number) =>
+  (message: RpcMessage): boolean =>
+    'id' in message && message.id === id;
 
 const isGrandchildNotice = (message: RpcMessage): boolean => 'method' in message && message.method === 'notifications/grandchild';
 const grandchildPid = (message: RpcMessage): number => Number('params' in message ? message.params?.pid : NaN);
@@ -110,7 +113,10 @@ describe('StdioChannel', () => {
       { jsonrpc: '2.0', id: 1, result: { echo: {} } },
       { jsonrpc: '2.0', id: 2, result: { echo: {} } },
     ]);
-    const stdout = logs.entries().filter((entry) => entry.stream === 'stdout').map((entry) => entry.line);
+    const stdout = logs
+      .entries()
+      .filter((entry) => entry.stream === 'stdout')
+      .map((entry) => entry.line);
     expect(stdout.slice(0, 5)).toEqual(['Garbage server v1.0 starting...', 'not json { before 1', '42', '[1, 2', 'after 1']);
     expect(stdout).toContain('not json { before 2');
     await waitForLog(logs, (entry) => entry.stream === 'stderr' && entry.line === 'warning: this server is noisy');
@@ -138,7 +144,10 @@ describe('StdioChannel', () => {
     await channel.close();
 
     expect(await closed).toEqual({ code: null, signal: 'SIGKILL', reason: 'stopped (killed by SIGKILL)', requested: true });
-    const system = logs.entries().filter((entry) => entry.stream === 'system').map((entry) => entry.line);
+    const system = logs
+      .entries()
+      .filter((entry) => entry.stream === 'system')
+      .map((entry) => entry.line);
     expect(system.some((line) => line.includes('sending SIGTERM'))).toBe(true);
     expect(system.some((line) => line.includes('sending SIGKILL'))).toBe(true);
     expect(isAlive(pid)).toBe(false);
@@ -195,7 +204,9 @@ describe('StdioChannel', () => {
     const script = path.join(dir, 'server.sh');
     await writeFile(script, '#!/bin/sh\n', { mode: 0o644 });
     const notExecutable = new StdioChannel({ name: 'foo', command: script, args: [], env, logs });
-    await expect(notExecutable.start()).rejects.toThrow(`server "foo": cannot start "${script}": permission denied running "${script}" (is it executable?)`);
+    await expect(notExecutable.start()).rejects.toThrow(
+      `server "foo": cannot start "${script}": permission denied running "${script}" (is it executable?)`,
+    );
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -203,7 +214,9 @@ describe('StdioChannel', () => {
     const logs = new LogBuffer();
     const cwd = path.join(path.dirname(fixture('echo-server.mjs')), 'no-such-dir');
     const channel = new StdioChannel({ name: 'foo', command: process.execPath, args: [], env, cwd, logs });
-    await expect(channel.start()).rejects.toThrow(`server "foo": cannot start "${process.execPath}": working directory "${cwd}" does not exist`);
+    await expect(channel.start()).rejects.toThrow(
+      `server "foo": cannot start "${process.execPath}": working directory "${cwd}" does not exist`,
+    );
   });
 
   it('close is idempotent, and closing before start ends the channel once', async () => {
@@ -220,7 +233,12 @@ describe('LineSplitter + dispatchLine (stdout framing)', () => {
     const noise: string[] = [];
     let overflows = 0;
     const splitter = new LineSplitter(
-      (line) => dispatchLine(line, (message) => messages.push(message), (text) => noise.push(text)),
+      (line) =>
+        dispatchLine(
+          line,
+          (message) => messages.push(message),
+          (text) => noise.push(text),
+        ),
       () => overflows++,
       maxLineLength,
     );

@@ -34,7 +34,12 @@ export interface ToolCallOptions {
 }
 
 /** Calls `tool` of `server`; resolves with the `CallToolResult`, rejects with a `ToolCallError`. */
-export async function callTool(server: ServerSupervisor, tool: string, args: Record<string, unknown>, options: ToolCallOptions): Promise<Record<string, unknown>> {
+export async function callTool(
+  server: ServerSupervisor,
+  tool: string,
+  args: Record<string, unknown>,
+  options: ToolCallOptions,
+): Promise<Record<string, unknown>> {
   const { peer, id, signal, timeoutMs } = options;
   let ended: 'timeout' | 'cancelled' | undefined;
   const end = (why: 'timeout' | 'cancelled', reason: string): void => {
@@ -62,7 +67,13 @@ export async function callTool(server: ServerSupervisor, tool: string, args: Rec
 export function serverTools(serverFor: (name: string) => ServerSupervisor | undefined) {
   let nextId = 1;
   return {
-    call(server: string, tool: string, args: Record<string, unknown>, peer: UpstreamPeer, signal: AbortSignal): Promise<Record<string, unknown>> {
+    call(
+      server: string,
+      tool: string,
+      args: Record<string, unknown>,
+      peer: UpstreamPeer,
+      signal: AbortSignal,
+    ): Promise<Record<string, unknown>> {
       const target = serverFor(server);
       if (!target) return Promise.reject(new Error(`server "${server}" is not configured any more`));
       return callTool(target, tool, args, { peer, id: `batch-${nextId++}`, signal });

@@ -49,7 +49,9 @@ class FakeChannel implements MessageChannel {
   }
 
   notifications(method: string): RpcNotification[] {
-    return this.sent.filter((message): message is RpcNotification => 'method' in message && !('id' in message) && message.method === method);
+    return this.sent.filter(
+      (message): message is RpcNotification => 'method' in message && !('id' in message) && message.method === method,
+    );
   }
 
   responses(): RpcResponse[] {
@@ -98,7 +100,12 @@ function setup(peers: FakePeer[] = [], subscribers: Record<string, FakePeer[]> =
   return { channel, router, routed, logged };
 }
 
-const request = (id: RequestId, method = 'tools/call', params: Record<string, unknown> = { name: 'read' }): RpcRequest => ({ jsonrpc: '2.0', id, method, params });
+const request = (id: RequestId, method = 'tools/call', params: Record<string, unknown> = { name: 'read' }): RpcRequest => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+});
 const result = (id: RequestId, value: Record<string, unknown> = {}): RpcResponse => ({ jsonrpc: '2.0', id, result: value });
 const NO_TIMEOUT = 0;
 
@@ -156,7 +163,10 @@ describe('UpstreamRouter', () => {
 
     router.handle({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: upB!.id, progress: 1, total: 2 } });
     expect(b.notifications).toEqual([
-      { notification: { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'tok', progress: 1, total: 2 } }, relatedRequestId: 5 },
+      {
+        notification: { jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 'tok', progress: 1, total: 2 } },
+        relatedRequestId: 5,
+      },
     ]);
     expect(a.notifications).toEqual([]);
   });
@@ -194,7 +204,11 @@ describe('UpstreamRouter', () => {
     const pending = router.forward(request(1), peer, NO_TIMEOUT);
 
     // A JSON logger writing to stdout (pino, bunyan…), and objects that only look like messages.
-    const junk = [{ level: 30, msg: 'listening' }, { jsonrpc: '1.0', method: 'notifications/message' }, { jsonrpc: '2.0', method: 42 }];
+    const junk = [
+      { level: 30, msg: 'listening' },
+      { jsonrpc: '1.0', method: 'notifications/message' },
+      { jsonrpc: '2.0', method: 42 },
+    ];
     for (const message of junk) router.handle(message as unknown as RpcMessage);
 
     expect(peer.notifications).toEqual([]);
@@ -213,7 +227,10 @@ describe('UpstreamRouter', () => {
     router.close('crashed (killed by SIGKILL)');
     expect(await first).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32000, message: 'server "files" crashed (killed by SIGKILL)' } });
     expect(await second).toMatchObject({ id: 'two', error: { message: 'server "files" crashed (killed by SIGKILL)' } });
-    expect(await router.forward(request(3), a, NO_TIMEOUT)).toMatchObject({ id: 3, error: { code: -32000, message: 'server "files" is not running' } });
+    expect(await router.forward(request(3), a, NO_TIMEOUT)).toMatchObject({
+      id: 3,
+      error: { code: -32000, message: 'server "files" is not running' },
+    });
     expect(router.inFlight).toBe(0);
   });
 
@@ -235,7 +252,11 @@ describe('UpstreamRouter', () => {
     const upstreamId = channel.lastRequest().id;
 
     vi.advanceTimersByTime(1_500);
-    expect(await pending).toEqual({ jsonrpc: '2.0', id: 1, error: { code: -32001, message: 'server "files": request timed out after 1.5 s' } });
+    expect(await pending).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: { code: -32001, message: 'server "files": request timed out after 1.5 s' },
+    });
     expect(channel.notifications('notifications/cancelled')).toEqual([
       { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, reason: 'timed out after 1.5 s' } },
     ]);
@@ -301,7 +322,9 @@ describe('UpstreamRouter', () => {
 
     b.asked[0]!.reply({ result: { role: 'assistant', content: { type: 'text', text: 'hi' }, model: 'm' } });
     return vi.waitFor(() => {
-      expect(channel.responses()).toEqual([{ jsonrpc: '2.0', id: 'srv-1', result: { role: 'assistant', content: { type: 'text', text: 'hi' }, model: 'm' } }]);
+      expect(channel.responses()).toEqual([
+        { jsonrpc: '2.0', id: 'srv-1', result: { role: 'assistant', content: { type: 'text', text: 'hi' }, model: 'm' } },
+      ]);
     });
   });
 
@@ -316,7 +339,10 @@ describe('UpstreamRouter', () => {
 
     router.handle({ jsonrpc: '2.0', id: 2, method: 'elicitation/create', params: {} });
     await vi.waitFor(() => expect(channel.responses()).toHaveLength(1));
-    expect(channel.responses()[0]).toMatchObject({ id: 2, error: { code: -32601, message: expect.stringContaining('no connected client supports elicitation') as unknown } });
+    expect(channel.responses()[0]).toMatchObject({
+      id: 2,
+      error: { code: -32601, message: expect.stringContaining('no connected client supports elicitation') as unknown },
+    });
   });
 
   it('aborts a server→client request the server cancels, and sends no answer for it', async () => {
@@ -365,6 +391,10 @@ describe('UpstreamRouter', () => {
       { notification: changed, relatedRequestId: undefined },
       { notification: updated, relatedRequestId: undefined },
     ]);
-    expect(routed.map((n) => n.method)).toEqual(['notifications/message', 'notifications/tools/list_changed', 'notifications/resources/updated']);
+    expect(routed.map((n) => n.method)).toEqual([
+      'notifications/message',
+      'notifications/tools/list_changed',
+      'notifications/resources/updated',
+    ]);
   });
 });

@@ -97,8 +97,7 @@ export class UpstreamRouter {
     const progressToken = meta?.progressToken;
     const outgoing: RpcRequest = { jsonrpc: '2.0', id: upstreamId, method: request.method };
     if (params !== undefined) {
-      outgoing.params =
-        progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
+      outgoing.params = progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
     }
     return new Promise((resolve) => {
       if (this.closed) {
@@ -124,7 +123,10 @@ export class UpstreamRouter {
       try {
         entry.bytesIn = this.channel.send(outgoing);
       } catch (error) {
-        this.settle(upstreamId, errorResponse(request.id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`));
+        this.settle(
+          upstreamId,
+          errorResponse(request.id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`),
+        );
       }
     });
   }
@@ -133,7 +135,11 @@ export class UpstreamRouter {
   cancel(peer: UpstreamPeer | undefined, downstreamId: RequestId, reason?: string): void {
     for (const [upstreamId, entry] of this.pending) {
       if (entry.peer === peer && entry.downstreamId === downstreamId) {
-        this.sendQuietly({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: upstreamId, ...(reason ? { reason } : {}) } });
+        this.sendQuietly({
+          jsonrpc: '2.0',
+          method: 'notifications/cancelled',
+          params: { requestId: upstreamId, ...(reason ? { reason } : {}) },
+        });
         this.settle(upstreamId, undefined);
         return;
       }

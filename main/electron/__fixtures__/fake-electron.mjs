@@ -145,7 +145,22 @@ export const safeStorage = {
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
 export const shell = { openPath: () => Promise.resolve(''), openExternal: () => Promise.resolve() };
 
-export default { app, BrowserWindow, Tray, Menu, nativeImage, nativeTheme, Notification, clipboard, dialog, protocol, ipcMain, safeStorage, screen, shell };
+export default {
+  app,
+  BrowserWindow,
+  Tray,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification,
+  clipboard,
+  dialog,
+  protocol,
+  ipcMain,
+  safeStorage,
+  screen,
+  shell,
+};
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line.trim() === 'quit') app.quit();

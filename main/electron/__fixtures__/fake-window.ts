@@ -7,7 +7,15 @@ import type { GuardedContents, PreventableEvent } from '../window-policy.js';
 type Outcome = 'allowed' | 'prevented';
 
 function preventable(extra: object = {}): PreventableEvent & { prevented: boolean } {
-  return Object.assign({ prevented: false, preventDefault(this: { prevented: boolean }) { this.prevented = true; } }, extra);
+  return Object.assign(
+    {
+      prevented: false,
+      preventDefault(this: { prevented: boolean }) {
+        this.prevented = true;
+      },
+    },
+    extra,
+  );
 }
 
 export class FakeContents extends EventEmitter implements GuardedContents {

@@ -30,7 +30,8 @@ export class MemoryDispatcher implements Dispatcher {
     const operation = operations[id];
     if (!roleAllows(principal.role, operation.role)) return failure('forbidden', `${id} needs the ${operation.role} role`);
     const parsed = operation.input.safeParse(input);
-    if (!parsed.success) return failure('bad_request', `invalid input: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
+    if (!parsed.success)
+      return failure('bad_request', `invalid input: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
     const handler = this.handlers[id];
     if (!handler) return failure('not_implemented', `${id} is not served by this test dispatcher`);
     try {

@@ -14,7 +14,9 @@ export interface ClientChoice {
 
 function bridgeOf(target: object): OrchBridge | undefined {
   const candidate = (target as Record<string, unknown>)[BRIDGE_GLOBAL] as Partial<OrchBridge> | undefined;
-  return candidate && typeof candidate.invoke === 'function' && typeof candidate.subscribe === 'function' ? (candidate as OrchBridge) : undefined;
+  return candidate && typeof candidate.invoke === 'function' && typeof candidate.subscribe === 'function'
+    ? (candidate as OrchBridge)
+    : undefined;
 }
 
 export function chooseClient(target: object, token: () => string | undefined): ClientChoice {

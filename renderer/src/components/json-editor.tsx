@@ -24,7 +24,13 @@ export interface JsonEditorProps {
 }
 
 const theme = EditorView.theme({
-  '&': { fontSize: '12px', backgroundColor: 'var(--color-bg)', color: 'var(--color-fg)', border: '1px solid var(--color-line)', borderRadius: '6px' },
+  '&': {
+    fontSize: '12px',
+    backgroundColor: 'var(--color-bg)',
+    color: 'var(--color-fg)',
+    border: '1px solid var(--color-line)',
+    borderRadius: '6px',
+  },
   '.cm-content': { fontFamily: 'var(--font-mono)', caretColor: 'var(--color-fg)' },
   '.cm-gutters': { backgroundColor: 'var(--color-panel)', color: 'var(--color-muted)', border: 'none' },
   '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--color-accent) 8%, transparent)' },
@@ -71,7 +77,8 @@ export function JsonEditor({ value, onChange, schema, label, minHeight = '16rem'
 
   useEffect(() => {
     const editor = view.current;
-    if (editor && editor.state.doc.toString() !== value) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+    if (editor && editor.state.doc.toString() !== value)
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
   }, [value]);
 
   useEffect(() => {

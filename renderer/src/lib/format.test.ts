@@ -3,7 +3,8 @@ import { formatCount, formatDuration, formatMs } from './format';
 
 describe('formatting for people', () => {
   it('groups counts by thousands as en-US does, without asking ICU', () => {
-    for (const value of [0, 7, 999, 1000, 12_345, 1_234_567, -98_765, 1234.5, 5000]) expect(formatCount(value)).toBe(value.toLocaleString('en-US', { maximumFractionDigits: 20 }));
+    for (const value of [0, 7, 999, 1000, 12_345, 1_234_567, -98_765, 1234.5, 5000])
+      expect(formatCount(value)).toBe(value.toLocaleString('en-US', { maximumFractionDigits: 20 }));
   });
 
   it('says durations in the largest units that matter', () => {

@@ -69,8 +69,13 @@ export function createActivityStore(client: OrchClient, report: Reporter, now: (
           ...(filters.withinMs ? { since: now() - filters.withinMs } : {}),
           ...(cursor ? { before: cursor } : {}),
         });
-        const items = filters.client ? result.items.filter((call) => (call.client ?? '').toLowerCase().includes(filters.client!.toLowerCase())) : result.items;
-        set({ calls: { status: 'ready', items, filters, cursor, previous, nextCursor: result.nextCursor }, ...(previous.length === 0 ? { newCalls: 0 } : {}) });
+        const items = filters.client
+          ? result.items.filter((call) => (call.client ?? '').toLowerCase().includes(filters.client!.toLowerCase()))
+          : result.items;
+        set({
+          calls: { status: 'ready', items, filters, cursor, previous, nextCursor: result.nextCursor },
+          ...(previous.length === 0 ? { newCalls: 0 } : {}),
+        });
       } catch (error) {
         set((state) => ({ calls: { ...state.calls, status: 'error', error: report(error) } }));
       }

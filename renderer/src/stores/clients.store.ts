@@ -29,7 +29,11 @@ export interface ClientsState {
 }
 
 export function createClientsStore(client: OrchClient, report: Reporter) {
-  const step = async (set: (fn: (state: ClientsState) => Partial<ClientsState>) => void, kind: ClientKind, work: () => Promise<ClientOutcome>): Promise<boolean> => {
+  const step = async (
+    set: (fn: (state: ClientsState) => Partial<ClientsState>) => void,
+    kind: ClientKind,
+    work: () => Promise<ClientOutcome>,
+  ): Promise<boolean> => {
     set((state) => ({ pending: { ...state.pending, [kind]: true }, errors: { ...state.errors, [kind]: undefined } }));
     try {
       const outcome = await work();

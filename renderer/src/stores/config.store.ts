@@ -77,9 +77,20 @@ export function createConfigStore(client: OrchClient, report: Reporter) {
         const result = await client.config.put({ text: get().draft, ...(saved ? { revision: saved.revision } : {}) });
         await get().load();
         const diff = result.reload.diff;
-        const changed = diff ? [...diff.added.map((n) => `added ${n}`), ...diff.removed.map((n) => `removed ${n}`), ...diff.restarted.map((n) => `restarted ${n}`), ...diff.updated.map((n) => `updated ${n}`)] : [];
+        const changed = diff
+          ? [
+              ...diff.added.map((n) => `added ${n}`),
+              ...diff.removed.map((n) => `removed ${n}`),
+              ...diff.restarted.map((n) => `restarted ${n}`),
+              ...diff.updated.map((n) => `updated ${n}`),
+            ]
+          : [];
         const restart = result.reload.needsRestart?.length ? `; restart MCP Orch for ${result.reload.needsRestart.join(', ')}` : '';
-        return { ok: result.reload.ok, issues: result.reload.issues ?? [], message: `Saved and applied${changed.length ? `: ${changed.join(', ')}` : ''}${restart}` };
+        return {
+          ok: result.reload.ok,
+          issues: result.reload.issues ?? [],
+          message: `Saved and applied${changed.length ? `: ${changed.join(', ')}` : ''}${restart}`,
+        };
       } catch (error) {
         const message = report(error);
         const issues = issuesOf((error as { details?: unknown }).details);

@@ -45,11 +45,17 @@ export function createImportStore(client: OrchClient, report: Reporter) {
       }
     },
     toggle(kind, name, on) {
-      set((state) => ({ chosen: { ...state.chosen, [choiceKey(kind, name)]: on ? { client: kind, name } : undefined }, preview: undefined }));
+      set((state) => ({
+        chosen: { ...state.chosen, [choiceKey(kind, name)]: on ? { client: kind, name } : undefined },
+        preview: undefined,
+      }));
     },
     rename(kind, name, as) {
       const key = choiceKey(kind, name);
-      set((state) => ({ chosen: { ...state.chosen, [key]: { client: kind, name, ...(as && as !== name ? { as } : {}) } }, preview: undefined }));
+      set((state) => ({
+        chosen: { ...state.chosen, [key]: { client: kind, name, ...(as && as !== name ? { as } : {}) } },
+        preview: undefined,
+      }));
     },
     async run(dryRun) {
       const servers = Object.values(get().chosen).filter((choice): choice is ImportChoice => choice !== undefined);

@@ -13,7 +13,11 @@ export function messageOf(error: unknown): string {
 
 /** Whether a failure means nothing answered at all. */
 export function isUnreachable(error: unknown): boolean {
-  return error instanceof OrchClientError && error.code === 'server_unavailable' && (error.details as { reason?: string } | undefined)?.reason === 'unreachable';
+  return (
+    error instanceof OrchClientError &&
+    error.code === 'server_unavailable' &&
+    (error.details as { reason?: string } | undefined)?.reason === 'unreachable'
+  );
 }
 
 export function isUnauthorized(error: unknown): boolean {

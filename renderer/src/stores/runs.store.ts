@@ -68,7 +68,12 @@ export function createRunsStore(client: OrchClient, report: Reporter) {
         if (!more && get().historyStatus !== 'ready') set({ historyStatus: 'loading' });
         try {
           const page = await client.runs.list({ limit: 25, ...(more && get().nextCursor ? { before: get().nextCursor } : {}) });
-          set((state) => ({ historyStatus: 'ready', historyError: undefined, history: more ? [...state.history, ...page.items] : page.items, nextCursor: page.nextCursor }));
+          set((state) => ({
+            historyStatus: 'ready',
+            historyError: undefined,
+            history: more ? [...state.history, ...page.items] : page.items,
+            nextCursor: page.nextCursor,
+          }));
         } catch (error) {
           set({ historyStatus: 'error', historyError: report(error) });
         }
@@ -99,14 +104,21 @@ export function createRunsStore(client: OrchClient, report: Reporter) {
           const tasks = event.task
             ? current.tasks.map((task) =>
                 task.id === event.task!.id
-                  ? { ...task, status: event.task!.status, ...(event.task!.durationMs !== undefined ? { durationMs: event.task!.durationMs } : {}), ...(event.task!.error ? { error: { message: event.task!.error } } : {}) }
+                  ? {
+                      ...task,
+                      status: event.task!.status,
+                      ...(event.task!.durationMs !== undefined ? { durationMs: event.task!.durationMs } : {}),
+                      ...(event.task!.error ? { error: { message: event.task!.error } } : {}),
+                    }
                   : task,
               )
             : current.tasks;
           set({ current: { ...current, status: event.status, tasks } });
           if (TERMINAL.has(event.status)) void get().open(event.runId);
         }
-        set((state) => ({ history: state.history.map((run) => (run.id === event.runId ? { ...run, status: event.status, counts: event.counts } : run)) }));
+        set((state) => ({
+          history: state.history.map((run) => (run.id === event.runId ? { ...run, status: event.status, counts: event.counts } : run)),
+        }));
         if (TERMINAL.has(event.status) || !get().history.some((run) => run.id === event.runId)) void get().loadHistory();
       },
     };

@@ -92,8 +92,21 @@ export function createServersStore(client: OrchClient, report: Reporter) {
         return;
       }
       set((state) => ({
-        servers: state.servers.map((server) => (server.name === status.name ? { ...server, ...status, pid: status.pid, startedAt: status.startedAt, lastError: status.lastError, retryInMs: status.retryInMs } : server)),
-        details: state.details[status.name] ? { ...state.details, [status.name]: { ...state.details[status.name]!, ...status } } : state.details,
+        servers: state.servers.map((server) =>
+          server.name === status.name
+            ? {
+                ...server,
+                ...status,
+                pid: status.pid,
+                startedAt: status.startedAt,
+                lastError: status.lastError,
+                retryInMs: status.retryInMs,
+              }
+            : server,
+        ),
+        details: state.details[status.name]
+          ? { ...state.details, [status.name]: { ...state.details[status.name]!, ...status } }
+          : state.details,
         resources: status.state === 'running' ? state.resources : { ...state.resources, [status.name]: undefined },
       }));
     },

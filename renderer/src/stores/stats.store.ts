@@ -49,7 +49,13 @@ export function createStatsStore(client: OrchClient, report: Reporter, options: 
       } else {
         const point = points[index]!;
         const count = point.count + 1;
-        points[index] = { ...point, count, errors: point.errors + failed, meanMs: (point.meanMs * point.count + call.durationMs) / count, p95Ms: Math.max(point.p95Ms, call.durationMs) };
+        points[index] = {
+          ...point,
+          count,
+          errors: point.errors + failed,
+          meanMs: (point.meanMs * point.count + call.durationMs) / count,
+          p95Ms: Math.max(point.p95Ms, call.durationMs),
+        };
       }
       const totals = series.totals;
       const count = totals.count + 1;

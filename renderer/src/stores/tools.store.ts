@@ -70,7 +70,9 @@ export function createToolsStore(client: OrchClient, report: Reporter) {
       try {
         if (enabled) await client.tools.enable({ server, tool });
         else await client.tools.disable({ server, tool });
-        set((state) => ({ tools: state.tools.map((item) => (item.server === server && item.name === tool ? { ...item, enabled } : item)) }));
+        set((state) => ({
+          tools: state.tools.map((item) => (item.server === server && item.name === tool ? { ...item, enabled } : item)),
+        }));
       } catch (error) {
         throw new Error(report(error));
       } finally {

@@ -88,7 +88,8 @@ export const callOperations = {
     id: 'stats.get',
     method: 'GET',
     path: '/api/stats',
-    summary: 'Call totals: count, errors, mean and p95 duration, overall, per server and per tool; the plan cache\'s hits and misses and the planner\'s tokens',
+    summary:
+      "Call totals: count, errors, mean and p95 duration, overall, per server and per tool; the plan cache's hits and misses and the planner's tokens",
     role: 'viewer',
     mutating: false,
     input: z.object({

@@ -49,7 +49,10 @@ export const fileChangeSchema = z.object({
 });
 
 const byClient = z.object({ client: clientKindSchema });
-const scope = z.enum(CONNECT_SCOPES).default('aggregate').describe('one entry for the aggregated endpoint (default), or one per enabled server');
+const scope = z
+  .enum(CONNECT_SCOPES)
+  .default('aggregate')
+  .describe('one entry for the aggregated endpoint (default), or one per enabled server');
 
 /** A server found in a client's config, as the import preview shows it (values masked). */
 export const importCandidateSchema = z.object({
@@ -110,7 +113,8 @@ export const clientOperations = {
     method: 'POST',
     path: '/api/clients/{client}/connect',
     summary: "Create a key for the client and write it into the client's config file, keeping a backup",
-    description: 'The answer shows the change with the secret masked; the secret itself is only in the file. A file that is not valid JSON answers 400 and is left alone.',
+    description:
+      'The answer shows the change with the secret masked; the secret itself is only in the file. A file that is not valid JSON answers 400 and is left alone.',
     role: 'admin',
     mutating: true,
     input: byClient.extend({ scope }),
@@ -149,7 +153,8 @@ export const importOperations = {
     method: 'POST',
     path: '/api/import',
     summary: 'Merge chosen servers into mcp-config.json (or, with dryRun, show the result first)',
-    description: 'A chosen name that clashes with a configured server answers 409 listing the clashes, unless `as` renames it. The merged file is validated and applied through hot reload.',
+    description:
+      'A chosen name that clashes with a configured server answers 409 listing the clashes, unless `as` renames it. The merged file is validated and applied through hot reload.',
     role: 'admin',
     mutating: true,
     input: z.object({ servers: z.array(importChoice).min(1).max(500), dryRun: z.boolean().optional() }),

@@ -43,7 +43,8 @@ export const configOperations = {
     method: 'GET',
     path: '/api/config',
     summary: 'The config file: its text, what it parses to, and its problems',
-    description: 'Admin only: the text may hold secrets. `parsed` is absent when the file on disk is invalid (the last good configuration keeps running).',
+    description:
+      'Admin only: the text may hold secrets. `parsed` is absent when the file on disk is invalid (the last good configuration keeps running).',
     role: 'admin',
     mutating: false,
     input: z.object({}),

@@ -55,7 +55,11 @@ export const metaOperations = {
     role: 'viewer',
     mutating: false,
     input: z.object({}),
-    output: z.looseObject({ openapi: z.string(), info: z.looseObject({ title: z.string(), version: z.string() }), paths: z.record(z.string(), z.unknown()) }),
+    output: z.looseObject({
+      openapi: z.string(),
+      info: z.looseObject({ title: z.string(), version: z.string() }),
+      paths: z.record(z.string(), z.unknown()),
+    }),
     errors: [],
   }),
 } as const;

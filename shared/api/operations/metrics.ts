@@ -63,7 +63,13 @@ export const metricsOperations = {
       until: timestamp,
       points: z.array(seriesPointSchema),
       /** The whole range (of `server`, when given): count, errors, mean, p50 and p95. */
-      totals: z.object({ count: z.number().int().nonnegative(), errors: z.number().int().nonnegative(), meanMs: durationMs, p50Ms: durationMs, p95Ms: durationMs }),
+      totals: z.object({
+        count: z.number().int().nonnegative(),
+        errors: z.number().int().nonnegative(),
+        meanMs: durationMs,
+        p50Ms: durationMs,
+        p95Ms: durationMs,
+      }),
     }),
     errors: [],
   }),

@@ -127,7 +127,7 @@ export const runOperations = {
       'Answers 202 with the started run; follow it with runs.get or the run.progress events. An invalid plan answers 400 with `details.problems`. ' +
       'A `request` is planned by the LLM planner (orch.planner): the answer comes once the plan is complete, with its `planning` figures, while its first tasks may already run. ' +
       'Without a planner, or with its credential missing, it answers 400 invalid_config naming what to set; a plan the model could not make valid, 400; the provider failing, 503 (429 when it rate-limits, 504 when it times out). ' +
-      'Nobody can be asked to approve a run made here: a tool that is neither read-only nor in its server\'s autoApprove (unless orch.batch.approveAll) answers 403 naming the tools.',
+      "Nobody can be asked to approve a run made here: a tool that is neither read-only nor in its server's autoApprove (unless orch.batch.approveAll) answers 403 naming the tools.",
     role: 'operator',
     mutating: true,
     input: runSource,
@@ -140,7 +140,8 @@ export const runOperations = {
     method: 'POST',
     path: '/api/runs/dry-run',
     summary: 'Plan (for a request) and validate without running: the waves and every problem',
-    description: 'A `request` is planned by the LLM planner (orch.planner) and answered with its plan, waves, the tools that would need approval and the `planning` figures; its errors are those of runs.create.',
+    description:
+      'A `request` is planned by the LLM planner (orch.planner) and answered with its plan, waves, the tools that would need approval and the `planning` figures; its errors are those of runs.create.',
     role: 'operator',
     mutating: true,
     input: runSource,

@@ -47,7 +47,8 @@ export const secretOperations = {
     method: 'PUT',
     path: '/api/secrets/{name}',
     summary: 'Store a secret; servers whose config refers to it are re-applied',
-    description: 'The value is stored and never answered back. 409 `conflict` when this daemon has no writable secret store (headless without MCP_ORCH_SECRETS_FILE).',
+    description:
+      'The value is stored and never answered back. 409 `conflict` when this daemon has no writable secret store (headless without MCP_ORCH_SECRETS_FILE).',
     role: 'admin',
     mutating: true,
     input: z.object({

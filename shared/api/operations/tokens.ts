@@ -86,7 +86,11 @@ export const tokenOperations = {
     role: 'admin',
     mutating: true,
     input: z.object({
-      name: z.string().min(1).max(64).regex(/^[^\s\p{Cc}]+$/u, 'a key name has no whitespace or control characters'),
+      name: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[^\s\p{Cc}]+$/u, 'a key name has no whitespace or control characters'),
       role: z.enum(ROLES),
       expiresInMs: z.number().int().min(60_000).optional().describe('lifetime; absent: never expires'),
       allow: patterns.default([]),
@@ -119,7 +123,13 @@ export const tokenOperations = {
     role: 'admin',
     mutating: true,
     input: byId.extend({
-      graceMs: z.number().int().min(0).max(30 * 86_400_000).optional().describe('how long the old secret keeps working; default 1 hour'),
+      graceMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(30 * 86_400_000)
+        .optional()
+        .describe('how long the old secret keeps working; default 1 hour'),
       expiresInMs: z.number().int().min(60_000).optional().describe("the new key's lifetime from now; default the old key's expiry"),
     }),
     output: withSecret.extend({ previous: tokenInfoSchema }),

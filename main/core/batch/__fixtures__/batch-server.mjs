@@ -24,7 +24,11 @@ const blocked = new Map();
 const readOnly = { readOnlyHint: true };
 const object = (properties, required = []) => ({ type: 'object', properties, required });
 const tools = [
-  { name: 'slow', inputSchema: object({ label: { type: 'string' }, ms: { type: 'integer', minimum: 0 } }, ['label', 'ms']), annotations: readOnly },
+  {
+    name: 'slow',
+    inputSchema: object({ label: { type: 'string' }, ms: { type: 'integer', minimum: 0 } }, ['label', 'ms']),
+    annotations: readOnly,
+  },
   { name: 'events', inputSchema: object({}), annotations: readOnly },
   {
     name: 'emit',
@@ -62,7 +66,9 @@ function call(id, name, args) {
     case 'emit':
       return answer(id, text('emitted', { structuredContent: { count: 3, items: ['x', 'y', 'z'], label } }));
     case 'typed': {
-      const types = Object.fromEntries(Object.entries(args).map(([key, value]) => [key, Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value]));
+      const types = Object.fromEntries(
+        Object.entries(args).map(([key, value]) => [key, Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value]),
+      );
       return answer(id, text(JSON.stringify(args), { structuredContent: { received: args, types } }));
     }
     case 'fail':

@@ -58,7 +58,9 @@ export class ManualCalls {
           reject(error);
         },
       };
-      signal.addEventListener('abort', () => call.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')), { once: true });
+      signal.addEventListener('abort', () => call.reject(signal.reason instanceof Error ? signal.reason : new Error('aborted')), {
+        once: true,
+      });
       this.pending.set(task.id, call);
       this.waiters.get(task.id)?.(call);
       this.waiters.delete(task.id);

@@ -10,7 +10,12 @@ export interface ApiResponse {
 }
 
 /** `undefined` token: none sent; default: the harness's bootstrap admin token. */
-export async function callOperation(harness: Harness, operation: Operation, input: Record<string, unknown>, token: string | null = TEST_TOKEN): Promise<ApiResponse> {
+export async function callOperation(
+  harness: Harness,
+  operation: Operation,
+  input: Record<string, unknown>,
+  token: string | null = TEST_TOKEN,
+): Promise<ApiResponse> {
   const { target, body } = encodeInput(operation, input);
   const url = harness.bareUrl(target);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};

@@ -4,15 +4,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
-import {
-  SetLevelRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from '@modelcontextprotocol/sdk/types.js';
+import { SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 // A 1x1 red pixel.
-const RED_PIXEL_PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
+const RED_PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
 const SILENT_WAV_BASE64 = silentWav().toString('base64');
 const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 // Scenarios expect a pause between notifications, so a client must cope with them arriving apart.
@@ -23,7 +18,7 @@ export const RETRY_INTERVAL_MS = 500;
 /** 100 ms of 8 kHz mono 16-bit silence: the smallest WAV that players accept. */
 function silentWav() {
   const sampleRate = 8000;
-  const data = Buffer.alloc(sampleRate / 10 * 2);
+  const data = Buffer.alloc((sampleRate / 10) * 2);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
   header.writeUInt32LE(36 + data.length, 4);
@@ -41,8 +36,7 @@ function silentWav() {
 }
 
 const text = (value) => ({ content: [{ type: 'text', text: value }] });
-const isLogged = (session, level) =>
-  session.logLevel === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel);
+const isLogged = (session, level) => session.logLevel === undefined || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(session.logLevel);
 
 // ---------------------------------------------------------------------------------------------
 // The MCP server. One instance per client session: McpServer serves a single transport, and
@@ -67,7 +61,8 @@ export function createConformanceServer() {
 
 function registerContentTools(server) {
   server.registerTool('test_simple_text', { description: 'Returns one text block' }, () =>
-    text('This is a simple text response for testing.'));
+    text('This is a simple text response for testing.'),
+  );
   server.registerTool('test_image_content', { description: 'Returns a PNG image' }, () => ({
     content: [{ type: 'image', data: RED_PIXEL_PNG_BASE64, mimeType: 'image/png' }],
   }));
@@ -75,10 +70,12 @@ function registerContentTools(server) {
     content: [{ type: 'audio', data: SILENT_WAV_BASE64, mimeType: 'audio/wav' }],
   }));
   server.registerTool('test_embedded_resource', { description: 'Returns an embedded resource' }, () => ({
-    content: [{
-      type: 'resource',
-      resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' },
-    }],
+    content: [
+      {
+        type: 'resource',
+        resource: { uri: 'test://embedded-resource', mimeType: 'text/plain', text: 'This is an embedded resource content.' },
+      },
+    ],
   }));
   server.registerTool('test_multiple_content_types', { description: 'Returns text, image and resource' }, () => ({
     content: [
@@ -151,7 +148,10 @@ function registerClientRequestTools(server) {
 
   server.registerTool(
     'test_sampling',
-    { description: 'Asks the client LLM to complete a prompt', inputSchema: { prompt: z.string().describe('The prompt to send to the LLM') } },
+    {
+      description: 'Asks the client LLM to complete a prompt',
+      inputSchema: { prompt: z.string().describe('The prompt to send to the LLM') },
+    },
     async ({ prompt }, extra) => {
       const result = await server.server.createMessage(
         { messages: [{ role: 'user', content: { type: 'text', text: prompt } }], maxTokens: 100 },
@@ -166,43 +166,52 @@ function registerClientRequestTools(server) {
     'test_elicitation',
     { description: 'Asks the user for a name and an email', inputSchema: { message: z.string().describe('The message to show the user') } },
     async ({ message }, extra) => {
-      const result = await server.server.elicitInput({
-        message,
-        requestedSchema: {
-          type: 'object',
-          properties: {
-            username: { type: 'string', description: "User's response" },
-            email: { type: 'string', description: "User's email address" },
+      const result = await server.server.elicitInput(
+        {
+          message,
+          requestedSchema: {
+            type: 'object',
+            properties: {
+              username: { type: 'string', description: "User's response" },
+              email: { type: 'string', description: "User's email address" },
+            },
+            required: ['username', 'email'],
           },
-          required: ['username', 'email'],
         },
-      }, relatedTo(extra));
+        relatedTo(extra),
+      );
       return text(`User response: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
     },
   );
 
   server.registerTool('test_elicitation_sep1034_defaults', { description: 'Elicitation with defaults (SEP-1034)' }, async (extra) => {
-    const result = await server.server.elicitInput({
-      message: 'Please review the pre-filled fields',
-      requestedSchema: {
-        type: 'object',
-        properties: {
-          name: { type: 'string', default: 'John Doe' },
-          age: { type: 'integer', default: 30 },
-          score: { type: 'number', default: 95.5 },
-          status: { type: 'string', enum: ['active', 'inactive', 'pending'], default: 'active' },
-          verified: { type: 'boolean', default: true },
+    const result = await server.server.elicitInput(
+      {
+        message: 'Please review the pre-filled fields',
+        requestedSchema: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', default: 'John Doe' },
+            age: { type: 'integer', default: 30 },
+            score: { type: 'number', default: 95.5 },
+            status: { type: 'string', enum: ['active', 'inactive', 'pending'], default: 'active' },
+            verified: { type: 'boolean', default: true },
+          },
         },
       },
-    }, relatedTo(extra));
+      relatedTo(extra),
+    );
     return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
   });
 
   server.registerTool('test_elicitation_sep1330_enums', { description: 'Elicitation with every enum form (SEP-1330)' }, async (extra) => {
-    const result = await server.server.elicitInput({
-      message: 'Please choose',
-      requestedSchema: { type: 'object', properties: sep1330EnumFields() },
-    }, relatedTo(extra));
+    const result = await server.server.elicitInput(
+      {
+        message: 'Please choose',
+        requestedSchema: { type: 'object', properties: sep1330EnumFields() },
+      },
+      relatedTo(extra),
+    );
     return text(`Elicitation completed: action=${result.action}, content=${JSON.stringify(result.content ?? {})}`);
   });
 }
@@ -225,44 +234,41 @@ function sep1330EnumFields() {
  */
 function registerSchemaTool(server) {
   const addressFields = { street: { type: 'string' }, city: { type: 'string' } };
-  const address = z.object({ street: z.string().optional(), city: z.string().optional() })
-    .meta({ $ref: '#/$defs/address' });
+  const address = z.object({ street: z.string().optional(), city: z.string().optional() }).meta({ $ref: '#/$defs/address' });
   const inputSchema = z.strictObject({ name: z.string().optional(), address: address.optional() }).meta({
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $defs: { address: { type: 'object', properties: addressFields } },
   });
-  server.registerTool(
-    'json_schema_2020_12_tool',
-    { description: 'Tool with JSON Schema 2020-12 features', inputSchema },
-    (args) => text(`Received ${JSON.stringify(args)}`),
+  server.registerTool('json_schema_2020_12_tool', { description: 'Tool with JSON Schema 2020-12 features', inputSchema }, (args) =>
+    text(`Received ${JSON.stringify(args)}`),
   );
 }
 
 function registerResources(server, session) {
+  server.registerResource('static-text', 'test://static-text', { description: 'A fixed text resource', mimeType: 'text/plain' }, (uri) => ({
+    contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }],
+  }));
+  server.registerResource('static-binary', 'test://static-binary', { description: 'A fixed PNG image', mimeType: 'image/png' }, (uri) => ({
+    contents: [{ uri: uri.href, mimeType: 'image/png', blob: RED_PIXEL_PNG_BASE64 }],
+  }));
   server.registerResource(
-    'static-text', 'test://static-text',
-    { description: 'A fixed text resource', mimeType: 'text/plain' },
-    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'This is the content of the static text resource.' }] }),
-  );
-  server.registerResource(
-    'static-binary', 'test://static-binary',
-    { description: 'A fixed PNG image', mimeType: 'image/png' },
-    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'image/png', blob: RED_PIXEL_PNG_BASE64 }] }),
-  );
-  server.registerResource(
-    'watched-resource', 'test://watched-resource',
+    'watched-resource',
+    'test://watched-resource',
     { description: 'A resource clients may subscribe to', mimeType: 'text/plain' },
     (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: 'Watched resource content' }] }),
   );
   server.registerResource(
-    'template-data', new ResourceTemplate('test://template/{id}/data', { list: undefined }),
+    'template-data',
+    new ResourceTemplate('test://template/{id}/data', { list: undefined }),
     { description: 'JSON data for any id', mimeType: 'application/json' },
     (uri, { id }) => ({
-      contents: [{
-        uri: uri.href,
-        mimeType: 'application/json',
-        text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }),
-      }],
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'application/json',
+          text: JSON.stringify({ id, templateTest: true, data: `Data for ID: ${id}` }),
+        },
+      ],
     }),
   );
   // McpServer has no subscription support of its own; the fixture only records them.
@@ -302,7 +308,13 @@ function registerPrompts(server) {
     { description: 'A prompt embedding a resource', argsSchema: { resourceUri: z.string().describe('URI of the resource to embed') } },
     ({ resourceUri }) => ({
       messages: [
-        { role: 'user', content: { type: 'resource', resource: { uri: resourceUri, mimeType: 'text/plain', text: 'Embedded resource content for testing.' } } },
+        {
+          role: 'user',
+          content: {
+            type: 'resource',
+            resource: { uri: resourceUri, mimeType: 'text/plain', text: 'Embedded resource content for testing.' },
+          },
+        },
         { role: 'user', content: { type: 'text', text: 'Please process the embedded resource above.' } },
       ],
     }),

@@ -67,7 +67,9 @@ class SessionTable {
   #sessions = new Map(); // sessionId -> { transport, server, lastSeen }
   #sweeper = setInterval(() => this.#closeIdle(), SESSION_IDLE_MS / 5).unref();
 
-  get size() { return this.#sessions.size; }
+  get size() {
+    return this.#sessions.size;
+  }
 
   get(sessionId) {
     const session = this.#sessions.get(sessionId);
@@ -107,7 +109,8 @@ class SessionTable {
 }
 
 function sendJsonRpcError(res, status, message) {
-  res.writeHead(status, { 'Content-Type': 'application/json' })
+  res
+    .writeHead(status, { 'Content-Type': 'application/json' })
     .end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 

@@ -24,11 +24,9 @@ const MAX_SESSIONS = 10_000;
 
 function createEchoServer() {
   const server = new McpServer({ name: 'echo-fixture', version: '1.0.0' });
-  server.registerTool(
-    'echo',
-    { description: 'Returns the text it is given.', inputSchema: { text: z.string() } },
-    ({ text }) => ({ content: [{ type: 'text', text }] }),
-  );
+  server.registerTool('echo', { description: 'Returns the text it is given.', inputSchema: { text: z.string() } }, ({ text }) => ({
+    content: [{ type: 'text', text }],
+  }));
   server.registerTool(
     'sleep',
     { description: 'Waits `ms` milliseconds, then answers.', inputSchema: { ms: z.number().int().min(0).max(MAX_SLEEP_MS) } },

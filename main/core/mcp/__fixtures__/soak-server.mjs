@@ -56,7 +56,11 @@ function createSoakServer(log) {
   );
   server.registerTool(
     'sleep',
-    { description: 'Waits `ms` milliseconds, then answers.', inputSchema: { ms: z.number().int().min(0).max(MAX_SLEEP_MS) }, annotations: readOnly },
+    {
+      description: 'Waits `ms` milliseconds, then answers.',
+      inputSchema: { ms: z.number().int().min(0).max(MAX_SLEEP_MS) },
+      annotations: readOnly,
+    },
     async ({ ms }) => {
       await new Promise((resolve) => setTimeout(resolve, ms));
       return { content: [{ type: 'text', text: `slept ${ms}` }] };

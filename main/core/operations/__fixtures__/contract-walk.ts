@@ -30,16 +30,30 @@ export async function startWalkHarness(): Promise<Harness> {
   const desktop = join(home, '.config', 'Claude');
   await mkdir(desktop, { recursive: true });
   await writeFile(join(desktop, 'claude_desktop_config.json'), JSON.stringify({ mcpServers: { 'desktop-example': exampleServer() } }));
-  const env = { ...process.env, MCP_ORCH_LOGIN_SHELL_PATH: '0', MCP_ORCH_TOKEN: TEST_TOKEN, MCP_ORCH_HOME: home, MCP_ORCH_SECRETS_FILE: join(home, 'secrets.json'), HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
-  const harness = await startHarness({ example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) }, { runtime: { env } });
+  const env = {
+    ...process.env,
+    MCP_ORCH_LOGIN_SHELL_PATH: '0',
+    MCP_ORCH_TOKEN: TEST_TOKEN,
+    MCP_ORCH_HOME: home,
+    MCP_ORCH_SECRETS_FILE: join(home, 'secrets.json'),
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+  };
+  const harness = await startHarness(
+    { example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) },
+    { runtime: { env } },
+  );
   // Runs name tools of the aggregate: wait until the catalogs they use are known.
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
   await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the example and batchy catalogs are known');
   const dispose = harness.dispose.bind(harness);
-  return { ...harness, dispose: async () => {
-    await dispose();
-    await rm(home, { recursive: true, force: true });
-  } };
+  return {
+    ...harness,
+    dispose: async () => {
+      await dispose();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
 }
 
 export type ValidInputs = Record<OperationId, () => Record<string, unknown> | Promise<Record<string, unknown>>>;
@@ -61,7 +75,8 @@ export function validInputs(
   let echoRun: Promise<string> | undefined;
   let blockingRun: Promise<string> | undefined;
   let keys = 0;
-  const newKey = (prefix: string): string => harness().runtime.tokens.createToken({ name: `${prefix}-${++keys}`, role: 'viewer' }).record.id;
+  const newKey = (prefix: string): string =>
+    harness().runtime.tokens.createToken({ name: `${prefix}-${++keys}`, role: 'viewer' }).record.id;
   return {
     'servers.list': () => ({}),
     'servers.status': () => ({ name: 'example' }),
@@ -148,5 +163,7 @@ export function malformedFields(operation: Operation, valid: Record<string, unkn
 /** The fields a body-carrying operation cannot do without (its empty input must name them). */
 export function requiredFields(operation: Operation): string[] {
   const shape = operation.input.shape as Record<string, { safeParse(value: unknown): { success: boolean } }>;
-  return Object.keys(shape).filter((field) => !pathParamNames(operation.path).includes(field) && !shape[field]!.safeParse(undefined).success);
+  return Object.keys(shape).filter(
+    (field) => !pathParamNames(operation.path).includes(field) && !shape[field]!.safeParse(undefined).success,
+  );
 }

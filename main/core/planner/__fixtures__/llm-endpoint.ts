@@ -93,7 +93,13 @@ export async function startLlmEndpoint(script: (request: SeenRequest, index: num
 function answer(res: ServerResponse, api: Api, streaming: boolean, reply: Reply): void {
   if (reply.kind === 'status') {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-    res.end(reply.body ?? JSON.stringify({ error: { message: `status ${reply.status}`, type: 'test', code: String(reply.status) }, message: `status ${reply.status}` }));
+    res.end(
+      reply.body ??
+        JSON.stringify({
+          error: { message: `status ${reply.status}`, type: 'test', code: String(reply.status) },
+          message: `status ${reply.status}`,
+        }),
+    );
     return;
   }
   if (reply.kind === 'malformed') {
@@ -101,7 +107,10 @@ function answer(res: ServerResponse, api: Api, streaming: boolean, reply: Reply)
     res.end(streaming ? 'data: {"this is": not json\n\n' : '{"choices": [ this is not json');
     return;
   }
-  const text = reply.kind === 'plan' || reply.kind === 'stall' ? reply.text : '{"tasks":[{"id":"a","tool":"x__y","arguments":{"long":"' + 'x'.repeat(200) + '"}}],"output":["a"]}';
+  const text =
+    reply.kind === 'plan' || reply.kind === 'stall'
+      ? reply.text
+      : '{"tasks":[{"id":"a","tool":"x__y","arguments":{"long":"' + 'x'.repeat(200) + '"}}],"output":["a"]}';
   const usage = reply.kind === 'plan' ? (reply.usage ?? { input: 321, output: 45 }) : { input: 1, output: 1 };
   const pieces = splitText(text, 24);
   if (!streaming) {
@@ -144,7 +153,15 @@ function wholeBody(api: Api, text: string, usage: { input: number; output: numbe
         created_at: created,
         model: 'test-model',
         status: 'completed',
-        output: [{ type: 'message', id: 'msg_1', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+        output: [
+          {
+            type: 'message',
+            id: 'msg_1',
+            role: 'assistant',
+            status: 'completed',
+            content: [{ type: 'output_text', text, annotations: [] }],
+          },
+        ],
         incomplete_details: null,
         usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
       };
@@ -160,7 +177,9 @@ function wholeBody(api: Api, text: string, usage: { input: number; output: numbe
     case 'converse':
     case 'converse-stream':
       return {
-        output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tool_1', name: 'json', input: JSON.parse(text) as unknown } }] } },
+        output: {
+          message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'tool_1', name: 'json', input: JSON.parse(text) as unknown } }] },
+        },
         stopReason: 'tool_use',
         usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
       };
@@ -186,34 +205,83 @@ function sseEvents(api: Api, pieces: string[], usage: { input: number; output: n
   if (api === 'responses') {
     const item = { type: 'message', id: 'msg_1', role: 'assistant', status: 'in_progress', content: [] };
     return [
-      sse({ type: 'response.created', sequence_number: 0, response: { id: 'resp_1', created_at: created, model: 'test-model', status: 'in_progress' } }),
+      sse({
+        type: 'response.created',
+        sequence_number: 0,
+        response: { id: 'resp_1', created_at: created, model: 'test-model', status: 'in_progress' },
+      }),
       sse({ type: 'response.output_item.added', sequence_number: 1, output_index: 0, item }),
-      ...pieces.map((delta, index) => sse({ type: 'response.output_text.delta', sequence_number: index + 2, item_id: 'msg_1', output_index: 0, content_index: 0, delta })),
-      sse({ type: 'response.output_item.done', sequence_number: pieces.length + 2, output_index: 0, item: { ...item, status: 'completed' } }),
+      ...pieces.map((delta, index) =>
+        sse({ type: 'response.output_text.delta', sequence_number: index + 2, item_id: 'msg_1', output_index: 0, content_index: 0, delta }),
+      ),
+      sse({
+        type: 'response.output_item.done',
+        sequence_number: pieces.length + 2,
+        output_index: 0,
+        item: { ...item, status: 'completed' },
+      }),
       sse({
         type: 'response.completed',
         sequence_number: pieces.length + 3,
-        response: { id: 'resp_1', created_at: created, model: 'test-model', status: 'completed', incomplete_details: null, usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output } },
+        response: {
+          id: 'resp_1',
+          created_at: created,
+          model: 'test-model',
+          status: 'completed',
+          incomplete_details: null,
+          usage: { input_tokens: usage.input, output_tokens: usage.output, total_tokens: usage.input + usage.output },
+        },
       }),
     ];
   }
   if (api === 'chat') {
-    const chunk = (delta: Record<string, unknown>, finish: string | null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created,
+      model: 'test-model',
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
     return [
       sse(chunk({ role: 'assistant', content: '' }, null)),
       ...pieces.map((content) => sse(chunk({ content }, null))),
       sse(chunk({}, 'stop')),
-      sse({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created, model: 'test-model', choices: [], usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output } }),
+      sse({
+        id: 'chatcmpl-1',
+        object: 'chat.completion.chunk',
+        created,
+        model: 'test-model',
+        choices: [],
+        usage: { prompt_tokens: usage.input, completion_tokens: usage.output, total_tokens: usage.input + usage.output },
+      }),
       sse('[DONE]'),
     ];
   }
   // Anthropic Messages.
   return [
-    sse({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'test-model', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: usage.input, output_tokens: 0 } } }, 'message_start'),
+    sse(
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'test-model',
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: usage.input, output_tokens: 0 },
+        },
+      },
+      'message_start',
+    ),
     sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
     ...pieces.map((text) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } }, 'content_block_delta')),
     sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
-    sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } }, 'message_delta'),
+    sse(
+      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: usage.output } },
+      'message_delta',
+    ),
     sse({ type: 'message_stop' }, 'message_stop'),
   ];
 }
@@ -226,7 +294,10 @@ function bedrockEvents(pieces: string[], usage: { input: number; output: number 
     ...pieces.map((input) => eventFrame('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input } } })),
     eventFrame('contentBlockStop', { contentBlockIndex: 0 }),
     eventFrame('messageStop', { stopReason: 'tool_use' }),
-    eventFrame('metadata', { usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output }, metrics: { latencyMs: 1 } }),
+    eventFrame('metadata', {
+      usage: { inputTokens: usage.input, outputTokens: usage.output, totalTokens: usage.input + usage.output },
+      metrics: { latencyMs: 1 },
+    }),
   ];
 }
 

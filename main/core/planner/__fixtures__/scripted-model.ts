@@ -35,8 +35,15 @@ export class ScriptedModel {
     this.mock = new MockLanguageModelV3({
       doGenerate: (options) => {
         this.calls.push(options);
-        const text = piecesOf(this.take()).filter((piece): piece is string => typeof piece === 'string').join('');
-        return Promise.resolve({ content: [{ type: 'text', text }], finishReason: { unified: 'stop', raw: 'stop' }, usage: usage(100, text.length), warnings: [] });
+        const text = piecesOf(this.take())
+          .filter((piece): piece is string => typeof piece === 'string')
+          .join('');
+        return Promise.resolve({
+          content: [{ type: 'text', text }],
+          finishReason: { unified: 'stop', raw: 'stop' },
+          usage: usage(100, text.length),
+          warnings: [],
+        });
       },
       doStream: (options) => {
         this.calls.push(options);
@@ -58,7 +65,18 @@ export class ScriptedModel {
 
   /** The planner's view of the model. */
   plannerModel(overrides: Partial<PlannerModel> = {}): PlannerModel {
-    return { model: this.mock, label: 'mock (scripted)', identity: 'mock', providerOptions: {}, maxOutputTokens: 4000, temperature: 0, maxRetries: 0, timeoutMs: 30_000, maxTools: 40, ...overrides };
+    return {
+      model: this.mock,
+      label: 'mock (scripted)',
+      identity: 'mock',
+      providerOptions: {},
+      maxOutputTokens: 4000,
+      temperature: 0,
+      maxRetries: 0,
+      timeoutMs: 30_000,
+      maxTools: 40,
+      ...overrides,
+    };
   }
 }
 
@@ -92,11 +110,23 @@ function streamOf(pieces: (string | Gate | Error)[]): ReadableStream<LanguageMod
   });
 }
 
-const object = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, required, additionalProperties: false });
+const object = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
 
 /** Tools of a small workspace: reads and writes on github, notion and slack. */
 export const WORKSPACE_TOOLS: (PlannerTool & { server: string; plain: string })[] = [
-  { server: 'github', plain: 'list_issues', name: 'github__list_issues', description: 'List issues of a repository', annotations: { readOnlyHint: true }, inputSchema: object({ repo: { type: 'string' }, state: { enum: ['open', 'closed'] } }, ['repo']) },
+  {
+    server: 'github',
+    plain: 'list_issues',
+    name: 'github__list_issues',
+    description: 'List issues of a repository',
+    annotations: { readOnlyHint: true },
+    inputSchema: object({ repo: { type: 'string' }, state: { enum: ['open', 'closed'] } }, ['repo']),
+  },
   {
     server: 'github',
     plain: 'get_issue',
@@ -106,9 +136,28 @@ export const WORKSPACE_TOOLS: (PlannerTool & { server: string; plain: string })[
     inputSchema: object({ repo: { type: 'string' }, number: { type: 'integer' } }, ['repo', 'number']),
     outputSchema: object({ title: { type: 'string' }, body: { type: 'string' } }),
   },
-  { server: 'github', plain: 'create_issue', name: 'github__create_issue', description: 'Open a new issue', annotations: { readOnlyHint: false }, inputSchema: object({ repo: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } }, ['repo', 'title']) },
-  { server: 'notion', plain: 'create_page', name: 'notion__create_page', description: 'Create a Notion page', inputSchema: object({ title: { type: 'string' }, content: { type: 'string' } }, ['title']) },
-  { server: 'slack', plain: 'post_message', name: 'slack__post_message', description: 'Post a message to a Slack channel', inputSchema: object({ channel: { type: 'string' }, text: { type: 'string' } }, ['channel', 'text']) },
+  {
+    server: 'github',
+    plain: 'create_issue',
+    name: 'github__create_issue',
+    description: 'Open a new issue',
+    annotations: { readOnlyHint: false },
+    inputSchema: object({ repo: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } }, ['repo', 'title']),
+  },
+  {
+    server: 'notion',
+    plain: 'create_page',
+    name: 'notion__create_page',
+    description: 'Create a Notion page',
+    inputSchema: object({ title: { type: 'string' }, content: { type: 'string' } }, ['title']),
+  },
+  {
+    server: 'slack',
+    plain: 'post_message',
+    name: 'slack__post_message',
+    description: 'Post a message to a Slack channel',
+    inputSchema: object({ channel: { type: 'string' }, text: { type: 'string' } }, ['channel', 'text']),
+  },
 ];
 
 /** A catalog over `tools` (default: the workspace's), resolving the names as the aggregate does. */
@@ -118,7 +167,15 @@ export function workspaceCatalog(tools: (PlannerTool & { server: string; plain: 
     tools.map(({ server: _server, plain, ...tool }) => ({ ...tool, plainName: plain })),
     (name): CatalogTool | undefined => {
       const tool = byName.get(name);
-      return tool && { server: tool.server, name: tool.plain, inputSchema: tool.inputSchema, outputSchema: tool.outputSchema, annotations: tool.annotations };
+      return (
+        tool && {
+          server: tool.server,
+          name: tool.plain,
+          inputSchema: tool.inputSchema,
+          outputSchema: tool.outputSchema,
+          annotations: tool.annotations,
+        }
+      );
     },
   );
 }

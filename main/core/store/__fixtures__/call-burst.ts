@@ -24,7 +24,18 @@ for (let group = 0; ; group++) {
   const time = Date.now();
   for (let i = 0; i < batchSize; i++, n++) {
     // Row content is checkable on its own: the error text is n % 300 characters long, bytesIn is n.
-    store.calls.record({ time, sessionId: `group-${group}`, server: 'burst', tool: `t${i}`, method: 'tools/call', durationMs: i, ok: false, error: 'e'.repeat(n % 300), bytesIn: n, bytesOut: i });
+    store.calls.record({
+      time,
+      sessionId: `group-${group}`,
+      server: 'burst',
+      tool: `t${i}`,
+      method: 'tools/call',
+      durationMs: i,
+      ok: false,
+      error: 'e'.repeat(n % 300),
+      bytesIn: n,
+      bytesOut: i,
+    });
   }
   // The store's own flush runs first: it was scheduled when the group filled the batch.
   await new Promise((resolve) => setImmediate(resolve));

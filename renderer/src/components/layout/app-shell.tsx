@@ -38,7 +38,10 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [stores]);
   return (
     <div className="flex h-full">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-raised focus:p-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-raised focus:p-2"
+      >
         Skip to content
       </a>
       <nav aria-label="Main" className="flex w-52 shrink-0 flex-col gap-0.5 border-r border-line bg-panel p-3">
@@ -50,7 +53,12 @@ export function AppShell({ children }: { children: ReactNode }) {
             key={to}
             to={to}
             end={to === '/'}
-            className={({ isActive }) => cn('flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-muted hover:bg-raised hover:text-fg', isActive && 'bg-raised font-medium text-fg shadow-sm')}
+            className={({ isActive }) =>
+              cn(
+                'flex items-center gap-2 rounded-md px-2 py-1.5 text-sm text-muted hover:bg-raised hover:text-fg',
+                isActive && 'bg-raised font-medium text-fg shadow-sm',
+              )
+            }
           >
             <Icon aria-hidden className="h-4 w-4" />
             {label}

@@ -12,5 +12,14 @@ const TONES: Record<Tone, string> = {
 };
 
 export function Badge({ tone = 'muted', className, ...props }: HTMLAttributes<HTMLSpanElement> & { tone?: Tone }) {
-  return <span className={cn('inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium', TONES[tone], className)} {...props} />;
+  return (
+    <span
+      className={cn(
+        'inline-flex items-center gap-1 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium',
+        TONES[tone],
+        className,
+      )}
+      {...props}
+    />
+  );
 }

@@ -17,7 +17,12 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
     }
   };
   return (
-    <Button size="sm" variant="ghost" onClick={() => void copy()} aria-label={`${label}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`}>
+    <Button
+      size="sm"
+      variant="ghost"
+      onClick={() => void copy()}
+      aria-label={`${label}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`}
+    >
       {done ? <Check aria-hidden className="h-3.5 w-3.5" /> : <Copy aria-hidden className="h-3.5 w-3.5" />}
       <span>{label}</span>
     </Button>

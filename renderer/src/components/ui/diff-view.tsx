@@ -3,9 +3,15 @@ import { cn } from '../../lib/cn';
 /** A unified diff, lines coloured by kind. */
 export function DiffView({ diff, className, label = 'Changes' }: { diff: string; className?: string; label?: string }) {
   const lines = diff.split('\n').filter((line) => !line.startsWith('===') && !line.startsWith('Index:'));
-  const changed = lines.some((line) => (line.startsWith('+') || line.startsWith('-')) && !line.startsWith('+++') && !line.startsWith('---'));
+  const changed = lines.some(
+    (line) => (line.startsWith('+') || line.startsWith('-')) && !line.startsWith('+++') && !line.startsWith('---'),
+  );
   return (
-    <pre aria-label={label} tabIndex={0} className={cn('max-h-96 overflow-auto rounded-md border border-line bg-panel p-2 font-mono text-xs', className)}>
+    <pre
+      aria-label={label}
+      tabIndex={0}
+      className={cn('max-h-96 overflow-auto rounded-md border border-line bg-panel p-2 font-mono text-xs', className)}
+    >
       {changed ? (
         lines.map((line, index) => (
           <div

@@ -14,7 +14,16 @@ export function HealthBadge({ level }: { level: HealthLevel }) {
 }
 
 export function StateBadge({ state }: { state: string }) {
-  const tone: Tone = state === 'running' ? 'ok' : state === 'failed' ? 'bad' : state === 'crashed' || state === 'backoff' ? 'warn' : state === 'starting' ? 'busy' : 'muted';
+  const tone: Tone =
+    state === 'running'
+      ? 'ok'
+      : state === 'failed'
+        ? 'bad'
+        : state === 'crashed' || state === 'backoff'
+          ? 'warn'
+          : state === 'starting'
+            ? 'busy'
+            : 'muted';
   return <Badge tone={tone}>{state}</Badge>;
 }
 

@@ -10,7 +10,13 @@ export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>)
 }
 
 export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope="col" className={cn('border-b border-line bg-panel px-3 py-2 text-left text-xs font-semibold text-muted', className)} {...props} />;
+  return (
+    <th
+      scope="col"
+      className={cn('border-b border-line bg-panel px-3 py-2 text-left text-xs font-semibold text-muted', className)}
+      {...props}
+    />
+  );
 }
 
 export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {

@@ -11,7 +11,10 @@ export function TabsList({ className, ...props }: ComponentProps<typeof TabsPrim
 export function TabsTrigger({ className, ...props }: ComponentProps<typeof TabsPrimitive.Trigger>) {
   return (
     <TabsPrimitive.Trigger
-      className={cn('cursor-pointer rounded px-3 py-1 text-sm text-muted data-[state=active]:bg-raised data-[state=active]:text-fg data-[state=active]:shadow-sm', className)}
+      className={cn(
+        'cursor-pointer rounded px-3 py-1 text-sm text-muted data-[state=active]:bg-raised data-[state=active]:text-fg data-[state=active]:shadow-sm',
+        className,
+      )}
       {...props}
     />
   );

@@ -14,7 +14,12 @@ export default function ActivityPage() {
   return (
     <>
       <PageHeader title="Activity" description="Every proxied call, and every change made through the API with who made it." />
-      <Tabs defaultValue="calls" onValueChange={(tab) => tab === 'audit' && stores.activity.getState().audit.status === 'idle' && void stores.activity.getState().loadAudit()}>
+      <Tabs
+        defaultValue="calls"
+        onValueChange={(tab) =>
+          tab === 'audit' && stores.activity.getState().audit.status === 'idle' && void stores.activity.getState().loadAudit()
+        }
+      >
         <TabsList aria-label="Log">
           <TabsTrigger value="calls">Calls</TabsTrigger>
           <TabsTrigger value="audit">Audit</TabsTrigger>

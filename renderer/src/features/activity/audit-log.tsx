@@ -13,7 +13,8 @@ export function AuditLog() {
   const stores = useStores();
   const audit = useDomain('activity', (state) => state.audit);
   const [draft, setDraft] = useState<AuditFilters>({});
-  const load = (filters: AuditFilters, page: 'first' | 'older' | 'newer' = 'first') => void stores.activity.getState().loadAudit(filters, page);
+  const load = (filters: AuditFilters, page: 'first' | 'older' | 'newer' = 'first') =>
+    void stores.activity.getState().loadAudit(filters, page);
   return (
     <div>
       <form
@@ -26,15 +27,28 @@ export function AuditLog() {
       >
         <div className="flex flex-col gap-1">
           <Label htmlFor="audit-key">Key</Label>
-          <Input id="audit-key" value={draft.keyName ?? ''} onChange={(event) => setDraft({ ...draft, keyName: event.target.value || undefined })} />
+          <Input
+            id="audit-key"
+            value={draft.keyName ?? ''}
+            onChange={(event) => setDraft({ ...draft, keyName: event.target.value || undefined })}
+          />
         </div>
         <div className="flex flex-col gap-1">
           <Label htmlFor="audit-action">Action</Label>
-          <Input id="audit-action" placeholder="servers.* or tools/call" value={draft.action ?? ''} onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })} />
+          <Input
+            id="audit-action"
+            placeholder="servers.* or tools/call"
+            value={draft.action ?? ''}
+            onChange={(event) => setDraft({ ...draft, action: event.target.value || undefined })}
+          />
         </div>
         <div className="flex flex-col gap-1">
           <Label htmlFor="audit-outcome">Outcome</Label>
-          <Select id="audit-outcome" value={draft.outcome ?? ''} onChange={(event) => setDraft({ ...draft, outcome: (event.target.value || undefined) as AuditFilters['outcome'] })}>
+          <Select
+            id="audit-outcome"
+            value={draft.outcome ?? ''}
+            onChange={(event) => setDraft({ ...draft, outcome: (event.target.value || undefined) as AuditFilters['outcome'] })}
+          >
             <option value="">Any</option>
             <option value="ok">ok</option>
             <option value="error">error</option>
@@ -72,13 +86,21 @@ export function AuditLog() {
                   <Td>
                     <Badge tone={entry.outcome === 'ok' ? 'ok' : entry.outcome === 'denied' ? 'warn' : 'bad'}>{entry.outcome}</Badge>
                   </Td>
-                  <Td className="max-w-80 break-words font-mono text-xs">{entry.details === undefined ? '' : JSON.stringify(entry.details)}</Td>
+                  <Td className="max-w-80 break-words font-mono text-xs">
+                    {entry.details === undefined ? '' : JSON.stringify(entry.details)}
+                  </Td>
                 </tr>
               ))}
             </tbody>
           </Table>
         ) : null}
-        <Pager label="Audit" page={audit.previous.length + 1} hasOlder={audit.nextCursor !== undefined} onNewer={() => load(audit.filters, 'newer')} onOlder={() => load(audit.filters, 'older')} />
+        <Pager
+          label="Audit"
+          page={audit.previous.length + 1}
+          hasOlder={audit.nextCursor !== undefined}
+          onNewer={() => load(audit.filters, 'newer')}
+          onOlder={() => load(audit.filters, 'older')}
+        />
       </div>
     </div>
   );

@@ -15,7 +15,8 @@ export function CallLog() {
   const fresh = useDomain('activity', (state) => state.newCalls);
   const servers = useDomain('servers', (state) => state.servers);
   const [draft, setDraft] = useState<CallFilters>({});
-  const load = (filters: CallFilters, page: 'first' | 'older' | 'newer' = 'first') => void stores.activity.getState().loadCalls(filters, page);
+  const load = (filters: CallFilters, page: 'first' | 'older' | 'newer' = 'first') =>
+    void stores.activity.getState().loadCalls(filters, page);
   return (
     <div>
       <form
@@ -28,7 +29,11 @@ export function CallLog() {
       >
         <div className="flex flex-col gap-1">
           <Label htmlFor="call-server">Server</Label>
-          <Select id="call-server" value={draft.server ?? ''} onChange={(event) => setDraft({ ...draft, server: event.target.value || undefined })}>
+          <Select
+            id="call-server"
+            value={draft.server ?? ''}
+            onChange={(event) => setDraft({ ...draft, server: event.target.value || undefined })}
+          >
             <option value="">All</option>
             {servers.map((server) => (
               <option key={server.name}>{server.name}</option>
@@ -37,15 +42,27 @@ export function CallLog() {
         </div>
         <div className="flex flex-col gap-1">
           <Label htmlFor="call-tool">Tool</Label>
-          <Input id="call-tool" value={draft.tool ?? ''} onChange={(event) => setDraft({ ...draft, tool: event.target.value || undefined })} />
+          <Input
+            id="call-tool"
+            value={draft.tool ?? ''}
+            onChange={(event) => setDraft({ ...draft, tool: event.target.value || undefined })}
+          />
         </div>
         <div className="flex flex-col gap-1">
           <Label htmlFor="call-client">Client</Label>
-          <Input id="call-client" value={draft.client ?? ''} onChange={(event) => setDraft({ ...draft, client: event.target.value || undefined })} />
+          <Input
+            id="call-client"
+            value={draft.client ?? ''}
+            onChange={(event) => setDraft({ ...draft, client: event.target.value || undefined })}
+          />
         </div>
         <div className="flex flex-col gap-1">
           <Label htmlFor="call-outcome">Outcome</Label>
-          <Select id="call-outcome" value={draft.ok === undefined ? '' : String(draft.ok)} onChange={(event) => setDraft({ ...draft, ok: event.target.value === '' ? undefined : event.target.value === 'true' })}>
+          <Select
+            id="call-outcome"
+            value={draft.ok === undefined ? '' : String(draft.ok)}
+            onChange={(event) => setDraft({ ...draft, ok: event.target.value === '' ? undefined : event.target.value === 'true' })}
+          >
             <option value="">Any</option>
             <option value="true">Succeeded</option>
             <option value="false">Failed</option>
@@ -64,7 +81,9 @@ export function CallLog() {
       <div className="mt-4">
         {calls.status === 'loading' ? <Loading /> : null}
         {calls.status === 'error' ? <ErrorState message={calls.error ?? 'failed'} onRetry={() => load(calls.filters)} /> : null}
-        {calls.status === 'ready' && calls.items.length === 0 ? <Empty title="No calls match">Calls appear here as clients use the servers.</Empty> : null}
+        {calls.status === 'ready' && calls.items.length === 0 ? (
+          <Empty title="No calls match">Calls appear here as clients use the servers.</Empty>
+        ) : null}
         {calls.items.length > 0 && calls.status !== 'loading' ? (
           <Table aria-label="Calls">
             <thead>
@@ -101,7 +120,13 @@ export function CallLog() {
             </tbody>
           </Table>
         ) : null}
-        <Pager label="Calls" page={calls.previous.length + 1} hasOlder={calls.nextCursor !== undefined} onNewer={() => load(calls.filters, 'newer')} onOlder={() => load(calls.filters, 'older')} />
+        <Pager
+          label="Calls"
+          page={calls.previous.length + 1}
+          hasOlder={calls.nextCursor !== undefined}
+          onNewer={() => load(calls.filters, 'newer')}
+          onOlder={() => load(calls.filters, 'older')}
+        />
       </div>
     </div>
   );

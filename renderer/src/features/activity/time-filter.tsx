@@ -24,7 +24,19 @@ export function TimeFilter({ id, value, onChange }: { id: string; value: number 
 }
 
 /** "Newer" and "Older" through the pages, and where we are. */
-export function Pager({ page, hasOlder, onNewer, onOlder, label }: { page: number; hasOlder: boolean; onNewer: () => void; onOlder: () => void; label: string }) {
+export function Pager({
+  page,
+  hasOlder,
+  onNewer,
+  onOlder,
+  label,
+}: {
+  page: number;
+  hasOlder: boolean;
+  onNewer: () => void;
+  onOlder: () => void;
+  label: string;
+}) {
   return (
     <nav aria-label={`${label} pages`} className="mt-3 flex items-center gap-2 text-xs">
       <button type="button" className="rounded border border-line px-2 py-1 disabled:opacity-40" disabled={page === 1} onClick={onNewer}>

@@ -75,7 +75,9 @@ function ClientCard({ file }: { file: ClientFile }) {
           variant="primary"
           disabled={pending || file.error !== undefined}
           onClick={() => {
-            void actions.connect(file.client, scope).then((ok) => ok && toast.success(`${file.label} connected: restart or reload it to pick up the change`));
+            void actions
+              .connect(file.client, scope)
+              .then((ok) => ok && toast.success(`${file.label} connected: restart or reload it to pick up the change`));
           }}
         >
           Connect {file.label}
@@ -94,14 +96,17 @@ function ClientCard({ file }: { file: ClientFile }) {
       </div>
       {file.undo ? (
         <p className="mt-2 text-xs text-muted">
-          Connected {formatTime(file.undo.time)} with the key “{file.undo.keyName}”. Undo puts the file back from its backup and revokes that key.
+          Connected {formatTime(file.undo.time)} with the key “{file.undo.keyName}”. Undo puts the file back from its backup and revokes
+          that key.
         </p>
       ) : null}
       {error ? <ErrorState className="mt-2" message={error} /> : null}
       {outcome?.change ? (
         <div className="mt-3">
           <p className="mb-1 text-xs">
-            {outcome.kind === 'preview' ? 'Connecting would make this change (a key is made for it; shown masked):' : `Written${outcome.backupPath ? `; the file as it was is in ${outcome.backupPath}` : ' (new file)'}; key “${outcome.keyName ?? ''}”:`}
+            {outcome.kind === 'preview'
+              ? 'Connecting would make this change (a key is made for it; shown masked):'
+              : `Written${outcome.backupPath ? `; the file as it was is in ${outcome.backupPath}` : ' (new file)'}; key “${outcome.keyName ?? ''}”:`}
           </p>
           <DiffView diff={outcome.change.diff} label={`Change to the ${file.label} config`} />
         </div>
@@ -126,7 +131,10 @@ export default function ClientsPage() {
   }, [stores]);
   return (
     <>
-      <PageHeader title="Clients" description="Point your MCP clients at MCP Orch in one click. Each gets a key of its own; every change can be undone." />
+      <PageHeader
+        title="Clients"
+        description="Point your MCP clients at MCP Orch in one click. Each gets a key of its own; every change can be undone."
+      />
       {status === 'loading' || status === 'idle' ? <Loading /> : null}
       {status === 'error' ? <ErrorState message={error ?? 'failed'} onRetry={() => void stores.clients.getState().load()} /> : null}
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-2">

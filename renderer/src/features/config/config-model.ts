@@ -21,7 +21,10 @@ export function parseDraft(text: string): Record<string, unknown> | undefined {
 export function serversOf(file: Record<string, unknown> | undefined): [string, Entry][] {
   const servers = file?.mcpServers;
   if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) return [];
-  return Object.entries(servers as Record<string, unknown>).map(([name, entry]) => [name, typeof entry === 'object' && entry !== null ? (entry as Entry) : {}]);
+  return Object.entries(servers as Record<string, unknown>).map(([name, entry]) => [
+    name,
+    typeof entry === 'object' && entry !== null ? (entry as Entry) : {},
+  ]);
 }
 
 /** `text` with `value` at `path` (`undefined` removes it). */

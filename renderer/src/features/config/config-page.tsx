@@ -47,7 +47,10 @@ export default function ConfigPage() {
   const selected = wanted !== undefined && names.includes(wanted) ? wanted : names[0];
   const entry = servers.find(([name]) => name === selected)?.[1];
   const dirty = saved !== undefined && draft !== saved.text;
-  const diff = useMemo(() => (saved ? createTwoFilesPatch(saved.path, saved.path, saved.text, draft, 'saved', 'draft', { context: 3 }) : ''), [saved, draft]);
+  const diff = useMemo(
+    () => (saved ? createTwoFilesPatch(saved.path, saved.path, saved.text, draft, 'saved', 'draft', { context: 3 }) : ''),
+    [saved, draft],
+  );
   const setDraft = (text: string) => {
     stores.config.getState().setDraft(text);
     setReviewing(false);
@@ -80,7 +83,11 @@ export default function ConfigPage() {
         title="Config"
         description={
           <>
-            <code>{saved?.path}</code> — edit a server in the form or the whole file as JSON. Servers from other clients: <Link className="text-accent underline" to="/import">Import</Link>.
+            <code>{saved?.path}</code> — edit a server in the form or the whole file as JSON. Servers from other clients:{' '}
+            <Link className="text-accent underline" to="/import">
+              Import
+            </Link>
+            .
           </>
         }
         actions={
@@ -94,7 +101,12 @@ export default function ConfigPage() {
           </>
         }
       />
-      {changedOnDisk ? <ErrorState className="mb-3" message="The file changed on disk since you started editing. Applying would be refused: discard your changes to see the new file." /> : null}
+      {changedOnDisk ? (
+        <ErrorState
+          className="mb-3"
+          message="The file changed on disk since you started editing. Applying would be refused: discard your changes to see the new file."
+        />
+      ) : null}
       {issues.length > 0 ? (
         <Card className="mb-4 border-bad/50" role="alert" aria-label="Problems">
           <CardTitle>Problems ({issues.length})</CardTitle>
@@ -136,7 +148,13 @@ export default function ConfigPage() {
             <ul className="flex flex-wrap gap-1" aria-label="Servers in the file">
               {names.map((name) => (
                 <li key={name}>
-                  <Button size="sm" variant={name === selected ? 'primary' : 'secondary'} aria-pressed={name === selected} className={cn(issuesAt(issues, fieldPath(name)).length > 0 && 'field-error')} onClick={() => select(name)}>
+                  <Button
+                    size="sm"
+                    variant={name === selected ? 'primary' : 'secondary'}
+                    aria-pressed={name === selected}
+                    className={cn(issuesAt(issues, fieldPath(name)).length > 0 && 'field-error')}
+                    onClick={() => select(name)}
+                  >
                     {name}
                   </Button>
                 </li>
@@ -146,8 +164,19 @@ export default function ConfigPage() {
           {file === undefined ? <p className="text-sm text-bad">The JSON does not parse: fix it in the editor beside.</p> : null}
           {selected && entry ? (
             <>
-              <ServerForm key={selected} name={selected} entry={entry} issues={issues} onField={(key, value) => setDraft(setIn(draft, ['mcpServers', selected, key], value))} />
-              <Button variant="danger" size="sm" className="mt-4" onClick={() => setDraft(setIn(draft, ['mcpServers', selected], undefined))}>
+              <ServerForm
+                key={selected}
+                name={selected}
+                entry={entry}
+                issues={issues}
+                onField={(key, value) => setDraft(setIn(draft, ['mcpServers', selected, key], value))}
+              />
+              <Button
+                variant="danger"
+                size="sm"
+                className="mt-4"
+                onClick={() => setDraft(setIn(draft, ['mcpServers', selected], undefined))}
+              >
                 <Trash2 aria-hidden className="h-3.5 w-3.5" /> Remove {selected}
               </Button>
             </>
@@ -163,7 +192,12 @@ export default function ConfigPage() {
               select(name);
             }}
           >
-            <Input aria-label="New server name" placeholder="new-server" value={newName} onChange={(event) => setNewName(event.target.value)} />
+            <Input
+              aria-label="New server name"
+              placeholder="new-server"
+              value={newName}
+              onChange={(event) => setNewName(event.target.value)}
+            />
             <Button type="submit" disabled={!newName.trim() || names.includes(newName.trim())}>
               <Plus aria-hidden className="h-3.5 w-3.5" /> Add server
             </Button>

@@ -14,11 +14,28 @@ export interface ServerFormProps {
   onField: (key: string, value: unknown) => void;
 }
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 const stringMap = (value: unknown): Record<string, string> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (Object.fromEntries(Object.entries(value).filter((pair) => typeof pair[1] === 'string'))) : {};
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).filter((pair) => typeof pair[1] === 'string'))
+    : {};
 
-function Row({ server, field, label, issues, children, htmlFor }: { server: string; field: string; label: string; issues: readonly Issue[]; children: ReactNode; htmlFor?: string }) {
+function Row({
+  server,
+  field,
+  label,
+  issues,
+  children,
+  htmlFor,
+}: {
+  server: string;
+  field: string;
+  label: string;
+  issues: readonly Issue[];
+  children: ReactNode;
+  htmlFor?: string;
+}) {
   const path = fieldPath(server, field);
   const mine = issuesAt(issues, path);
   return (
@@ -41,7 +58,14 @@ export function ServerForm({ name, entry, issues, onField }: ServerFormProps) {
   const transportKey = typeof entry.type === 'string' && entry.transportType === undefined ? 'type' : 'transportType';
   const text = (field: string, label: string, placeholder?: string) => (
     <Row server={name} field={field} label={label} issues={issues} htmlFor={id(field)}>
-      <Input id={id(field)} aria-invalid={invalid(field)} placeholder={placeholder} value={typeof entry[field] === 'string' ? (entry[field]) : ''} className="font-mono text-xs" onChange={(event) => onField(field, event.target.value || undefined)} />
+      <Input
+        id={id(field)}
+        aria-invalid={invalid(field)}
+        placeholder={placeholder}
+        value={typeof entry[field] === 'string' ? entry[field] : ''}
+        className="font-mono text-xs"
+        onChange={(event) => onField(field, event.target.value || undefined)}
+      />
     </Row>
   );
   return (
@@ -57,7 +81,12 @@ export function ServerForm({ name, entry, issues, onField }: ServerFormProps) {
         <>
           {text('command', 'Command', 'npx')}
           <Row server={name} field="args" label="Arguments" issues={issues}>
-            <StringList label="argument" values={strings(entry.args)} invalid={invalid('args')} onChange={(values) => onField('args', values)} />
+            <StringList
+              label="argument"
+              values={strings(entry.args)}
+              invalid={invalid('args')}
+              onChange={(values) => onField('args', values)}
+            />
           </Row>
           <Row server={name} field="env" label="Environment" issues={issues}>
             <KeyValues label="variable" values={stringMap(entry.env)} onChange={(values) => onField('env', values)} />
@@ -85,18 +114,31 @@ export function ServerForm({ name, entry, issues, onField }: ServerFormProps) {
           />
         </Row>
         <Row server={name} field="sessionMode" label="Sessions" issues={issues} htmlFor={id('sessionMode')}>
-          <Select id={id('sessionMode')} value={typeof entry.sessionMode === 'string' ? entry.sessionMode : 'shared'} onChange={(event) => onField('sessionMode', event.target.value === 'shared' ? undefined : event.target.value)}>
+          <Select
+            id={id('sessionMode')}
+            value={typeof entry.sessionMode === 'string' ? entry.sessionMode : 'shared'}
+            onChange={(event) => onField('sessionMode', event.target.value === 'shared' ? undefined : event.target.value)}
+          >
             <option value="shared">shared: one upstream for every client</option>
             <option value="per-session">per-session: one child per client session</option>
           </Select>
         </Row>
       </div>
       <Row server={name} field="autoApprove" label="Auto-approved tools (batch mode runs them without asking)" issues={issues}>
-        <StringList label="tool" values={strings(entry.autoApprove)} invalid={invalid('autoApprove')} onChange={(values) => onField('autoApprove', values)} />
+        <StringList
+          label="tool"
+          values={strings(entry.autoApprove)}
+          invalid={invalid('autoApprove')}
+          onChange={(values) => onField('autoApprove', values)}
+        />
       </Row>
       <Row server={name} field="disabled" label="State" issues={issues}>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" checked={entry.disabled === true} onChange={(event) => onField('disabled', event.target.checked ? true : undefined)} />
+          <input
+            type="checkbox"
+            checked={entry.disabled === true}
+            onChange={(event) => onField('disabled', event.target.checked ? true : undefined)}
+          />
           Disabled (not started, not served)
         </label>
       </Row>

@@ -46,7 +46,11 @@ export default function ImportPage() {
           Imported {result.added.join(', ')}: saved to mcp-config.json and started.
         </p>
       ) : null}
-      {status === 'ready' && sources.length === 0 ? <Empty title="No client configs found">None of Claude Desktop, Cline, Cursor, VS Code, Windsurf or Claude Code has a config file on this machine.</Empty> : null}
+      {status === 'ready' && sources.length === 0 ? (
+        <Empty title="No client configs found">
+          None of Claude Desktop, Cline, Cursor, VS Code, Windsurf or Claude Code has a config file on this machine.
+        </Empty>
+      ) : null}
       <div className="flex flex-col gap-4">
         {sources.map((source) => (
           <Card key={source.client} role="region" aria-label={source.label}>
@@ -88,11 +92,19 @@ export default function ImportPage() {
                             {server.name}
                             {server.self ? <Badge className="ml-2">this MCP Orch</Badge> : null}
                           </Td>
-                          <Td className="max-w-80 break-all font-mono text-xs">{server.command ? [server.command, ...server.args].join(' ') : `${server.transport} ${server.url ?? ''}`}</Td>
+                          <Td className="max-w-80 break-all font-mono text-xs">
+                            {server.command ? [server.command, ...server.args].join(' ') : `${server.transport} ${server.url ?? ''}`}
+                          </Td>
                           <Td className="text-xs">{[...server.envKeys, ...server.headerKeys].join(', ') || '–'}</Td>
                           <Td>
                             {choice ? (
-                              <Input aria-label={`Name for ${server.name}`} aria-invalid={clash} value={target} onChange={(event) => actions.rename(source.client, server.name, event.target.value)} className="w-44" />
+                              <Input
+                                aria-label={`Name for ${server.name}`}
+                                aria-invalid={clash}
+                                value={target}
+                                onChange={(event) => actions.rename(source.client, server.name, event.target.value)}
+                                className="w-44"
+                              />
                             ) : null}
                             {!choice && server.clash ? <Badge>already in mcp-config.json</Badge> : null}
                             {choice && clash ? (
@@ -132,8 +144,16 @@ export default function ImportPage() {
           {applyError ? <ErrorState message={applyError} /> : null}
           {preview ? (
             <div>
-              {preview.clashes.length > 0 ? <p className="mb-2 text-sm text-bad">Name clashes: {preview.clashes.map((clash) => clash.name).join(', ')}. Rename them above before importing.</p> : null}
-              {preview.issues.length > 0 ? <p className="mb-2 text-sm text-bad">After the merge the file would be invalid: {preview.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}</p> : null}
+              {preview.clashes.length > 0 ? (
+                <p className="mb-2 text-sm text-bad">
+                  Name clashes: {preview.clashes.map((clash) => clash.name).join(', ')}. Rename them above before importing.
+                </p>
+              ) : null}
+              {preview.issues.length > 0 ? (
+                <p className="mb-2 text-sm text-bad">
+                  After the merge the file would be invalid: {preview.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}
+                </p>
+              ) : null}
               <DiffView diff={preview.diff} label="The merge into mcp-config.json" />
             </div>
           ) : null}

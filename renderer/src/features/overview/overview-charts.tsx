@@ -29,7 +29,19 @@ export function chartRows(series: Series, figure: 'count' | 'p95Ms' | 'errors'):
   return { rows, servers };
 }
 
-function Chart({ title, series, figure, kind, unit }: { title: string; series: Series; figure: 'count' | 'p95Ms' | 'errors'; kind: 'bar' | 'line'; unit?: string }) {
+function Chart({
+  title,
+  series,
+  figure,
+  kind,
+  unit,
+}: {
+  title: string;
+  series: Series;
+  figure: 'count' | 'p95Ms' | 'errors';
+  kind: 'bar' | 'line';
+  unit?: string;
+}) {
   const { rows, servers } = chartRows(series, figure);
   const axis = { stroke: 'currentColor', fontSize: 11 };
   const body =
@@ -71,7 +83,8 @@ function Chart({ title, series, figure, kind, unit }: { title: string; series: S
 export default function OverviewCharts() {
   const series = useDomain('stats', (state) => state.series);
   if (!series) return null;
-  if (series.points.length === 0) return <Empty title="No calls in the last hour">Calls through MCP Orch are charted here as they happen.</Empty>;
+  if (series.points.length === 0)
+    return <Empty title="No calls in the last hour">Calls through MCP Orch are charted here as they happen.</Empty>;
   return (
     <div className="grid grid-cols-1 gap-3 xl:grid-cols-3">
       <Chart title="Calls per minute" series={series} figure="count" kind="bar" />

@@ -46,7 +46,14 @@ export default function PlanGraph({ plan, run }: { plan: BatchPlanInput; run?: R
             </div>
           ),
         },
-        style: { width: 190, border: `2px solid ${style.border}`, background: 'var(--color-raised)', color: 'var(--color-fg)', borderRadius: 8, padding: 6 },
+        style: {
+          width: 190,
+          border: `2px solid ${style.border}`,
+          background: 'var(--color-raised)',
+          color: 'var(--color-fg)',
+          borderRadius: 8,
+          padding: 6,
+        },
         draggable: false,
       };
     });
@@ -61,7 +68,15 @@ export default function PlanGraph({ plan, run }: { plan: BatchPlanInput; run?: R
   }, [plan, run]);
   return (
     <section className="h-80 rounded-lg border border-line" aria-label="Dependency graph of the plan">
-      <ReactFlow nodes={nodes} edges={edges} fitView nodesConnectable={false} nodesDraggable={false} proOptions={{ hideAttribution: true }} colorMode="system">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        fitView
+        nodesConnectable={false}
+        nodesDraggable={false}
+        proOptions={{ hideAttribution: true }}
+        colorMode="system"
+      >
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>

@@ -44,9 +44,11 @@ export function planWaves(plan: BatchPlanInput, edges: readonly PlanEdge[]): Map
 export function readPlan(text: string): { plan?: BatchPlanInput; error?: string } {
   try {
     const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null || !Array.isArray((value as { tasks?: unknown }).tasks)) return { error: 'a plan is an object with a "tasks" array' };
+    if (typeof value !== 'object' || value === null || !Array.isArray((value as { tasks?: unknown }).tasks))
+      return { error: 'a plan is an object with a "tasks" array' };
     const tasks = (value as { tasks: unknown[] }).tasks;
-    if (!tasks.every((task) => typeof task === 'object' && task !== null && typeof (task as { id?: unknown }).id === 'string')) return { error: 'every task needs an "id"' };
+    if (!tasks.every((task) => typeof task === 'object' && task !== null && typeof (task as { id?: unknown }).id === 'string'))
+      return { error: 'every task needs an "id"' };
     return { plan: value as BatchPlanInput };
   } catch (error) {
     return { error: `not valid JSON: ${(error as Error).message}` };

@@ -55,7 +55,9 @@ export function RunDetail({ run }: { run: Run }) {
                   {task.id}
                   <div className="text-muted">{task.tool}</div>
                 </Td>
-                <Td className={task.status === 'failed' ? 'text-bad' : task.status === 'succeeded' ? 'text-ok' : undefined}>{task.status}</Td>
+                <Td className={task.status === 'failed' ? 'text-bad' : task.status === 'succeeded' ? 'text-ok' : undefined}>
+                  {task.status}
+                </Td>
                 <Td className="max-w-48 break-all font-mono text-xs">{JSON.stringify(planned?.arguments ?? {})}</Td>
                 <Td className="max-w-72 whitespace-pre-wrap break-words font-mono text-xs">{resultText(task)}</Td>
                 <Td className="tabular-nums">{formatMs(task.durationMs)}</Td>

@@ -20,7 +20,9 @@ export function RunHistory() {
       </h2>
       {status === 'loading' ? <Loading /> : null}
       {status === 'error' ? <ErrorState message={error ?? 'failed'} onRetry={() => void stores.runs.getState().loadHistory()} /> : null}
-      {status === 'ready' && history.length === 0 ? <Empty title="No runs yet">Run a plan above, or call batch_execute from a client in batch mode.</Empty> : null}
+      {status === 'ready' && history.length === 0 ? (
+        <Empty title="No runs yet">Run a plan above, or call batch_execute from a client in batch mode.</Empty>
+      ) : null}
       {history.length > 0 ? (
         <Table aria-label="Run history">
           <thead>
@@ -43,9 +45,16 @@ export function RunHistory() {
                   </Link>
                 </Td>
                 <Td>
-                  <Badge tone={run.status === 'succeeded' ? 'ok' : run.status === 'failed' ? 'bad' : run.status === 'running' ? 'busy' : 'warn'}>{run.status}</Badge>
+                  <Badge
+                    tone={run.status === 'succeeded' ? 'ok' : run.status === 'failed' ? 'bad' : run.status === 'running' ? 'busy' : 'warn'}
+                  >
+                    {run.status}
+                  </Badge>
                 </Td>
-                <Td className="text-xs">{run.source}{run.createdBy ? ` · ${run.createdBy}` : ''}</Td>
+                <Td className="text-xs">
+                  {run.source}
+                  {run.createdBy ? ` · ${run.createdBy}` : ''}
+                </Td>
                 <Td className="text-xs tabular-nums">
                   {run.taskCount}
                   {Object.entries(run.counts).map(([key, count]) => (

@@ -81,7 +81,8 @@ export default function RunsPage() {
               aria-describedby="nl-why"
             />
             <p id="nl-why" className="mt-1 text-xs text-muted">
-              The LLM planner (<code>orch.planner</code>) turns it into a plan over the tools your key may call: Plan puts it in the editor below, Plan and run runs it.
+              The LLM planner (<code>orch.planner</code>) turns it into a plan over the tools your key may call: Plan puts it in the editor
+              below, Plan and run runs it.
             </p>
             <div className="mt-2 flex flex-wrap gap-2">
               <Button
@@ -154,7 +155,10 @@ export default function RunsPage() {
                 <p className="font-medium">{preview.valid ? `Valid: ${preview.waves.length} wave(s)` : 'The plan has problems:'}</p>
                 {preview.planning ? (
                   <p className="text-xs text-muted">
-                    Planned in {Math.round(preview.planning.planningMs)} ms{preview.planning.cacheHit ? ', from the plan cache' : ` (${preview.planning.inputTokens} + ${preview.planning.outputTokens} tokens)`}
+                    Planned in {Math.round(preview.planning.planningMs)} ms
+                    {preview.planning.cacheHit
+                      ? ', from the plan cache'
+                      : ` (${preview.planning.inputTokens} + ${preview.planning.outputTokens} tokens)`}
                   </p>
                 ) : null}
                 <ul className="mt-1 list-disc pl-5 text-xs">
@@ -169,7 +173,9 @@ export default function RunsPage() {
                     </li>
                   ))}
                 </ul>
-                {preview.needsApproval.length ? <p className="mt-1 text-xs text-warn">Needs approval: {preview.needsApproval.join(', ')}</p> : null}
+                {preview.needsApproval.length ? (
+                  <p className="mt-1 text-xs text-warn">Needs approval: {preview.needsApproval.join(', ')}</p>
+                ) : null}
               </section>
             ) : null}
           </Card>
@@ -178,7 +184,21 @@ export default function RunsPage() {
           <Card>
             <div className="mb-2 flex items-center gap-2">
               <CardTitle>{shownRun ? `Run ${shownRun.id}` : 'Graph of the plan'}</CardTitle>
-              {shownRun ? <Badge tone={shownRun.status === 'succeeded' ? 'ok' : shownRun.status === 'running' ? 'busy' : shownRun.status === 'failed' ? 'bad' : 'warn'}>{shownRun.status}</Badge> : null}
+              {shownRun ? (
+                <Badge
+                  tone={
+                    shownRun.status === 'succeeded'
+                      ? 'ok'
+                      : shownRun.status === 'running'
+                        ? 'busy'
+                        : shownRun.status === 'failed'
+                          ? 'bad'
+                          : 'warn'
+                  }
+                >
+                  {shownRun.status}
+                </Badge>
+              ) : null}
             </div>
             {graphPlan ? (
               <Suspense fallback={<Loading />}>

@@ -8,7 +8,14 @@ import type { ServerSummary } from '../../stores/types';
 
 export function useHealth(server: ServerSummary): Health {
   const issues = useDomain('servers', (state) => state.configIssues);
-  return serverHealth({ name: server.name, state: server.state, restarts: server.restarts, lastError: server.lastError, retryInMs: server.retryInMs, configIssues: issues });
+  return serverHealth({
+    name: server.name,
+    state: server.state,
+    restarts: server.restarts,
+    lastError: server.lastError,
+    retryInMs: server.retryInMs,
+    configIssues: issues,
+  });
 }
 
 export function HealthActionButton({ server, health }: { server: ServerSummary; health: Health }) {

@@ -26,7 +26,13 @@ export function LogTail({ server }: { server: string }) {
   return (
     <div className="mt-2 flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-2">
-        <Input aria-label="Search the log" placeholder="Search…" value={query} onChange={(event) => setQuery(event.target.value)} className="w-56" />
+        <Input
+          aria-label="Search the log"
+          placeholder="Search…"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          className="w-56"
+        />
         <Button size="sm" aria-pressed={paused !== undefined} onClick={() => setPaused(paused ? undefined : [...(live ?? [])])}>
           {paused ? 'Resume' : 'Pause'}
         </Button>
@@ -43,10 +49,18 @@ export function LogTail({ server }: { server: string }) {
           {shown.length} of {entries.length} lines{paused ? ' · paused' : ' · live'}
         </span>
       </div>
-      <pre ref={box} tabIndex={0} aria-label={`Log of ${server}`} className="h-64 overflow-auto rounded-md border border-line bg-panel p-2 font-mono text-xs">
+      <pre
+        ref={box}
+        tabIndex={0}
+        aria-label={`Log of ${server}`}
+        className="h-64 overflow-auto rounded-md border border-line bg-panel p-2 font-mono text-xs"
+      >
         {shown.length === 0 ? <span className="text-muted">{live === undefined ? 'Loading…' : 'No log lines.'}</span> : null}
         {shown.map((entry, index) => (
-          <div key={`${entry.time}-${index}`} className={cn(entry.stream === 'system' && 'text-accent', entry.stream === 'stdout' && 'text-warn')}>
+          <div
+            key={`${entry.time}-${index}`}
+            className={cn(entry.stream === 'system' && 'text-accent', entry.stream === 'stdout' && 'text-warn')}
+          >
             <span className="text-muted">{new Date(entry.time).toLocaleTimeString()} </span>
             {entry.line}
           </div>

@@ -36,7 +36,11 @@ function Controls({ server }: { server: ServerSummary }) {
       <Button size="sm" disabled={busy || disabled || server.state === 'running'} onClick={() => void act('start')}>
         Start
       </Button>
-      <Button size="sm" disabled={busy || disabled || server.state === 'stopped' || server.state === 'failed'} onClick={() => void act('stop')}>
+      <Button
+        size="sm"
+        disabled={busy || disabled || server.state === 'stopped' || server.state === 'failed'}
+        onClick={() => void act('stop')}
+      >
         Stop
       </Button>
       <Button size="sm" disabled={busy || disabled} onClick={() => void act('restart')}>
@@ -137,7 +141,13 @@ export function ServerDetailView({ server }: { server: ServerSummary }) {
                 </>
               ) : null}
               <dt className="text-muted">Environment</dt>
-              <dd className="font-mono">{Object.keys(config.env).length ? Object.entries(config.env).map(([key, value]) => `${key}=${value}`).join('  ') : '–'}</dd>
+              <dd className="font-mono">
+                {Object.keys(config.env).length
+                  ? Object.entries(config.env)
+                      .map(([key, value]) => `${key}=${value}`)
+                      .join('  ')
+                  : '–'}
+              </dd>
               <dt className="text-muted">Timeout</dt>
               <dd>{config.timeoutMs / 1000} s</dd>
               <dt className="text-muted">Session mode</dt>
@@ -182,7 +192,10 @@ export function ServerDetailView({ server }: { server: ServerSummary }) {
         <ul className="mt-2 flex flex-wrap gap-1.5">
           {own.map((tool) => (
             <li key={tool.name}>
-              <Link className="rounded border border-line px-2 py-0.5 font-mono text-xs hover:bg-panel" to={`/tools/${encodeURIComponent(tool.server)}/${encodeURIComponent(tool.name)}`}>
+              <Link
+                className="rounded border border-line px-2 py-0.5 font-mono text-xs hover:bg-panel"
+                to={`/tools/${encodeURIComponent(tool.server)}/${encodeURIComponent(tool.name)}`}
+              >
                 {tool.name}
               </Link>
             </li>

@@ -14,7 +14,11 @@ function Row({ server, selected }: { server: ServerSummary; selected: boolean })
   return (
     <tr className={selected ? 'bg-panel' : undefined}>
       <Td>
-        <Link to={`/servers/${encodeURIComponent(server.name)}`} className="font-medium text-accent hover:underline" aria-current={selected ? 'page' : undefined}>
+        <Link
+          to={`/servers/${encodeURIComponent(server.name)}`}
+          className="font-medium text-accent hover:underline"
+          aria-current={selected ? 'page' : undefined}
+        >
           {server.name}
         </Link>
       </Td>
@@ -45,26 +49,28 @@ export default function ServersPage() {
       {servers.length > 0 ? (
         <div className="grid grid-cols-1 gap-5 xl:grid-cols-[minmax(260px,340px)_1fr]">
           <div className="self-start">
-          <Table aria-label="Servers">
-            <thead>
-              <tr>
-                <Th>Name</Th>
-                <Th>State</Th>
-                <Th>Health</Th>
-                <Th>Tools</Th>
-              </tr>
-            </thead>
-            <tbody>
-              {servers.map((server) => (
-                <Row key={server.name} server={server} selected={server.name === name} />
-              ))}
-            </tbody>
-          </Table>
+            <Table aria-label="Servers">
+              <thead>
+                <tr>
+                  <Th>Name</Th>
+                  <Th>State</Th>
+                  <Th>Health</Th>
+                  <Th>Tools</Th>
+                </tr>
+              </thead>
+              <tbody>
+                {servers.map((server) => (
+                  <Row key={server.name} server={server} selected={server.name === name} />
+                ))}
+              </tbody>
+            </Table>
           </div>
           <div className="min-w-0">
             {selected ? <ServerDetailView server={selected} /> : null}
             {name !== undefined && !selected && status === 'ready' ? <ErrorState message={`No server named "${name}".`} /> : null}
-            {name === undefined ? <Empty title="Choose a server">Its command line, endpoints, controls, live log and tools show here.</Empty> : null}
+            {name === undefined ? (
+              <Empty title="Choose a server">Its command line, endpoints, controls, live log and tools show here.</Empty>
+            ) : null}
           </div>
         </div>
       ) : null}

@@ -22,7 +22,11 @@ const EXPIRY = [
 function statusOf(key: KeyInfo): { label: string; tone: 'ok' | 'warn' | 'muted' } {
   if (key.revokedAt !== undefined) return { label: 'revoked', tone: 'muted' };
   if (key.expiresAt !== undefined && key.expiresAt <= Date.now()) return { label: 'expired', tone: 'muted' };
-  if (key.replacedBy !== undefined) return { label: key.graceUntil && key.graceUntil > Date.now() ? `rotating until ${formatTime(key.graceUntil)}` : 'rotated', tone: 'warn' };
+  if (key.replacedBy !== undefined)
+    return {
+      label: key.graceUntil && key.graceUntil > Date.now() ? `rotating until ${formatTime(key.graceUntil)}` : 'rotated',
+      tone: 'warn',
+    };
   return { label: 'active', tone: 'ok' };
 }
 
@@ -96,11 +100,14 @@ export function KeysSection() {
         </form>
       </Card>
       <label className="mb-2 flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={showAll} onChange={(event) => void actions.load(event.target.checked)} /> Show revoked, expired and rotated keys
+        <input type="checkbox" checked={showAll} onChange={(event) => void actions.load(event.target.checked)} /> Show revoked, expired and
+        rotated keys
       </label>
       {status === 'loading' || status === 'idle' ? <Loading /> : null}
       {status === 'error' ? <ErrorState message={error ?? 'failed'} onRetry={() => void actions.load()} /> : null}
-      {status === 'ready' && keys.length === 0 ? <Empty title="No keys yet">Create one for each client; the dashboard itself uses the daemon&apos;s session token.</Empty> : null}
+      {status === 'ready' && keys.length === 0 ? (
+        <Empty title="No keys yet">Create one for each client; the dashboard itself uses the daemon&apos;s session token.</Empty>
+      ) : null}
       {keys.length > 0 ? (
         <Table aria-label="API keys">
           <thead>
@@ -144,7 +151,13 @@ export function KeysSection() {
                     >
                       Rotate
                     </Button>{' '}
-                    <Button size="sm" variant="danger" disabled={key.revokedAt !== undefined} aria-label={`Revoke ${key.name}`} onClick={() => setRevoking(key)}>
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      disabled={key.revokedAt !== undefined}
+                      aria-label={`Revoke ${key.name}`}
+                      onClick={() => setRevoking(key)}
+                    >
                       Revoke
                     </Button>
                   </Td>
@@ -185,7 +198,11 @@ export function KeysSection() {
               onClick={() => {
                 const key = revoking;
                 setRevoking(undefined);
-                if (key) void actions.revoke(key.id).then(() => toast.success(`${key.name} revoked`), (failure: Error) => toast.error(failure.message));
+                if (key)
+                  void actions.revoke(key.id).then(
+                    () => toast.success(`${key.name} revoked`),
+                    (failure: Error) => toast.error(failure.message),
+                  );
               }}
             >
               Revoke

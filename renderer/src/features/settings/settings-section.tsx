@@ -64,7 +64,13 @@ export function SettingsSection() {
   const field = (key: Exclude<keyof Form, 'approveAll'>, label: string, placeholder: string, type = 'text') => (
     <div className="flex flex-col gap-1">
       <Label htmlFor={`setting-${key}`}>{label}</Label>
-      <Input id={`setting-${key}`} type={type} value={form?.[key] ?? ''} placeholder={placeholder} onChange={(event) => form && edit({ ...form, [key]: event.target.value })} />
+      <Input
+        id={`setting-${key}`}
+        type={type}
+        value={form?.[key] ?? ''}
+        placeholder={placeholder}
+        onChange={(event) => form && edit({ ...form, [key]: event.target.value })}
+      />
     </div>
   );
   return (
@@ -92,7 +98,12 @@ export function SettingsSection() {
             <CardTitle>Batch mode</CardTitle>
             <div className="grid grid-cols-1 gap-3 md:grid-cols-3">
               <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" checked={form.approveAll} onChange={(event) => edit({ ...form, approveAll: event.target.checked })} /> Run every tool without asking for approval
+                <input
+                  type="checkbox"
+                  checked={form.approveAll}
+                  onChange={(event) => edit({ ...form, approveAll: event.target.checked })}
+                />{' '}
+                Run every tool without asking for approval
               </label>
               {field('maxResultChars', 'Longest result text per task (characters)', '2000', 'number')}
               {field('perServerConcurrency', 'Most tasks at once per server', 'no limit', 'number')}

@@ -52,7 +52,8 @@ export function unsupportedReason(schema: JsonSchema, path = '(arguments)'): str
   if (kind === 'object') {
     const additional = schema.additionalProperties;
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-    if (typeof additional === 'object' && additional !== null && Object.keys(properties).length === 0) return `${path} is a map of free keys`;
+    if (typeof additional === 'object' && additional !== null && Object.keys(properties).length === 0)
+      return `${path} is a map of free keys`;
     for (const [name, child] of Object.entries(properties)) {
       const reason = unsupportedReason(asSchema(child), `${path}.${name}`);
       if (reason) return reason;

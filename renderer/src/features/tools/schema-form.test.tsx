@@ -79,7 +79,11 @@ describe('the schema form', () => {
     render(<Harness schema={ENUMS} seen={seen} />);
     expect(seen.value).toEqual({ level: 'low', verbose: true });
     const level = screen.getByLabelText(/^level/);
-    expect(within(level).getAllByRole('option').map((option) => option.textContent)).toEqual(['(not set)', 'low', 'high']);
+    expect(
+      within(level)
+        .getAllByRole('option')
+        .map((option) => option.textContent),
+    ).toEqual(['(not set)', 'low', 'high']);
     await userEvent.selectOptions(level, 'high');
     await userEvent.selectOptions(screen.getByLabelText(/^size/), '3');
     await userEvent.click(screen.getByLabelText(/^verbose/));
@@ -94,21 +98,36 @@ describe('the schema form', () => {
 
 describe('what the form can express', () => {
   it('leaves unions, $ref, tuples, maps and untyped parts to the JSON editor, naming where', () => {
-    expect(unsupportedReason({ type: 'object', properties: { v: { anyOf: [{ type: 'string' }, { type: 'number' }] } } })).toBe('(arguments).v uses anyOf');
+    expect(unsupportedReason({ type: 'object', properties: { v: { anyOf: [{ type: 'string' }, { type: 'number' }] } } })).toBe(
+      '(arguments).v uses anyOf',
+    );
     expect(unsupportedReason({ type: 'object', properties: { v: { oneOf: [{ type: 'string' }] } } })).toBe('(arguments).v uses oneOf');
     expect(unsupportedReason({ type: 'object', properties: { at: { $ref: '#/$defs/point' } } })).toBe('(arguments).at uses $ref');
-    expect(unsupportedReason({ type: 'object', properties: { pair: { type: 'array', items: [{ type: 'string' }] } } })).toBe('(arguments).pair is a tuple');
-    expect(unsupportedReason({ type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } } } })).toBe('(arguments).env is a map of free keys');
+    expect(unsupportedReason({ type: 'object', properties: { pair: { type: 'array', items: [{ type: 'string' }] } } })).toBe(
+      '(arguments).pair is a tuple',
+    );
+    expect(unsupportedReason({ type: 'object', properties: { env: { type: 'object', additionalProperties: { type: 'string' } } } })).toBe(
+      '(arguments).env is a map of free keys',
+    );
     expect(unsupportedReason({ type: 'object', properties: { any: {} } })).toBe('(arguments).any has no single type');
-    expect(unsupportedReason({ type: 'object', properties: { list: { type: 'array', items: { type: 'object', properties: { v: { anyOf: [] } } } } } })).toBe('(arguments).list[].v uses anyOf');
+    expect(
+      unsupportedReason({
+        type: 'object',
+        properties: { list: { type: 'array', items: { type: 'object', properties: { v: { anyOf: [] } } } } },
+      }),
+    ).toBe('(arguments).list[].v uses anyOf');
   });
 
   it('takes nested objects, arrays, enums and nullable types', () => {
-    for (const schema of [NESTED, ARRAYS, ENUMS, { type: 'object', properties: { note: { type: ['string', 'null'] } } }]) expect(unsupportedReason(schema)).toBeUndefined();
+    for (const schema of [NESTED, ARRAYS, ENUMS, { type: 'object', properties: { note: { type: ['string', 'null'] } } }])
+      expect(unsupportedReason(schema)).toBeUndefined();
   });
 
   it('sends no empty optional fields, so the server defaults apply', () => {
-    expect(pruneValue({ title: '', owner: { name: '', age: undefined }, extra: undefined }, NESTED)).toEqual({ title: '', owner: { name: '' } });
+    expect(pruneValue({ title: '', owner: { name: '', age: undefined }, extra: undefined }, NESTED)).toEqual({
+      title: '',
+      owner: { name: '' },
+    });
     expect(pruneValue({ tags: [], points: [{ x: 1, y: undefined }] }, ARRAYS)).toEqual({ tags: [], points: [{ x: 1 }] });
   });
 });

@@ -58,7 +58,15 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
         </legend>
         <Hint id={hintId} schema={schema} />
         {children.map(([key, child]) => (
-          <Field key={key} name={`${name}.${key}`} label={key} schema={child} value={record[key]} required={needed.has(key)} onChange={(next) => onChange({ ...record, [key]: next })} />
+          <Field
+            key={key}
+            name={`${name}.${key}`}
+            label={key}
+            schema={child}
+            value={record[key]}
+            required={needed.has(key)}
+            onChange={(next) => onChange({ ...record, [key]: next })}
+          />
         ))}
         {children.length === 0 ? <p className="text-xs text-muted">No fields.</p> : null}
       </fieldset>
@@ -77,14 +85,30 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
         {list.map((item, index) => (
           <div key={index} className="flex items-start gap-2">
             <div className="min-w-0 flex-1">
-              <Field name={`${name}[${index}]`} label={`${label} ${index + 1}`} schema={items} value={item} required onChange={(next) => onChange(list.map((old, i) => (i === index ? next : old)))} />
+              <Field
+                name={`${name}[${index}]`}
+                label={`${label} ${index + 1}`}
+                schema={items}
+                value={item}
+                required
+                onChange={(next) => onChange(list.map((old, i) => (i === index ? next : old)))}
+              />
             </div>
-            <Button size="icon" variant="ghost" aria-label={`Remove ${label} ${index + 1}`} onClick={() => onChange(list.filter((_, i) => i !== index))}>
+            <Button
+              size="icon"
+              variant="ghost"
+              aria-label={`Remove ${label} ${index + 1}`}
+              onClick={() => onChange(list.filter((_, i) => i !== index))}
+            >
               <Minus aria-hidden className="h-4 w-4" />
             </Button>
           </div>
         ))}
-        <Button size="sm" className="self-start" onClick={() => onChange([...list, initialValue(items) ?? (fieldKind(items) === 'string' ? '' : undefined)])}>
+        <Button
+          size="sm"
+          className="self-start"
+          onClick={() => onChange([...list, initialValue(items) ?? (fieldKind(items) === 'string' ? '' : undefined)])}
+        >
           <Plus aria-hidden className="h-3.5 w-3.5" /> Add {label}
         </Button>
       </fieldset>
@@ -105,7 +129,16 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
 
   const input =
     kind === 'enum' ? (
-      <Select id={id} value={typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''} onChange={(event) => onChange(event.target.value === '' ? undefined : (schema.enum as unknown[]).find((option) => String(option) === event.target.value))} {...described}>
+      <Select
+        id={id}
+        value={typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : ''}
+        onChange={(event) =>
+          onChange(
+            event.target.value === '' ? undefined : (schema.enum as unknown[]).find((option) => String(option) === event.target.value),
+          )
+        }
+        {...described}
+      >
         <option value="">{required ? 'Choose…' : '(not set)'}</option>
         {(schema.enum as unknown[]).map((option) => (
           <option key={String(option)} value={String(option)}>
@@ -127,7 +160,13 @@ function Field({ name, label, schema, value, required, onChange }: FieldProps) {
     ) : kind === 'null' ? (
       <Input id={id} value="null" readOnly {...described} />
     ) : (
-      <Input id={id} value={typeof value === 'string' ? value : ''} placeholder={typeof schema.format === 'string' ? schema.format : undefined} onChange={(event) => onChange(event.target.value)} {...described} />
+      <Input
+        id={id}
+        value={typeof value === 'string' ? value : ''}
+        placeholder={typeof schema.format === 'string' ? schema.format : undefined}
+        onChange={(event) => onChange(event.target.value)}
+        {...described}
+      />
     );
   return (
     <div className="flex flex-col gap-1" data-field={name}>
@@ -145,7 +184,15 @@ export function SchemaForm({ schema, value, onChange }: SchemaFormProps) {
   return (
     <div className="flex flex-col gap-3">
       {children.map(([key, child]) => (
-        <Field key={key} name={key} label={key} schema={child} value={value[key]} required={needed.has(key)} onChange={(next) => onChange({ ...value, [key]: next })} />
+        <Field
+          key={key}
+          name={key}
+          label={key}
+          schema={child}
+          value={value[key]}
+          required={needed.has(key)}
+          onChange={(next) => onChange({ ...value, [key]: next })}
+        />
       ))}
     </div>
   );

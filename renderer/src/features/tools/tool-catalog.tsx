@@ -31,7 +31,14 @@ export function ToolCatalog({ tools, selected }: { tools: ToolItem[]; selected?:
     if (tool) void navigate(`/tools/${encodeURIComponent(tool.server)}/${encodeURIComponent(tool.name)}`);
   };
   const onKey = (event: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowDown: active + 1, ArrowUp: active - 1, Home: 0, End: tools.length - 1, PageDown: active + 10, PageUp: active - 10 };
+    const moves: Record<string, number> = {
+      ArrowDown: active + 1,
+      ArrowUp: active - 1,
+      Home: 0,
+      End: tools.length - 1,
+      PageDown: active + 10,
+      PageUp: active - 10,
+    };
     if (event.key in moves) {
       event.preventDefault();
       const next = Math.max(0, Math.min(tools.length - 1, moves[event.key]!));

@@ -17,7 +17,9 @@ import { ToolResult } from './tool-result';
 function parseArgs(text: string): Record<string, unknown> | string {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : 'the arguments must be a JSON object';
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : 'the arguments must be a JSON object';
   } catch (error) {
     return `not valid JSON: ${(error as Error).message}`;
   }
@@ -90,22 +92,41 @@ export function ToolDetail({ tool }: { tool: ToolItem }) {
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
           <CardTitle>Try it</CardTitle>
           <div className="flex gap-1" role="group" aria-label="How to enter the arguments">
-            <Button size="sm" variant={mode === 'form' ? 'primary' : 'secondary'} aria-pressed={mode === 'form'} disabled={reason !== undefined} onClick={() => switchMode('form')}>
+            <Button
+              size="sm"
+              variant={mode === 'form' ? 'primary' : 'secondary'}
+              aria-pressed={mode === 'form'}
+              disabled={reason !== undefined}
+              onClick={() => switchMode('form')}
+            >
               Form
             </Button>
-            <Button size="sm" variant={mode === 'json' ? 'primary' : 'secondary'} aria-pressed={mode === 'json'} onClick={() => switchMode('json')}>
+            <Button
+              size="sm"
+              variant={mode === 'json' ? 'primary' : 'secondary'}
+              aria-pressed={mode === 'json'}
+              onClick={() => switchMode('json')}
+            >
               JSON
             </Button>
           </div>
         </div>
-        {reason ? <p className="mb-2 text-xs text-muted">The form cannot express this schema ({reason}): edit the arguments as JSON, checked against the schema.</p> : null}
+        {reason ? (
+          <p className="mb-2 text-xs text-muted">
+            The form cannot express this schema ({reason}): edit the arguments as JSON, checked against the schema.
+          </p>
+        ) : null}
         <form
           onSubmit={(event) => {
             event.preventDefault();
             void submit();
           }}
         >
-          {mode === 'form' ? <SchemaForm schema={schema} value={formValue} onChange={setFormValue} /> : <JsonEditor label={`Arguments of ${tool.name}`} value={text} onChange={setText} schema={schema} minHeight="8rem" />}
+          {mode === 'form' ? (
+            <SchemaForm schema={schema} value={formValue} onChange={setFormValue} />
+          ) : (
+            <JsonEditor label={`Arguments of ${tool.name}`} value={text} onChange={setText} schema={schema} minHeight="8rem" />
+          )}
           <Button type="submit" variant="primary" className="mt-3" disabled={calling || !tool.enabled}>
             {calling ? 'Calling…' : `Call ${tool.name}`}
           </Button>
@@ -126,8 +147,15 @@ export function ToolDetail({ tool }: { tool: ToolItem }) {
               <li key={call.id} className="flex items-center gap-2 text-xs">
                 <span className="text-muted">{formatTime(call.time)}</span>
                 <code className="min-w-0 flex-1 truncate">{JSON.stringify(call.arguments)}</code>
-                <Badge tone={call.error || call.result?.result.isError ? 'bad' : 'ok'}>{call.error || call.result?.result.isError ? 'error' : 'ok'}</Badge>
-                <Button size="sm" disabled={calling} onClick={() => void run(call.arguments)} aria-label={`Run again with ${JSON.stringify(call.arguments)}`}>
+                <Badge tone={call.error || call.result?.result.isError ? 'bad' : 'ok'}>
+                  {call.error || call.result?.result.isError ? 'error' : 'ok'}
+                </Badge>
+                <Button
+                  size="sm"
+                  disabled={calling}
+                  onClick={() => void run(call.arguments)}
+                  aria-label={`Run again with ${JSON.stringify(call.arguments)}`}
+                >
                   Run again
                 </Button>
               </li>

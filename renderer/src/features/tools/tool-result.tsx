@@ -7,9 +7,16 @@ type Block = { type: string; text?: unknown; data?: unknown; mimeType?: unknown;
 const IMAGE_TYPES = /^image\/(png|jpeg|gif|webp|svg\+xml)$/;
 
 function ContentBlock({ block }: { block: Block }) {
-  if (block.type === 'text' && typeof block.text === 'string') return <pre className="whitespace-pre-wrap break-words rounded-md bg-panel p-2 font-mono text-xs">{block.text}</pre>;
+  if (block.type === 'text' && typeof block.text === 'string')
+    return <pre className="whitespace-pre-wrap break-words rounded-md bg-panel p-2 font-mono text-xs">{block.text}</pre>;
   if (block.type === 'image' && typeof block.data === 'string' && typeof block.mimeType === 'string' && IMAGE_TYPES.test(block.mimeType)) {
-    return <img alt="Image returned by the tool" src={`data:${block.mimeType};base64,${block.data}`} className="max-h-72 max-w-full rounded-md border border-line" />;
+    return (
+      <img
+        alt="Image returned by the tool"
+        src={`data:${block.mimeType};base64,${block.data}`}
+        className="max-h-72 max-w-full rounded-md border border-line"
+      />
+    );
   }
   if (block.type === 'resource_link' && typeof block.uri === 'string') {
     return (
@@ -38,10 +45,14 @@ export function ToolResult({ call }: { call: RecentCall }) {
       {result.structuredContent ? (
         <details open>
           <summary className="cursor-pointer text-xs font-medium">Structured content</summary>
-          <pre className="mt-1 whitespace-pre-wrap rounded-md bg-panel p-2 font-mono text-xs">{JSON.stringify(result.structuredContent, null, 2)}</pre>
+          <pre className="mt-1 whitespace-pre-wrap rounded-md bg-panel p-2 font-mono text-xs">
+            {JSON.stringify(result.structuredContent, null, 2)}
+          </pre>
         </details>
       ) : null}
-      {result.content.length === 0 && !result.structuredContent ? <p className="text-xs text-muted">The tool answered with no content.</p> : null}
+      {result.content.length === 0 && !result.structuredContent ? (
+        <p className="text-xs text-muted">The tool answered with no content.</p>
+      ) : null}
     </div>
   );
 }

@@ -27,7 +27,8 @@ export default function ToolsPage() {
   useEffect(() => {
     performance.mark('orch:catalog-filtered');
   }, [shown]);
-  const selected = server !== undefined && tool !== undefined ? tools.find((item) => item.server === server && item.name === tool) : undefined;
+  const selected =
+    server !== undefined && tool !== undefined ? tools.find((item) => item.server === server && item.name === tool) : undefined;
   return (
     <>
       <PageHeader title="Tools" description="Every tool of every server: its schema, its switch, and a form to try it." />
@@ -35,7 +36,14 @@ export default function ToolsPage() {
       <div className="grid grid-cols-1 gap-5 xl:grid-cols-[minmax(320px,420px)_1fr]">
         <section aria-label="Catalog" className="flex min-w-0 flex-col gap-2">
           <div className="flex gap-2">
-            <Input type="search" aria-label="Search tools" placeholder="Search names and descriptions…" value={query} onChange={(event) => setQuery(event.target.value)} className="flex-1" />
+            <Input
+              type="search"
+              aria-label="Search tools"
+              placeholder="Search names and descriptions…"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              className="flex-1"
+            />
             <Label htmlFor="tool-server" className="sr-only">
               Server
             </Label>
@@ -52,13 +60,19 @@ export default function ToolsPage() {
             {status === 'ready' ? `${formatCount(shown.length)} of ${formatCount(tools.length)} tools` : ''}
           </p>
           {status === 'loading' || status === 'idle' ? <Loading label="Loading the catalog…" /> : null}
-          {status === 'ready' && tools.length === 0 ? <Empty title="No tools yet">Tools appear as soon as a server is running.</Empty> : null}
-          {status === 'ready' && tools.length > 0 && shown.length === 0 ? <Empty title="No tool matches">Try other words, or all servers.</Empty> : null}
+          {status === 'ready' && tools.length === 0 ? (
+            <Empty title="No tools yet">Tools appear as soon as a server is running.</Empty>
+          ) : null}
+          {status === 'ready' && tools.length > 0 && shown.length === 0 ? (
+            <Empty title="No tool matches">Try other words, or all servers.</Empty>
+          ) : null}
           {shown.length > 0 ? <ToolCatalog tools={shown} selected={selected} /> : null}
         </section>
         <div className="min-w-0">
           {selected ? <ToolDetail key={`${selected.server}/${selected.name}`} tool={selected} /> : null}
-          {server !== undefined && !selected && status === 'ready' ? <ErrorState message={`No tool "${tool ?? ''}" on "${server}".`} /> : null}
+          {server !== undefined && !selected && status === 'ready' ? (
+            <ErrorState message={`No tool "${tool ?? ''}" on "${server}".`} />
+          ) : null}
           {server === undefined ? <Empty title="Choose a tool">Its schema, its switch and a form to try it show here.</Empty> : null}
         </div>
       </div>
