@@ -13,7 +13,7 @@ import { formatDuration, parseDuration } from '../core/auth/duration.js';
 import { ROLES, localPrincipal, type Role } from '../core/auth/roles.js';
 import { TokenService } from '../core/auth/token-service.js';
 import { ConfigError } from '../core/config/config-loader.js';
-import { createDispatcher } from '../core/operations/dispatch.js';
+import { createDispatcher } from '../core/operations/create-dispatcher.js';
 import { dispatcherBridge } from '../core/operations/dispatcher-bridge.js';
 import { tokenHandlers } from '../core/operations/tokens.handlers.js';
 import { Store } from '../core/store/store.js';

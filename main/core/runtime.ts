@@ -17,7 +17,7 @@ import { createRestApi } from './http/rest-adapter.js';
 import { HotReload } from './hot-reload.js';
 import type { McpLimits } from './mcp/limits.js';
 import { createMcpEndpoints, type McpEndpoints } from './mcp/mcp-endpoints.js';
-import { createDispatcher } from './operations/dispatch.js';
+import { createDispatcher } from './operations/create-dispatcher.js';
 import type { Dispatcher } from './operations/dispatcher.js';
 import { createHandlers } from './operations/handlers.js';
 import { LiveEvents } from './operations/live-events.js';

@@ -3,7 +3,7 @@
  * (401), refused to a viewer when it needs more (403), answered with a body its output schema
  * accepts, and refusing malformed input with a 400 that names the field. Every mutating call made
  * here is then found in the audit log. The same walk runs in-process through dispatch in
- * `operations/dispatch.integration.test.ts`.
+ * `operations/create-dispatcher.integration.test.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -16,7 +16,7 @@ import type { Principal } from '../auth/roles.js';
 import { reloadView } from './config.handlers.js';
 import { followDashboardEvents } from './dashboard-events.js';
 import type { OperationDeps } from './deps.js';
-import type { EventSource } from './dispatch.js';
+import type { EventSource } from './create-dispatcher.js';
 import { sees, visibilityOf } from './visibility.js';
 
 /** An event and whose it is: the key of a call or a run, and the tool of a call. */
