@@ -1,6 +1,6 @@
 /** The rows of `runs` and `run_tasks` as SQLite holds them, and how they read as runs and tasks. */
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
-import type { RunPlanning, RunSource, StoredRun, StoredTask } from './runs.repository.js';
+import type { RunPlanning, RunSource, StoredRun, StoredTask } from './run-records.js';
 
 /** A row of `runs`. */
 export interface RunRow {
