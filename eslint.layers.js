@@ -25,6 +25,7 @@ const LOWER_CORE = [
   'events',
   'logs',
   'protocol',
+  'runs',
 ];
 const upper = (layer) => `the lower core layers (${LOWER_CORE.join(', ')}) must not import ${layer}: it is built on them, not they on it.`;
 

@@ -34,7 +34,7 @@ import { reapOrphans, type ReapReport } from './supervisor/orphan-reaper.js';
 import { catalogCache, recordActivity } from './activity/record-activity.js';
 import { Store, retentionFromConfig } from './store/store.js';
 import { Supervisor, type SupervisorOptions } from './supervisor/supervisor.js';
-import { BatchService, type OrchMode } from './batch/batch-service.js';
+import { BatchService, type OrchMode } from './runs/batch-service.js';
 import { RuntimeCredentials } from './config/credentials.js';
 import { PlannerService, type PlannerServiceOptions } from './planner/planner-service.js';
 import type { OperationDeps } from './operations/deps.js';

@@ -4,7 +4,7 @@
  * routed through the lookup tables of the `AggregateView` to the server that owns it.
  */
 import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
-import type { BatchService } from '../batch/batch-service.js';
+import type { BatchService } from '../runs/batch-service.js';
 import { BATCH_TOOL_NAME, batchToolDefinition } from '../batch/batch-tool.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
 import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
@@ -14,7 +14,7 @@ import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ListKind } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import { serverTools } from '../supervisor/tool-caller.js';
+import { serverTools } from '../supervisor/call-tool.js';
 import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';

@@ -14,7 +14,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
-import type { BatchService } from '../batch/batch-service.js';
+import type { BatchService } from '../runs/batch-service.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { ToolCaller } from '../batch/tool-caller.js';
 import type { Disposer, Event } from '../events/emitter.js';

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../../../shared/errors.js';
 import { rolePermits, toolFilter } from '../auth/permissions.js';
 import type { Principal } from '../auth/roles.js';
-import type { BatchService } from '../batch/batch-service.js';
+import type { BatchService } from '../runs/batch-service.js';
 import type { PlannerService } from '../planner/planner-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';

@@ -5,13 +5,13 @@
  * The only edit: tools the user disabled are left out of `tools/list` and refused by `tools/call`.
  */
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
-import type { BatchService } from '../batch/batch-service.js';
+import type { BatchService } from '../runs/batch-service.js';
 import { BATCH_TOOL_NAME, batchToolDefinition } from '../batch/batch-tool.js';
 import type { ToolCatalog } from '../batch/plan-graph.js';
 import type { Disposer } from '../events/emitter.js';
 import { RpcErrorCode, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
-import { serverTools } from '../supervisor/tool-caller.js';
+import { serverTools } from '../supervisor/call-tool.js';
 import { ClientSession } from './client-session.js';
 import type { Principal } from '../auth/roles.js';
 import type { DownstreamChannel } from './downstream.js';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { OperationById, OperationId } from '../../../shared/api/operations.js';
 import type { Principal } from '../auth/roles.js';
 import type { TokenService } from '../auth/token-service.js';
-import type { BatchService } from '../batch/batch-service.js';
+import type { BatchService } from '../runs/batch-service.js';
 import type { HotReload } from '../hot-reload.js';
 import type { PlannerService } from '../planner/planner-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';

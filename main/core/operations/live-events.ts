@@ -7,8 +7,8 @@
  * that carries no results.
  */
 import type { OrchEvent } from '../../../shared/api/events.js';
-import type { BatchRunEvent } from '../batch/batch-service.js';
-import { countsOf } from '../batch/live-runs.js';
+import type { BatchRunEvent } from '../runs/batch-service.js';
+import { countsOf } from '../runs/live-runs.js';
 import { Emitter, type Disposer } from '../events/emitter.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { CallRecord } from '../supervisor/upstream-router.js';

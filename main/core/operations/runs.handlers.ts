@@ -9,18 +9,18 @@ import type { runSchema, runSummarySchema, taskStateSchema } from '../../../shar
 import type { TaskStatus } from '../../../shared/batch-plan.js';
 import { formatJsonPath } from '../../../shared/json-path.js';
 import { toolFilter } from '../auth/permissions.js';
-import { deniedTools } from '../batch/batch-service.js';
-import { countsOf, type LiveRun } from '../batch/live-runs.js';
+import { deniedTools } from '../runs/batch-service.js';
+import { countsOf, type LiveRun } from '../runs/live-runs.js';
 import { formatProblems, type Problem } from '../batch/plan-validation.js';
 import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
 import { groupByWave, planWaves, waveNumbers } from '../batch/waves.js';
 import type { StoredRun, StoredTask } from '../store/runs.repository.js';
-import { serverTools } from '../supervisor/tool-caller.js';
+import { serverTools } from '../supervisor/call-tool.js';
 import type { OperationCall, OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import { scopeOf, visibilityOf } from './visibility.js';
 import { callerPeer } from './caller-peer.js';
-import { needsApprovalRefusal, previewPlannedRun, startPlannedRun } from './planned-runs.js';
+import { needsApprovalRefusal, previewPlannedRun, startPlannedRun } from './runs-from-request.js';
 
 type RunView = z.input<typeof runSchema>;
 type TaskView = z.input<typeof taskStateSchema>;

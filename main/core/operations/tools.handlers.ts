@@ -3,7 +3,7 @@ import { compileToolPatterns } from '../auth/permissions.js';
 import { RpcErrorCode } from '../protocol/jsonrpc.js';
 import type { CatalogItem } from '../registry/tool-registry.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
-import { ToolCallError, callTool } from '../supervisor/tool-caller.js';
+import { ToolCallError, callTool } from '../supervisor/call-tool.js';
 import type { OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import type { ConfigEditor } from './config-editor.js';

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import type { PlannerConfig } from '../../../shared/config.js';
-import type { BatchService, PlannedRunOutcome, PlannedRunValue, RunCaller } from '../batch/batch-service.js';
-import type { PlannedRunRequest } from '../batch/planned-run.js';
+import type { BatchService, PlannedRunOutcome, PlannedRunValue, RunCaller } from '../runs/batch-service.js';
+import type { PlannedRunRequest } from '../runs/streamed-plan-run.js';
 import { progressTo } from '../batch/run-peer.js';
 import type { ToolCaller } from '../batch/tool-caller.js';
 import type { CredentialProvider } from '../config/credentials.js';

@@ -21,7 +21,7 @@ import { cacheKey, checkModelPlan, finalisePlan, normaliseRequest, type FinalPla
 import type { PlannerCatalog } from './planner-catalog.js';
 import { PlannerError } from './planner-error.js';
 import { planMessages, repairMessages } from './prompt.js';
-import { streamAndRun, type StreamedRunResult } from './streamed-run.js';
+import { streamAndRun, type StreamedRunResult } from './stream-and-run.js';
 import { selectTools } from './tool-prefilter.js';
 
 /** Where plans are cached: the store's `PlanCacheRepository`, or anything with its three calls. */

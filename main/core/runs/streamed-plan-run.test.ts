@@ -7,11 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { useTempStores } from '../store/__fixtures__/temp-store.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import { graphOf, settled, syntheticCatalog } from './__fixtures__/harness.js';
+import { graphOf, settled, syntheticCatalog } from '../batch/__fixtures__/harness.js';
 import { BatchService, type BatchSettings, type PlannedRunHooks } from './batch-service.js';
-import { openRun } from './executor.js';
-import type { OpenTask } from './open-run.js';
-import type { ToolCaller } from './tool-caller.js';
+import { openRun } from '../batch/executor.js';
+import type { OpenTask } from '../batch/open-run.js';
+import type { ToolCaller } from '../batch/tool-caller.js';
 
 const temp = useTempStores();
 

@@ -4,8 +4,8 @@
  */
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
 import type { RunsRepository } from '../store/runs.repository.js';
-import { shortResult } from './batch-tool.js';
-import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
+import { shortResult } from '../batch/batch-tool.js';
+import type { RunReport, TaskEvent, TaskReport } from '../batch/run-report.js';
 
 /** A task of a run in progress, as it stands now: its report without the result and duration yet. */
 export type LiveTask = Omit<TaskReport, 'result' | 'durationMs'>;

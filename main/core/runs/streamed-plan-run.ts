@@ -10,15 +10,15 @@ import { randomUUID } from 'node:crypto';
 import type { RequestId } from '../protocol/jsonrpc.js';
 import type { RunPlanning, RunSource } from '../store/runs.repository.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import { askApproval, namesNeedingApproval } from './approval.js';
-import type { BatchSettings } from './batch-service.js';
-import { compactReport, type CompactReport } from './batch-tool.js';
-import type { CallTool } from './executor.js';
-import type { PlanGraph, ToolCatalog } from './plan-graph.js';
+import { askApproval, namesNeedingApproval } from '../batch/approval.js';
+import { compactReport, type CompactReport } from '../batch/batch-tool.js';
+import type { CallTool } from '../batch/executor.js';
+import type { PlanGraph, ToolCatalog } from '../batch/plan-graph.js';
 import type { RunBooks, BookedRun, RunCaller, RunTask } from './run-books.js';
-import { callsOf, relatedPeer } from './run-peer.js';
-import type { RunReport, TaskEvent, TaskReport } from './run-report.js';
-import type { ToolCaller } from './tool-caller.js';
+import type { BatchSettings } from './run-settings.js';
+import { callsOf, relatedPeer } from '../batch/run-peer.js';
+import type { RunReport, TaskEvent, TaskReport } from '../batch/run-report.js';
+import type { ToolCaller } from '../batch/tool-caller.js';
 
 /** A complete plan, as the feeder announces it. */
 export interface PlannedPlan {

@@ -7,9 +7,9 @@
  */
 import type { RunStatus } from '../../../shared/batch-plan.js';
 import type { RunPlanning, RunSource, RunsRepository } from '../store/runs.repository.js';
-import type { CompactReport } from './batch-tool.js';
+import type { CompactReport } from '../batch/batch-tool.js';
 import { applyEvent, outcomeOf, type LiveRun, type LiveTask } from './live-runs.js';
-import type { RunReport, TaskEvent } from './run-report.js';
+import type { RunReport, TaskEvent } from '../batch/run-report.js';
 
 /** Who makes a run: the key, for the run's `createdBy` and the audit log. */
 export interface RunCaller {

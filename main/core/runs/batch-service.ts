@@ -12,32 +12,26 @@ import type { RequestId } from '../protocol/jsonrpc.js';
 import type { AuditEntry } from '../store/audit.repository.js';
 import type { RunSource, RunsRepository } from '../store/runs.repository.js';
 import type { UpstreamPeer } from '../supervisor/upstream-peer.js';
-import { askApproval, needingApproval } from './approval.js';
-import { ArgumentChecker } from './argument-check.js';
-import { BATCH_TOOL_NAME, compactReport, type CompactReport } from './batch-tool.js';
-import { runPlan, type CallTool } from './executor.js';
+import { askApproval, needingApproval } from '../batch/approval.js';
+import { ArgumentChecker } from '../batch/argument-check.js';
+import { BATCH_TOOL_NAME, compactReport, type CompactReport } from '../batch/batch-tool.js';
+import { runPlan, type CallTool } from '../batch/executor.js';
 import type { LiveRun } from './live-runs.js';
-import type { PlanGraph, ToolCatalog } from './plan-graph.js';
-import { checkPlan, formatProblems, type Problem, type ValidationResult } from './plan-validation.js';
-import { callsOf, progressTo, relatedPeer } from './run-peer.js';
-import { runPlanned, type PlannedRunOutcome, type PlannedRunRequest, type PlannedRunValue } from './planned-run.js';
-import type { TaskEvent } from './run-report.js';
+import type { PlanGraph, ToolCatalog } from '../batch/plan-graph.js';
+import { checkPlan, formatProblems, type Problem, type ValidationResult } from '../batch/plan-validation.js';
+import { callsOf, progressTo, relatedPeer } from '../batch/run-peer.js';
+import { runPlanned, type PlannedRunOutcome, type PlannedRunRequest, type PlannedRunValue } from './streamed-plan-run.js';
+import type { TaskEvent } from '../batch/run-report.js';
 import { RunBooks, type BatchRunEvent, type RunCaller } from './run-books.js';
-import type { ToolCaller } from './tool-caller.js';
+import type { ToolCaller } from '../batch/tool-caller.js';
+import type { BatchSettings } from './run-settings.js';
 
 export type { LiveRun, LiveTask } from './live-runs.js';
 export type { BatchRunEvent, RunCaller } from './run-books.js';
-export type { PlannedPlan, PlannedRunHooks, PlannedRunOutcome, PlannedRunRequest, PlannedRunValue } from './planned-run.js';
+export type { PlannedPlan, PlannedRunHooks, PlannedRunOutcome, PlannedRunRequest, PlannedRunValue } from './streamed-plan-run.js';
+export type { BatchSettings } from './run-settings.js';
 
 export type OrchMode = 'proxy' | 'batch';
-
-/** `orch.batch` as resolved from the config. */
-export interface BatchSettings {
-  approveAll: boolean;
-  maxResultChars: number;
-  /** Most tasks of one run running on one server at once. */
-  perServerConcurrency?: number;
-}
 
 export interface BatchServiceOptions {
   mode: OrchMode;

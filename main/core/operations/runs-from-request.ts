@@ -13,7 +13,7 @@ import { visibleTools } from '../batch/tool-catalog.js';
 import { aggregatePlannerCatalog } from '../planner/planner-catalog.js';
 import { PlannerError, type PlannerErrorCode } from '../planner/planner-error.js';
 import { plannerErrorView } from '../planner/planner-service.js';
-import { serverTools } from '../supervisor/tool-caller.js';
+import { serverTools } from '../supervisor/call-tool.js';
 import { callerPeer } from './caller-peer.js';
 import type { OperationCall, OperationDeps } from './deps.js';
 import { OperationError } from './operation-error.js';
