@@ -1,7 +1,7 @@
 /**
- * The bridge (`window.orch`'s shape) over a dispatcher, for one principal: what the desktop app's
- * IPC serves to its window, and how the CLI's local writes reach the operations. A typed client
- * runs over it with `bridgeTransport`.
+ * The bridge (`window.orch`'s shape) over a dispatcher, for one principal, in-process: how the
+ * CLI's local writes reach the operations, and the e2e tests' stand-in for the desktop app's IPC
+ * (which main/electron/bridge.ipc.ts serves). A typed client runs over it with `bridgeTransport`.
  */
 import type { OrchBridge } from '../../../shared/api/bridge.js';
 import { OrchClientError } from '../../../shared/api/client.js';
