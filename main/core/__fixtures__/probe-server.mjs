@@ -3,7 +3,7 @@
 //
 // Tools:
 //   pid                  → the server's process id (text, and structuredContent { pid })
-//   block { label }      → reports progress 0 ("started <label>") when asked for progress, then
+//   block { label, pad } → reports progress 0 ("started <label>", then `pad` characters) when asked for progress, then
 //                          waits until the request is cancelled (at most 60 s); records the
 //                          cancellation with its reason
 //   cancellations        → the recorded cancellations, as structuredContent { cancelled: [{ label, reason }] },
@@ -25,13 +25,22 @@ server.registerTool('pid', { description: 'The process id of this server.', outp
   structuredContent: { pid: process.pid },
 }));
 
-server.registerTool('block', { description: 'Waits until cancelled.', inputSchema: { label: z.string() } }, async ({ label }, extra) => {
+const blockInput = {
+  label: z.string(),
+  pad: z
+    .number()
+    .int()
+    .min(0)
+    .max(64 * 1024 * 1024)
+    .optional(),
+};
+server.registerTool('block', { description: 'Waits until cancelled.', inputSchema: blockInput }, async ({ label, pad = 0 }, extra) => {
   started.push(label);
   const progressToken = extra._meta?.progressToken;
   if (progressToken !== undefined) {
     await extra.sendNotification({
       method: 'notifications/progress',
-      params: { progressToken, progress: 0, message: `started ${label}` },
+      params: { progressToken, progress: 0, message: `started ${label}${'.'.repeat(pad)}` },
     });
   }
   await new Promise((resolve) => {

@@ -16,24 +16,22 @@ import {
 } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
-import type { McpLimits } from './limits.js';
-import { SendGuard, overflowMessage } from './send-guard.js';
+import type { SendLedger, SendSession } from './send-ledger.js';
 
 export interface LegacySseOptions {
   maxBodyBytes: number;
   keepAliveMs: number;
-  /** What a client that stops reading may make the daemon hold before its session is closed. */
-  limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs' | 'sendHardChars'>;
-  /** Where a session closed for its client not reading is reported. */
-  log: (line: string) => void;
+  /** Watches what clients have not read yet, over every endpoint and transport. */
+  ledger: SendLedger;
 }
 
-class LegacySession implements DownstreamChannel {
+class LegacySession implements DownstreamChannel, SendSession {
+  readonly transport = 'legacy SSE';
+  readonly singleStream = true;
   handler!: SessionHandler;
   private closed = false;
   /** Ids of the client's requests not answered yet: a reused one could not be told apart. */
   private readonly inFlight = new Set<RequestId>();
-  private readonly guard: SendGuard;
 
   constructor(
     readonly sessionId: string,
@@ -42,13 +40,10 @@ class LegacySession implements DownstreamChannel {
     readonly scope: string,
     private readonly res: ServerResponse,
     private readonly onClose: (session: LegacySession) => void,
-    options: Pick<LegacySseOptions, 'limits' | 'log'>,
+    private readonly ledger: SendLedger,
   ) {
-    this.guard = new SendGuard(res, options.limits, (queued) => {
-      options.log(overflowMessage('legacy SSE', sessionId, owner, queued, options.limits));
-      this.close();
-      res.destroy();
-    });
+    // The stream is the session: a client that stops reading it loses both.
+    ledger.track(res, this, () => this.close());
   }
 
   send(message: RpcMessage): void {
@@ -84,13 +79,13 @@ class LegacySession implements DownstreamChannel {
     if (this.closed) return;
     const text = `event: message\ndata: ${stringifyMessage(message)}\n\n`;
     this.res.write(text);
-    this.guard.wrote(text.length);
+    this.ledger.wrote(this.res, text.length);
   }
 
   keepAlive(): void {
     if (this.closed) return;
     this.res.write(': keepalive\n\n');
-    this.guard.wrote(0);
+    this.ledger.wrote(this.res, 0);
   }
 
   close(): void {
@@ -119,7 +114,14 @@ export class LegacySseEndpoint {
 
   /** `GET /sse/<server>`: opens a session of `owner` at `scope` whose POST endpoint is `messagesPath`. */
   open(req: IncomingMessage, res: ServerResponse, messagesPath: string, factory: SessionFactory, owner: string, scope: string): void {
-    const session = new LegacySession(randomUUID(), owner, scope, res, (closed) => this.sessions.delete(closed.sessionId), this.options);
+    const session = new LegacySession(
+      randomUUID(),
+      owner,
+      scope,
+      res,
+      (closed) => this.sessions.delete(closed.sessionId),
+      this.options.ledger,
+    );
     res.writeHead(200, SSE_HEADERS);
     res.write(`event: endpoint\ndata: ${messagesPath}?sessionId=${session.sessionId}\n\n`);
     this.sessions.set(session.sessionId, session);

@@ -3,12 +3,16 @@
  * characters of JSON text, which for JSON-RPC is about bytes.
  */
 export interface McpLimits {
-  /** Unsent output one connection may hold (a client that stops reading) before the grace below starts. */
+  /** Unsent output one stream (a response: JSON or SSE) may hold before the grace below starts. */
   sendQueueChars: number;
-  /** How long a connection may stay over `sendQueueChars` before its session is closed. */
+  /** How long a stream, a session or all of them may stay over their bound before they are closed. */
   sendGraceMs: number;
-  /** Unsent output past which a session is closed at once, grace or not. */
+  /** Unsent output past which a stream is closed at once, grace or not. */
   sendHardChars: number;
+  /** Unsent output all the streams of one session may hold (closed at once past twice this). */
+  sendSessionChars: number;
+  /** Unsent output all sessions of every endpoint may hold together. */
+  sendTotalChars: number;
   /** Events one Streamable HTTP session keeps for resumption (`Last-Event-ID`). */
   replayPerSessionChars: number;
   /** Events all sessions together keep for resumption. */
@@ -25,6 +29,8 @@ export const DEFAULT_MCP_LIMITS: McpLimits = {
   sendQueueChars: 16 * 1024 * 1024,
   sendGraceMs: 10_000,
   sendHardChars: 64 * 1024 * 1024,
+  sendSessionChars: 64 * 1024 * 1024,
+  sendTotalChars: 256 * 1024 * 1024,
   replayPerSessionChars: 16 * 1024 * 1024,
   replayTotalChars: 256 * 1024 * 1024,
   resumeGraceMs: 30_000,

@@ -20,6 +20,7 @@ import type { SessionFactory } from './downstream.js';
 import { writeJson } from './http-io.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
 import { DEFAULT_MCP_LIMITS, type McpLimits } from './limits.js';
+import { SendLedger } from './send-ledger.js';
 import { ProxySession } from './proxy-session.js';
 import { StreamableHttpEndpoint } from './streamable-http.js';
 
@@ -68,6 +69,8 @@ export interface McpEndpoints {
   sessionCounts(): { streamable: number; sse: number };
   /** Characters the Streamable HTTP sessions keep for resumption, all together. */
   replaySize(): number;
+  /** Characters written to clients of every endpoint and not yet taken by them. */
+  unsentSize(): number;
   dispose(): void;
 }
 
@@ -77,15 +80,13 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits: McpLimits = { ...DEFAULT_MCP_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => console.error(line));
-  const streamable = new StreamableHttpEndpoint({
-    idleMs: options.sessionIdleMs,
-    maxBodyBytes,
-    retryMs: 1_000,
-    streamAfterMs: options.streamAfterMs,
-    limits,
-    log,
-  });
-  const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000, limits, log });
+  // One ledger for every endpoint and both transports: its total bound is the daemon's.
+  const ledger = new SendLedger(limits, log);
+  const streamable = new StreamableHttpEndpoint(
+    { idleMs: options.sessionIdleMs, maxBodyBytes, retryMs: 1_000, streamAfterMs: options.streamAfterMs, limits, log },
+    ledger,
+  );
+  const legacy = new LegacySseEndpoint({ maxBodyBytes, keepAliveMs: 25_000, ledger });
   /** Which server each open session belongs to, to close them when the server goes away. */
   const sessionServers = new Map<string, string>();
   const proxySessions = new Set<ProxySession>();
@@ -212,6 +213,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
     },
     sessionCounts: () => ({ streamable: streamable.sessionCount, sse: legacy.sessionCount }),
     replaySize: () => streamable.replaySize,
+    unsentSize: () => ledger.waiting,
     serverAdded(server) {
       for (const session of aggregateSessions) session.attachTo(server);
     },
@@ -229,6 +231,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       stopFollowingView();
       streamable.dispose();
       legacy.dispose();
+      ledger.dispose();
     },
   };
 }

@@ -5,16 +5,18 @@
  */
 import type { ServerResponse } from 'node:http';
 import { SSE_HEADERS } from './http-io.js';
-import type { McpLimits } from './limits.js';
-import { SendGuard } from './send-guard.js';
+import type { SendLedger, SendSession } from './send-ledger.js';
 
 const KEPT_EVENTS = 200;
 
 export interface SseStreamOptions {
   retryMs: number;
-  limits: Pick<McpLimits, 'sendQueueChars' | 'sendGraceMs' | 'sendHardChars'>;
-  /** The client of an attached connection stopped reading: the session gives up on it. */
-  onOverflow: (queued: number) => void;
+  /** Watches what each connection's client has not read yet. */
+  ledger: SendLedger;
+  /** The session the stream belongs to, for the ledger. */
+  session: SendSession;
+  /** The client of an attached connection stopped reading and the ledger gave the stream up. */
+  onGivenUp: (stream: SseStream) => void;
   /** The characters kept for replay changed by `delta`. */
   onKept: (delta: number) => void;
   /** The connection of an unfinished stream closed without the stream ending it: the client may come back. */
@@ -28,7 +30,6 @@ export class SseStream {
   private readonly kept: { seq: number; text: string }[] = [];
   private keptChars = 0;
   private res: ServerResponse | undefined;
-  private guard: SendGuard | undefined;
   /** Every event reached a connection that then ended normally (flushed): the client has it. */
   private flushed = false;
   /** True once the stream has everything it will ever get (all responses of its POST). */
@@ -66,7 +67,7 @@ export class SseStream {
   attach(res: ServerResponse, headers: Record<string, string>, options: { prime: boolean; afterSeq?: number }): void {
     this.res = res;
     this.flushed = false;
-    this.guard = new SendGuard(res, this.options.limits, (queued) => this.options.onOverflow(queued));
+    this.options.ledger.track(res, this.options.session, () => this.givenUp(res));
     res.writeHead(200, { ...SSE_HEADERS, ...headers });
     if (options.prime) res.write(`id: ${this.id}_${this.seq}\nretry: ${this.options.retryMs}\ndata: \n\n`);
     const after = options.afterSeq ?? this.deliveredSeq;
@@ -79,7 +80,7 @@ export class SseStream {
     // A resumption with nothing to replay yet must not wait for the next event to see its headers.
     if (!options.prime && written === 0) res.flushHeaders();
     this.deliveredSeq = this.seq;
-    this.guard.wrote(written);
+    this.options.ledger.wrote(res, written);
     res.on('close', () => {
       if (this.res !== res) return;
       this.detach();
@@ -98,7 +99,7 @@ export class SseStream {
     if (this.res) {
       this.res.write(text);
       this.deliveredSeq = seq;
-      this.guard?.wrote(text.length);
+      this.options.ledger.wrote(this.res, text.length);
     }
     this.options.onKept(text.length);
   }
@@ -125,7 +126,7 @@ export class SseStream {
   keepAlive(): void {
     if (!this.res) return;
     this.res.write(': keepalive\n\n');
-    this.guard?.wrote(0);
+    this.options.ledger.wrote(this.res, 0);
   }
 
   /** Marks the stream complete and ends the attached connection, if any. */
@@ -145,9 +146,16 @@ export class SseStream {
     });
   }
 
+  /** The ledger closes `res`: the stream is over, nothing of it is kept, and its session hears of it. */
+  private givenUp(res: ServerResponse): void {
+    if (this.res === res) this.detach();
+    else if (this.res) return; // a resumed connection took over
+    this.finished = true;
+    this.dropAll();
+    this.options.onGivenUp(this);
+  }
+
   private detach(): void {
-    this.guard?.dispose();
-    this.guard = undefined;
     this.res = undefined;
   }
 }

@@ -11,6 +11,7 @@ import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
 import { RpcErrorCode, errorResponse, isRequest, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
+import type { SendLedger } from './send-ledger.js';
 import { parseEventId } from './sse-stream.js';
 import { StreamableSession, type Exchange, type SessionHost, type StreamableHttpOptions } from './streamable-session.js';
 
@@ -27,7 +28,10 @@ export class StreamableHttpEndpoint implements SessionHost {
   private readonly sweeper: NodeJS.Timeout;
   private replayChars = 0;
 
-  constructor(readonly options: StreamableHttpOptions) {
+  constructor(
+    readonly options: StreamableHttpOptions,
+    readonly ledger: SendLedger,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(25_000, Math.max(1_000, options.idleMs / 2)));
     this.sweeper.unref();
   }

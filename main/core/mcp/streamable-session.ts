@@ -8,7 +8,7 @@ import { RpcErrorCode, isResponse, stringifyMessage, type RequestId, type RpcMes
 import type { DownstreamChannel, SessionHandler } from './downstream.js';
 import { writeRpcError } from './http-io.js';
 import type { McpLimits } from './limits.js';
-import { overflowMessage } from './send-guard.js';
+import type { SendLedger, SendSession } from './send-ledger.js';
 import { SseStream, type SseStreamOptions } from './sse-stream.js';
 
 export interface StreamableHttpOptions {
@@ -50,6 +50,8 @@ const KEPT_FINISHED_STREAMS = 32;
 /** What a session needs of its endpoint. */
 export interface SessionHost {
   readonly options: StreamableHttpOptions;
+  /** Watches what clients have not read yet, over every endpoint and transport. */
+  readonly ledger: SendLedger;
   /** Ends the session `sessionId` (DELETE, idle, a client that stopped reading…). */
   closeSession(sessionId: string): void;
   /** The replay all sessions keep changed by `delta` characters; answers whether the total is over its limit. */
@@ -59,7 +61,8 @@ export interface SessionHost {
 }
 const PRIMING_VERSION = '2025-11-25';
 
-export class StreamableSession implements DownstreamChannel {
+export class StreamableSession implements DownstreamChannel, SendSession {
+  readonly transport = 'Streamable HTTP';
   handler!: SessionHandler;
   lastActivity = Date.now();
   readonly exchanges = new Map<RequestId, Exchange>();
@@ -83,11 +86,9 @@ export class StreamableSession implements DownstreamChannel {
   ) {
     this.streamOptions = {
       retryMs: endpoint.options.retryMs,
-      limits: endpoint.options.limits,
-      onOverflow: (queued) => {
-        endpoint.options.log(overflowMessage('Streamable HTTP', sessionId, owner, queued, endpoint.options.limits));
-        this.close();
-      },
+      ledger: endpoint.ledger,
+      session: this,
+      onGivenUp: (stream) => this.streamGivenUp(stream),
       onKept: (delta) => this.kept(delta),
       onDropped: (stream) => this.streamDropped(stream),
     };
@@ -212,6 +213,22 @@ export class StreamableSession implements DownstreamChannel {
     this.dropped.set(stream, timer);
   }
 
+  /**
+   * The ledger closed a stream whose client stopped reading: its calls still unanswered are
+   * cancelled upstream, as for a client that left, and a GET stream can be opened again.
+   */
+  private streamGivenUp(stream: SseStream): void {
+    clearTimeout(this.dropped.get(stream));
+    this.dropped.delete(stream);
+    if (stream === this.standalone) {
+      this.standalone = undefined;
+      return;
+    }
+    for (const exchange of new Set(this.exchanges.values())) {
+      if (exchange.stream === stream) this.cancelUnanswered(exchange, 'the client stopped reading its stream');
+    }
+  }
+
   /** Cancels the calls of `exchange` still unanswered, as the client's `notifications/cancelled` would. */
   private cancelUnanswered(exchange: Exchange, reason: string): void {
     for (const [requestId, pending] of [...this.exchanges]) {
@@ -298,6 +315,7 @@ export class StreamableSession implements DownstreamChannel {
     if (!res || res.writableEnded) return;
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...this.headers });
     res.end(body);
+    this.endpoint.ledger.track(res, this, () => {});
   }
 
   private complete(exchange: Exchange): void {

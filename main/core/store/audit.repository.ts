@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
+import { RECORDED_TEXT_LIMITS, clipped } from './recorded-text.js';
 import { Filters, newestFirst, pruneByAgeAndCount } from './time-ordered.js';
 
 /** How an audited action ended: done, failed, or refused by authorisation. */
@@ -111,8 +112,9 @@ export class AuditRepository {
   }
 
   /** Queues `entry` for the next batch and returns at once. Do not mutate `entry` afterwards. */
+  /** Queues `entry`; its target (a client may choose the tool name in it) is bounded first. */
   record(entry: AuditEntry): void {
-    this.writer.push(entry);
+    this.writer.push({ ...entry, target: clipped(entry.target, 2 * RECORDED_TEXT_LIMITS.nameChars + 2) });
   }
 
   /** Writes every queued entry now. Returns how many; throws if the database fails. */

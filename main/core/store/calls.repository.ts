@@ -6,6 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.js';
 import { computeCallStats, type CallGroupRow, type CallStats, type DurationSample } from './call-stats.js';
 import { applyScope, type RecordScope } from './record-scope.js';
+import { RECORDED_TEXT_LIMITS, clipped, recordedMethod } from './recorded-text.js';
 import { Filters, newestFirst, pruneByAgeAndCount } from './time-ordered.js';
 
 /** One proxied request, as recorded. */
@@ -139,8 +140,17 @@ export class CallsRepository {
   }
 
   /** Queues `entry` for the next batch and returns at once. Do not mutate `entry` afterwards. */
+  /** Queues `entry`; the names and the error a client chose are bounded first (recorded-text.ts). */
   record(entry: CallEntry): void {
-    this.writer.push(entry);
+    const { nameChars, errorChars } = RECORDED_TEXT_LIMITS;
+    this.writer.push({
+      ...entry,
+      sessionId: clipped(entry.sessionId, nameChars),
+      client: clipped(entry.client, nameChars),
+      tool: clipped(entry.tool, nameChars),
+      method: recordedMethod(entry.method),
+      error: clipped(entry.error, errorChars),
+    });
   }
 
   /** Writes every queued entry now. Returns how many; throws if the database fails. */
