@@ -241,6 +241,15 @@ function printCancel(cancel) {
   console.log(table(['target', 'endpoint', 'client', 'cancelled', 'process ended', 'ran to the end', 'other', 'max delay ms'], rows));
 }
 
+/** The reading session's check after the window, short: answered, no answer in time, or the error's message. */
+function readerOutcome(text) {
+  if (text === 'answered') return text;
+  const timeout = /no answer after (\d+) ms/.exec(text);
+  if (timeout) return `no answer in ${Number(timeout[1]) / 1000} s`;
+  const message = /"message":"([^"]+)"/.exec(text);
+  return `failed: ${(message ? message[1] : text.replace(/^failed: /, '')).slice(0, 40)}`;
+}
+
 function printStalled(stalled, settings) {
   const rows = [];
   for (const [name, t] of Object.entries(stalled.targets ?? {})) {
@@ -257,9 +266,10 @@ function printStalled(stalled, settings) {
         ? '–'
         : `${t.rssMb.slopeLastHalfPerMin >= 0 ? '+' : ''}${fmt(t.rssMb.slopeLastHalfPerMin, 1)}`,
       `${fmt(t.treeRssMb.before)} / ${fmt(t.treeRssMb.peak)} / ${fmt(t.treeRssMb.end)}`,
+      `${t.answersBegun}/${t.sent}`,
       `${t.closedByServer}/${t.sent}${closed}`,
       `${t.afterResume.ended}/${t.sent}`,
-      t.readerAfter,
+      readerOutcome(t.readerAfter),
       t.log ? `${t.log.closingLines}` : 'n/a',
     ]);
   }
@@ -275,6 +285,7 @@ function printStalled(stalled, settings) {
         'RSS MB before/peak/end',
         'slope last half MB/min',
         'with children before/peak/end',
+        'answer bytes queued at end',
         'closed by server in window',
         'ended after resume',
         'echo on the reading session',

@@ -181,6 +181,7 @@ export async function measureStalled(instance, { posts, bytes, seconds }) {
         if (serverEnd?.state === 'ESTABLISHED') open += 1;
         else if (!firstClosedAt.has(record)) firstClosedAt.set(record, t);
         serverQueued += serverEnd?.txQueue ?? 0;
+        record.serverEnd = serverEnd ? { state: serverEnd.state, txQueue: serverEnd.txQueue } : { state: 'gone' };
       }
       samples.push({
         s: Math.round((t - begin) / 100) / 10,
@@ -222,7 +223,7 @@ export async function measureStalled(instance, { posts, bytes, seconds }) {
       await withTimeout(reader.client.callTool({ name: echo, arguments: { text: 'after' } }), HEALTH_CALL_MS, 'echo');
       readerAfter = 'answered';
     } catch (error) {
-      readerAfter = `failed: ${String(error?.message ?? error).slice(0, 120)}`;
+      readerAfter = `failed: ${String(error?.message ?? error).slice(0, 300)}`;
     }
     const drained = await Promise.all(sockets.map(drain));
     const logLines = instance.proc
@@ -252,6 +253,9 @@ export async function measureStalled(instance, { posts, bytes, seconds }) {
       exited: alive.length < samples.length,
       closedByServer: closedInWindow.length,
       closedAfterS,
+      // Sockets on which the server had written answer bytes that sit unread in its kernel queue at the window's end.
+      answersBegun: sockets.filter((record) => record.serverEnd?.txQueue > 0).length,
+      serverEndsAtEnd: sockets.map((record) => record.serverEnd),
       readerAfter,
       afterResume: {
         ended: drained.filter((entry) => entry.how !== 'still open').length,
