@@ -77,6 +77,9 @@ export async function connectHttp(kind, url, headers) {
   }
   return {
     client,
+    // Streamable HTTP only: the session's id and the negotiated protocol version (raw requests on the session).
+    sessionId: () => transport.sessionId,
+    protocolVersion: () => transport.protocolVersion,
     async close() {
       if (kind === 'streamable') await transport.terminateSession().catch(() => undefined);
       await client.close().catch(() => undefined);

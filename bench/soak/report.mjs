@@ -1,5 +1,6 @@
 // Prints the soak's figures: the soak side by side per target, the process figures over time,
-// the large answers, the clients that left mid-call, what failed, and how each must-be figure came out.
+// the large answers, the clients that left mid-call, the clients that stop reading, what failed, and
+// how each must-be figure came out.
 
 const fmt = (value, digits = 0) =>
   value === undefined || value === null || Number.isNaN(value)
@@ -240,6 +241,67 @@ function printCancel(cancel) {
   console.log(table(['target', 'endpoint', 'client', 'cancelled', 'process ended', 'ran to the end', 'other', 'max delay ms'], rows));
 }
 
+/** The reading session's check after the window, short: answered, no answer in time, or the error's message. */
+function readerOutcome(text) {
+  if (text === 'answered') return text;
+  const timeout = /no answer after (\d+) ms/.exec(text);
+  if (timeout) return `no answer in ${Number(timeout[1]) / 1000} s`;
+  const message = /"message":"([^"]+)"/.exec(text);
+  return `failed: ${(message ? message[1] : text.replace(/^failed: /, '')).slice(0, 40)}`;
+}
+
+function printStalled(stalled, settings) {
+  const rows = [];
+  for (const [name, t] of Object.entries(stalled.targets ?? {})) {
+    if (t.error) {
+      rows.push([name, `error: ${t.error}`]);
+      continue;
+    }
+    const closed = t.closedAfterS.length ? ` (${fmt(t.closedAfterS[0], 1)}–${fmt(t.closedAfterS.at(-1), 1)} s)` : '';
+    rows.push([
+      name,
+      `${t.sent}/${t.posts}`,
+      `${fmt(t.rssMb.before)} / ${fmt(t.rssMb.peak)} / ${fmt(t.rssMb.end)}`,
+      t.rssMb.slopeLastHalfPerMin === undefined
+        ? '–'
+        : `${t.rssMb.slopeLastHalfPerMin >= 0 ? '+' : ''}${fmt(t.rssMb.slopeLastHalfPerMin, 1)}`,
+      `${fmt(t.treeRssMb.before)} / ${fmt(t.treeRssMb.peak)} / ${fmt(t.treeRssMb.end)}`,
+      `${t.answersBegun}/${t.sent}`,
+      `${t.closedByServer}/${t.sent}${closed}`,
+      `${t.afterResume.ended}/${t.sent}`,
+      readerOutcome(t.readerAfter),
+      t.log ? `${t.log.closingLines}` : 'n/a',
+    ]);
+  }
+  if (rows.length === 0) return;
+  console.log(
+    `\nClients that stop reading: ${settings.posts} POSTs on one session, each a ${int(settings.bytes)}-character answer never read, ${settings.seconds} s from the first`,
+  );
+  console.log(
+    table(
+      [
+        'row',
+        'sent',
+        'RSS MB before/peak/end',
+        'slope last half MB/min',
+        'with children before/peak/end',
+        'answer bytes queued at end',
+        'closed by server in window',
+        'ended after resume',
+        'echo on the reading session',
+        'daemon "not reading" lines',
+      ],
+      rows,
+    ),
+  );
+  for (const [name, t] of Object.entries(stalled.targets ?? {})) {
+    if (t.sendErrors?.length) console.log(`- ${name}: POSTs not sent: ${t.sendErrors.slice(0, 2).join('; ')}`);
+    if (t.exited) console.log(`- ${name}: the serving process exited during the window`);
+    if (t.log?.examples?.length) console.log(`- ${name} logged: ${t.log.examples[0]}`);
+  }
+  if (stalled.skippedRows?.length) console.log(`- not measured (no Streamable HTTP endpoint): ${stalled.skippedRows.join(', ')}`);
+}
+
 function printStops(label, stops) {
   for (const [name, entry] of Object.entries(stops ?? {})) {
     if (entry.orphans.length > 0 || (entry.wasRunning && entry.exitMs === undefined)) {
@@ -262,13 +324,21 @@ export function printReport(results) {
   console.log(
     `load average before ${results.loadAverageBefore.map((value) => value.toFixed(2)).join(' ')}, after ${results.loadAverageAfter.map((value) => value.toFixed(2)).join(' ')}`,
   );
-  for (const failed of [...(results.short?.failedToStart ?? []), ...(results.soak?.failedToStart ?? [])])
+  for (const failed of [
+    ...(results.short?.failedToStart ?? []),
+    ...(results.soak?.failedToStart ?? []),
+    ...(results.stalled?.failedToStart ?? []),
+  ])
     console.log(`- ${failed.name}: could not start: ${failed.error}`);
   if (results.soak) printSoak(results.soak, results.profile);
   if (results.short) {
     printBig(results.short.big, results.bigBytes);
     printCancel(results.short.cancel);
     printStops('after the large-answer and cancellation phases', results.short.stops);
+  }
+  if (results.stalled) {
+    printStalled(results.stalled, results.stalledSettings);
+    printStops('after the stalled-client phase', results.stalled.stops);
   }
   console.log(
     '\nNot applicable to the peers: the aggregated endpoints (/mcp, /sse) and batch_execute (neither has them); they serve one server each.',

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Soak and chaos: the daemon and the peers (mcp-proxy, supergateway) under the same long load and
 // the same random SIGKILLs of their upstream servers, side by side; then 10 MB answers beside small
-// calls, and clients that leave mid-call. Everything on 127.0.0.1, every loop bounded, every
+// calls, and clients that leave mid-call; on request (`--phases stalled`), clients that stop reading. Everything on 127.0.0.1, every loop bounded, every
 // process started is killed at the end (also on Ctrl-C).
 //
 //   npm run build && node bench/soak/run.mjs                   full run: 50 sessions, 10 minutes of soak (~20 min)
 //   node bench/soak/run.mjs --quick                            smoke run: 45 s of soak, 2 MB answers (~3–4 min)
 //   node bench/soak/run.mjs --minutes 3 --sessions 20 --only mcp-orch --json /tmp/soak.json
+//   node bench/soak/run.mjs --phases stalled                   clients that stop reading (~1 min per row)
 //
 // See bench/soak/README.md for the method and what each figure means.
 import { randomBytes } from 'node:crypto';
@@ -29,11 +30,16 @@ import { printReport } from './report.mjs';
 import { now, sleep } from './rng.mjs';
 import { startSampler, summariseSamples } from './sampler.mjs';
 import { PEER_ROWS, startTargets } from './soak-targets.mjs';
+import { measureStalled } from './stalled.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 const ALL_ROWS = ['mcp-orch', ...PEER_ROWS];
-const PHASES = ['big', 'cancel', 'soak'];
+const PHASES = ['big', 'cancel', 'soak', 'stalled'];
+/** What runs without `--phases`: the stalled clients (~1 min per row) only on request. */
+const DEFAULT_PHASES = ['big', 'cancel', 'soak'];
+/** The rows the stalled-client phase measures: those with a Streamable HTTP endpoint. */
+const STALLED_ROWS = ['mcp-orch', 'supergateway Streamable', 'mcp-proxy Streamable'];
 
 const PROFILES = {
   full: {
@@ -86,8 +92,11 @@ function readOptions() {
       sessions: { type: 'string' },
       seed: { type: 'string', default: '1' },
       only: { type: 'string' },
-      phases: { type: 'string', default: PHASES.join(',') },
+      phases: { type: 'string', default: DEFAULT_PHASES.join(',') },
       'big-bytes': { type: 'string' },
+      'stalled-posts': { type: 'string', default: '20' },
+      'stalled-bytes': { type: 'string', default: '10000000' },
+      'stalled-seconds': { type: 'string', default: '40' },
       'work-ms': { type: 'string' },
       'leave-after-ms': { type: 'string' },
       'heap-snapshots': { type: 'boolean', default: false },
@@ -97,7 +106,7 @@ function readOptions() {
   });
   if (values.help) {
     console.log(
-      'usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--heap-snapshots] [--json <file>]',
+      'usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak,stalled] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--stalled-posts N] [--stalled-bytes N] [--stalled-seconds N] [--heap-snapshots] [--json <file>]',
     );
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
@@ -133,6 +142,11 @@ function readOptions() {
     phases,
     seed: number('seed', values.seed, 0, 2 ** 31),
     bigBytes: values['big-bytes'] === undefined ? profile.bigBytes : number('big-bytes', values['big-bytes'], 1, 32 * 1024 * 1024),
+    stalled: {
+      posts: Math.round(number('stalled-posts', values['stalled-posts'], 1, 200)),
+      bytes: Math.round(number('stalled-bytes', values['stalled-bytes'], 1, 32 * 1024 * 1024)),
+      seconds: number('stalled-seconds', values['stalled-seconds'], 2, 600),
+    },
     json: values.json,
     heapSnapshots: values['heap-snapshots'],
   };
@@ -283,6 +297,29 @@ async function measureSoak(ctx, options) {
   return result;
 }
 
+/** Phase 3: clients that stop reading, one row at a time, each on a freshly started target. */
+async function measureStalledPhase(ctx, options) {
+  const { posts, bytes, seconds } = options.stalled;
+  const result = { failedToStart: [], targets: {}, stops: {}, skippedRows: options.rows.filter((row) => !STALLED_ROWS.includes(row)) };
+  for (const name of options.rows.filter((row) => STALLED_ROWS.includes(row))) {
+    const { started, failed } = await start(ctx, [name]);
+    result.failedToStart.push(...failed);
+    try {
+      for (const instance of started) {
+        log(
+          `  ${instance.name}: ${posts} POSTs of ${bytes.toLocaleString('en-US')}-character answers on one session, never read, for ${seconds} s…`,
+        );
+        result.targets[instance.name] = await measureStalled(instance, { posts, bytes, seconds }).catch((error) => ({
+          error: String(error?.message ?? error).slice(0, 200),
+        }));
+      }
+    } finally {
+      Object.assign(result.stops, await stopAll(started));
+    }
+  }
+  return result;
+}
+
 async function main() {
   const options = readOptions();
   if (options.rows.includes('mcp-orch') && !existsSync(join(repoRoot, 'dist')))
@@ -304,6 +341,7 @@ async function main() {
     rows: options.rows,
     phases: options.phases,
     bigBytes: options.bigBytes,
+    stalledSettings: options.phases.includes('stalled') ? options.stalled : undefined,
     profile: options.profile,
     heapSnapshots: options.heapSnapshots,
   };
@@ -311,12 +349,16 @@ async function main() {
   const results = { ...meta };
   try {
     if (options.phases.includes('big') || options.phases.includes('cancel')) {
-      log('[1/2] large answers and clients that leave mid-call');
+      log('[1/3] large answers and clients that leave mid-call');
       results.short = await measureShortPhases(ctx, options);
     }
     if (options.phases.includes('soak')) {
-      log('[2/2] soak with random kills');
+      log('[2/3] soak with random kills');
       results.soak = await measureSoak(ctx, options);
+    }
+    if (options.phases.includes('stalled')) {
+      log('[3/3] clients that stop reading');
+      results.stalled = await measureStalledPhase(ctx, options);
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
