@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { bridgeTransport } from '../../shared/api/bridge.js';
 import { OrchClientError, createClient, type OrchClient, type OutputOf } from '../../shared/api/client.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
-import { formatDuration, parseDuration } from '../core/auth/duration.js';
+import { formatDuration, parseDuration } from '../../shared/duration.js';
 import { ROLES, localPrincipal, type Role } from '../core/auth/roles.js';
 import { TokenService } from '../core/auth/token-service.js';
 import { ConfigError } from '../core/config/config-loader.js';

@@ -5,7 +5,7 @@
  * queued and written in batches.
  */
 import type { Disposer } from '../events/emitter.js';
-import type { CatalogCache, CatalogItem, ListKind } from '../registry/tool-registry.js';
+import { LIST_KINDS, type CatalogCache, type CatalogItem, type ListKind } from '../registry/tool-registry.js';
 import type { ServerState, ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { processStartTime } from '../supervisor/orphan-reaper.js';
@@ -93,7 +93,7 @@ export function catalogCache(store: Store): CatalogCache {
       const saved = store.catalog.load(server);
       if (!saved) return undefined;
       const lists: Partial<Record<ListKind, CatalogItem[]>> = {};
-      for (const kind of ['tools', 'resources', 'resourceTemplates', 'prompts'] as const) {
+      for (const kind of LIST_KINDS) {
         if (saved[kind]) lists[kind] = saved[kind];
       }
       return lists;

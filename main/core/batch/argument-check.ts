@@ -13,7 +13,7 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
-import type { PathSegment, Template } from './references.js';
+import type { PathSegment, Template } from '../../../shared/plan-references.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext its default import is the module object's type.
 const addFormats = addFormatsPlugin as unknown as (ajv: Ajv2020) => Ajv2020;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualCalls, settled, syntheticCatalog, text } from './__fixtures__/harness.js';
 import { openRun } from './executor.js';
 import type { OpenTask } from './open-run.js';
-import { findTemplates, referencesOf } from './references.js';
+import { findTemplates, referencesOf } from '../../../shared/plan-references.js';
 
 /** An open task over the synthetic catalog; its dependencies are its `dependsOn` plus the ids its references name. */
 function task(id: string, tool: string, args: Record<string, unknown> = {}, dependsOn: string[] = []): OpenTask {

@@ -3,7 +3,7 @@
  * them: what a task brings, and what the run offers its feeder.
  */
 import type { CatalogTool } from './plan-graph.js';
-import type { Template } from './references.js';
+import type { Template } from '../../../shared/plan-references.js';
 import type { RunReport } from './run-report.js';
 
 /** A task handed to an open run: its dependencies are named by id, and may not have been added yet. */

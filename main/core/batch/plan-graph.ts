@@ -3,7 +3,7 @@
  * tool, dependencies (from `dependsOn` and references) as index lists both ways, templates parsed.
  */
 import type { OnError } from './types.js';
-import type { Template } from './references.js';
+import type { Template } from '../../../shared/plan-references.js';
 
 /** MCP tool annotations the batch engine reads. */
 export interface ToolAnnotations {

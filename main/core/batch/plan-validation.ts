@@ -9,7 +9,8 @@ import { ArgumentChecker, type UnknownValue } from './argument-check.js';
 import { findCycles } from './cycles.js';
 import { isRetryable, type CatalogTool, type GraphTask, type PlanGraph, type ToolCatalog } from './plan-graph.js';
 import { referenceShape } from './reference-types.js';
-import { findTemplates, referencesOf, renderTemplate, type MalformedReference, type PathSegment, type Template } from './references.js';
+import { findTemplates, referencesOf, type MalformedReference, type PathSegment, type Template } from '../../../shared/plan-references.js';
+import { renderTemplate } from './references.js';
 import type { PlanLike } from './types.js';
 
 export const PROBLEM_CODES = [

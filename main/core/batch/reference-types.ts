@@ -5,7 +5,8 @@
  * or a combinator makes the rest unknown).
  */
 import type { JsonType } from './argument-check.js';
-import { RESULT_MEMBERS, formatPath, type PathSegment, type Reference } from './references.js';
+import { formatPath, type PathSegment, type Reference } from '../../../shared/plan-references.js';
+import { RESULT_MEMBERS } from './references.js';
 
 export type ReferenceShape = { ok: true; type: JsonType | undefined } | { ok: false; message: string };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findTemplates, parseReference, resolvePath, substitute, type ToolResult } from './references.js';
+import { findTemplates } from '../../../shared/plan-references.js';
+import { resolvePath, substitute, type ToolResult } from './references.js';
 
 const items = [
   { number: 7, labels: ['bug'] },
@@ -20,17 +21,7 @@ function fill(args: Record<string, unknown>) {
   return substitute(args, findTemplates(args), results);
 }
 
-describe('references', () => {
-  it('parses ids, keys, indexes and quoted keys', () => {
-    expect(parseReference('issues')).toMatchObject({ taskId: 'issues', path: [] });
-    expect(parseReference(' issues.structuredContent.items[1].number ')).toMatchObject({
-      taskId: 'issues',
-      path: ['structuredContent', 'items', 1, 'number'],
-    });
-    expect(parseReference('issues.structuredContent["odd key"]')?.path).toEqual(['structuredContent', 'odd key']);
-    expect(parseReference('not a reference')).toBeUndefined();
-  });
-
+describe('references at run time', () => {
   it('keeps the JSON type of a reference that is the whole string', () => {
     const filled = fill({
       items: '{{issues.structuredContent.items}}',
@@ -84,11 +75,5 @@ describe('references', () => {
       value: { a: '{{plain.text}} and {{ not a reference }}' },
     });
     expect(findTemplates({ a: 'Hello {{ user name }}' })).toEqual([]);
-  });
-
-  it('reports strings that look like broken references', () => {
-    const malformed: { source: string; taskId: string }[] = [];
-    findTemplates({ a: '{{issues.content[x]}}' }, malformed as never);
-    expect(malformed).toMatchObject([{ source: '{{issues.content[x]}}', taskId: 'issues' }]);
   });
 });

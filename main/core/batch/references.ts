@@ -1,12 +1,10 @@
 /**
- * References between the tasks of a batch plan (docs/specification.md §6): `{{id}}`, `{{id.text}}`,
- * `{{id.structuredContent.a.b[0]}}`, `{{id.content[1].text}}`, `{{id.isError}}`. A string that is
- * exactly one reference takes the referenced JSON value with its type; a reference inside a longer
- * string is replaced by its text (objects and arrays as JSON). `\{{` writes a literal `{{`.
+ * What the references of a batch plan (shared/plan-references.ts) resolve to at run time
+ * (docs/specification.md §6): a string that is exactly one reference takes the referenced JSON
+ * value with its type; a reference inside a longer string is replaced by its text (objects and
+ * arrays as JSON).
  */
-
-/** One step of a path: an object key or an array index. */
-export type PathSegment = string | number;
+import { formatPath, type PathSegment, type Template } from '../../../shared/plan-references.js';
 
 /** A tool call result as MCP defines it (`CallToolResult`); extra members are kept. */
 export interface ToolResult {
@@ -16,107 +14,8 @@ export interface ToolResult {
   [key: string]: unknown;
 }
 
-/** A parsed `{{…}}` reference. */
-export interface Reference {
-  /** The reference as written, braces included, for messages. */
-  source: string;
-  taskId: string;
-  /** The path inside the task's result; empty for `{{id}}`. */
-  path: PathSegment[];
-}
-
-/** A string of the arguments that holds references or escapes. */
-export interface Template {
-  /** Where the string sits in the arguments. */
-  at: PathSegment[];
-  /** Literal text and references, in order. */
-  parts: (string | Reference)[];
-  /** The string is exactly one reference: the value keeps its JSON type. */
-  whole: boolean;
-}
-
-/** A `{{…}}` that starts like a reference but does not parse as one (`{{a.content[x]}}`). */
-export interface MalformedReference {
-  at: PathSegment[];
-  source: string;
-  /** The task id it seems to name. */
-  taskId: string;
-}
-
 /** The first segments a path may start with, beside the virtual `text`. */
 export const RESULT_MEMBERS = ['text', 'content', 'structuredContent', 'isError', '_meta'] as const;
-
-const BRACES = /(\\?)\{\{([^{}]*)\}\}/g;
-const STRICT = /^\s*([A-Za-z0-9_-]{1,64})((?:\.[^\s.[\]{}"]+|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*)\s*$/;
-const SEGMENT = /\.([^\s.[\]{}"]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-const LOOKS_LIKE_REFERENCE = /^\s*([A-Za-z0-9_-]{1,64})\s*[.[]/;
-
-/** Parses the inside of `{{…}}`; undefined when it is not a reference. */
-export function parseReference(inner: string): Reference | undefined {
-  const match = STRICT.exec(inner);
-  if (!match) return undefined;
-  const path: PathSegment[] = [];
-  for (const segment of match[2]!.matchAll(SEGMENT)) {
-    if (segment[1] !== undefined) path.push(segment[1]);
-    else if (segment[2] !== undefined) path.push(Number(segment[2]));
-    else path.push(JSON.parse(segment[3]!) as string);
-  }
-  return { source: `{{${inner}}}`, taskId: match[1]!, path };
-}
-
-/** Splits one string into literal text and references; undefined when it holds neither a reference nor an escape. */
-export function parseTemplate(text: string, at: PathSegment[] = [], malformed?: MalformedReference[]): Template | undefined {
-  if (!text.includes('{{')) return undefined;
-  const parts: (string | Reference)[] = [];
-  let literal = '';
-  let last = 0;
-  let changed = false;
-  for (const match of text.matchAll(BRACES)) {
-    const [whole, escape, inner] = match as unknown as [string, string, string];
-    literal += text.slice(last, match.index);
-    last = match.index + whole.length;
-    const reference = escape ? undefined : parseReference(inner);
-    if (escape) {
-      literal += whole.slice(1);
-      changed = true;
-    } else if (reference) {
-      if (literal) parts.push(literal);
-      literal = '';
-      parts.push(reference);
-      changed = true;
-    } else {
-      const suspect = LOOKS_LIKE_REFERENCE.exec(inner);
-      if (suspect && malformed) malformed.push({ at, source: whole, taskId: suspect[1]! });
-      literal += whole;
-    }
-  }
-  if (!changed) return undefined;
-  literal += text.slice(last);
-  if (literal) parts.push(literal);
-  return { at, parts, whole: parts.length === 1 && typeof parts[0] !== 'string' };
-}
-
-/** Every template in a task's arguments, deep (object values and array items; keys are literal). */
-export function findTemplates(args: unknown, malformed?: MalformedReference[]): Template[] {
-  const templates: Template[] = [];
-  const visit = (value: unknown, at: PathSegment[]): void => {
-    if (typeof value === 'string') {
-      const template = parseTemplate(value, at, malformed);
-      if (template) templates.push(template);
-    } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, [...at, index]));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) visit(item, [...at, key]);
-    }
-  };
-  visit(args, []);
-  return templates;
-}
-
-/** The references of some templates. */
-export function referencesOf(templates: readonly Template[]): Reference[] {
-  return templates.flatMap((template) => template.parts.filter((part): part is Reference => typeof part !== 'string'));
-}
 
 /** The text of a result: its `text` content items joined with newlines. */
 export function resultText(result: ToolResult): string {
@@ -218,17 +117,6 @@ function setAt(root: unknown, at: readonly PathSegment[], value: unknown, origin
   >;
   copy[head] = setAt(container[head], tail, value, source[head]);
   return copy;
-}
-
-/** A path as written in a reference: `structuredContent.items[0]`. */
-export function formatPath(path: readonly PathSegment[]): string {
-  return path
-    .map((segment, index) => {
-      if (typeof segment === 'number') return `[${segment}]`;
-      if (/^[^\s.[\]{}"]+$/.test(segment)) return index === 0 ? segment : `.${segment}`;
-      return `[${JSON.stringify(segment)}]`;
-    })
-    .join('');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

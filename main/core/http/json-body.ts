@@ -1,9 +1,11 @@
 /**
- * Reads the JSON body of a REST request: at most `limit` bytes (413), a JSON media type (415),
- * strict UTF-8 and valid JSON no deeper than `MAX_DEPTH` (400). No body at all reads as undefined.
+ * Reads the JSON body of a REST request: at most `limit` bytes (413; read by protocol/http-body.ts,
+ * as the MCP endpoints read theirs), a JSON media type (415), strict UTF-8 and valid JSON no deeper
+ * than `MAX_DEPTH` (400). No body at all reads as undefined.
  */
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../../../shared/errors.js';
+import { BodyError, readBody } from '../protocol/http-body.js';
 
 /** A request the REST adapter refuses before there is an input; `status` when its code's own does not fit (415). */
 export class RestError extends Error {
@@ -32,24 +34,17 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       415,
     );
   }
-  if (Number(declared) > limit) {
-    req.resume();
-    throw tooLarge(limit);
+  let bytes: Buffer;
+  try {
+    bytes = await readBody(req, limit);
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    throw new RestError(error.reason === 'too_large' ? 'payload_too_large' : 'bad_request', error.message);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
-  if (size === 0) return undefined;
+  if (bytes.length === 0) return undefined;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new RestError('bad_request', 'the body is not valid UTF-8');
   }
@@ -82,8 +77,4 @@ export function nestingDepth(text: string): number {
     } else if (char === 0x5d || char === 0x7d) depth--;
   }
   return deepest;
-}
-
-function tooLarge(limit: number): RestError {
-  return new RestError('payload_too_large', `the body exceeds ${limit} bytes`);
 }

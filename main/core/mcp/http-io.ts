@@ -1,5 +1,6 @@
 /** Small helpers for raw Node HTTP on the MCP endpoints (hot path: no framework work per call). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyError, readBody as readRequestBody } from '../protocol/http-body.js';
 import { RpcErrorCode, checkMessage, errorResponse, type RpcMessage } from '../protocol/jsonrpc.js';
 
 export class HttpError extends Error {
@@ -12,35 +13,15 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body as UTF-8, refusing more than `limit` bytes with 413. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const tooLarge = () => new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: the body exceeds ${limit} bytes`);
-  if (Number(req.headers['content-length']) > limit) {
-    req.resume();
-    return Promise.reject(tooLarge());
+/** Reads the whole body as UTF-8: more than `limit` bytes is 413, a body cut short 400 (JSON-RPC Invalid Request). */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  try {
+    return (await readRequestBody(req, limit)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    if (error.reason === 'too_large') throw new HttpError(413, RpcErrorCode.InvalidRequest, `Payload Too Large: ${error.message}`);
+    throw new HttpError(400, RpcErrorCode.InvalidRequest, `Bad Request: ${error.message}`);
   }
-  if (req.readableEnded) return Promise.resolve('');
-  // Plain listeners rather than `for await`: this runs once per call on every transport.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (error?: Error) => {
-      req.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
-      if (error) {
-        req.resume();
-        reject(error);
-      } else resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish(tooLarge());
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish();
-    const onClose = () =>
-      finish(new HttpError(400, RpcErrorCode.InvalidRequest, 'Bad Request: the client closed the request before its body was complete'));
-    req.on('data', onData).on('end', onEnd).on('error', finish).on('close', onClose);
-  });
 }
 
 /** Parses a POST body into JSON-RPC messages; throws HttpError 400 naming what is wrong. */

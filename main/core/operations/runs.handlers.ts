@@ -13,7 +13,7 @@ import { deniedTools } from '../runs/batch-service.js';
 import { countsOf, type LiveRun } from '../runs/live-runs.js';
 import { formatProblems, type Problem } from '../batch/plan-validation.js';
 import { aggregateCatalog, visibleTools } from '../batch/tool-catalog.js';
-import { groupByWave, planWaves, waveNumbers } from '../batch/waves.js';
+import { groupByWave, planWaves, waveNumbers } from '../../../shared/plan-waves.js';
 import type { StoredRun, StoredTask } from '../store/runs.repository.js';
 import { serverTools } from '../supervisor/call-tool.js';
 import type { OperationCall, OperationDeps, Handlers } from './deps.js';

@@ -9,7 +9,7 @@ import type { ArgumentChecker } from '../batch/argument-check.js';
 import type { PlanGraph } from '../batch/plan-graph.js';
 import { checkPlan } from '../batch/plan-validation.js';
 import type { PlanTaskLike } from '../batch/types.js';
-import { groupByWave, waveNumbers } from '../batch/waves.js';
+import { groupByWave, waveNumbers } from '../../../shared/plan-waves.js';
 import { PlanOptimizer } from './plan-optimizer.js';
 import type { PlannerCatalog } from './planner-catalog.js';
 

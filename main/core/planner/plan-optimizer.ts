@@ -10,7 +10,7 @@
  * Nothing else moves: references are data flow, and the plan's own order of writes is respected.
  */
 import type { ToolCatalog } from '../batch/plan-graph.js';
-import { findTemplates, referencesOf } from '../batch/references.js';
+import { findTemplates, referencesOf, renameReferences } from '../../../shared/plan-references.js';
 import type { PlanTaskLike } from '../batch/types.js';
 
 /** What became of a task: the task to run (maybe rewritten), or the earlier task it is the same call as. */
@@ -68,7 +68,9 @@ export class PlanOptimizer {
   private rewrite(task: PlanTaskLike): PlanTaskLike {
     if (this.alias.size === 0) return task;
     const dependsOn = task.dependsOn ? [...new Set(task.dependsOn.map((id) => this.alias.get(id) ?? id))] : undefined;
-    const args = task.arguments ? (renameReferences(task.arguments, this.alias) as Record<string, unknown>) : undefined;
+    const args = task.arguments
+      ? (renameReferences(task.arguments, (id) => this.alias.get(id) ?? id) as Record<string, unknown>)
+      : undefined;
     return { ...task, ...(args ? { arguments: args } : {}), ...(dependsOn ? { dependsOn } : {}) };
   }
 
@@ -165,20 +167,4 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : item,
   );
-}
-
-/** Replaces `{{old…}}` by `{{new…}}` in every string of `value`. */
-function renameReferences(value: unknown, alias: ReadonlyMap<string, string>): unknown {
-  if (typeof value === 'string') {
-    return value.includes('{{')
-      ? value.replace(
-          /(^|[^\\])\{\{(\s*)([A-Za-z0-9_-]{1,64})(?=[\s.[}])/g,
-          (whole, before: string, space: string, id: string) => `${before}{{${space}${alias.get(id) ?? id}`,
-        )
-      : value;
-  }
-  if (Array.isArray(value)) return value.map((item) => renameReferences(item, alias));
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renameReferences(item, alias)]));
-  return value;
 }

@@ -13,7 +13,7 @@ import { openRun, type RunOptions } from '../batch/executor.js';
 import type { OpenTask } from '../batch/open-run.js';
 import { isRetryable, type CatalogTool } from '../batch/plan-graph.js';
 import { validatePlan } from '../batch/plan-validation.js';
-import { findTemplates, referencesOf } from '../batch/references.js';
+import { findTemplates, referencesOf } from '../../../shared/plan-references.js';
 import type { RunReport } from '../batch/run-report.js';
 import type { PlanTaskLike } from '../batch/types.js';
 import type { PlannerModel } from './language-model.js';

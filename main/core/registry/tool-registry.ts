@@ -14,6 +14,10 @@ export type ListKind = (typeof LIST_KINDS)[number];
 /** One item of a list as the server sent it (a tool, resource, template or prompt). */
 export type CatalogItem = Record<string, unknown>;
 
+/**
+ * What one server offers now, as the registry serves it: every list (empty when unknown). The
+ * store's `CachedCatalog` is what survives a restart; it seeds this one with `cached` set.
+ */
 export interface ServerCatalog {
   server: string;
   tools: CatalogItem[];

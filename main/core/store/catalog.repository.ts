@@ -4,37 +4,29 @@
  * Items are opaque: whatever `tools/list` and friends returned, byte for byte after a JSON round trip.
  */
 import type { Database } from 'better-sqlite3';
+import { LIST_KINDS, type CatalogItem, type ListKind } from '../registry/tool-registry.js';
 
-export type CatalogItemKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
-
-/** A catalog entry: a tool, resource, resource template or prompt, as the server described it. */
-export type CatalogItem = Record<string, unknown>;
-
-/** What is cached for one server. A kind never saved is absent (not the same as an empty list). */
-export interface ServerCatalog {
-  server: string;
-  tools?: CatalogItem[];
-  resources?: CatalogItem[];
-  resourceTemplates?: CatalogItem[];
-  prompts?: CatalogItem[];
-  /** The latest save of any kind (ms epoch). */
-  updatedAt: number;
-}
+/**
+ * What is cached for one server. Not the registry's `CachedCatalog`: that is the live view, every
+ * list present and a `cached` flag; here a kind never saved is absent (not the same as an empty
+ * list) and `updatedAt` is the latest save of any kind (ms epoch).
+ */
+export type CachedCatalog = { server: string; updatedAt: number } & Partial<Record<ListKind, CatalogItem[]>>;
 
 interface CatalogRow {
   server: string;
-  kind: CatalogItemKind;
+  kind: ListKind;
   items: string;
   updated_at: number;
 }
 
-const KINDS: ReadonlySet<string> = new Set<CatalogItemKind>(['tools', 'resources', 'resourceTemplates', 'prompts']);
+const KINDS: ReadonlySet<string> = new Set<ListKind>(LIST_KINDS);
 
 export class CatalogRepository {
   constructor(private readonly db: Database) {}
 
   /** Replaces the cached `kind` list of `server`. */
-  save(server: string, kind: CatalogItemKind, items: readonly object[], now: number = Date.now()): void {
+  save(server: string, kind: ListKind, items: readonly object[], now: number = Date.now()): void {
     if (!KINDS.has(kind)) throw new RangeError(`unknown catalog kind: ${String(kind)}`);
     this.db
       .prepare(
@@ -45,13 +37,13 @@ export class CatalogRepository {
   }
 
   /** The cached catalog of `server`, or undefined if nothing was saved. */
-  load(server: string): ServerCatalog | undefined {
+  load(server: string): CachedCatalog | undefined {
     const rows = this.db.prepare<[string], CatalogRow>('SELECT * FROM catalog WHERE server = ?').all(server);
     return group(rows).get(server);
   }
 
   /** Every cached catalog, by server name. */
-  loadAll(): Map<string, ServerCatalog> {
+  loadAll(): Map<string, CachedCatalog> {
     return group(this.db.prepare<[], CatalogRow>('SELECT * FROM catalog ORDER BY server').all());
   }
 
@@ -61,8 +53,8 @@ export class CatalogRepository {
   }
 }
 
-function group(rows: readonly CatalogRow[]): Map<string, ServerCatalog> {
-  const catalogs = new Map<string, ServerCatalog>();
+function group(rows: readonly CatalogRow[]): Map<string, CachedCatalog> {
+  const catalogs = new Map<string, CachedCatalog>();
   for (const row of rows) {
     let catalog = catalogs.get(row.server);
     if (!catalog) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatMs } from './format';
+import { formatCount, formatMs } from './format';
 
 describe('formatting for people', () => {
   it('groups counts by thousands as en-US does, without asking ICU', () => {
@@ -8,8 +8,8 @@ describe('formatting for people', () => {
   });
 
   it('says durations in the largest units that matter', () => {
-    expect(formatDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3 d 4 h');
-    expect(formatDuration(4 * 60_000 + 3_000)).toBe('4 min 3 s');
+    expect(formatMs(3 * 86_400_000 + 4 * 3_600_000)).toBe('3 d 4 h');
+    expect(formatMs(4 * 60_000 + 3_000)).toBe('4 min 3 s');
     expect(formatMs(0.5)).toBe('0.50 ms');
     expect(formatMs(1500)).toBe('1.5 s');
   });

@@ -1,23 +1,12 @@
 /** Formatting for people: durations, sizes, times, counts. */
+import { formatDuration } from '@shared/duration';
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
   if (ms < 1) return `${ms.toFixed(2)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return formatDuration(ms);
-}
-
-/** `3 d 4 h`, `2 h 5 min`, `4 min 3 s`, `12 s`. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min ${s % 60} s`;
-  return `${s} s`;
+  return formatDuration(ms, 'approximate');
 }
 
 export function formatBytes(bytes: number | undefined): string {

@@ -2,7 +2,8 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Card } from '../../components/ui/card';
 import { HealthBadge, StateBadge } from '../../components/ui/health-badge';
-import { formatBytes, formatDuration } from '../../lib/format';
+import { formatDuration } from '@shared/duration';
+import { formatBytes } from '../../lib/format';
 import { useDomain } from '../../stores/context';
 import type { ServerSummary } from '../../stores/types';
 import { HealthActionButton, useHealth } from '../servers/health-action';
@@ -24,7 +25,7 @@ export function ServerCard({ server }: { server: ServerSummary }) {
   const now = useNow(server.state === 'running');
   const facts = [
     ['Tools', String(server.toolCount)],
-    ['Uptime', server.state === 'running' && server.startedAt ? formatDuration(now - server.startedAt) : '–'],
+    ['Uptime', server.state === 'running' && server.startedAt ? formatDuration(now - server.startedAt, 'approximate') : '–'],
     ['Restarts', String(server.restarts)],
     ['CPU', usage ? `${usage.cpuPercent.toFixed(1)} %` : '–'],
     ['Memory', usage ? formatBytes(usage.memoryBytes) : '–'],

@@ -4,7 +4,7 @@ import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import type { BatchPlanInput } from '@shared/batch-plan';
 import type { Run } from '../../stores/types';
-import { planEdges, planWaves } from './plan-model';
+import { planEdges, wavesById } from './plan-model';
 
 const STATUS_STYLE: Record<string, { border: string; label: string }> = {
   planned: { border: 'var(--color-line)', label: 'planned' },
@@ -20,7 +20,7 @@ const STATUS_STYLE: Record<string, { border: string; label: string }> = {
 export default function PlanGraph({ plan, run }: { plan: BatchPlanInput; run?: Run }) {
   const { nodes, edges } = useMemo(() => {
     const links = planEdges(plan);
-    const waves = planWaves(plan, links);
+    const waves = wavesById(plan);
     const rows = new Map<number, number>();
     const nodes: Node[] = plan.tasks.map((task) => {
       const wave = waves.get(task.id) ?? 0;

@@ -1,43 +1,27 @@
 /** A plan as the graph draws it: its tasks, the edges between them, and each task's wave. */
 import type { BatchPlanInput } from '@shared/batch-plan';
+import { planDependencies, planWaves } from '@shared/plan-waves';
 
 export interface PlanEdge {
   from: string;
   to: string;
 }
 
-const REFERENCE = /\{\{\s*([A-Za-z0-9_-]{1,64})(?:[.}\s])/g;
-
-/** Edges from `dependsOn` and from `{{id…}}` references in the arguments, without duplicates. */
+/** Edges from `dependsOn` and from `{{id…}}` references in the arguments, as the daemon reads them, without duplicates. */
 export function planEdges(plan: BatchPlanInput): PlanEdge[] {
-  const ids = new Set(plan.tasks.map((task) => task.id));
   const edges = new Map<string, PlanEdge>();
-  for (const task of plan.tasks) {
-    const sources = new Set(task.dependsOn ?? []);
-    for (const match of JSON.stringify(task.arguments ?? {}).matchAll(REFERENCE)) sources.add(match[1]!);
-    for (const from of sources) if (ids.has(from) && from !== task.id) edges.set(`${from}->${task.id}`, { from, to: task.id });
-  }
+  planDependencies(plan).forEach((dependencies, index) => {
+    const to = plan.tasks[index]!.id;
+    // A plan being typed may repeat an id: one edge per pair still.
+    for (const from of dependencies.map((dependency) => plan.tasks[dependency]!.id)) edges.set(`${from}->${to}`, { from, to });
+  });
   return [...edges.values()];
 }
 
-/** The wave of each task: one more than the highest wave of what it depends on (cycles left at 0). */
-export function planWaves(plan: BatchPlanInput, edges: readonly PlanEdge[]): Map<string, number> {
-  const incoming = new Map<string, string[]>();
-  for (const edge of edges) incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge.from]);
-  const waves = new Map<string, number>();
-  const visiting = new Set<string>();
-  const waveOf = (id: string): number => {
-    const known = waves.get(id);
-    if (known !== undefined) return known;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const wave = Math.max(-1, ...(incoming.get(id) ?? []).map(waveOf)) + 1;
-    visiting.delete(id);
-    waves.set(id, wave);
-    return wave;
-  };
-  for (const task of plan.tasks) waveOf(task.id);
-  return waves;
+/** The wave of each task by id, as the daemon computes it. */
+export function wavesById(plan: BatchPlanInput): Map<string, number> {
+  const waves = planWaves(plan);
+  return new Map(plan.tasks.map((task, index) => [task.id, waves[index] ?? 0]));
 }
 
 /** Parses the editor's text as a plan: the plan, or why not. */

@@ -1,9 +1,10 @@
 /**
- * Dependency waves of a plan, for display: a task's wave is 0 without dependencies, else one more
- * than the highest wave among them. The executor does not run by waves (a task starts as soon as
- * its own dependencies are done); the waves say what could run together.
+ * Dependency waves of a plan, for display (the daemon's run views, the planner, the dashboard's
+ * graph): a task's wave is 0 without dependencies, else one more than the highest wave among them.
+ * The executor does not run by waves (a task starts as soon as its own dependencies are done); the
+ * waves say what could run together. Runtime-neutral: no node:*, no DOM.
  */
-import { findTemplates, referencesOf } from './references.js';
+import { findTemplates, referencesOf } from './plan-references.js';
 
 /** The wave of each task, given each task's dependencies as indexes. A cycle (never in a valid plan) counts as wave 0. */
 export function waveNumbers(dependencies: readonly (readonly number[])[]): number[] {
@@ -42,20 +43,29 @@ interface StoredPlanTask {
   arguments?: unknown;
 }
 
-/** The waves of a plan as stored (its `dependsOn` and its `{{id…}}` references), task by task. */
-export function planWaves(plan: unknown): number[] {
+/**
+ * What each task of a plan as stored or typed (not necessarily valid) waits for, as indexes: its
+ * `dependsOn` and its `{{id…}}` references that name a task other than itself, each once. A
+ * duplicated id names its last task.
+ */
+export function planDependencies(plan: unknown): number[][] {
   const tasks = (plan as { tasks?: unknown } | null)?.tasks;
   if (!Array.isArray(tasks)) return [];
   const list = tasks as StoredPlanTask[];
   const indexOf = new Map(list.map((task, index) => [String(task.id), index]));
-  const dependencies = list.map((task) => {
+  return list.map((task, self) => {
     const found = new Set<number>();
-    if (Array.isArray(task.dependsOn)) for (const id of task.dependsOn) if (indexOf.has(String(id))) found.add(indexOf.get(String(id))!);
-    for (const reference of referencesOf(findTemplates(task.arguments ?? {}))) {
-      const index = indexOf.get(reference.taskId);
-      if (index !== undefined) found.add(index);
+    const named = [...(Array.isArray(task.dependsOn) ? task.dependsOn.map(String) : [])];
+    for (const reference of referencesOf(findTemplates(task.arguments ?? {}))) named.push(reference.taskId);
+    for (const id of named) {
+      const index = indexOf.get(id);
+      if (index !== undefined && index !== self) found.add(index);
     }
     return [...found];
   });
-  return waveNumbers(dependencies);
+}
+
+/** The waves of a plan as stored (its `dependsOn` and its `{{id…}}` references), task by task. */
+export function planWaves(plan: unknown): number[] {
+  return waveNumbers(planDependencies(plan));
 }
