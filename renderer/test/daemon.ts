@@ -116,7 +116,7 @@ export interface Page {
   stores: Stores;
   line: Line;
   /** Cuts the stream, runs `work` while it is down (its events are missed), and brings the stream back. */
-  whileDropped(work: () => Promise<void>): Promise<void>;
+  whileDropped(work: () => void | Promise<void>): Promise<void>;
   close(): void;
 }
 
