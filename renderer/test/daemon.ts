@@ -1,0 +1,154 @@
+/**
+ * Test support for the store tests: a real daemon in this process (the example server over stdio,
+ * REST and /api/events over HTTP on 127.0.0.1, SQLite in a temp home), and pages of stores on the
+ * real typed client whose line a test can cut: the live stream dropped and refused until restored,
+ * or every call sent with a token the daemon refuses. Waits are on state (`vi.waitFor`), never on time.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { vi } from 'vitest';
+import { createClient, type OrchClient } from '../../shared/api/client';
+import { fetchTransport } from '../../shared/api/fetch-transport';
+import { createRuntime, type Runtime } from '../../main/core/runtime';
+import { createStores, startLiveUpdates, type Stores } from '../src/stores/stores';
+
+export const EXAMPLE = fileURLToPath(new URL('../../resources/example-server.mjs', import.meta.url));
+export const TOKEN = 'store-test-token-0123456789abcdef';
+
+/** The config file every test daemon starts from: the example server, batch runs approved. */
+export const EXAMPLE_FILE = {
+  mcpServers: { example: { command: process.execPath, args: [EXAMPLE] } },
+  orch: { batch: { approveAll: true } },
+};
+
+export interface Daemon {
+  runtime: Runtime;
+  /** The temp folder that is HOME, MCP_ORCH_HOME and the data folder of the daemon. */
+  home: string;
+  configPath: string;
+  /** Another client of the daemon, for changes made "elsewhere" (another page, the CLI). */
+  other: OrchClient;
+  dispose(): Promise<void>;
+}
+
+/** Starts a daemon on 127.0.0.1 with `file` as its config; resolves once its servers started. */
+export async function startDaemon(file: object = EXAMPLE_FILE): Promise<Daemon> {
+  const home = await mkdtemp(join(tmpdir(), 'mcp-orch-stores-'));
+  const configPath = join(home, 'mcp-config.json');
+  await writeFile(configPath, JSON.stringify(file, null, 2));
+  const runtime = await createRuntime({
+    configPath,
+    port: 0,
+    host: '127.0.0.1',
+    env: { ...process.env, HOME: home, MCP_ORCH_HOME: home, MCP_ORCH_TOKEN: TOKEN, MCP_ORCH_LOGIN_SHELL_PATH: '0' },
+    logDir: join(home, 'logs'),
+    databasePath: join(home, 'orch.db'),
+  });
+  await runtime.ready;
+  return {
+    runtime,
+    home,
+    configPath,
+    other: createClient(fetchTransport({ baseUrl: runtime.url, token: TOKEN })),
+    async dispose() {
+      await runtime.dispose();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A `fetch` to the daemon that the test can cut. */
+export interface Line {
+  fetch: typeof fetch;
+  /** The path (and query) of every call made over the line, in order; the stream not included. */
+  requests: string[];
+  /** Drops the open event streams and refuses new ones until `restoreStream`. */
+  dropStream(): void;
+  restoreStream(): void;
+  /** Sends every call (not the stream) with a token the daemon refuses, until `acceptCalls`. */
+  refuseCalls(): void;
+  acceptCalls(): void;
+}
+
+export function createLine(): Line {
+  let dropped = false;
+  let refused = false;
+  const streams = new Set<AbortController>();
+  const requests: string[] = [];
+  const lineFetch: typeof fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.endsWith('/api/events')) {
+      if (dropped) return Promise.reject(new TypeError('fetch failed'));
+      const controller = new AbortController();
+      init?.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+      streams.add(controller);
+      return fetch(input, { ...init, signal: controller.signal });
+    }
+    const { pathname, search } = new URL(url);
+    requests.push(`${pathname}${search}`);
+    if (!refused) return fetch(input, init);
+    return fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization: 'Bearer refused-token' } });
+  };
+  return {
+    fetch: lineFetch,
+    requests,
+    dropStream() {
+      dropped = true;
+      for (const controller of streams) controller.abort();
+      streams.clear();
+    },
+    restoreStream() {
+      dropped = false;
+    },
+    refuseCalls() {
+      refused = true;
+    },
+    acceptCalls() {
+      refused = false;
+    },
+  };
+}
+
+/** A dashboard page: its stores on their own client over a line the test can cut. */
+export interface Page {
+  stores: Stores;
+  line: Line;
+  /** Cuts the stream, runs `work` while it is down (its events are missed), and brings the stream back. */
+  whileDropped(work: () => void | Promise<void>): Promise<void>;
+  close(): void;
+}
+
+/** Opens a page on `daemon`; with `live`, it follows the event stream (resolves once it is open). */
+export async function openPage(daemon: Daemon, options: { live?: boolean } = {}): Promise<Page> {
+  const line = createLine();
+  const client = createClient(
+    fetchTransport({ baseUrl: daemon.runtime.url, token: TOKEN, fetch: line.fetch, reconnect: { initialMs: 10, maxMs: 50 } }),
+  );
+  const stores = createStores(client);
+  const stop = options.live === false ? () => undefined : startLiveUpdates(stores);
+  if (options.live !== false) await settle(() => expectStatus(stores, 'open'));
+  return {
+    stores,
+    line,
+    async whileDropped(work) {
+      line.dropStream();
+      await settle(() => expectStatus(stores, 'closed', 'connecting'));
+      await work();
+      line.restoreStream();
+      await settle(() => expectStatus(stores, 'open'));
+    },
+    close: stop,
+  };
+}
+
+function expectStatus(stores: Stores, ...statuses: string[]): void {
+  const status = stores.connection.getState().status;
+  if (!statuses.includes(status)) throw new Error(`the stream is ${status}, not ${statuses.join(' or ')}`);
+}
+
+/** Waits until `check` stops throwing (a state reached), re-checking often; fails after 10 s. */
+export function settle<Value>(check: () => Value | Promise<Value>): Promise<Value> {
+  return vi.waitFor(check, { timeout: 10_000, interval: 10 });
+}
