@@ -322,7 +322,15 @@ class Run {
     this.state.reasons[index] = details.reason;
     this.ended += 1;
     const id = this.tasks[index]!.id;
-    this.emit({ type: 'ended', index, id, status, at: this.state.endedAt[index], ...definedOnly(details.error, details.reason) });
+    this.emit({
+      type: 'ended',
+      index,
+      id,
+      status,
+      at: this.state.endedAt[index],
+      ...definedOnly(details.error, details.reason),
+      ...(details.result ? { result: details.result } : {}),
+    });
   }
 
   /** Skips every task that waits on `root` (failed or skipped), transitively, without recursion; each is visited once. */

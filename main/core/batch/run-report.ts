@@ -64,4 +64,14 @@ export interface RunReport {
 export type TaskEvent =
   | { type: 'started'; index: number; id: string; attempt: number; at: number }
   | { type: 'retrying'; index: number; id: string; attempt: number; error: TaskError; delayMs: number; at: number }
-  | { type: 'ended'; index: number; id: string; status: TaskStatus; at: number; error?: TaskError; reason?: string };
+  | {
+      type: 'ended';
+      index: number;
+      id: string;
+      status: TaskStatus;
+      at: number;
+      error?: TaskError;
+      reason?: string;
+      /** The task's result, whole, for whoever keeps it (the run books store it cut); never sent on as it is. */
+      result?: ToolResult;
+    };

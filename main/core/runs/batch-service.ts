@@ -268,6 +268,7 @@ export class BatchService {
       plan,
       tasks,
       controller,
+      maxResultChars: settings.maxResultChars,
     });
     let finished = 0;
     const done = runPlan(graph, {

@@ -5,6 +5,7 @@
 import type { RunStatus, TaskStatus } from '../../../shared/batch-plan.js';
 import type { RunsRepository } from '../store/runs.repository.js';
 import { shortResult } from '../batch/batch-tool.js';
+import type { ToolResult } from '../batch/references.js';
 import type { RunReport, TaskEvent, TaskReport } from '../batch/run-report.js';
 
 /** A task of a run in progress, as it stands now: its report without the result and duration yet. */
@@ -45,29 +46,38 @@ export function outcomeOf(report: RunReport, maxChars: number, error?: string): 
     sumTaskMs: report.taskTimeMs,
     speedup: report.speedup,
     ...(error !== undefined ? { error } : {}),
-    tasks: report.tasks.map((task) => {
-      const short = task.result ? shortResult(task.result, maxChars) : undefined;
-      const result =
-        short && (short.text !== undefined || short.structuredContent !== undefined)
-          ? {
-              ...(short.text !== undefined ? { text: short.text } : {}),
-              ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}),
-              ...(short.isError ? { isError: true } : {}),
-            }
-          : undefined;
-      return {
-        status: task.status,
-        attempts: task.attempts,
-        startedAt: task.startedAt,
-        endedAt: task.endedAt,
-        durationMs: task.durationMs,
-        result,
-        truncated: short?.truncated === true,
-        error: task.error,
-        reason: task.reason,
-      };
-    }),
+    tasks: report.tasks.map((task) => ({
+      status: task.status,
+      attempts: task.attempts,
+      startedAt: task.startedAt,
+      endedAt: task.endedAt,
+      durationMs: task.durationMs,
+      ...storedResult(task.result, maxChars),
+      error: task.error,
+      reason: task.reason,
+    })),
   };
+}
+
+/** What the runs table keeps of one task's result: its text and structured content, cut to `maxChars`. */
+export function storedResult(result: ToolResult | undefined, maxChars: number): { result: StoredResult | undefined; truncated: boolean } {
+  const short = result ? shortResult(result, maxChars) : undefined;
+  if (!short || (short.text === undefined && short.structuredContent === undefined)) return { result: undefined, truncated: false };
+  return {
+    result: {
+      ...(short.text !== undefined ? { text: short.text } : {}),
+      ...(short.structuredContent !== undefined ? { structuredContent: short.structuredContent } : {}),
+      ...(short.isError ? { isError: true } : {}),
+    },
+    truncated: short.truncated === true,
+  };
+}
+
+/** A task's result as the runs table keeps it. */
+export interface StoredResult {
+  text?: string;
+  structuredContent?: unknown;
+  isError?: true;
 }
 
 /** How many tasks are in each state. */

@@ -8,7 +8,7 @@
 import type { RunStatus } from '../../../shared/batch-plan.js';
 import type { RunPlanning, RunSource, RunsRepository } from '../store/runs.repository.js';
 import type { CompactReport } from '../batch/batch-tool.js';
-import { applyEvent, outcomeOf, type LiveRun, type LiveTask } from './live-runs.js';
+import { applyEvent, outcomeOf, storedResult, type LiveRun, type LiveTask } from './live-runs.js';
 import type { RunReport, TaskEvent } from '../batch/run-report.js';
 
 /** Who makes a run: the key, for the run's `createdBy` and the audit log. */
@@ -46,6 +46,8 @@ export interface NewBookedRun {
   controller: AbortController;
   /** How the planner made the plan, for a planned run. */
   planning?: RunPlanning | undefined;
+  /** What the runs table keeps of each task's result, stored as the task ends. */
+  maxResultChars: number;
 }
 
 /** A run in the books, from its start to its end. */
@@ -112,8 +114,10 @@ export class RunBooks {
         const task = live.tasks[index];
         if (!task || finished) return;
         applyEvent(task, event);
-        this.record(() => this.options.runs?.progress(id, index, task));
-        this.options.fire({ type: 'task', runId: id, keyId, event: event.index === index ? event : { ...event, index } });
+        // A task's result is stored as it ends (cut), so that it survives a daemon killed before the run ends.
+        const ended = event.type === 'ended' ? storedResult(event.result, run.maxResultChars) : undefined;
+        this.record(() => this.options.runs?.progress(id, index, { ...task, ...ended }));
+        this.options.fire({ type: 'task', runId: id, keyId, event: shown(event, index) });
       },
       planning: (figures) => this.record(() => this.options.runs?.recordPlanning(id, figures)),
       finish: (report, compact, maxResultChars, error) => {
@@ -149,4 +153,11 @@ export class RunBooks {
       this.options.onError?.(error instanceof Error ? error : new Error(String(error)));
     }
   }
+}
+
+/** An event as the listeners get it: at its place in the plan, without the result (the run's report carries results). */
+function shown(event: TaskEvent, index: number): TaskEvent {
+  if (event.type !== 'ended' || event.result === undefined) return event.index === index ? event : { ...event, index };
+  const { result: _result, ...rest } = event;
+  return { ...rest, index };
 }

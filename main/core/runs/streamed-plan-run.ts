@@ -158,6 +158,7 @@ export function runPlanned<T extends PlannedRunValue>(
         tasks,
         controller,
         planning: figures,
+        maxResultChars: settings.maxResultChars,
       });
       booked = run;
       resolvePlanned(runId);

@@ -36,7 +36,7 @@ export interface RunPage {
   nextCursor?: string;
 }
 
-/** A task's state as it stands after a start, a retry or its end (no result: that comes with `finish`). */
+/** A task's state as it stands after a start, a retry or its end (with its result, cut, once it ended). */
 export interface TaskProgress {
   status: TaskStatus;
   attempts: number;
@@ -44,11 +44,15 @@ export interface TaskProgress {
   endedAt?: number | undefined;
   error?: { code: string; message: string } | undefined;
   reason?: string | undefined;
+  /** The (possibly cut) result of a task that ended; absent before. */
+  result?: unknown;
+  truncated?: boolean | undefined;
 }
 
 export class RunsRepository {
   private readonly progressWriter: BatchWriter<{ runId: string; index: number; progress: TaskProgress }>;
   private readonly updateProgress: Statement<unknown[]>;
+  private readonly updateResult: Statement<unknown[]>;
 
   /** Fires when a batch of task progress could not be written. */
   readonly onDidFail: BatchWriter<unknown>['onDidFail'];
@@ -60,6 +64,7 @@ export class RunsRepository {
     this.updateProgress = db.prepare(
       'UPDATE run_tasks SET status = ?, attempts = ?, started_at = ?, ended_at = ?, error_code = ?, error_message = ?, reason = ? WHERE run_id = ? AND idx = ?',
     );
+    this.updateResult = db.prepare('UPDATE run_tasks SET result = ?, truncated = ? WHERE run_id = ? AND idx = ?');
     const write = db.transaction((items: readonly { runId: string; index: number; progress: TaskProgress }[]) => {
       for (const { runId, index, progress } of items) {
         this.updateProgress.run(
@@ -73,6 +78,7 @@ export class RunsRepository {
           runId,
           index,
         );
+        if (progress.result !== undefined) this.updateResult.run(JSON.stringify(progress.result), progress.truncated ? 1 : 0, runId, index);
       }
     });
     this.progressWriter = new BatchWriter((items) => write(items), options);
