@@ -79,6 +79,8 @@ export function createRestApi(dispatcher: Dispatcher, options: RestOptions = {})
         body = await readJsonBody(ctx.req, maxBodyBytes);
       } catch (error) {
         if (!(error instanceof RestError)) throw error;
+        // The rest of a body too large to read is not drained: the connection closes after the answer.
+        if (error.code === 'payload_too_large') ctx.set('Connection', 'close');
         const refused = dispatcher.refuse(id, principal, { code: error.code, message: error.message }, params);
         return answer(refused, refused.ok || refused.error.code !== error.code ? undefined : error.status);
       }

@@ -78,7 +78,9 @@ export function writeRpcError(
     return;
   }
   const body = JSON.stringify(errorResponse(null, code, message));
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+  // The rest of a body too large to read is not drained: the connection closes after the answer.
+  const close = status === 413 ? { connection: 'close' } : {};
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...close, ...headers });
   res.end(body);
 }
 
