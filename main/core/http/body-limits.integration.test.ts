@@ -1,5 +1,5 @@
 /**
- * A body over the limit, REST or MCP, leaves no connection stuck, whatever its framing (docs/specification.md
+ * A body over the limit, REST or MCP, leaves no connection stuck, and a message nested too deep is refused at the edge, whatever its framing (docs/specification.md
  * §13): raw sockets against a real daemon, so that what happens after the 413 on the same socket shows.
  */
 import { once } from 'node:events';
@@ -77,4 +77,45 @@ describe('a body over the limit', () => {
         socket.destroy();
       });
     }
+});
+
+describe('arguments nested deeper than the limit', () => {
+  const deep = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const headers = {
+    authorization: `Bearer ${TEST_TOKEN}`,
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+  };
+
+  for (const path of ['/mcp/probe', '/mcp']) {
+    it(`are refused at the MCP edge (${path}), naming the limit, not blamed on the server`, async () => {
+      const opened = await fetch(new URL(path, harness.runtime.url), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 0,
+          method: 'initialize',
+          params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'deep', version: '1' } },
+        }),
+      });
+      await opened.arrayBuffer();
+      const session = { 'mcp-session-id': opened.headers.get('mcp-session-id')!, 'mcp-protocol-version': '2025-11-25' };
+      const tool = path === '/mcp' ? 'probe__pid' : 'pid';
+      const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"${tool}","arguments":{"a":${deep(30_000)}}}}`;
+      const refused = await fetch(new URL(path, harness.runtime.url), { method: 'POST', headers: { ...headers, ...session }, body });
+      expect(refused.status).toBe(400);
+      const answer = (await refused.json()) as { error: { code: number; message: string } };
+      expect(answer.error.code).toBe(-32600);
+      expect(answer.error.message).toBe('Invalid Request: the message is nested deeper than 128 levels');
+      // 128 levels in all still pass (the arguments sit 4 levels down).
+      const fine = await fetch(new URL(path, harness.runtime.url), {
+        method: 'POST',
+        headers: { ...headers, ...session },
+        body: `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"${tool}","arguments":{"a":${deep(124)}}}}`,
+      });
+      expect(fine.status).toBe(200);
+      expect(await fine.text()).not.toMatch(/nested deeper/);
+    });
+  }
 });

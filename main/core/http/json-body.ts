@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ErrorCode } from '../../../shared/errors.js';
 import { BodyError, readBody } from '../protocol/http-body.js';
+import { MAX_DEPTH, nestingDepth } from '../protocol/json-depth.js';
 
 /** A request the REST adapter refuses before there is an input; `status` when its code's own does not fit (415). */
 export class RestError extends Error {
@@ -18,9 +19,6 @@ export class RestError extends Error {
     this.name = 'RestError';
   }
 }
-
-/** Nesting deeper than this is refused before anything recurses over it. */
-export const MAX_DEPTH = 128;
 
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const declared = req.headers['content-length'];
@@ -59,22 +57,4 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 export function isJsonMediaType(header: string | undefined): boolean {
   const type = header?.split(';')[0]?.trim().toLowerCase();
   return type !== undefined && (type === 'application/json' || /^application\/[\w.+-]+\+json$/.test(type));
-}
-
-/** The deepest `[`/`{` nesting of JSON text, strings skipped; stops counting past `MAX_DEPTH`. */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (inString) {
-      if (char === 0x5c) i++;
-      else if (char === 0x22) inString = false;
-    } else if (char === 0x22) inString = true;
-    else if (char === 0x5b || char === 0x7b) {
-      if (++depth > deepest && (deepest = depth) > MAX_DEPTH) return deepest;
-    } else if (char === 0x5d || char === 0x7d) depth--;
-  }
-  return deepest;
 }

@@ -1,6 +1,7 @@
 /** Small helpers for raw Node HTTP on the MCP endpoints (hot path: no framework work per call). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyError, readBody as readRequestBody } from '../protocol/http-body.js';
+import { MAX_DEPTH, nestingDepth } from '../protocol/json-depth.js';
 import { RpcErrorCode, checkMessage, errorResponse, type RpcMessage } from '../protocol/jsonrpc.js';
 
 export class HttpError extends Error {
@@ -26,6 +27,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
 
 /** Parses a POST body into JSON-RPC messages; throws HttpError 400 naming what is wrong. */
 export function parseMessages(body: string): { messages: RpcMessage[]; batch: boolean } {
+  if (nestingDepth(body) > MAX_DEPTH) {
+    throw new HttpError(400, RpcErrorCode.InvalidRequest, `Invalid Request: the message is nested deeper than ${MAX_DEPTH} levels`);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
