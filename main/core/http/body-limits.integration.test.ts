@@ -1,6 +1,7 @@
 /**
- * A body over the limit, REST or MCP, leaves no connection stuck, and a message nested too deep is refused at the edge, whatever its framing (docs/specification.md
- * §13): raw sockets against a real daemon, so that what happens after the 413 on the same socket shows.
+ * The bounds of a request body (docs/specification.md §13), REST and MCP: a body over the size
+ * limit leaves no connection stuck, whatever its framing, and a message nested too deep is refused
+ * at the edge. Raw sockets against a real daemon, so that what follows a 413 on the socket shows.
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
