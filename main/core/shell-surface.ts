@@ -31,7 +31,7 @@ export { buildSearchPath } from './supervisor/command-resolver.js';
 export type { ReloadResult } from './hot-reload.js';
 export type { ServerStatus } from './supervisor/server-supervisor.js';
 export type { CompactReport } from './batch/batch-tool.js';
-export { Emitter, type Event } from './events/emitter.js';
+export { Emitter } from './events/emitter.js';
 
 // The CLI's offline commands: key and client operations on the database, audited, without a daemon.
 export { withLocalOperations, type LocalOperationsOptions } from './operations/local-operations.js';
