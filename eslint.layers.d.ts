@@ -10,3 +10,5 @@ export interface Layer {
 
 export const layers: Layer[];
 export function layerConfigs(): Linter.Config[];
+/** The lower rooms of the core, from the bottom up. */
+export const LOWER_CORE: string[];

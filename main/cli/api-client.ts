@@ -15,8 +15,7 @@ import type { OperationFailure } from '../../shared/api/result.js';
 import { orchBaseUrl } from '../../shared/client-config.js';
 import { DEFAULTS } from '../../shared/config.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
-import { readSessionToken } from '../core/auth/session-token.js';
-import { appPaths, configPathFrom } from '../core/config/app-paths.js';
+import { readSessionToken, appPaths, configPathFrom } from '../core/shell-surface.js';
 
 /** Options every command that talks to the daemon takes. */
 export interface ApiOptions {

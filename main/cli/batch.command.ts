@@ -8,7 +8,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { Command } from 'commander';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
-import type { CompactReport } from '../core/batch/batch-tool.js';
+import type { CompactReport } from '../core/shell-surface.js';
 import { CliError, EXIT, connect, runCommand, withApiOptions, type ApiOptions } from './api-client.js';
 import { printRun, progressLine, taskDetail } from './run-output.js';
 

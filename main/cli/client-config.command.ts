@@ -5,8 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
-import { configPathFrom } from '../core/config/app-paths.js';
-import { ConfigError, loadConfigFile, type ResolvedConfig } from '../core/config/config-loader.js';
+import { ConfigError, configPathFrom, loadConfigFile, type ResolvedConfig } from '../core/shell-surface.js';
 import {
   CLIENT_KINDS,
   ClientConfigError,
@@ -16,8 +15,8 @@ import {
   type ClientConfig,
   type ClientConfigTarget,
 } from '../../shared/client-config.js';
+import { OrchClientError } from '../../shared/api/client.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
-import { ClientConnectError } from '../core/clients/client-connector.js';
 import { undoClient, writeClient } from './client-write.js';
 
 export interface ClientConfigCommandOptions {
@@ -130,6 +129,10 @@ async function writeOrUndo(client: string, server: string | undefined, options: 
   if (!isClientKind(client)) throw new UsageError('bad_request', `unknown client "${client}"; expected one of: ${CLIENT_KINDS.join(', ')}`);
   const configPath = configPathFrom(options.config, process.env);
   const config = await readConfig(configPath);
+  if (server !== undefined && !config.servers.some((entry) => entry.name === server)) {
+    const known = config.servers.map((entry) => entry.name).join(', ') || '(none)';
+    throw new UsageError('unknown_server', `unknown server "${server}"; known servers: ${known}`);
+  }
   const port = options.port ?? config.orch.port;
   const context = {
     config: options.config,
@@ -155,7 +158,7 @@ async function writeOrUndo(client: string, server: string | undefined, options: 
 }
 
 function report(thrown: unknown, json: boolean): void {
-  const error = thrown instanceof ClientConnectError ? new UsageError(thrown.code, thrown.message) : thrown;
+  const error = thrown instanceof OrchClientError ? new UsageError(thrown.code, thrown.message) : thrown;
   const known = error instanceof UsageError || error instanceof ClientConfigError;
   const code: ErrorCode = known ? error.code : 'internal';
   const message = known ? error.message : `mcp-orch: ${(error as Error).message}`;

@@ -1,6 +1,7 @@
 /**
  * `mcp-orch client-config <client> --write` and `--undo` as a user runs them: a real CLI process
- * with its own HOME, writing the client's real config file and the key into the real database.
+ * with its own HOME, writing the client's real config file and the key into the real database,
+ * audited there as the person at the machine (`(cli)`), as the same operations are over REST.
  */
 import { execFile } from 'node:child_process';
 import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../core/store/audit.repository.js';
 import { openDatabase } from '../core/store/database.js';
+import { Store } from '../core/store/store.js';
 import { TokensRepository } from '../core/store/tokens.repository.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,6 +46,16 @@ function liveKeys(): string[] {
   }
 }
 
+/** The audit entries of `clients.*`, oldest first, as the database holds them. */
+function clientAudit(): AuditRecord[] {
+  const store = Store.open(join(home, 'orch', 'mcp-orch.db'));
+  try {
+    return store.audit.list({ action: 'clients.*' }).items.reverse();
+  } finally {
+    store.close();
+  }
+}
+
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'mcp-orch-client-write-'));
   configFile = join(home, 'mcp-config.json');
@@ -72,6 +85,15 @@ describe('mcp-orch client-config --write / --undo', () => {
       headers: { Authorization: expect.stringMatching(/^Bearer mo_/) as unknown },
     });
     expect(liveKeys()).toEqual(['windsurf']);
+    expect(clientAudit()).toEqual([
+      expect.objectContaining({
+        action: 'clients.connect',
+        keyId: 'local',
+        keyName: '(cli)',
+        outcome: 'ok',
+        details: { path: WINDSURF(), key: 'windsurf', entries: ['mcp-orch'] },
+      }),
+    ]);
 
     const undone = await cli(['windsurf', '--config', configFile, '--undo']);
     expect(undone.code, undone.stderr).toBe(0);
@@ -79,12 +101,20 @@ describe('mcp-orch client-config --write / --undo', () => {
     expect(await readFile(WINDSURF(), 'utf8')).toBe(ORIGINAL);
     await expect(access(`${WINDSURF()}.mcp-orch-backup`)).rejects.toThrow();
     expect(liveKeys()).toEqual([]);
+    expect(clientAudit().map((entry) => [entry.action, entry.keyName, entry.outcome, entry.details])).toEqual([
+      ['clients.connect', '(cli)', 'ok', { path: WINDSURF(), key: 'windsurf', entries: ['mcp-orch'] }],
+      ['clients.undo', '(cli)', 'ok', { path: WINDSURF(), restored: 'backup' }],
+    ]);
   });
 
   it('refuses an undo with nothing to undo, and --write with a token of its own', async () => {
     const nothing = await cli(['cursor', '--config', configFile, '--undo']);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('nothing to undo for Cursor');
+    expect(clientAudit().at(-1)).toMatchObject({ action: 'clients.undo', keyName: '(cli)', outcome: 'error' });
+    const unknown = await cli(['cursor', 'gitlab', '--config', configFile, '--write']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('unknown server "gitlab"; known servers: github');
     const both = await cli(['cursor', '--config', configFile, '--write', '--token', 'x']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--write makes a key of its own');

@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { appPaths, configPathFrom } from '../core/config/app-paths.js';
-import { loadConfigFile } from '../core/config/config-loader.js';
+import { appPaths, configPathFrom, loadConfigFile } from '../core/shell-surface.js';
 
 /** The database file name inside the app-data folder. */
 export const DATABASE_FILE = 'mcp-orch.db';

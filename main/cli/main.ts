@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `mcp-orch` command. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { orchVersion } from '../core/version.js';
+import { orchVersion } from '../core/shell-surface.js';
 import { serve } from './serve.js';
 import { clientConfigCommand } from './client-config.command.js';
 import { tokenCommand } from './token.command.js';

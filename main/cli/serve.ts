@@ -1,9 +1,6 @@
 /** `mcp-orch serve`: runs the daemon in the foreground until Ctrl-C. */
-import { ConfigError } from '../core/config/config-loader.js';
-import type { ReloadResult } from '../core/hot-reload.js';
+import { ConfigError, type ReloadResult, type ServerStatus, orchVersion } from '../core/shell-surface.js';
 import { createRuntime, type Runtime } from '../core/runtime.js';
-import type { ServerStatus } from '../core/supervisor/server-supervisor.js';
-import { orchVersion } from '../core/version.js';
 
 export interface ServeOptions {
   config?: string;

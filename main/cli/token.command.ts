@@ -6,17 +6,9 @@
  * (`TOKEN=$(mcp-orch token create …)` works); what goes with it goes to stderr.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { bridgeTransport } from '../../shared/api/bridge.js';
-import { OrchClientError, createClient, type OrchClient, type OutputOf } from '../../shared/api/client.js';
+import { OrchClientError, type OrchClient, type OutputOf } from '../../shared/api/client.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
-import { formatDuration, parseDuration } from '../../shared/duration.js';
-import { ROLES, localPrincipal, type Role } from '../core/auth/roles.js';
-import { TokenService } from '../core/auth/token-service.js';
-import { ConfigError } from '../core/config/config-loader.js';
-import { createDispatcher } from '../core/operations/create-dispatcher.js';
-import { dispatcherBridge } from '../core/operations/dispatcher-bridge.js';
-import { tokenHandlers } from '../core/operations/tokens.handlers.js';
-import { Store } from '../core/store/store.js';
+import { ConfigError, ROLES, formatDuration, parseDuration, withLocalOperations, type Role } from '../core/shell-surface.js';
 import { resolveDatabasePath } from './database-path.js';
 
 type KeyInfo = OutputOf<'tokens.list'>['tokens'][number];
@@ -69,16 +61,9 @@ function patterns(value: string, previous: string[]): string[] {
   ];
 }
 
-/** Opens the store, runs `action` with a client of its key operations as the local admin, closes (the audit is written). */
+/** Runs `action` with a client of the key operations on the store's database, as the person at the machine (audited). */
 async function withClient<T>(options: CommonOptions, action: (client: OrchClient) => Promise<T>): Promise<T> {
-  const store = Store.open(await resolveDatabasePath(options.config, process.env));
-  try {
-    const tokens = new TokenService({ tokens: store.tokens });
-    const dispatcher = createDispatcher({ handlers: tokenHandlers({ tokens, store }), audit: (entry) => store.audit.record(entry) });
-    return await action(createClient(bridgeTransport(dispatcherBridge(dispatcher, localPrincipal('cli')))));
-  } finally {
-    store.close();
-  }
+  return withLocalOperations({ database: await resolveDatabasePath(options.config, process.env), who: 'cli' }, action);
 }
 
 function when(time: number | undefined): string {

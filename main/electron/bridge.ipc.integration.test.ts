@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchEvent } from '../../shared/api/events.js';
 import { IPC_CHANNELS } from '../../shared/api/ipc-channels.js';
-import { localPrincipal } from '../core/auth/roles.js';
+import { localPrincipal } from '../core/shell-surface.js';
 import { exampleServer, pollUntil, startHarness, type Harness } from '../core/__fixtures__/runtime-harness.js';
 import { FakeIpcMain, FakeSender } from './__fixtures__/fake-ipc.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrchEvent } from '../../shared/api/events.js';
-import { localPrincipal } from '../core/auth/roles.js';
+import { localPrincipal } from '../core/shell-surface.js';
 import { FakeIpcMain, FakeSender } from './__fixtures__/fake-ipc.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';

@@ -6,7 +6,7 @@
 import type { OrchEvent } from '../../shared/api/events.js';
 import { operations, type OperationId } from '../../shared/api/operations.js';
 import { failure, type Result } from '../../shared/api/result.js';
-import type { Principal } from '../core/auth/roles.js';
+import type { Principal } from '../core/shell-surface.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
 import { IPC_CHANNELS } from '../../shared/api/ipc-channels.js';
 

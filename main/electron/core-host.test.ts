@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../core/runtime.js';
-import { environmentSecrets } from '../core/secrets/environment-secrets.js';
+import { environmentSecrets } from '../core/shell-surface.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
 import { appRootOf, desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore } from './core-host.js';
 import { checkForUpdates, updatesConfigured } from './updates.js';

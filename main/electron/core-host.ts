@@ -12,13 +12,16 @@ import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from '../../shared/config.js';
-import { configPathFrom } from '../core/config/app-paths.js';
-import { defaultConfig, ensureConfigFile } from '../core/config/default-config.js';
+import {
+  configPathFrom,
+  defaultConfig,
+  ensureConfigFile,
+  type SecretProvider,
+  buildSearchPath,
+  type LoginShellEnvResult,
+} from '../core/shell-surface.js';
 import type { Runtime, RuntimeOptions } from '../core/runtime.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
-import type { SecretProvider } from '../core/secrets/secret-provider.js';
-import { buildSearchPath } from '../core/supervisor/command-resolver.js';
-import type { LoginShellEnvResult } from '../core/supervisor/login-shell.js';
 
 export interface CoreHandle {
   readonly dispatcher: Dispatcher;

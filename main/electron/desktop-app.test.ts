@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localPrincipal } from '../core/auth/roles.js';
+import { localPrincipal } from '../core/shell-surface.js';
 import { FakeApp, FakeInstanceLock } from './__fixtures__/fake-app.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
 import type { CoreHandle } from './core-host.js';

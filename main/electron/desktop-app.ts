@@ -3,7 +3,7 @@
  * login; and on quit, every server stopped (whole process trees, as the daemon does) before the
  * process ends, with the tray saying so while it takes.
  */
-import type { Principal } from '../core/auth/roles.js';
+import type { Principal } from '../core/shell-surface.js';
 import type { CoreHandle } from './core-host.js';
 import { HIDDEN_ARG } from './login-item.js';
 import { claimSingleInstance, type SingleInstanceApp } from './single-instance.js';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../core/config/config-loader.js';
+import { parseConfig } from '../core/shell-surface.js';
 import { keychainSecrets, type SafeStorageLike } from './keychain-secrets.js';
 
 /** A keychain that encrypts with a key of its own (XOR, with a tag to notice a foreign key). */

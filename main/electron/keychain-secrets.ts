@@ -4,9 +4,14 @@
  * of the read-only `MCP_ORCH_SECRET_<NAME>` environment. Where Linux has no keyring, safeStorage
  * would fall back to a hard-coded key: then nothing is stored and the error says what to do.
  */
-import { environmentSecrets } from '../core/secrets/environment-secrets.js';
-import { FileSecrets, type SecretCodec } from '../core/secrets/file-secrets.js';
-import { SecretError, layeredSecrets, type SecretProvider } from '../core/secrets/secret-provider.js';
+import {
+  environmentSecrets,
+  FileSecrets,
+  type SecretCodec,
+  SecretError,
+  layeredSecrets,
+  type SecretProvider,
+} from '../core/shell-surface.js';
 
 /** The part of Electron's `safeStorage` used here. */
 export interface SafeStorageLike {

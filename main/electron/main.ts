@@ -21,10 +21,8 @@ import {
   shell,
 } from 'electron';
 import ElectronStore from 'electron-store';
-import { localPrincipal } from '../core/auth/roles.js';
-import { appPaths, configPathFrom } from '../core/config/app-paths.js';
+import { localPrincipal, appPaths, configPathFrom, loginShellEnv } from '../core/shell-surface.js';
 import { createRuntime } from '../core/runtime.js';
-import { loginShellEnv } from '../core/supervisor/login-shell.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
 import { appRootOf, desktopEnvironment, startCore } from './core-host.js';

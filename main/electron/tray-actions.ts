@@ -4,7 +4,7 @@
  * throws an Error whose message says why; the controller shows it.
  */
 import { operations, type OperationId } from '../../shared/api/operations.js';
-import type { Principal } from '../core/auth/roles.js';
+import type { Principal } from '../core/shell-surface.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
 import { CLIENT_LABELS } from '../../shared/client-config.js';
 import type { TrayAction } from './tray-menu.js';

@@ -5,8 +5,7 @@
  */
 import type { OrchEvent } from '../../shared/api/events.js';
 import type { OperationId } from '../../shared/api/operations.js';
-import type { Principal } from '../core/auth/roles.js';
-import { Emitter } from '../core/events/emitter.js';
+import { type Principal, Emitter } from '../core/shell-surface.js';
 import type { Dispatcher } from '../core/operations/dispatcher.js';
 import type { Mode, TrayState } from './tray-menu.js';
 

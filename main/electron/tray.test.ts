@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrchEvent } from '../../shared/api/events.js';
-import { localPrincipal } from '../core/auth/roles.js';
+import { localPrincipal } from '../core/shell-surface.js';
 import { HandlerFailure, MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
 import { trayActions, type TrayActionDeps } from './tray-actions.js';
 import { TrayController, type MenuTemplateItem } from './tray-controller.js';

@@ -4,14 +4,12 @@
  */
 import { z } from 'zod';
 import { RUN_STATUSES, TASK_STATUSES, taskIdSchema } from '../batch-plan.js';
+import { LIST_KINDS } from '../catalog.js';
 import { callEntrySchema } from './operations/calls.js';
 import { issueSchema, serverName, timestamp } from './operations/common.js';
 import { reloadDiffSchema } from './operations/config.js';
 import { processSampleSchema } from './operations/metrics.js';
 import { logEntrySchema, serverStateSchema, serverStatusSchema } from './operations/servers.js';
-
-/** The lists of a server's catalog. */
-export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
 
 /** A server changed state. */
 export const serverStateEventSchema = z.object({

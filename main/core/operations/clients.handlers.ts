@@ -1,6 +1,6 @@
 /** `clients.*`: connect an MCP client by writing its own config file, and undo it. */
 import { homedir } from 'node:os';
-import type { ClientConfigTarget } from '../../../shared/client-config.js';
+import type { ClientConfigServer, ClientConfigTarget } from '../../../shared/client-config.js';
 import { TokenError } from '../auth/token-service.js';
 import { ClientConnectError, ClientConnector } from '../clients/client-connector.js';
 import { machinePaths } from '../clients/client-files.js';
@@ -9,18 +9,26 @@ import type { OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
 import { keyView } from './tokens.handlers.js';
 
-type Deps = Pick<OperationDeps, 'env' | 'tokens' | 'baseUrl' | 'hotReload'>;
+type Deps = Pick<OperationDeps, 'env' | 'tokens' | 'baseUrl'> & {
+  /** The servers a snippet names: the daemon's enabled ones, or those the CLI read from the config file. */
+  servers(): ClientConfigServer[];
+};
 
-/** The connector over this daemon's keys, config and machine; also used by the import handlers. */
-export function clientConnector(deps: Deps) {
+/** The enabled servers of the configuration in force, as the snippets name them. */
+export function enabledServers(hotReload: OperationDeps['hotReload']): () => ClientConfigServer[] {
+  return () =>
+    hotReload.config.servers
+      .filter((server) => !server.disabled)
+      .map((server) => ({ name: server.name, autoApprove: server.autoApprove, timeoutSeconds: server.timeoutMs / 1000 }));
+}
+
+/** The connector over these keys and servers and this machine's client files. */
+function clientConnector(deps: Deps) {
   return new ClientConnector({
     paths: machinePaths(deps.env, process.platform, homedir()),
     dataDir: appPaths(deps.env).dataDir,
     baseUrl: () => deps.baseUrl(),
-    servers: () =>
-      deps.hotReload.config.servers
-        .filter((server) => !server.disabled)
-        .map((server) => ({ name: server.name, autoApprove: server.autoApprove, timeoutSeconds: server.timeoutMs / 1000 })),
+    servers: () => deps.servers(),
     createKey: (client) => {
       // One key per client, named after it; a second connect while the first key lives gets `-2`…
       for (let attempt = 1; attempt <= 100; attempt++) {

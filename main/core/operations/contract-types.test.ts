@@ -8,9 +8,7 @@ import type { z } from 'zod';
 import type { auditRecordSchema, tokenInfoSchema } from '../../../shared/api/operations/tokens.js';
 import { callRecordSchema, type callStatsSchema } from '../../../shared/api/operations/calls.js';
 import { logEntrySchema, serverStatusSchema } from '../../../shared/api/operations/servers.js';
-import type { LIST_KINDS } from '../../../shared/api/events.js';
 import type { Role } from '../../../shared/api/contract.js';
-import type { ListKind } from '../registry/tool-registry.js';
 import type { AuditRecord } from '../store/audit.repository.js';
 import type { CallStats } from '../store/call-stats.js';
 import type { CallRecord } from '../store/calls.repository.js';
@@ -28,7 +26,6 @@ describe('core records fit the contract', () => {
     expectTypeOf<CallStats>().toExtend<z.input<typeof callStatsSchema>>();
     expectTypeOf<TokenInfo>().toExtend<z.input<typeof tokenInfoSchema>>();
     expectTypeOf<AuditRecord>().toExtend<z.input<typeof auditRecordSchema>>();
-    expectTypeOf<ListKind>().toEqualTypeOf<(typeof LIST_KINDS)[number]>();
     expectTypeOf<CoreRole>().toEqualTypeOf<Role>();
   });
 

@@ -1,6 +1,6 @@
 /** Every handler of the contract, one per operation but the event stream (the compiler checks none is missing). */
 import { callHandlers } from './calls.handlers.js';
-import { clientHandlers } from './clients.handlers.js';
+import { clientHandlers, enabledServers } from './clients.handlers.js';
 import { ConfigEditor } from './config-editor.js';
 import { configHandlers } from './config.handlers.js';
 import type { Handlers, OperationDeps } from './deps.js';
@@ -25,7 +25,7 @@ export function createHandlers(deps: OperationDeps): Handlers {
     ...metaHandlers(deps),
     ...secretHandlers(deps),
     ...metricsHandlers(deps),
-    ...clientHandlers(deps),
+    ...clientHandlers({ ...deps, servers: enabledServers(deps.hotReload) }),
     ...importHandlers(deps, editor),
   };
 }

@@ -8,11 +8,9 @@ import type { RpcResponse } from '../protocol/jsonrpc.js';
 import type { ServerState, ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 
-export const LIST_KINDS = ['tools', 'resources', 'resourceTemplates', 'prompts'] as const;
-export type ListKind = (typeof LIST_KINDS)[number];
+import { LIST_KINDS, type CatalogItem, type ListKind } from '../../../shared/catalog.js';
 
-/** One item of a list as the server sent it (a tool, resource, template or prompt). */
-export type CatalogItem = Record<string, unknown>;
+export { LIST_KINDS, type CatalogItem, type ListKind };
 
 /**
  * What one server offers now, as the registry serves it: every list (empty when unknown). The

@@ -4,7 +4,7 @@
  * Items are opaque: whatever `tools/list` and friends returned, byte for byte after a JSON round trip.
  */
 import type { Database } from 'better-sqlite3';
-import { LIST_KINDS, type CatalogItem, type ListKind } from '../registry/tool-registry.js';
+import { LIST_KINDS, type CatalogItem, type ListKind } from '../../../shared/catalog.js';
 
 /**
  * What is cached for one server. Not the registry's `CachedCatalog`: that is the live view, every

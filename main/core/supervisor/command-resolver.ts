@@ -3,53 +3,29 @@
  * starts with a bare PATH (/usr/bin:/bin:/usr/sbin:/sbin), so we ask the login shell for its PATH
  * and add the usual per-user tool directories.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import which from 'which';
 
-import { runLoginShell } from './login-shell.js';
-
-const LOGIN_SHELL_TIMEOUT_MS = 3000;
-
-export interface LoginShellOptions {
-  /** Shell to run; default `$SHELL`, else /bin/zsh on darwin and /bin/bash elsewhere. */
-  shell?: string;
-  /** Default `process.platform`. */
-  platform?: NodeJS.Platform;
-  /** Environment of the shell (its HOME decides which rc files run); default `process.env`. */
-  env?: NodeJS.ProcessEnv;
-  /** Default 3000 ms. */
-  timeoutMs?: number;
-}
+import { loginShellEnv, type LoginShellEnvOptions } from './login-shell.js';
 
 /** One lookup per shell and home for the life of the process: rc files are slow and rarely change. */
 const loginPathCache = new Map<string, Promise<string | undefined>>();
 
 /**
- * The PATH an interactive login shell ends up with (`$SHELL -ilc`), or undefined on win32, on
- * timeout or on any failure. Never rejects. The result is cached per shell and HOME.
+ * The PATH an interactive login shell ends up with, or undefined on win32, on timeout or on any
+ * failure. Never rejects. It is the PATH of `loginShellEnv`, the one probe of the login shell; the
+ * result is cached per shell and HOME.
  */
-export function loginShellPath(options: LoginShellOptions = {}): Promise<string | undefined> {
-  const platform = options.platform ?? process.platform;
-  if (platform !== 'darwin' && platform !== 'linux') return Promise.resolve(undefined);
+export function loginShellPath(options: LoginShellEnvOptions = {}): Promise<string | undefined> {
   const env = options.env ?? process.env;
-  const shell = options.shell ?? (env.SHELL || (platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
-  const key = `${shell}\n${env.HOME ?? ''}`;
+  const key = `${options.platform ?? process.platform}\n${options.shell ?? env.SHELL ?? ''}\n${env.HOME ?? ''}`;
   let cached = loginPathCache.get(key);
   if (!cached) {
-    cached = readShellPath(shell, env, options.timeoutMs ?? LOGIN_SHELL_TIMEOUT_MS);
+    cached = loginShellEnv(options).then((result) => (result.ok && result.env.PATH ? result.env.PATH : undefined));
     loginPathCache.set(key, cached);
   }
   return cached;
-}
-
-/** `printenv PATH` between markers, through `runLoginShell`. */
-async function readShellPath(shell: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<string | undefined> {
-  const marker = `__MCP_ORCH_PATH_${randomBytes(8).toString('hex')}__`;
-  const output = await runLoginShell(shell, `echo '${marker}'; printenv PATH; echo '${marker}'`, marker, env, timeoutMs);
-  const value = output.ok ? output.text.trim() : '';
-  return value === '' ? undefined : value;
 }
 
 export interface SearchPathOptions {

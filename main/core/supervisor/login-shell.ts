@@ -2,7 +2,9 @@
  * What a terminal would give a command and a GUI launch does not: the environment of the user's
  * interactive login shell (`$SHELL -ilc …`), where rc files put Homebrew, nvm, Volta or pyenv on
  * the PATH and export tokens. Read once at start, with a timeout; on any failure the caller keeps
- * its own environment (and the well-known tool folders `buildSearchPath` adds).
+ * its own environment (and the well-known tool folders `buildSearchPath` adds). This is the one probe
+ * of the login shell: the desktop app reads the whole environment, the supervisor its PATH
+ * (`loginShellPath`).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -66,7 +68,7 @@ export async function loginShellEnv(options: LoginShellEnvOptions = {}): Promise
  * (rc files may print banners around it). The shell runs in its own process group, so a timeout
  * kills whatever its rc files started too.
  */
-export function runLoginShell(
+function runLoginShell(
   shell: string,
   script: string,
   marker: string,

@@ -7,7 +7,7 @@ import { roleAllows } from '../../../shared/api/contract.js';
 import type { OrchEvent } from '../../../shared/api/events.js';
 import { operations, type OperationId } from '../../../shared/api/operations.js';
 import { failure, success, type OperationFailure, type Result } from '../../../shared/api/result.js';
-import type { Principal } from '../../core/auth/roles.js';
+import type { Principal } from '../../core/shell-surface.js';
 import type { Dispatcher } from '../../core/operations/dispatcher.js';
 
 export type MemoryHandler = (input: Record<string, unknown>, signal: AbortSignal | undefined) => unknown;
