@@ -86,10 +86,10 @@ describe('the activity store', () => {
     await activity().loadCalls({});
     await activity().loadAudit({});
     const { calls, audit } = activity();
-    shared.page.line.refuseCalls();
-    await activity().loadCalls();
-    await activity().loadAudit();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(async () => {
+      await activity().loadCalls();
+      await activity().loadAudit();
+    });
     expect(activity().calls).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, items: calls.items });
     expect(activity().audit).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, items: audit.items });
     await activity().loadCalls();

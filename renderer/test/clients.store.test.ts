@@ -82,9 +82,7 @@ describe('the clients store', () => {
     expect(clients().errors.cursor).toBeUndefined();
 
     const had = clients().clients;
-    shared.page.line.refuseCalls();
-    await clients().load();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => clients().load());
     expect(clients()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(clients().clients).toBe(had);
     await clients().load();

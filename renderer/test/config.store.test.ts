@@ -65,10 +65,10 @@ describe('the config store', () => {
     const saved = config().saved;
     config().setDraft(withTimeout(saved!.text, 7));
     const draft = config().draft;
-    shared.page.line.refuseCalls();
-    await config().load();
-    expect(await config().validate()).toBe(false);
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(async () => {
+      await config().load();
+      expect(await config().validate()).toBe(false);
+    });
     expect(config()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, saved, draft, busy: false });
     expect(config().issues).toEqual([{ path: '(file)', message: config().error }]);
   });

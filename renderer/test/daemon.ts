@@ -117,6 +117,8 @@ export interface Page {
   line: Line;
   /** Cuts the stream, runs `work` while it is down (its events are missed), and brings the stream back. */
   whileDropped(work: () => void | Promise<void>): Promise<void>;
+  /** Runs `work` with every call sent on a token the daemon refuses, then has calls accepted again. */
+  whileRefused(work: () => Promise<unknown>): Promise<void>;
   close(): void;
 }
 
@@ -138,6 +140,14 @@ export async function openPage(daemon: Daemon, options: { live?: boolean } = {})
       await work();
       line.restoreStream();
       await settle(() => expectStatus(stores, 'open'));
+    },
+    async whileRefused(work) {
+      line.refuseCalls();
+      try {
+        await work();
+      } finally {
+        line.acceptCalls();
+      }
     },
     close: stop,
   };

@@ -91,9 +91,7 @@ describe('the import store', () => {
   it('shows a refused scan as an error and keeps the servers it had found', async () => {
     await imports().scan();
     const had = imports().sources;
-    shared.page.line.refuseCalls();
-    await imports().scan();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => imports().scan());
     expect(imports()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(imports().sources).toBe(had);
     await imports().scan();

@@ -51,9 +51,7 @@ describe('the keys store', () => {
     await expect(keys().revoke('no-such-key')).rejects.toThrow(/no-such-key/);
     await expect(keys().create({ name: 'ci', role: 'admin' })).rejects.toThrow(/ci/);
     expect(keys().keys).toBe(had);
-    shared.page.line.refuseCalls();
-    await keys().load();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => keys().load());
     expect(keys()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, keys: had });
     await keys().load();
     expect(keys()).toMatchObject({ status: 'ready', error: undefined });
@@ -72,10 +70,10 @@ describe('the keys store', () => {
     await switching;
     expect(keys()).toMatchObject({ mode: 'batch', modePending: false });
     expect((await shared.daemon.other.mode.get()).mode).toBe('batch');
-    shared.page.line.refuseCalls();
-    await expect(keys().setMode('proxy')).rejects.toThrow(/token/i);
-    await keys().loadMode();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(async () => {
+      await expect(keys().setMode('proxy')).rejects.toThrow(/token/i);
+      await keys().loadMode();
+    });
     expect(keys()).toMatchObject({ mode: 'batch', modePending: false });
   });
 

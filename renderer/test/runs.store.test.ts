@@ -45,9 +45,7 @@ describe('the runs store', () => {
     await runs().loadHistory();
     const had = runs().history;
     expect(had.length).toBeGreaterThan(0);
-    shared.page.line.refuseCalls();
-    await runs().loadHistory();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => runs().loadHistory());
     expect(runs()).toMatchObject({ historyStatus: 'error', historyError: expect.stringMatching(/token/i) as unknown });
     expect(runs().history).toBe(had);
 

@@ -29,9 +29,7 @@ describe('the servers store', () => {
 
   it('shows a refused load as an error, keeps the servers it had, and clears the error on the next load', async () => {
     await servers().load();
-    shared.page.line.refuseCalls();
-    await servers().load();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => servers().load());
     expect(servers().status).toBe('error');
     expect(servers().error).toMatch(/token/i);
     expect(servers().servers.map((server) => server.name)).toEqual(['example']);

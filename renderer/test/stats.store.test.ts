@@ -41,9 +41,7 @@ describe('the stats store', () => {
     await stats().load();
     const had = stats().series;
     expect(had?.totals.count).toBeGreaterThan(0);
-    shared.page.line.refuseCalls();
-    await stats().load();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => stats().load());
     expect(stats()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(stats().series).toBe(had);
     await stats().load();

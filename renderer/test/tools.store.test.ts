@@ -32,9 +32,7 @@ describe('the tools store', () => {
   it('shows a refused load as an error and keeps the catalog it had', async () => {
     await tools().load();
     const had = tools().tools;
-    shared.page.line.refuseCalls();
-    await tools().load();
-    shared.page.line.acceptCalls();
+    await shared.page.whileRefused(() => tools().load());
     expect(tools()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(tools().tools).toBe(had);
     await tools().load();
