@@ -26,6 +26,16 @@ async function runElsewhere(): Promise<string> {
   return id;
 }
 
+/** Waits until the page's current run has succeeded with every task's result in; that run. */
+function currentSucceeded() {
+  return settle(() => {
+    const current = runs().current;
+    expect(current?.status).toBe('succeeded');
+    expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
+    return current!;
+  });
+}
+
 describe('the runs store', () => {
   it('starts with no history, is loading while asked, then holds the runs newest first', async () => {
     const fresh = await openPage(shared.daemon, { live: false });
@@ -63,12 +73,7 @@ describe('the runs store', () => {
     await runs().dryRun(PLAN);
     expect(runs().preview).toMatchObject({ valid: true, waves: [['sum'], ['say']] });
     await runs().start(PLAN);
-    const done = await settle(() => {
-      const current = runs().current;
-      expect(current?.status).toBe('succeeded');
-      expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
-      return current!;
-    });
+    const done = await currentSucceeded();
     expect(done.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
     await settle(() => expect(runs().history.find((run) => run.id === done.id)?.status).toBe('succeeded'));
   });
@@ -108,12 +113,7 @@ describe('the runs store', () => {
       // The same request again: its plan comes from the cache.
       await runs().startRequest('add 1 and 1, then say it');
       expect(runs().current).toMatchObject({ request: 'add 1 and 1, then say it', planning: { cacheHit: true } });
-      const done = await settle(() => {
-        const current = runs().current;
-        expect(current?.status).toBe('succeeded');
-        expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
-        return current!;
-      });
+      const done = await currentSucceeded();
       expect(done.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
       expect(endpoint.requests).toHaveLength(1);
     } finally {

@@ -19,6 +19,20 @@ async function callRecorded(): Promise<void> {
   await settle(async () => expect((await shared.daemon.other.calls.list({ limit: 1 })).items[0]?.id).toBeGreaterThan(before));
 }
 
+/**
+ * Runs `work` on a live page of its own, its figures loaded (`counted`: the calls they count), and
+ * closes it: no earlier event has started its (5 s) refresh timer, which would read them anyway.
+ */
+async function onOwnPage(work: (fresh: Page, counted: number) => Promise<void>): Promise<void> {
+  const fresh = await openPage(shared.daemon);
+  try {
+    await fresh.stores.stats.getState().load();
+    await work(fresh, fresh.stores.stats.getState().series!.totals.count);
+  } finally {
+    fresh.close();
+  }
+}
+
 describe('the stats store', () => {
   it('starts idle, is loading while asked, then holds the last hour per minute with totals', async () => {
     const fresh = await openPage(shared.daemon, { live: false });
@@ -49,20 +63,14 @@ describe('the stats store', () => {
   });
 
   it('counts a call in the moment its event arrives, without asking the daemon', async () => {
-    // A page of its own: no earlier event has started its (5 s) refresh timer.
-    const fresh = await openPage(shared.daemon);
-    const store = fresh.stores.stats;
-    try {
-      await store.getState().load();
-      const counted = store.getState().series!.totals.count;
+    await onOwnPage(async (fresh, counted) => {
+      const store = fresh.stores.stats;
       const asked = seriesAsked(fresh);
       await shared.daemon.other.tools.call({ server: 'example', tool: 'echo', arguments: { text: 'hi' } });
       await settle(() => expect(store.getState().series!.totals.count).toBe(counted + 1));
       expect(seriesAsked(fresh)).toBe(asked);
       expect(store.getState().series!.points.some((point) => point.server === 'example' && point.count >= 1)).toBe(true);
-    } finally {
-      fresh.close();
-    }
+    });
   });
 
   it('merges a call into its minute’s point, or starts a point for a new server, with the totals', async () => {
@@ -99,19 +107,13 @@ describe('the stats store', () => {
   });
 
   it('reads the figures again when the stream comes back after a drop, so a call it missed counts', async () => {
-    // A page of its own: no earlier event has started its refresh timer, which would read them anyway.
-    const fresh = await openPage(shared.daemon);
-    const store = fresh.stores.stats;
-    try {
-      await store.getState().load();
-      const counted = store.getState().series!.totals.count;
+    await onOwnPage(async (fresh, counted) => {
+      const store = fresh.stores.stats;
       await fresh.whileDropped(async () => {
         await callRecorded();
         expect(store.getState().series!.totals.count).toBe(counted);
       });
       await settle(() => expect(store.getState().series!.totals.count).toBe(counted + 1));
-    } finally {
-      fresh.close();
-    }
+    });
   });
 });
