@@ -3,38 +3,30 @@
  * paged (older, then newer again), a refused load shown without losing the page, calls arriving
  * live counted as new until the newest page is read again, and a stream that drops and comes back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../src/stores/activity.store';
-import { openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { openPage, settle, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
-
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-  // More calls than one page holds: a page older than the newest one exists.
-  for (let index = 0; index < PAGE_SIZE; index++) await daemon.other.tools.call({ server: 'example', tool: 'now', arguments: {} });
-  await callRecorded({ server: 'example', tool: 'add', arguments: { a: 1, b: 1 } });
+const shared = sharedPage({
+  async opened(daemon) {
+    // More calls than one page holds: a page older than the newest one exists.
+    for (let index = 0; index < PAGE_SIZE; index++) await daemon.other.tools.call({ server: 'example', tool: 'now', arguments: {} });
+    await callRecorded({ server: 'example', tool: 'add', arguments: { a: 1, b: 1 } });
+  },
 });
 
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const activity = () => page.stores.activity.getState();
+const activity = () => shared.page.stores.activity.getState();
 
 /** Makes one call through another client and waits until the daemon has recorded it. */
 async function callRecorded(input: { server: string; tool: string; arguments: Record<string, unknown> }): Promise<void> {
-  const before = (await daemon.other.calls.list({ limit: 1 })).items[0]?.id ?? 0;
-  await daemon.other.tools.call(input).catch(() => undefined);
-  await settle(async () => expect((await daemon.other.calls.list({ limit: 1 })).items[0]?.id).toBeGreaterThan(before));
+  const before = (await shared.daemon.other.calls.list({ limit: 1 })).items[0]?.id ?? 0;
+  await shared.daemon.other.tools.call(input).catch(() => undefined);
+  await settle(async () => expect((await shared.daemon.other.calls.list({ limit: 1 })).items[0]?.id).toBeGreaterThan(before));
 }
 
 describe('the activity store', () => {
   it('starts idle, is loading while asked, then holds the newest page of calls', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.activity;
     expect(store.getState()).toMatchObject({ calls: { status: 'idle', items: [] }, audit: { status: 'idle', items: [] }, newCalls: 0 });
     const loading = store.getState().loadCalls();
@@ -73,8 +65,8 @@ describe('the activity store', () => {
   });
 
   it('loads the audit log, filtered by action and outcome', async () => {
-    await daemon.other.tools.disable({ server: 'example', tool: 'now' });
-    await daemon.other.tools.enable({ server: 'example', tool: 'now' });
+    await shared.daemon.other.tools.disable({ server: 'example', tool: 'now' });
+    await shared.daemon.other.tools.enable({ server: 'example', tool: 'now' });
     await settle(async () => {
       await activity().loadAudit({ action: 'tools.*' });
       expect(
@@ -94,10 +86,10 @@ describe('the activity store', () => {
     await activity().loadCalls({});
     await activity().loadAudit({});
     const { calls, audit } = activity();
-    page.line.refuseCalls();
-    await activity().loadCalls();
-    await activity().loadAudit();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(async () => {
+      await activity().loadCalls();
+      await activity().loadAudit();
+    });
     expect(activity().calls).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, items: calls.items });
     expect(activity().audit).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, items: audit.items });
     await activity().loadCalls();
@@ -120,7 +112,7 @@ describe('the activity store', () => {
     // The stream's resync (stores.ts) does not reload the logs: the activity page loads them when opened.
     await activity().loadCalls({});
     const newest = activity().calls.items[0]!.id;
-    await page.whileDropped(() => callRecorded({ server: 'example', tool: 'now', arguments: {} }));
+    await shared.page.whileDropped(() => callRecorded({ server: 'example', tool: 'now', arguments: {} }));
     expect(activity().calls).toMatchObject({ status: 'ready' });
     expect(activity().calls.items[0]!.id).toBe(newest);
     await activity().loadCalls();

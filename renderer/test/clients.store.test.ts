@@ -6,33 +6,26 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, startDaemon, type Daemon, type Page } from './daemon';
+import { describe, expect, it } from 'vitest';
+import { openPage, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
 let cursorFile: string;
 const CURSOR_TEXT = `${JSON.stringify({ mcpServers: { other: { command: 'other-server' } } }, null, 2)}\n`;
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  cursorFile = join(daemon.home, '.cursor', 'mcp.json');
-  await mkdir(join(daemon.home, '.cursor'), { recursive: true });
-  await writeFile(cursorFile, CURSOR_TEXT);
-  page = await openPage(daemon);
+const shared = sharedPage({
+  async prepare(daemon) {
+    cursorFile = join(daemon.home, '.cursor', 'mcp.json');
+    await mkdir(join(daemon.home, '.cursor'), { recursive: true });
+    await writeFile(cursorFile, CURSOR_TEXT);
+  },
 });
 
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const clients = () => page.stores.clients.getState();
+const clients = () => shared.page.stores.clients.getState();
 const cursor = () => clients().clients.find((client) => client.client === 'cursor')!;
 
 describe('the clients store', () => {
   it('starts idle, is loading while asked, then holds every client’s file on this machine', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.clients;
     expect(store.getState()).toMatchObject({ status: 'idle', clients: [], outcomes: {}, errors: {}, pending: {} });
     const loading = store.getState().load();
@@ -89,9 +82,7 @@ describe('the clients store', () => {
     expect(clients().errors.cursor).toBeUndefined();
 
     const had = clients().clients;
-    page.line.refuseCalls();
-    await clients().load();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => clients().load());
     expect(clients()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(clients().clients).toBe(had);
     await clients().load();
@@ -101,8 +92,8 @@ describe('the clients store', () => {
   it('keeps its list through a dropped stream; the next load shows a file written meanwhile', async () => {
     await clients().load();
     const had = clients().clients;
-    const windsurf = join(daemon.home, '.codeium', 'windsurf');
-    await page.whileDropped(async () => {
+    const windsurf = join(shared.daemon.home, '.codeium', 'windsurf');
+    await shared.page.whileDropped(async () => {
       await mkdir(windsurf, { recursive: true });
       await writeFile(join(windsurf, 'mcp_config.json'), JSON.stringify({ mcpServers: { docs: { url: 'http://127.0.0.1:9/mcp' } } }));
     });

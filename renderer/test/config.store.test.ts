@@ -4,23 +4,12 @@
  * since the draft began) shown without losing the draft, a change made elsewhere followed live
  * (an untouched draft follows it, an edited one is told), and a stream that drops and comes back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { describe, expect, it } from 'vitest';
+import { openPage, settle, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const config = () => page.stores.config.getState();
+const config = () => shared.page.stores.config.getState();
 
 /** The saved file with the example server's `timeout` set to `seconds`. */
 function withTimeout(text: string, seconds: number): string {
@@ -31,14 +20,14 @@ function withTimeout(text: string, seconds: number): string {
 
 /** Writes the file through another client, as another page or the CLI would. */
 async function putElsewhere(seconds: number): Promise<void> {
-  const { text, revision } = await daemon.other.config.get();
-  const { reload } = await daemon.other.config.put({ text: withTimeout(text, seconds), revision });
+  const { text, revision } = await shared.daemon.other.config.get();
+  const { reload } = await shared.daemon.other.config.put({ text: withTimeout(text, seconds), revision });
   expect(reload.ok).toBe(true);
 }
 
 describe('the config store', () => {
   it('starts idle, is loading while asked, then holds the saved file as the draft', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.config;
     expect(store.getState()).toMatchObject({ status: 'idle', draft: '', issues: [], busy: false, changedOnDisk: false });
     const loading = store.getState().load();
@@ -46,7 +35,7 @@ describe('the config store', () => {
     await loading;
     const { saved, draft } = store.getState();
     expect(store.getState().status).toBe('ready');
-    expect(saved).toMatchObject({ path: daemon.configPath, issues: [] });
+    expect(saved).toMatchObject({ path: shared.daemon.configPath, issues: [] });
     expect(saved!.revision).toEqual(expect.any(String));
     expect(draft).toBe(saved!.text);
     expect(JSON.parse(draft)).toMatchObject({ mcpServers: { example: {} } });
@@ -65,7 +54,7 @@ describe('the config store', () => {
     const outcome = await config().apply();
     expect(outcome).toMatchObject({ ok: true, issues: [], message: expect.stringMatching(/^Saved and applied/) as unknown });
     expect(outcome.message).toMatch(/example/);
-    expect(daemon.runtime.config.servers[0]?.timeoutMs).toBe(42_000);
+    expect(shared.daemon.runtime.config.servers[0]?.timeoutMs).toBe(42_000);
     expect(config().saved?.text).toContain('"timeout": 42');
     expect(config().saved?.revision).not.toBe(saved.revision);
     expect(config().draft).toBe(config().saved?.text);
@@ -76,10 +65,10 @@ describe('the config store', () => {
     const saved = config().saved;
     config().setDraft(withTimeout(saved!.text, 7));
     const draft = config().draft;
-    page.line.refuseCalls();
-    await config().load();
-    expect(await config().validate()).toBe(false);
-    page.line.acceptCalls();
+    await shared.page.whileRefused(async () => {
+      await config().load();
+      expect(await config().validate()).toBe(false);
+    });
     expect(config()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, saved, draft, busy: false });
     expect(config().issues).toEqual([{ path: '(file)', message: config().error }]);
   });
@@ -93,7 +82,7 @@ describe('the config store', () => {
     expect(outcome.message).toMatch(/invalid configuration/);
     expect(outcome.issues.map((issue) => issue.path)).toContain('mcpServers.example.command');
     expect(config()).toMatchObject({ draft, issues: outcome.issues, validated: false, busy: false });
-    expect(daemon.runtime.config.servers[0]?.command).toBe(process.execPath);
+    expect(shared.daemon.runtime.config.servers[0]?.command).toBe(process.execPath);
   });
 
   it('refuses to apply over a file changed since the draft began, and keeps the draft', async () => {
@@ -105,7 +94,7 @@ describe('the config store', () => {
     const outcome = await config().apply();
     expect(outcome).toMatchObject({ ok: false, message: expect.stringMatching(/changed since revision/) as unknown });
     expect(config().draft).toBe(edited);
-    expect(daemon.runtime.config.servers[0]?.timeoutMs).toBe(11_000);
+    expect(shared.daemon.runtime.config.servers[0]?.timeoutMs).toBe(11_000);
   });
 
   it('follows a change made elsewhere when its draft is untouched, and says so when it is edited', async () => {
@@ -130,9 +119,9 @@ describe('the config store', () => {
     await config().load();
     const edited = withTimeout(config().saved!.text, 3);
     config().setDraft(edited);
-    const listed = () => page.line.requests.filter((path) => path === '/api/servers').length;
+    const listed = () => shared.page.line.requests.filter((path) => path === '/api/servers').length;
     const before = listed();
-    await page.whileDropped(() => putElsewhere(31));
+    await shared.page.whileDropped(() => putElsewhere(31));
     await settle(() => expect(listed()).toBeGreaterThan(before));
     expect(config()).toMatchObject({ status: 'ready', draft: edited });
     await config().load();

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { createClient, type OrchClient } from '../../shared/api/client';
 import { fetchTransport } from '../../shared/api/fetch-transport';
 import { createRuntime, type Runtime } from '../../main/core/runtime';
@@ -117,6 +117,8 @@ export interface Page {
   line: Line;
   /** Cuts the stream, runs `work` while it is down (its events are missed), and brings the stream back. */
   whileDropped(work: () => void | Promise<void>): Promise<void>;
+  /** Runs `work` with every call sent on a token the daemon refuses, then has calls accepted again. */
+  whileRefused(work: () => Promise<unknown>): Promise<void>;
   close(): void;
 }
 
@@ -139,7 +141,53 @@ export async function openPage(daemon: Daemon, options: { live?: boolean } = {})
       line.restoreStream();
       await settle(() => expectStatus(stores, 'open'));
     },
+    async whileRefused(work) {
+      line.refuseCalls();
+      try {
+        await work();
+      } finally {
+        line.acceptCalls();
+      }
+    },
     close: stop,
+  };
+}
+
+/** The daemon and the live page a test file shares; reading either before `beforeAll` ran throws. */
+export interface SharedPage {
+  readonly daemon: Daemon;
+  readonly page: Page;
+}
+
+/**
+ * Registers the hooks that give a test file one daemon and one live page on it, both closed after the
+ * file's last test. `prepare` runs on the started daemon before the page opens (files the page should
+ * find there); `opened` runs once the page follows the stream (calls it should see made).
+ */
+export function sharedPage(
+  options: { prepare?: (daemon: Daemon) => Promise<void>; opened?: (daemon: Daemon, page: Page) => Promise<void> } = {},
+): SharedPage {
+  let daemon: Daemon | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    daemon = await startDaemon();
+    await options.prepare?.(daemon);
+    page = await openPage(daemon);
+    await options.opened?.(daemon, page);
+  });
+  afterAll(async () => {
+    page?.close();
+    await daemon?.dispose();
+  });
+  return {
+    get daemon() {
+      if (!daemon) throw new Error('the shared daemon not started: read before beforeAll ran, or starting it failed');
+      return daemon;
+    },
+    get page() {
+      if (!page) throw new Error('the shared page not open: read before beforeAll ran, or opening it failed');
+      return page;
+    },
   };
 }
 

@@ -6,27 +6,19 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { choiceKey } from '../src/stores/import.store';
-import { EXAMPLE, openPage, startDaemon, type Daemon, type Page } from './daemon';
+import { EXAMPLE, openPage, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
-
-beforeAll(async () => {
-  daemon = await startDaemon();
-  await mkdir(join(daemon.home, '.cursor'), { recursive: true });
-  const entry = { command: process.execPath, args: [EXAMPLE] };
-  await writeFile(join(daemon.home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { example: entry, fresh: entry } }));
-  page = await openPage(daemon);
+const shared = sharedPage({
+  async prepare(daemon) {
+    await mkdir(join(daemon.home, '.cursor'), { recursive: true });
+    const entry = { command: process.execPath, args: [EXAMPLE] };
+    await writeFile(join(daemon.home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { example: entry, fresh: entry } }));
+  },
 });
 
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const imports = () => page.stores.imports.getState();
+const imports = () => shared.page.stores.imports.getState();
 const found = () =>
   imports()
     .sources.find((source) => source.client === 'cursor')
@@ -34,7 +26,7 @@ const found = () =>
 
 describe('the import store', () => {
   it('starts idle, is loading while asked, then holds the servers found, a clash marked', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.imports;
     expect(store.getState()).toMatchObject({ status: 'idle', sources: [], chosen: {}, busy: false });
     const scanning = store.getState().scan();
@@ -54,9 +46,9 @@ describe('the import store', () => {
 
   it('chooses and renames servers; a choice or a name clears the preview, an empty choice sends nothing', async () => {
     await imports().scan();
-    const asked = page.line.requests.length;
+    const asked = shared.page.line.requests.length;
     expect(await imports().run(true)).toBe(false);
-    expect(page.line.requests.length).toBe(asked);
+    expect(shared.page.line.requests.length).toBe(asked);
     imports().toggle('cursor', 'fresh', true);
     imports().rename('cursor', 'example', 'example');
     expect(imports().chosen).toEqual({
@@ -67,7 +59,7 @@ describe('the import store', () => {
     expect(await imports().run(true)).toBe(true);
     expect(imports().preview).toMatchObject({ added: ['fresh'], applied: false, clashes: [] });
     expect(imports().preview?.diff).toContain('fresh');
-    expect(daemon.runtime.config.servers.map((server) => server.name)).toEqual(['example']);
+    expect(shared.daemon.runtime.config.servers.map((server) => server.name)).toEqual(['example']);
     imports().rename('cursor', 'fresh', 'renamed');
     expect(imports().chosen[choiceKey('cursor', 'fresh')]).toEqual({ client: 'cursor', name: 'fresh', as: 'renamed' });
     expect(imports().preview).toBeUndefined();
@@ -89,7 +81,7 @@ describe('the import store', () => {
     expect(imports().preview).toBeUndefined();
     expect(imports().result).toMatchObject({ applied: true });
     expect([...imports().result!.added].sort()).toEqual(['example2', 'fresh']);
-    expect(daemon.runtime.config.servers.map((server) => server.name).sort()).toEqual(['example', 'example2', 'fresh']);
+    expect(shared.daemon.runtime.config.servers.map((server) => server.name).sort()).toEqual(['example', 'example2', 'fresh']);
     expect(found()).toEqual([
       ['example', true],
       ['fresh', true],
@@ -99,9 +91,7 @@ describe('the import store', () => {
   it('shows a refused scan as an error and keeps the servers it had found', async () => {
     await imports().scan();
     const had = imports().sources;
-    page.line.refuseCalls();
-    await imports().scan();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => imports().scan());
     expect(imports()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(imports().sources).toBe(had);
     await imports().scan();
@@ -113,8 +103,11 @@ describe('the import store', () => {
     imports().toggle('cursor', 'fresh', true);
     const { sources, chosen } = imports();
     const entry = { command: process.execPath, args: [EXAMPLE] };
-    await page.whileDropped(() =>
-      writeFile(join(daemon.home, '.cursor', 'mcp.json'), JSON.stringify({ mcpServers: { example: entry, fresh: entry, later: entry } })),
+    await shared.page.whileDropped(() =>
+      writeFile(
+        join(shared.daemon.home, '.cursor', 'mcp.json'),
+        JSON.stringify({ mcpServers: { example: entry, fresh: entry, later: entry } }),
+      ),
     );
     expect(imports()).toMatchObject({ status: 'ready', sources, chosen });
     await imports().scan();

@@ -4,28 +4,17 @@
  * (asked once however many ask at a time, and switched), and a stream that drops and comes back.
  * No live event concerns keys: the settings page reads them when it opens.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPage, startDaemon, type Daemon, type Page } from './daemon';
+import { describe, expect, it } from 'vitest';
+import { openPage, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const keys = () => page.stores.keys.getState();
+const keys = () => shared.page.stores.keys.getState();
 const names = () => keys().keys.map((key) => `${key.name}:${key.status}`);
 
 describe('the keys store', () => {
   it('starts idle, is loading while asked, then holds the keys; a new key’s secret is shown once', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.keys;
     expect(store.getState()).toMatchObject({ status: 'idle', keys: [], showAll: false, modePending: false });
     expect(store.getState().mode).toBeUndefined();
@@ -62,16 +51,14 @@ describe('the keys store', () => {
     await expect(keys().revoke('no-such-key')).rejects.toThrow(/no-such-key/);
     await expect(keys().create({ name: 'ci', role: 'admin' })).rejects.toThrow(/ci/);
     expect(keys().keys).toBe(had);
-    page.line.refuseCalls();
-    await keys().load();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => keys().load());
     expect(keys()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown, keys: had });
     await keys().load();
     expect(keys()).toMatchObject({ status: 'ready', error: undefined });
   });
 
   it('asks the mode once however many ask at a time, switches it, and keeps it when refused', async () => {
-    const asked = () => page.line.requests.filter((path) => path === '/api/mode').length;
+    const asked = () => shared.page.line.requests.filter((path) => path === '/api/mode').length;
     const before = asked();
     const first = keys().loadMode();
     expect(keys().loadMode()).toBe(first);
@@ -82,19 +69,19 @@ describe('the keys store', () => {
     expect(keys().modePending).toBe(true);
     await switching;
     expect(keys()).toMatchObject({ mode: 'batch', modePending: false });
-    expect((await daemon.other.mode.get()).mode).toBe('batch');
-    page.line.refuseCalls();
-    await expect(keys().setMode('proxy')).rejects.toThrow(/token/i);
-    await keys().loadMode();
-    page.line.acceptCalls();
+    expect((await shared.daemon.other.mode.get()).mode).toBe('batch');
+    await shared.page.whileRefused(async () => {
+      await expect(keys().setMode('proxy')).rejects.toThrow(/token/i);
+      await keys().loadMode();
+    });
     expect(keys()).toMatchObject({ mode: 'batch', modePending: false });
   });
 
   it('keeps its list through a dropped stream; the next load shows a key made meanwhile', async () => {
     await keys().load();
     const had = keys().keys;
-    await page.whileDropped(async () => {
-      await daemon.other.tokens.create({ name: 'elsewhere', role: 'viewer' });
+    await shared.page.whileDropped(async () => {
+      await shared.daemon.other.tokens.create({ name: 'elsewhere', role: 'viewer' });
     });
     expect(keys()).toMatchObject({ status: 'ready', keys: had });
     await keys().load();

@@ -4,24 +4,13 @@
  * history, plans from a request (the LLM planner, a local endpoint), and the history read again
  * after the event stream dropped and came back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLlmEndpoint } from '../../main/core/planner/__fixtures__/llm-endpoint';
-import { openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { openPage, settle, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const runs = () => page.stores.runs.getState();
+const runs = () => shared.page.stores.runs.getState();
 
 const PLAN = {
   tasks: [
@@ -32,14 +21,24 @@ const PLAN = {
 
 /** Runs `PLAN` through another client and waits for its end; its id. */
 async function runElsewhere(): Promise<string> {
-  const { id } = await daemon.other.runs.create({ plan: PLAN });
-  await settle(async () => expect((await daemon.other.runs.get({ id })).status).toBe('succeeded'));
+  const { id } = await shared.daemon.other.runs.create({ plan: PLAN });
+  await settle(async () => expect((await shared.daemon.other.runs.get({ id })).status).toBe('succeeded'));
   return id;
+}
+
+/** Waits until the page's current run has succeeded with every task's result in; that run. */
+function currentSucceeded() {
+  return settle(() => {
+    const current = runs().current;
+    expect(current?.status).toBe('succeeded');
+    expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
+    return current!;
+  });
 }
 
 describe('the runs store', () => {
   it('starts with no history, is loading while asked, then holds the runs newest first', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.runs;
     expect(store.getState()).toMatchObject({ historyStatus: 'idle', history: [], busy: false });
     const loading = store.getState().loadHistory();
@@ -56,9 +55,7 @@ describe('the runs store', () => {
     await runs().loadHistory();
     const had = runs().history;
     expect(had.length).toBeGreaterThan(0);
-    page.line.refuseCalls();
-    await runs().loadHistory();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => runs().loadHistory());
     expect(runs()).toMatchObject({ historyStatus: 'error', historyError: expect.stringMatching(/token/i) as unknown });
     expect(runs().history).toBe(had);
 
@@ -76,12 +73,7 @@ describe('the runs store', () => {
     await runs().dryRun(PLAN);
     expect(runs().preview).toMatchObject({ valid: true, waves: [['sum'], ['say']] });
     await runs().start(PLAN);
-    const done = await settle(() => {
-      const current = runs().current;
-      expect(current?.status).toBe('succeeded');
-      expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
-      return current!;
-    });
+    const done = await currentSucceeded();
     expect(done.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
     await settle(() => expect(runs().history.find((run) => run.id === done.id)?.status).toBe('succeeded'));
   });
@@ -95,7 +87,7 @@ describe('the runs store', () => {
   it('reads the history again when the stream comes back after a drop, so a run it missed shows', async () => {
     await runs().loadHistory();
     let missed = '';
-    await page.whileDropped(async () => {
+    await shared.page.whileDropped(async () => {
       missed = await runElsewhere();
       expect(runs().history.some((run) => run.id === missed)).toBe(false);
     });
@@ -107,10 +99,10 @@ describe('the runs store', () => {
     expect(runs()).toMatchObject({ preview: undefined, previewError: expect.stringContaining('orch.planner') as unknown });
 
     const endpoint = await startLlmEndpoint(() => ({ kind: 'plan', text: JSON.stringify(PLAN), usage: { input: 200, output: 30 } }));
-    const { file } = daemon.runtime.hotReload.config;
+    const { file } = shared.daemon.runtime.hotReload.config;
     try {
       const planner = { provider: 'openai-compatible', model: 'local', baseURL: `${endpoint.url}/v1`, maxRetries: 0 };
-      expect((await daemon.runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner } }))).ok).toBe(true);
+      expect((await shared.daemon.runtime.hotReload.reload(JSON.stringify({ ...file, orch: { ...file.orch, planner } }))).ok).toBe(true);
       await runs().planRequest('add 1 and 1, then say it');
       expect(runs().preview).toMatchObject({
         valid: true,
@@ -121,16 +113,11 @@ describe('the runs store', () => {
       // The same request again: its plan comes from the cache.
       await runs().startRequest('add 1 and 1, then say it');
       expect(runs().current).toMatchObject({ request: 'add 1 and 1, then say it', planning: { cacheHit: true } });
-      const done = await settle(() => {
-        const current = runs().current;
-        expect(current?.status).toBe('succeeded');
-        expect(current!.tasks.every((task) => task.result !== undefined)).toBe(true);
-        return current!;
-      });
+      const done = await currentSucceeded();
       expect(done.tasks.find((task) => task.id === 'say')?.result?.content).toEqual([{ type: 'text', text: '2' }]);
       expect(endpoint.requests).toHaveLength(1);
     } finally {
-      await daemon.runtime.hotReload.reload(JSON.stringify(file));
+      await shared.daemon.runtime.hotReload.reload(JSON.stringify(file));
       await endpoint.close();
     }
   });

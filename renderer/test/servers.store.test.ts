@@ -3,28 +3,17 @@
  * the list, server state and log lines followed live, lifecycle actions, a server added by a config
  * reload, and the list read again after the event stream dropped and came back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLE_FILE, openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_FILE, openPage, settle, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const servers = () => page.stores.servers.getState();
-const example = () => daemon.runtime.supervisor.get('example')!;
+const servers = () => shared.page.stores.servers.getState();
+const example = () => shared.daemon.runtime.supervisor.get('example')!;
 
 describe('the servers store', () => {
   it('starts idle, is loading while asked, then holds the servers with their CPU and memory', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.servers;
     expect(store.getState()).toMatchObject({ status: 'idle', servers: [] });
     const loading = store.getState().load();
@@ -40,13 +29,11 @@ describe('the servers store', () => {
 
   it('shows a refused load as an error, keeps the servers it had, and clears the error on the next load', async () => {
     await servers().load();
-    page.line.refuseCalls();
-    await servers().load();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => servers().load());
     expect(servers().status).toBe('error');
     expect(servers().error).toMatch(/token/i);
     expect(servers().servers.map((server) => server.name)).toEqual(['example']);
-    expect(page.stores.connection.getState().unauthorized).toBe(servers().error);
+    expect(shared.page.stores.connection.getState().unauthorized).toBe(servers().error);
     await servers().load();
     expect(servers()).toMatchObject({ status: 'ready', error: undefined });
   });
@@ -82,10 +69,10 @@ describe('the servers store', () => {
   });
 
   it('lists a server a config reload added, and shows the problems of a refused reload', async () => {
-    const { file } = daemon.runtime.hotReload.config;
+    const { file } = shared.daemon.runtime.hotReload.config;
     try {
       const twice = { ...EXAMPLE_FILE, mcpServers: { ...EXAMPLE_FILE.mcpServers, second: EXAMPLE_FILE.mcpServers.example } };
-      expect((await daemon.runtime.hotReload.reload(JSON.stringify(twice))).ok).toBe(true);
+      expect((await shared.daemon.runtime.hotReload.reload(JSON.stringify(twice))).ok).toBe(true);
       await settle(() =>
         expect(
           servers()
@@ -93,11 +80,11 @@ describe('the servers store', () => {
             .sort(),
         ).toEqual(['example', 'second']),
       );
-      expect((await daemon.runtime.hotReload.reload('{"mcpServers": {"bad": {}}}')).ok).toBe(false);
+      expect((await shared.daemon.runtime.hotReload.reload('{"mcpServers": {"bad": {}}}')).ok).toBe(false);
       await settle(() => expect(servers().configIssues.length).toBeGreaterThan(0));
       expect(servers().configIssues[0]?.path).toMatch(/^mcpServers\.bad/);
     } finally {
-      expect((await daemon.runtime.hotReload.reload(JSON.stringify(file))).ok).toBe(true);
+      expect((await shared.daemon.runtime.hotReload.reload(JSON.stringify(file))).ok).toBe(true);
     }
     await settle(() => expect(servers().servers.map((server) => server.name)).toEqual(['example']));
     expect(servers().configIssues).toEqual([]);
@@ -105,7 +92,7 @@ describe('the servers store', () => {
 
   it('reads the list again when the stream comes back after a drop, so a change it missed shows', async () => {
     await servers().load();
-    await page.whileDropped(async () => {
+    await shared.page.whileDropped(async () => {
       await example().stop();
       expect(servers().servers[0]?.state).toBe('running');
     });

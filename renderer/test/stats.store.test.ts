@@ -3,36 +3,39 @@
  * losing the figures, a finished call counted in the moment its event arrives (into its minute and
  * server, without asking the daemon), and the figures read again after the stream dropped and came back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUCKET_MS } from '../src/stores/stats.store';
-import { openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { openPage, settle, sharedPage, type Page } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const stats = () => page.stores.stats.getState();
+const stats = () => shared.page.stores.stats.getState();
 const seriesAsked = (on: Page) => on.line.requests.filter((path) => path.startsWith('/api/metrics/series')).length;
 
 /** Makes one call through another client and waits until the daemon has recorded it. */
 async function callRecorded(): Promise<void> {
-  const before = (await daemon.other.calls.list({ limit: 1 })).items[0]?.id ?? 0;
-  await daemon.other.tools.call({ server: 'example', tool: 'add', arguments: { a: 1, b: 2 } });
-  await settle(async () => expect((await daemon.other.calls.list({ limit: 1 })).items[0]?.id).toBeGreaterThan(before));
+  const before = (await shared.daemon.other.calls.list({ limit: 1 })).items[0]?.id ?? 0;
+  await shared.daemon.other.tools.call({ server: 'example', tool: 'add', arguments: { a: 1, b: 2 } });
+  await settle(async () => expect((await shared.daemon.other.calls.list({ limit: 1 })).items[0]?.id).toBeGreaterThan(before));
+}
+
+/**
+ * Runs `work` on a live page of its own, its figures loaded (`counted`: the calls they count), and
+ * closes it: no earlier event has started its (5 s) refresh timer, which would read them anyway.
+ */
+async function onOwnPage(work: (fresh: Page, counted: number) => Promise<void>): Promise<void> {
+  const fresh = await openPage(shared.daemon);
+  try {
+    await fresh.stores.stats.getState().load();
+    await work(fresh, fresh.stores.stats.getState().series!.totals.count);
+  } finally {
+    fresh.close();
+  }
 }
 
 describe('the stats store', () => {
   it('starts idle, is loading while asked, then holds the last hour per minute with totals', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.stats;
     expect(store.getState().status).toBe('idle');
     expect(store.getState().series).toBeUndefined();
@@ -52,9 +55,7 @@ describe('the stats store', () => {
     await stats().load();
     const had = stats().series;
     expect(had?.totals.count).toBeGreaterThan(0);
-    page.line.refuseCalls();
-    await stats().load();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => stats().load());
     expect(stats()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(stats().series).toBe(had);
     await stats().load();
@@ -62,20 +63,14 @@ describe('the stats store', () => {
   });
 
   it('counts a call in the moment its event arrives, without asking the daemon', async () => {
-    // A page of its own: no earlier event has started its (5 s) refresh timer.
-    const fresh = await openPage(daemon);
-    const store = fresh.stores.stats;
-    try {
-      await store.getState().load();
-      const counted = store.getState().series!.totals.count;
+    await onOwnPage(async (fresh, counted) => {
+      const store = fresh.stores.stats;
       const asked = seriesAsked(fresh);
-      await daemon.other.tools.call({ server: 'example', tool: 'echo', arguments: { text: 'hi' } });
+      await shared.daemon.other.tools.call({ server: 'example', tool: 'echo', arguments: { text: 'hi' } });
       await settle(() => expect(store.getState().series!.totals.count).toBe(counted + 1));
       expect(seriesAsked(fresh)).toBe(asked);
       expect(store.getState().series!.points.some((point) => point.server === 'example' && point.count >= 1)).toBe(true);
-    } finally {
-      fresh.close();
-    }
+    });
   });
 
   it('merges a call into its minute’s point, or starts a point for a new server, with the totals', async () => {
@@ -112,19 +107,13 @@ describe('the stats store', () => {
   });
 
   it('reads the figures again when the stream comes back after a drop, so a call it missed counts', async () => {
-    // A page of its own: no earlier event has started its refresh timer, which would read them anyway.
-    const fresh = await openPage(daemon);
-    const store = fresh.stores.stats;
-    try {
-      await store.getState().load();
-      const counted = store.getState().series!.totals.count;
+    await onOwnPage(async (fresh, counted) => {
+      const store = fresh.stores.stats;
       await fresh.whileDropped(async () => {
         await callRecorded();
         expect(store.getState().series!.totals.count).toBe(counted);
       });
       await settle(() => expect(store.getState().series!.totals.count).toBe(counted + 1));
-    } finally {
-      fresh.close();
-    }
+    });
   });
 });

@@ -3,29 +3,18 @@
  * without losing the catalog, switches and "try it" calls, a switch made elsewhere followed live,
  * and the catalog read again after the event stream dropped and came back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { filterTools, MAX_RECENT } from '../src/stores/tools.store';
-import { openPage, settle, startDaemon, type Daemon, type Page } from './daemon';
+import { openPage, settle, sharedPage } from './daemon';
 
-let daemon: Daemon;
-let page: Page;
+const shared = sharedPage();
 
-beforeAll(async () => {
-  daemon = await startDaemon();
-  page = await openPage(daemon);
-});
-
-afterAll(async () => {
-  page?.close();
-  await daemon?.dispose();
-});
-
-const tools = () => page.stores.tools.getState();
+const tools = () => shared.page.stores.tools.getState();
 const enabledOf = (name: string) => tools().tools.find((tool) => tool.name === name)?.enabled;
 
 describe('the tools store', () => {
   it('starts idle, is loading while asked, then holds the catalog sorted by server and name', async () => {
-    const fresh = await openPage(daemon, { live: false });
+    const fresh = await openPage(shared.daemon, { live: false });
     const store = fresh.stores.tools;
     expect(store.getState()).toMatchObject({ status: 'idle', tools: [], haystack: [] });
     const loading = store.getState().load();
@@ -43,9 +32,7 @@ describe('the tools store', () => {
   it('shows a refused load as an error and keeps the catalog it had', async () => {
     await tools().load();
     const had = tools().tools;
-    page.line.refuseCalls();
-    await tools().load();
-    page.line.acceptCalls();
+    await shared.page.whileRefused(() => tools().load());
     expect(tools()).toMatchObject({ status: 'error', error: expect.stringMatching(/token/i) as unknown });
     expect(tools().tools).toBe(had);
     await tools().load();
@@ -79,20 +66,20 @@ describe('the tools store', () => {
 
   it('follows a switch made elsewhere live', async () => {
     await tools().load();
-    await daemon.other.tools.disable({ server: 'example', tool: 'echo' });
+    await shared.daemon.other.tools.disable({ server: 'example', tool: 'echo' });
     await settle(() => expect(enabledOf('echo')).toBe(false));
-    await daemon.other.tools.enable({ server: 'example', tool: 'echo' });
+    await shared.daemon.other.tools.enable({ server: 'example', tool: 'echo' });
     await settle(() => expect(enabledOf('echo')).toBe(true));
   });
 
   it('reads the catalog again when the stream comes back after a drop, so a switch it missed shows', async () => {
     await tools().load();
-    await page.whileDropped(async () => {
-      await daemon.other.tools.disable({ server: 'example', tool: 'add' });
+    await shared.page.whileDropped(async () => {
+      await shared.daemon.other.tools.disable({ server: 'example', tool: 'add' });
       expect(enabledOf('add')).toBe(true);
     });
     await settle(() => expect(enabledOf('add')).toBe(false));
-    await daemon.other.tools.enable({ server: 'example', tool: 'add' });
+    await shared.daemon.other.tools.enable({ server: 'example', tool: 'add' });
     await settle(() => expect(enabledOf('add')).toBe(true));
   });
 });
