@@ -70,12 +70,12 @@ export const LOWER_CORE = [
 const RANKING = LOWER_CORE.join(' < ');
 const upper = (layer) => `the lower core rooms must not import ${layer}: it is built on them, not they on it.`;
 
+/** What no file of main/core imports: electron, the shells, the benchmarks and tests of the product. */
+const CORE_BASE = [electron, notTheTools, noCli, noShell];
+
 /** What no lower room imports, whether a source file or a test. */
 const ABOVE_THE_ROOMS = [
-  electron,
-  notTheTools,
-  noCli,
-  noShell,
+  ...CORE_BASE,
   of('mcp', upper('the MCP endpoints (mcp/)')),
   of('operations', upper('the operations layer (operations/)')),
   of('activity', upper('activity/')),
@@ -163,10 +163,7 @@ export const layers = [
     files: ['main/core/operations/**'],
     ignores: TESTS,
     patterns: [
-      electron,
-      notTheTools,
-      noCli,
-      noShell,
+      ...CORE_BASE,
       of('http', 'the operations are transport-neutral: they import nothing of the HTTP server (http/).'),
       of('mcp', 'the operations import nothing of the MCP endpoints (mcp/).'),
     ],
@@ -176,10 +173,7 @@ export const layers = [
     files: TESTS.map((glob) => `main/core/operations/${glob}`),
     ignores: [],
     patterns: [
-      electron,
-      notTheTools,
-      noCli,
-      noShell,
+      ...CORE_BASE,
       httpFixturesOnly('a test of the operations reaches http/ only through http/__fixtures__/ (the REST client).'),
       of('mcp', 'the operations import nothing of the MCP endpoints (mcp/), nor do their tests.'),
     ],
@@ -189,10 +183,7 @@ export const layers = [
     files: ['main/core/mcp/**'],
     ignores: TESTS,
     patterns: [
-      electron,
-      notTheTools,
-      noCli,
-      noShell,
+      ...CORE_BASE,
       of('http', 'the MCP endpoints import nothing of the HTTP server (http/): it routes to them.'),
       of('operations', 'the MCP endpoints import nothing of the operations layer.'),
     ],
@@ -202,10 +193,7 @@ export const layers = [
     files: TESTS.map((glob) => `main/core/mcp/${glob}`),
     ignores: [],
     patterns: [
-      electron,
-      notTheTools,
-      noCli,
-      noShell,
+      ...CORE_BASE,
       httpFixturesOnly('a test of the MCP endpoints reaches http/ only through http/__fixtures__/.'),
       of('operations', 'the MCP endpoints import nothing of the operations layer, nor do their tests.'),
     ],
