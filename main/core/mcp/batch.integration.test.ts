@@ -6,7 +6,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as pause } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
@@ -19,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompactReport } from '../batch/batch-tool.js';
 import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { Store } from '../store/store.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
@@ -47,15 +47,6 @@ const task = (result: CompactReport, id: string) => result.tasks.find((entry) =>
 async function serverEvents(client: Client, tool = 'a__events'): Promise<string[]> {
   const result = (await client.callTool({ name: tool, arguments: {} })) as CallResult;
   return (result.structuredContent as { events: string[] }).events;
-}
-
-/** Resolves once `check` holds, asking again after each short pause; fails with `what` after 10 s. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    if (await check()) return;
-    await pause(20);
-  }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 describe('batch_execute in batch mode', () => {
@@ -170,12 +161,12 @@ describe('batch_execute in batch mode', () => {
     expect(task(result, 'f').status).toBe('failed');
     expect(task(result, 'hold')).toMatchObject({ status: 'cancelled', reason: 'the run stopped after task "f" failed' });
     expect(task(result, 'next')).toMatchObject({ status: 'skipped' });
-    await eventually(async () => {
+    await pollFor('b saw the cancellation of stop-hold', async () => {
       const cancelled = ((await client.callTool({ name: 'b__cancellations', arguments: {} })) as CallResult).structuredContent as {
         cancelled: { label: string }[];
       };
       return cancelled.cancelled.some((entry) => entry.label === 'stop-hold');
-    }, 'b saw the cancellation of stop-hold');
+    });
   });
 
   it('refuses a plan with a cycle, an unknown tool, bad arguments and a disabled tool, listing every problem and running nothing', async () => {
@@ -234,19 +225,19 @@ describe('batch_execute in batch mode', () => {
       },
     });
     await expect(call).rejects.toThrow();
-    await eventually(async () => {
+    await pollFor('a saw the cancellation of client-cancel', async () => {
       const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent as {
         cancelled: { label: string }[];
       };
       return cancelled.cancelled.some((entry) => entry.label === 'client-cancel');
-    }, 'a saw the cancellation of client-cancel');
+    });
     const runs = harness.runtime.store.runs;
     const thisRun = () =>
       runs
         .list(10)
         .map((entry) => runs.get(entry.id)!)
         .find((run) => JSON.stringify(run.plan).includes('client-cancel'));
-    await eventually(() => Promise.resolve(thisRun()?.status === 'cancelled'), 'the run was recorded as cancelled');
+    await pollFor('the run was recorded as cancelled', () => Promise.resolve(thisRun()?.status === 'cancelled'));
     const stored = thisRun()!;
     expect(stored.tasks.map((entry) => [entry.id, entry.status])).toEqual([
       ['hold', 'cancelled'],

@@ -8,8 +8,9 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_SERVER_PATH, parseSse, pollFor, rawHttp } from '../__fixtures__/proxy-test-kit.js';
+import { PROBE_SERVER_PATH, parseSse, rawHttp } from '../__fixtures__/proxy-test-kit.js';
 import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const ACCEPT_BOTH = 'application/json, text/event-stream';

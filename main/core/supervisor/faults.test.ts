@@ -7,19 +7,12 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  TRANSPORT_KINDS,
-  fixtureServer,
-  pollUntil,
-  recordStates,
-  startHarness,
-  waitForLog,
-  type Harness,
-} from '../__fixtures__/runtime-harness.js';
+import { TRANSPORT_KINDS, fixtureServer, recordStates, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import type { ServerConfig } from '../../../shared/config.js';
 import type { LogEntry } from './log-buffer.js';
 import { isAlive } from './process-tree.js';
 import type { ServerSupervisor } from './server-supervisor.js';
+import { pollFor, waitForLog } from '../__fixtures__/wait.js';
 
 const FAULT_SERVER = fileURLToPath(new URL('./__fixtures__/fault-server.mjs', import.meta.url));
 /** Short stop timeouts keep stop/restart/quit fast; the fixture exits on stdin close anyway. */
@@ -37,7 +30,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await pollUntil(() => [...seenPids].every((pid) => !isAlive(pid)), `no process of the suite is left (${[...seenPids].join(', ')})`);
+  await pollFor(`no process of the suite is left (${[...seenPids].join(', ')})`, () => [...seenPids].every((pid) => !isAlive(pid)));
 });
 
 async function start(servers: Record<string, ServerConfig>): Promise<Harness> {
