@@ -18,6 +18,11 @@ import type { ReloadResult } from '../hot-reload.js';
 import type { Runtime } from '../runtime.js';
 import { fixtureServer } from './runtime-harness.js';
 
+/** What OpenAI, Azure and Bedrock accept as a tool name (docs/specification.md §3). */
+export const PORTABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** The JSON-RPC error code of a call with unknown or bad parameters. */
+export const INVALID_PARAMS = -32602;
+
 /** The raw JSON-RPC fixture with N tools (`tool_0` …) that report their pid and `FIXTURE_LABEL`. */
 export const MANY_TOOLS_PATH = new URL('./many-tools.mjs', import.meta.url).pathname;
 /** The supervisor's fault fixture (`crash`, `pid`, `echo` …). */
