@@ -3,21 +3,12 @@
  * while a call with the same id still runs), and the legacy SSE endpoint driven with raw requests.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSse } from '../__fixtures__/proxy-test-kit.js';
-import type { Harness } from '../__fixtures__/runtime-harness.js';
-import { MAX_BODY_BYTES, initializeRequest, rawMcp, rpcError, startProbeHarness, toolCall } from './__fixtures__/raw-mcp.js';
+import { MAX_BODY_BYTES, initializeRequest, probeDaemon, rpcError, toolCall } from './__fixtures__/raw-mcp.js';
 
-let harness: Harness;
-const { post, openSession } = rawMcp(() => harness);
-
-beforeAll(async () => {
-  harness = await startProbeHarness();
-});
-
-afterAll(async () => {
-  await harness?.dispose();
-});
+const probe = probeDaemon();
+const { post, openSession } = probe;
 
 describe('reused JSON-RPC ids', () => {
   const INVALID_REQUEST = -32600;
@@ -70,7 +61,7 @@ describe('legacy SSE endpoint, raw', () => {
   /** Opens `GET /sse/probe` and returns the POST URL it names, the stream's further events, and a way to close it. */
   async function openLegacy(): Promise<{ messages: URL; close: () => void; next: () => Promise<{ event?: string; data: string }> }> {
     const controller = new AbortController();
-    const response = await fetch(harness.url('/sse/probe'), { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    const response = await fetch(probe.harness.url('/sse/probe'), { headers: { accept: 'text/event-stream' }, signal: controller.signal });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
@@ -93,7 +84,7 @@ describe('legacy SSE endpoint, raw', () => {
       rest = rest.slice(end);
       return event!;
     };
-    return { messages: harness.url(endpoint!.data), close: () => controller.abort(), next };
+    return { messages: probe.harness.url(endpoint!.data), close: () => controller.abort(), next };
   }
 
   it('answers a session of another endpoint with 404', async () => {

@@ -7,18 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../__fixtures__/proxy-test-kit.js';
 import type { Harness } from '../__fixtures__/runtime-harness.js';
 import { pollFor } from '../__fixtures__/wait.js';
-import { ACCEPT_BOTH, initializeRequest, rawMcp, startProbeHarness, toolCall } from './__fixtures__/raw-mcp.js';
+import { ACCEPT_BOTH, initializeRequest, probeDaemon, startProbeHarness, toolCall } from './__fixtures__/raw-mcp.js';
 
-let harness: Harness;
-const { openSession } = rawMcp(() => harness);
-
-beforeAll(async () => {
-  harness = await startProbeHarness();
-});
-
-afterAll(async () => {
-  await harness?.dispose();
-});
+const probe = probeDaemon();
+const { openSession } = probe;
 
 interface ProbeRecord {
   cancelled: { label: string; reason: string }[];
@@ -56,10 +48,10 @@ async function blockingCall(
 describe('a client that leaves before the JSON answer', () => {
   it('has its call cancelled upstream at once: nobody can get that answer any more', async () => {
     const headers = await openSession();
-    const { drop } = await blockingCall(harness, headers, 61, 'left before JSON');
+    const { drop } = await blockingCall(probe.harness, headers, 61, 'left before JSON');
     drop.abort();
     const seen = await pollFor('the call is cancelled upstream', async () =>
-      (await probeRecord(harness)).cancelled.find((entry) => entry.label === 'left before JSON'),
+      (await probeRecord(probe.harness)).cancelled.find((entry) => entry.label === 'left before JSON'),
     );
     expect(seen.reason).toMatch(/the client disconnected before the answer/);
   });

@@ -8,21 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseSse, rawHttp } from '../__fixtures__/proxy-test-kit.js';
-import type { Harness } from '../__fixtures__/runtime-harness.js';
-import { ACCEPT_BOTH, MAX_BODY_BYTES, initializeRequest, rawMcp, rpcError, startProbeHarness, toolCall } from './__fixtures__/raw-mcp.js';
+import { ACCEPT_BOTH, MAX_BODY_BYTES, initializeRequest, probeDaemon, rpcError, toolCall } from './__fixtures__/raw-mcp.js';
 
-let harness: Harness;
-const { post, openSession } = rawMcp(() => harness);
-
-beforeAll(async () => {
-  harness = await startProbeHarness();
-});
-
-afterAll(async () => {
-  await harness?.dispose();
-});
+const probe = probeDaemon();
+const { post, openSession } = probe;
 
 describe('Streamable HTTP endpoint, raw', () => {
   it('answers a non-initialize request without a session id with 400 and JSON-RPC -32000, so clients fall back to initialize', async () => {
@@ -38,7 +29,7 @@ describe('Streamable HTTP endpoint, raw', () => {
     expect(response.status).toBe(404);
     expect((await rpcError(response)).error.message).toMatch(/session not found/i);
     for (const method of ['GET', 'DELETE']) {
-      const other = await fetch(harness.url('/mcp/probe'), { method, headers: { ...unknown, accept: 'text/event-stream' } });
+      const other = await fetch(probe.harness.url('/mcp/probe'), { method, headers: { ...unknown, accept: 'text/event-stream' } });
       expect(other.status, method).toBe(404);
       await other.text();
     }
@@ -49,7 +40,7 @@ describe('Streamable HTTP endpoint, raw', () => {
     const elsewhere = await post({ jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers, '/mcp');
     expect(elsewhere.status).toBe(404);
     await elsewhere.text();
-    const stream = await fetch(harness.url('/mcp'), { headers: { accept: 'text/event-stream', ...headers } });
+    const stream = await fetch(probe.harness.url('/mcp'), { headers: { accept: 'text/event-stream', ...headers } });
     expect(stream.status).toBe(404);
     await stream.text();
     const own = await post({ jsonrpc: '2.0', id: 3, method: 'tools/list' }, headers);
@@ -59,7 +50,7 @@ describe('Streamable HTTP endpoint, raw', () => {
 
   it('answers an unknown server with 404 and JSON naming the known servers', async () => {
     for (const path of ['/mcp/nope', '/sse/nope', '/messages/nope?sessionId=x']) {
-      const response = await fetch(harness.url(path), {
+      const response = await fetch(probe.harness.url(path), {
         method: path.startsWith('/sse') ? 'GET' : 'POST',
         headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH },
         ...(path.startsWith('/sse') ? {} : { body: JSON.stringify(initializeRequest('2025-11-25')) }),
@@ -87,11 +78,11 @@ describe('Streamable HTTP endpoint, raw', () => {
   it('refuses a foreign Host header with 403 (DNS rebinding) and accepts localhost', async () => {
     const body = JSON.stringify(initializeRequest('2025-11-25'));
     const headers = { 'content-type': 'application/json', accept: ACCEPT_BOTH };
-    const foreign = await rawHttp(harness.url('/mcp/probe'), { method: 'POST', headers: { ...headers, host: 'evil.example' }, body });
+    const foreign = await rawHttp(probe.harness.url('/mcp/probe'), { method: 'POST', headers: { ...headers, host: 'evil.example' }, body });
     expect(foreign.status).toBe(403);
-    const local = await rawHttp(harness.url('/mcp/probe'), {
+    const local = await rawHttp(probe.harness.url('/mcp/probe'), {
       method: 'POST',
-      headers: { ...headers, host: `localhost:${harness.runtime.port}` },
+      headers: { ...headers, host: `localhost:${probe.harness.runtime.port}` },
       body,
     });
     expect(local.status).toBe(200);
@@ -119,7 +110,7 @@ describe('Streamable HTTP endpoint, raw', () => {
     const afterText = await after.text();
     expect(after.headers.get('content-type'), afterText).toMatch(/^application\/json/);
     expect((JSON.parse(afterText) as { result: { structuredContent: { pid: number } } }).result.structuredContent.pid).toBe(
-      harness.runtime.supervisor.get('probe')!.status().pid,
+      probe.harness.runtime.supervisor.get('probe')!.status().pid,
     );
   });
 
@@ -134,7 +125,7 @@ describe('Streamable HTTP endpoint, raw', () => {
 
   it('closes a session on DELETE: the next POST gets 404', async () => {
     const headers = await openSession();
-    const deleted = await fetch(harness.url('/mcp/probe'), { method: 'DELETE', headers });
+    const deleted = await fetch(probe.harness.url('/mcp/probe'), { method: 'DELETE', headers });
     expect(deleted.status).toBe(200);
     const after = await post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, headers);
     expect(after.status).toBe(404);
@@ -154,7 +145,7 @@ describe('Streamable HTTP endpoint, raw', () => {
     const encoded = new TextEncoder().encode(oversized);
     const chunk = 64 * 1024;
     let offset = 0;
-    const streamed = await fetch(harness.url('/mcp/probe'), {
+    const streamed = await fetch(probe.harness.url('/mcp/probe'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: ACCEPT_BOTH, ...headers },
       duplex: 'half',
@@ -175,7 +166,7 @@ describe('Streamable HTTP endpoint, raw', () => {
 
   it('lets go of a request whose client hangs up in the middle of the body, and keeps serving', async () => {
     const headers = await openSession();
-    const target = new URL(harness.url('/mcp/probe'));
+    const target = new URL(probe.harness.url('/mcp/probe'));
     const socket = connect(Number(target.port), target.hostname);
     await once(socket, 'connect');
     const head = [
@@ -187,7 +178,7 @@ describe('Streamable HTTP endpoint, raw', () => {
       'Content-Length: 1000',
     ].join('\r\n');
     // Hang up once the daemon has the request: its head read, its body still to come.
-    const arrived = once(harness.runtime.http, 'request');
+    const arrived = once(probe.harness.runtime.http, 'request');
     socket.write(`${head}\r\n\r\n{"jsonrpc":"2.0","id":1,`);
     await arrived;
     socket.destroy();
@@ -198,7 +189,7 @@ describe('Streamable HTTP endpoint, raw', () => {
   });
 
   it('serves a request whose target is in absolute form (`POST http://host/mcp/<server>`)', async () => {
-    const target = new URL(harness.url('/mcp/probe'));
+    const target = new URL(probe.harness.url('/mcp/probe'));
     const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
         {

@@ -2,7 +2,7 @@
  * Test support: raw HTTP requests to the MCP endpoints of a harness daemon's probe server, as the
  * proxy-http tests send them (requests an SDK client would never send, sessions opened by hand).
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { PROBE_SERVER_PATH } from '../../__fixtures__/proxy-test-kit.js';
 import type { RuntimeOptions } from '../../runtime.js';
 import { fixtureServer, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
@@ -74,4 +74,28 @@ export function rawMcp(harness: () => Harness): RawMcp {
     return headers;
   };
   return { post, openSession };
+}
+
+/**
+ * Registers, in the calling file, hooks that start a probe daemon (`startProbeHarness`) before its
+ * tests and dispose of it after; its `harness` may be read once they run.
+ */
+export function probeDaemon(): RawMcp & { readonly harness: Harness } {
+  let harness: Harness | undefined;
+  const started = (): Harness => {
+    if (!harness) throw new Error('the probe daemon is not started yet');
+    return harness;
+  };
+  beforeAll(async () => {
+    harness = await startProbeHarness();
+  });
+  afterAll(async () => {
+    await harness?.dispose();
+  });
+  return {
+    ...rawMcp(started),
+    get harness() {
+      return started();
+    },
+  };
 }
