@@ -184,6 +184,7 @@ describe('StdioChannel', () => {
     expect(closes).toEqual([]);
   });
 
+  // POSIX only: it uses a POSIX path and a script without the execute bit, which Windows does not have.
   it.skipIf(process.platform === 'win32')('says why a path cannot be started', async () => {
     const logs = new LogBuffer();
     const missing = new StdioChannel({ name: 'foo', command: '/no/such/server', args: [], env, logs });
