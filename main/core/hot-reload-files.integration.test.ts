@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigFile } from '../../shared/config.js';
 import { askFixture, errorOf, manyToolsServer, nextReload, pidsOf, rewriteConfig, untilTools } from './__fixtures__/aggregate-test-kit.js';
 import { exampleServer, recordStates, type Harness } from './__fixtures__/runtime-harness.js';
 import { reloadDaemon } from './__fixtures__/reload-daemon.js';
@@ -15,14 +14,8 @@ import { updateConfigFile } from './config/config-writer.js';
 const UNSET_VARIABLE = 'MCP_ORCH_TEST_VARIABLE_THAT_IS_NOT_SET';
 
 describe('hot reload of files that are invalid or edited by hand', () => {
-  const config: ConfigFile = {
-    mcpServers: {
-      example: exampleServer(),
-      steady: manyToolsServer(2, 'steady'),
-    },
-  };
-  const daemon = reloadDaemon(config);
-  const { aggregate, aggregateChanges, notePids, expectUntouchedServersUndisturbed } = daemon;
+  const daemon = reloadDaemon();
+  const { config, aggregate, aggregateChanges, notePids, expectUntouchedServersUndisturbed } = daemon;
   let harness: Harness;
 
   beforeAll(() => {

@@ -8,7 +8,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigFile } from '../../shared/config.js';
 import {
   askFixture,
   errorOf,
@@ -23,18 +22,12 @@ import {
   type ListChangeRecorder,
 } from './__fixtures__/aggregate-test-kit.js';
 import { processExists, rawHttp, textOf } from './__fixtures__/proxy-test-kit.js';
-import { TRANSPORT_KINDS, exampleServer, fixtureServer, recordStates, startHarness, type Harness } from './__fixtures__/runtime-harness.js';
+import { TRANSPORT_KINDS, fixtureServer, recordStates, startHarness, type Harness } from './__fixtures__/runtime-harness.js';
 import { reloadDaemon } from './__fixtures__/reload-daemon.js';
 
 describe('hot reload of the config file on disk', () => {
-  const config: ConfigFile = {
-    mcpServers: {
-      example: exampleServer(),
-      steady: manyToolsServer(2, 'steady'),
-    },
-  };
-  const daemon = reloadDaemon(config);
-  const { example, aggregate, aggregateChanges, notePids, expectUntouchedServersUndisturbed } = daemon;
+  const daemon = reloadDaemon();
+  const { config, example, aggregate, aggregateChanges, notePids, expectUntouchedServersUndisturbed } = daemon;
   let harness: Harness;
   /** A session on `/mcp/extra`, the server that is added, changed, disabled and removed. */
   let extra: Client;

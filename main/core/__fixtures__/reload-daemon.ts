@@ -6,11 +6,13 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { ConfigFile } from '../../../shared/config.js';
-import { askFixture, pidsOf, recordListChanges, type ListChangeRecorder } from './aggregate-test-kit.js';
+import { askFixture, manyToolsServer, pidsOf, startWithAggregates, type ListChangeRecorder } from './aggregate-test-kit.js';
 import { processExists } from './proxy-test-kit.js';
-import { TRANSPORT_KINDS, startHarness, type Harness, type TransportKind } from './runtime-harness.js';
+import { TRANSPORT_KINDS, exampleServer, type Harness, type TransportKind } from './runtime-harness.js';
 
 export interface ReloadDaemon {
+  /** The config the daemon starts on (`example` and `steady`); the tests change it and write it out. */
+  readonly config: ConfigFile;
   /** Set by the `beforeAll` that `reloadDaemon` registers. */
   readonly harness: Harness;
   /** Sessions on `/mcp/example` and `/sse/example`: the server is never touched. */
@@ -26,10 +28,11 @@ export interface ReloadDaemon {
 }
 
 /**
- * Registers, in the calling describe block, hooks that start a daemon on `config` (which must have
- * `example` and a `steady` many-tools server) and dispose of it, checking that no child it ran is left.
+ * Registers, in the calling describe block, hooks that start a daemon on a config of `example` and
+ * a `steady` many-tools server and dispose of it, checking that no child it ran is left.
  */
-export function reloadDaemon(config: ConfigFile): ReloadDaemon {
+export function reloadDaemon(): ReloadDaemon {
+  const config: ConfigFile = { mcpServers: { example: exampleServer(), steady: manyToolsServer(2, 'steady') } };
   let harness: Harness | undefined;
   let untouchedPids: Record<string, number | undefined> = {};
   const seenPids = new Set<number>();
@@ -62,13 +65,8 @@ export function reloadDaemon(config: ConfigFile): ReloadDaemon {
   };
 
   beforeAll(async () => {
-    harness = await startHarness(config.mcpServers);
-    await harness.runtime.registry.settled();
-    for (const kind of TRANSPORT_KINDS) {
-      example[kind] = await harness.connect('example', kind);
-      aggregate[kind] = await harness.connectAggregate(kind);
-      aggregateChanges[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
-    }
+    harness = await startWithAggregates(config.mcpServers, aggregate, aggregateChanges);
+    for (const kind of TRANSPORT_KINDS) example[kind] = await harness.connect('example', kind);
     const pids = pidsOf(harness.runtime);
     untouchedPids = { example: pids.example, steady: pids.steady };
     notePids();
@@ -80,6 +78,7 @@ export function reloadDaemon(config: ConfigFile): ReloadDaemon {
   });
 
   return {
+    config,
     get harness() {
       return started();
     },

@@ -20,6 +20,7 @@ import {
   recordListChanges,
   recordLogMessages,
   rewriteConfig,
+  startWithAggregates,
   untilTools,
   type ListChangeRecorder,
   type LogRecorder,
@@ -56,11 +57,8 @@ describe('aggregated endpoint sends list_changed when the set of tools changes',
   });
 
   beforeAll(async () => {
-    harness = await startHarness(config.mcpServers);
-    await harness.runtime.registry.settled();
+    harness = await startWithAggregates(config.mcpServers, aggregate, aggregateChanges);
     for (const kind of TRANSPORT_KINDS) {
-      aggregate[kind] = await harness.connectAggregate(kind);
-      aggregateChanges[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
       example[kind] = await harness.connect('example', kind);
       exampleChanges[kind] = recordListChanges(example[kind], `/…/example over ${kind}`);
     }
@@ -225,13 +223,8 @@ describe('aggregate sessions hear what servers send on their own, across hot rel
   const logs = {} as Record<TransportKind, LogRecorder>;
 
   beforeAll(async () => {
-    harness = await startHarness(config.mcpServers);
-    await harness.runtime.registry.settled();
-    for (const kind of TRANSPORT_KINDS) {
-      aggregate[kind] = await harness.connectAggregate(kind);
-      changes[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
-      logs[kind] = recordLogMessages(aggregate[kind], `aggregate over ${kind}`);
-    }
+    harness = await startWithAggregates(config.mcpServers, aggregate, changes);
+    for (const kind of TRANSPORT_KINDS) logs[kind] = recordLogMessages(aggregate[kind], `aggregate over ${kind}`);
   });
 
   afterAll(async () => {
