@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_TOKEN, exampleServer } from '../core/__fixtures__/runtime-harness.js';
+import { pollFor } from '../core/__fixtures__/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let home: string | undefined;
@@ -32,22 +33,26 @@ describe('mcp-orch serve', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const until = async (check: () => boolean, what: string): Promise<void> => {
-      while (!check()) {
-        if (child.exitCode !== null) throw new Error(`serve exited while waiting for ${what}:\n${stdout}\n${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    /** Waits until `check` holds of the output; fails at once if serve exits first. */
+    const waitForOutput = (what: string, check: () => boolean): Promise<true> =>
+      pollFor(
+        what,
+        () => {
+          if (child.exitCode !== null) throw new Error(`serve exited while waiting for ${what}:\n${stdout}\n${stderr}`);
+          return check();
+        },
+        60_000,
+      );
     try {
-      await until(() => stdout.includes('Press Ctrl-C'), 'the start');
+      await waitForOutput('the start', () => stdout.includes('Press Ctrl-C'));
       await writeFile(
         configPath,
         JSON.stringify({ mcpServers: { example: exampleServer({ env: { TOKEN: '${env:SERVE_TEST_UNSET}' } }) } }),
       );
-      await until(() => stderr.includes('not applied'), 'the refused change');
+      await waitForOutput('the refused change', () => stderr.includes('not applied'));
       expect(stderr).toContain('mcpServers.example.env.TOKEN: environment variable SERVE_TEST_UNSET is not set');
       await writeFile(configPath, JSON.stringify({ mcpServers: { example: exampleServer(), second: exampleServer() } }));
-      await until(() => stdout.includes('config reloaded'), 'the applied change');
+      await waitForOutput('the applied change', () => stdout.includes('config reloaded'));
       expect(stdout).toContain('config reloaded: added second');
     } finally {
       child.kill('SIGTERM');

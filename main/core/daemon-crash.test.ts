@@ -13,6 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, TEST_TOKEN } from './__fixtures__/runtime-harness.js';
 import { isAlive } from './supervisor/process-tree.js';
+import { pollFor } from './__fixtures__/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const faultServer = fileURLToPath(new URL('./supervisor/__fixtures__/fault-server.mjs', import.meta.url));
@@ -62,14 +63,6 @@ function committedCalls(path: string): number {
   }
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('daemon killed with SIGKILL', () => {
   let home: string;
   let configPath: string;
@@ -105,9 +98,10 @@ describe('daemon killed with SIGKILL', () => {
         () => undefined,
       ),
     );
-    await until(() => answered >= 100, '100 answers');
+    // A limit, not a speed check: a loaded machine may take a while to answer the first 100.
+    await pollFor('100 answers', () => answered >= 100, 30_000);
     // The call log commits in batches: kill once one has reached the file, whatever the clock says.
-    await until(() => committedCalls(join(home, 'mcp-orch.db')) > 0, 'a committed batch of the call log');
+    await pollFor('a committed batch of the call log', () => committedCalls(join(home, 'mcp-orch.db')) > 0);
     first.child.kill('SIGKILL');
     await exited(first.child);
     // Closing the client fails the calls the dead daemon never answered (instead of their timeouts).
@@ -117,7 +111,7 @@ describe('daemon killed with SIGKILL', () => {
 
     const second = await startDaemon(home, configPath);
     daemons.push(second.child);
-    await until(() => !isAlive(pid) && !isAlive(grandchild), 'the orphans to be reaped');
+    await pollFor('the orphans to be reaped', () => !isAlive(pid) && !isAlive(grandchild));
 
     const db = new Database(join(home, 'mcp-orch.db'), { readonly: true });
     try {
@@ -146,6 +140,6 @@ describe('daemon killed with SIGKILL', () => {
     second.child.kill('SIGTERM');
     await exited(second.child);
     expect(second.child.exitCode).toBe(0);
-    await until(() => !isAlive(fresh.pid) && !isAlive(fresh.grandchild), 'the children of a clean stop to end');
+    await pollFor('the children of a clean stop to end', () => !isAlive(fresh.pid) && !isAlive(fresh.grandchild));
   }, 60_000);
 });

@@ -2,13 +2,12 @@
  * Hot reload of `mcp-config.json` (docs/specification.md §2): the file is rewritten on disk, as an editor or the
  * dashboard would, and the daemon applies only the difference — added servers start, removed ones
  * stop, changed ones restart, disabled ones stop — while sessions on untouched servers carry on
- * (same clients, no reconnect). An invalid file changes nothing and says where it is wrong.
+ * (same clients, no reconnect). Invalid files and files edited by hand (JSONC):
+ * hot-reload-files.integration.test.ts.
  */
 import { writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfigFile } from '../../shared/config.js';
 import {
   askFixture,
   errorOf,
@@ -23,76 +22,19 @@ import {
   type ListChangeRecorder,
 } from './__fixtures__/aggregate-test-kit.js';
 import { processExists, rawHttp, textOf } from './__fixtures__/proxy-test-kit.js';
-import {
-  TRANSPORT_KINDS,
-  exampleServer,
-  fixtureServer,
-  recordStates,
-  startHarness,
-  type Harness,
-  type TransportKind,
-} from './__fixtures__/runtime-harness.js';
-import { updateConfigFile } from './config/config-writer.js';
-
-/** A variable no test environment sets. */
-const UNSET_VARIABLE = 'MCP_ORCH_TEST_VARIABLE_THAT_IS_NOT_SET';
+import { TRANSPORT_KINDS, fixtureServer, recordStates, startHarness, type Harness } from './__fixtures__/runtime-harness.js';
+import { reloadDaemon } from './__fixtures__/reload-daemon.js';
 
 describe('hot reload of the config file on disk', () => {
-  const config: ConfigFile = {
-    mcpServers: {
-      example: exampleServer(),
-      steady: manyToolsServer(2, 'steady'),
-    },
-  };
+  const daemon = reloadDaemon();
+  const { config, example, aggregate, aggregateChanges, notePids, expectUntouchedServersUndisturbed } = daemon;
   let harness: Harness;
-  /** Sessions on `/mcp/example` and `/sse/example`: the server is never touched. */
-  const example = {} as Record<TransportKind, Client>;
-  const aggregate = {} as Record<TransportKind, Client>;
-  const aggregateChanges = {} as Record<TransportKind, ListChangeRecorder>;
   /** A session on `/mcp/extra`, the server that is added, changed, disabled and removed. */
   let extra: Client;
   let extraChanges: ListChangeRecorder;
-  let untouchedPids: Record<string, number | undefined>;
-  /** Every child process seen, to check none outlives the daemon. */
-  const seenPids = new Set<number>();
 
-  const notePids = (): void => {
-    for (const pid of Object.values(pidsOf(harness.runtime))) if (pid !== undefined) seenPids.add(pid);
-  };
-
-  /** The untouched servers still run the same processes, and every open session on them still works. */
-  const expectUntouchedServersUndisturbed = async (): Promise<void> => {
-    const pids = pidsOf(harness.runtime);
-    expect({ example: pids.example, steady: pids.steady }).toEqual(untouchedPids);
-    for (const kind of TRANSPORT_KINDS) {
-      expect((await example[kind].callTool({ name: 'add', arguments: { a: 20, b: 22 } })).structuredContent, kind).toEqual({ sum: 42 });
-      expect((await aggregate[kind].callTool({ name: 'example__add', arguments: { a: 1, b: 2 } })).structuredContent, kind).toEqual({
-        sum: 3,
-      });
-      expect(await askFixture(aggregate[kind], 'steady__tool_0'), kind).toEqual({
-        tool: 'tool_0',
-        pid: untouchedPids.steady,
-        label: 'steady',
-      });
-    }
-  };
-
-  beforeAll(async () => {
-    harness = await startHarness(config.mcpServers);
-    await harness.runtime.registry.settled();
-    for (const kind of TRANSPORT_KINDS) {
-      example[kind] = await harness.connect('example', kind);
-      aggregate[kind] = await harness.connectAggregate(kind);
-      aggregateChanges[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
-    }
-    const pids = pidsOf(harness.runtime);
-    untouchedPids = { example: pids.example, steady: pids.steady };
-    notePids();
-  });
-
-  afterAll(async () => {
-    await harness?.dispose();
-    expect([...seenPids].filter(processExists)).toEqual([]);
+  beforeAll(() => {
+    harness = daemon.harness; // started by the hooks reloadDaemon registered first
   });
 
   it('starts a server added to the file', async () => {
@@ -264,149 +206,8 @@ describe('hot reload of the config file on disk', () => {
     await expectUntouchedServersUndisturbed();
   });
 
-  const invalidFiles: { case: string; text: () => string; path: string; message: RegExp }[] = [
-    {
-      case: 'bad JSON',
-      text: () => JSON.stringify(config, null, 2).replace('"mcpServers": {', '"mcpServers": {{'),
-      path: '(file)',
-      message: /line \d+, column \d+/,
-    },
-    {
-      case: 'a schema error',
-      text: () => JSON.stringify({ mcpServers: { ...config.mcpServers, example: { ...exampleServer(), timeout: 'soon' } } }, null, 2),
-      path: 'mcpServers.example.timeout',
-      message: /number/,
-    },
-    {
-      case: 'a missing environment variable',
-      text: () =>
-        JSON.stringify(
-          {
-            mcpServers: {
-              ...config.mcpServers,
-              steady: { ...manyToolsServer(2, 'steady'), env: { FIXTURE_LABEL: `\${env:${UNSET_VARIABLE}}` } },
-            },
-          },
-          null,
-          2,
-        ),
-      path: 'mcpServers.steady.env.FIXTURE_LABEL',
-      message: new RegExp(UNSET_VARIABLE),
-    },
-  ];
-
-  it.each(invalidFiles)('changes nothing for a file with $case, and reports where it is wrong', async ({ text, path, message }) => {
-    expect(process.env[UNSET_VARIABLE]).toBeUndefined();
-    const running = harness.runtime.config;
-    const pids = pidsOf(harness.runtime);
-    const reported = new Promise((resolve) => {
-      const dispose = harness.runtime.hotReload.onDidReload((result) => {
-        dispose();
-        resolve(result);
-      });
-    });
-    const result = await rewriteConfig(harness.runtime, text());
-    expect(result.ok).toBe(false);
-    expect(result.issues).toEqual(expect.arrayContaining([{ path, message: expect.stringMatching(message) as unknown }]));
-    expect(await reported).toBe(result);
-    expect(harness.runtime.hotReload.status).toEqual(result);
-
-    expect(harness.runtime.config).toBe(running);
-    expect(harness.runtime.supervisor.names()).toEqual(['example', 'steady']);
-    expect(pidsOf(harness.runtime)).toEqual(pids);
-    await expectUntouchedServersUndisturbed();
-  });
-
-  it('applies the next valid file after an invalid one', async () => {
-    expect(harness.runtime.hotReload.status.ok).toBe(false);
-    config.mcpServers.late = manyToolsServer(1, 'late');
-    const started = recordStates(harness.runtime.supervisor.onDidChangeState, 'late');
-    const result = await rewriteConfig(harness.runtime, config);
-    expect(result).toMatchObject({ ok: true });
-    expect(result.diff?.added.map((server) => server.name)).toEqual(['late']);
-    expect(harness.runtime.hotReload.status).toEqual(result);
-    await started.until('running');
-    started.dispose();
-    notePids();
-    await untilTools(
-      aggregate.sse,
-      aggregateChanges.sse,
-      (tools) => tools.some((tool) => tool.name === 'late__tool_0'),
-      'late__tool_0 is listed',
-    );
-    expect((await askFixture(aggregate.sse, 'late__tool_0')).label).toBe('late');
-    await expectUntouchedServersUndisturbed();
-  });
-
-  it('reloads a JSONC file edited with updateConfigFile: comments and unknown fields survive, a .bak is kept', async () => {
-    const commented = [
-      '// MCP Orch test configuration, written by hand',
-      '{',
-      '  /* the servers */',
-      '  "mcpServers": {',
-      `    "example": ${JSON.stringify(config.mcpServers.example)},`,
-      `    "steady": ${JSON.stringify({ ...config.mcpServers.steady, 'x-owner': 'team-a' })}, // keep this one`,
-      `    "late": ${JSON.stringify(config.mcpServers.late)},`,
-      '  },',
-      '  "myEditor": { "theme": "dark" },',
-      '  "orch": { "x-future-setting": 7 },',
-      '}',
-      '',
-    ].join('\n');
-    const same = await rewriteConfig(harness.runtime, commented);
-    expect(same.ok).toBe(true);
-    expect(harness.runtime.supervisor.names()).toEqual(['example', 'steady', 'late']);
-
-    const seen = aggregateChanges.streamable.count('tools');
-    const reloaded = nextReload(harness.runtime);
-    await updateConfigFile(
-      harness.configPath,
-      [
-        { path: ['mcpServers', 'late', 'disabled'], value: true },
-        { path: ['orch', 'disabledTools'], value: { steady: ['tool_1'] } },
-      ],
-      { env: process.env },
-    );
-    const result = await reloaded;
-    expect(result.ok).toBe(true);
-    expect(result.diff?.disabled.map((server) => server.name)).toEqual(['late']);
-    expect(result.diff?.orch).toEqual(['disabledTools']);
-
-    expect(harness.runtime.supervisor.get('late')?.state).toBe('disabled');
-    await aggregateChanges.streamable.after('tools', seen);
-    const tools = await untilTools(
-      aggregate.streamable,
-      aggregateChanges.streamable,
-      (list) => !list.some((tool) => tool.name === 'steady__tool_1' || tool.name === 'late__tool_0'),
-      'steady__tool_1 and late__tool_0 are hidden',
-    );
-    expect(tools.map((tool) => tool.name)).toContain('steady__tool_0');
-    expect(await errorOf(aggregate.streamable.callTool({ name: 'steady__tool_1', arguments: {} }))).toMatchObject({
-      message: expect.stringContaining('steady__tool_1') as unknown,
-    });
-
-    const written = await readFile(harness.configPath, 'utf8');
-    for (const kept of [
-      '// MCP Orch test configuration, written by hand',
-      '/* the servers */',
-      '// keep this one',
-      '"x-owner":"team-a"',
-      '"myEditor"',
-      '"x-future-setting": 7',
-    ]) {
-      expect(written).toContain(kept);
-    }
-    expect(await readFile(`${harness.configPath}.bak`, 'utf8')).toBe(commented);
-    expect(harness.runtime.config.file).toMatchObject({
-      myEditor: { theme: 'dark' },
-      orch: { 'x-future-setting': 7, disabledTools: { steady: ['tool_1'] } },
-      mcpServers: { steady: { 'x-owner': 'team-a' }, late: { disabled: true } },
-    });
-    await expectUntouchedServersUndisturbed();
-  });
-
   it('keeps an untouched server’s sessions on the very same process through every change', async () => {
-    expect(pidsOf(harness.runtime)).toMatchObject(untouchedPids);
+    expect(pidsOf(harness.runtime)).toMatchObject(daemon.untouchedPids);
     for (const kind of TRANSPORT_KINDS)
       expect(textOf(await example[kind].callTool({ name: 'echo', arguments: { text: kind } }))).toBe(kind);
   });

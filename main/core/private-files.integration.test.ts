@@ -20,6 +20,7 @@ afterAll(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
+// POSIX only: Windows has no 0700/0600 file modes.
 describe.skipIf(process.platform === 'win32')('files of the daemon', () => {
   it('are readable by their user only', async () => {
     home = await mkdtemp(join(tmpdir(), 'mcp-orch-private-'));

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrchEvent } from '../../shared/api/events.js';
 import { IPC_CHANNELS } from '../../shared/api/ipc-channels.js';
 import { localPrincipal } from '../core/shell-surface.js';
-import { exampleServer, pollUntil, startHarness, type Harness } from '../core/__fixtures__/runtime-harness.js';
+import { exampleServer, startHarness, type Harness } from '../core/__fixtures__/runtime-harness.js';
 import { FakeIpcMain, FakeSender } from './__fixtures__/fake-ipc.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
 import { isTrustedSender } from './window-policy.js';
+import { pollFor } from '../core/__fixtures__/wait.js';
 
 let harness: Harness;
 let ipc: FakeIpcMain;
@@ -58,9 +59,8 @@ describe('the bridge over the real core', () => {
     const events = () =>
       page.sent.filter((message) => message.channel === IPC_CHANNELS.event).map((message) => message.args[0] as OrchEvent);
     await ipc.invoke(page, IPC_CHANNELS.invoke, 'servers.restart', { name: 'example' });
-    await pollUntil(
-      () => events().some((event) => event.type === 'server.state' && event.status.state === 'running'),
-      'the restart as events',
+    await pollFor('the restart as events', () =>
+      events().some((event) => event.type === 'server.state' && event.status.state === 'running'),
     );
     ipc.send(page, IPC_CHANNELS.unsubscribe);
     const seen = events().length;

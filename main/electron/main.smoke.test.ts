@@ -25,6 +25,7 @@ function processesWith(marker: string): string[] {
     .map((line) => line.trim().split(/\s+/)[0]!);
 }
 
+// POSIX only: it looks for leftover servers with `ps -eo`, which Windows does not have.
 describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', () => {
   let dir: string;
   const marker = `smoke-${randomBytes(6).toString('hex')}`;

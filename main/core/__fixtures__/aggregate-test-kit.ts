@@ -16,7 +16,12 @@ import { z } from 'zod';
 import type { ServerConfig } from '../../../shared/config.js';
 import type { ReloadResult } from '../hot-reload.js';
 import type { Runtime } from '../runtime.js';
-import { fixtureServer } from './runtime-harness.js';
+import { TRANSPORT_KINDS, fixtureServer, startHarness, type Harness, type TransportKind } from './runtime-harness.js';
+
+/** What OpenAI, Azure and Bedrock accept as a tool name (docs/specification.md §3). */
+export const PORTABLE_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** The JSON-RPC error code of a call with unknown or bad parameters. */
+export const INVALID_PARAMS = -32602;
 
 /** The raw JSON-RPC fixture with N tools (`tool_0` …) that report their pid and `FIXTURE_LABEL`. */
 export const MANY_TOOLS_PATH = new URL('./many-tools.mjs', import.meta.url).pathname;
@@ -178,6 +183,24 @@ export async function untilTools(
       throw new Error(`${what}: ${error.message}; tools: ${tools.map((tool) => tool.name).join(', ')}`);
     });
   }
+}
+
+/**
+ * Starts a daemon on `servers`, waits until their catalogs settle, and opens an aggregate session
+ * over each transport into `aggregate`, with a recorder of its list changes into `changes`.
+ */
+export async function startWithAggregates(
+  servers: Record<string, ServerConfig>,
+  aggregate: Record<TransportKind, Client>,
+  changes: Record<TransportKind, ListChangeRecorder>,
+): Promise<Harness> {
+  const harness = await startHarness(servers);
+  await harness.runtime.registry.settled();
+  for (const kind of TRANSPORT_KINDS) {
+    aggregate[kind] = await harness.connectAggregate(kind);
+    changes[kind] = recordListChanges(aggregate[kind], `aggregate over ${kind}`);
+  }
+  return harness;
 }
 
 /** Replaces a file the way editors do (write a temp file, rename it over), so no reader sees it half written. */

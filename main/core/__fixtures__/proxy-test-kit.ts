@@ -56,20 +56,6 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   return { promise, resolve };
 }
 
-/**
- * Polls `check` until it returns a value other than undefined, for conditions that raise no event
- * (a process exiting, state another process records). Fails after `timeoutMs`.
- */
-export async function pollFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Whether a process with this id exists. */
 export function processExists(pid: number): boolean {
   try {

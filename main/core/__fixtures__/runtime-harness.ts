@@ -7,14 +7,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as realSetTimeout } from 'node:timers';
-import { setTimeout as pause } from 'node:timers/promises';
 import { Client, type ClientOptions } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { ConfigFile, ServerConfig } from '../../../shared/config.js';
 import type { Event } from '../events/emitter.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime.js';
-import type { LogBuffer, LogEntry } from '../supervisor/log-buffer.js';
 import type { ServerState, ServerStatus, StateChange } from '../supervisor/server-supervisor.js';
 
 const require = createRequire(import.meta.url);
@@ -189,41 +187,4 @@ export function recordStates(event: Event<StateChange>, server?: string): StateR
     },
     dispose,
   };
-}
-
-/** Resolves with the first entry of `logs` that matches, already there or appended later; rejects after `timeoutMs`. */
-export function waitForLog(logs: LogBuffer, match: (entry: LogEntry) => boolean, timeoutMs = 10_000): Promise<LogEntry> {
-  const seen = logs.entries().find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = realSetTimeout(() => {
-      dispose();
-      const tail = logs
-        .entries(10)
-        .map((entry) => `  [${entry.stream}] ${entry.line}`)
-        .join('\n');
-      reject(new Error(`waited ${timeoutMs} ms for a matching log line; last lines:\n${tail}`));
-    }, timeoutMs);
-    timer.unref();
-    const dispose = logs.onDidAppend((entry) => {
-      if (!match(entry)) return;
-      clearTimeout(timer);
-      dispose();
-      resolve(entry);
-    });
-  });
-}
-
-/**
- * Polls `check` until it holds, for what has no event to wait for (a process disappearing).
- * Rejects after `timeoutMs` with `what` in the message.
- */
-export async function pollUntil(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let interval = 5;
-  while (!check()) {
-    if (Date.now() >= deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await pause(interval);
-    interval = Math.min(interval * 2, 100);
-  }
 }

@@ -15,12 +15,13 @@ import {
   type Harness,
   type TransportKind,
 } from '../__fixtures__/runtime-harness.js';
-import { pollFor, rawHttp } from '../__fixtures__/proxy-test-kit.js';
+import { rawHttp } from '../__fixtures__/proxy-test-kit.js';
 import { buildPath, pathParamNames } from '../../../shared/api/contract.js';
 import { operationList } from '../../../shared/api/operations.js';
 import { join } from 'node:path';
 import { TokenService } from '../auth/token-service.js';
 import { Store } from '../store/store.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const INIT = JSON.stringify({
   jsonrpc: '2.0',

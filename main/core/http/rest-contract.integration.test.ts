@@ -94,13 +94,16 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
     expect(errorBodySchema.parse(response.body).error.code).toBe('unauthorized');
   });
 
-  it.skipIf(operation.role === 'viewer')(`refuses a viewer key (403 naming the ${operation.role} role)`, async () => {
-    const response = await call(operation, await VALID[operation.id](), viewer);
-    expect(response.status).toBe(403);
-    const body = errorBodySchema.parse(response.body);
-    expect(body.error.code).toBe('forbidden');
-    expect(body.error.message).toContain(`needs the ${operation.role} role`);
-  });
+  // Only operations above the viewer role refuse a viewer; the others have no such case.
+  if (operation.role !== 'viewer') {
+    it(`refuses a viewer key (403 naming the ${operation.role} role)`, async () => {
+      const response = await call(operation, await VALID[operation.id](), viewer);
+      expect(response.status).toBe(403);
+      const body = errorBodySchema.parse(response.body);
+      expect(body.error.code).toBe('forbidden');
+      expect(body.error.message).toContain(`needs the ${operation.role} role`);
+    });
+  }
 
   it('answers a valid call with a body its output schema accepts', async () => {
     const input = await VALID[operation.id]();

@@ -8,11 +8,12 @@ import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchEventSchema, type OrchEvent } from '../../../shared/api/events.js';
 import { operations } from '../../../shared/api/operations.js';
-import { TEST_TOKEN, exampleServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import type { Emitter } from '../events/emitter.js';
 import type { AuthState } from './auth-guard.js';
 import { callOperation } from './__fixtures__/rest-client.js';
 import { createRestApi } from './rest-adapter.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 let harness: Harness;
 
@@ -114,7 +115,7 @@ describe('/api/events', () => {
       expect(text.startsWith(': connected\n\n')).toBe(true);
       expect(listeners()).toBe(before + 1);
       controller.abort();
-      await pollUntil(() => listeners() === before, 'the stream unsubscribed');
+      await pollFor('the stream unsubscribed', () => listeners() === before);
     } finally {
       server.closeAllConnections();
       server.close();

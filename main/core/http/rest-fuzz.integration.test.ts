@@ -8,8 +8,9 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathParamNames } from '../../../shared/api/contract.js';
 import { operationList, operations } from '../../../shared/api/operations.js';
-import { TEST_TOKEN, exampleServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { callOperation } from './__fixtures__/rest-client.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const REQUESTS = 1_200;
 const IN_FLIGHT = 8;
@@ -235,7 +236,7 @@ describe('fuzzing the API and the MCP endpoints', () => {
     // state they left the server in, it still obeys a valid enable and runs again.
     const enabled = await callOperation(harness, operations['servers.enable'], { name: 'example' });
     expect(enabled.status, JSON.stringify(enabled.body)).toBe(200);
-    await pollUntil(() => harness.runtime.supervisor.get('example')?.state === 'running', 'example runs again');
+    await pollFor('example runs again', () => harness.runtime.supervisor.get('example')?.state === 'running');
 
     const listed = await callOperation(harness, operations['servers.list'], {});
     expect(listed.status).toBe(200);

@@ -67,7 +67,7 @@ describe('API keys over the API', () => {
     expect((await initialize(key.secret)).status).toBe(200);
   });
 
-  it('revoking a key refuses it (401) and ends its open SSE stream within seconds', async () => {
+  it('revoking a key refuses it (401) and ends its open SSE stream', async () => {
     const key = await createKey({ name: 'revoked-live', role: 'operator' });
     const response = await fetch(harness.bareUrl('/sse/example'), {
       headers: { authorization: `Bearer ${key.secret}`, accept: 'text/event-stream' },
@@ -78,9 +78,8 @@ describe('API keys over the API', () => {
     expect(first).toContain('event: endpoint');
     const revoked = await callOperation(harness, operations['tokens.revoke'], { id: key.id });
     expect(revoked).toMatchObject({ status: 200, body: { revoked: [key.id] } });
-    const started = Date.now();
+    // The stream ends (a stream left open would hold this test until its timeout).
     for (;;) if ((await reader.read()).done) break;
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await initialize(key.secret)).status).toBe(401);
   });
 

@@ -5,11 +5,11 @@
  * read back, cached, refused when a key may not call what the model planned or nobody can approve
  * it, cancelled, and every failure of the planner becomes a clear API error.
  */
-import { setTimeout as pause } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operations } from '../../../shared/api/operations.js';
 import { callOperation, type ApiResponse } from './__fixtures__/rest-client.js';
 import { PLANNER_KEY, USAGE, planReply, startPlannerDaemon, type PlannerDaemon } from '../planner/__fixtures__/planner-daemon.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 type RunBody = ReturnType<(typeof operations)['runs.get']['output']['parse']>;
 type Stats = ReturnType<(typeof operations)['stats.get']['output']['parse']>;
@@ -19,21 +19,11 @@ let daemon: PlannerDaemon;
 const call = (id: keyof typeof operations, input: Record<string, unknown>, token?: string): Promise<ApiResponse> =>
   callOperation(daemon.harness, operations[id], input, token);
 
-/** Resolves once `check` answers something, asking again after each short pause; fails with `what` after 10 s. */
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await pause(20);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
 async function ended(id: string, token?: string): Promise<RunBody> {
-  return eventually(async () => {
+  return pollFor(`run ${id} ended`, async () => {
     const run = (await call('runs.get', { id }, token)).body as RunBody;
     return run.status === 'running' ? undefined : run;
-  }, `run ${id} ended`);
+  });
 }
 
 /** Calls a tool of the fixture server `a` directly; answers its structured content. */
@@ -156,9 +146,8 @@ describe('a run from a request', () => {
     expect((await call('runs.cancel', { id: created.id })).status).toBe(200);
     const run = await ended(created.id);
     expect(run).toMatchObject({ status: 'cancelled', tasks: [{ id: 'hold', status: 'cancelled' }] });
-    await eventually(
-      async () => (JSON.stringify(await fixtureTool('cancellations')).includes('planned-hold') ? true : undefined),
-      'a saw the cancellation',
+    await pollFor('a saw the cancellation', async () =>
+      JSON.stringify(await fixtureTool('cancellations')).includes('planned-hold') ? true : undefined,
     );
   });
 });
@@ -223,9 +212,8 @@ describe('when the planner cannot plan', () => {
         const timedOut = await call(id, { request: 'STALLED: emit, then type the count' });
         expect(timedOut).toMatchObject({ status: 504, body: { error: { code: 'timeout', details: { plannerError: 'timeout' } } } });
       }
-      await eventually(
-        () => (daemon.seen('STALLED').every((request) => request.closedEarly) ? true : undefined),
-        'both model calls were abandoned',
+      await pollFor('both model calls were abandoned', () =>
+        daemon.seen('STALLED').every((request) => request.closedEarly) ? true : undefined,
       );
     } finally {
       await daemon.harness.runtime.hotReload.reload(JSON.stringify(file));

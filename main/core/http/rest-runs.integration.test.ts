@@ -4,27 +4,17 @@
  * read back with their waves and results, cancelled, followed on `/api/events`, and audited.
  */
 import { readFile } from 'node:fs/promises';
-import { setTimeout as pause } from 'node:timers/promises';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orchEventSchema } from '../../../shared/api/events.js';
 import { operations } from '../../../shared/api/operations.js';
 import { TEST_TOKEN, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { callOperation, type ApiResponse } from './__fixtures__/rest-client.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
 type RunBody = ReturnType<(typeof operations)['runs.get']['output']['parse']>;
-
-/** Resolves once `check` answers something, asking again after each short pause; fails with `what` after 10 s. */
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await pause(20);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
 
 describe('mode over the API', () => {
   let harness: Harness;
@@ -53,7 +43,7 @@ describe('mode over the API', () => {
     const set = await callOperation(harness, operations['mode.set'], { mode: 'proxy' });
     expect(set).toMatchObject({ status: 200, body: { mode: 'proxy' } });
     expect(harness.runtime.mode).toBe('proxy');
-    await eventually(() => (changed >= 1 ? true : undefined), 'the client heard tools/list_changed');
+    await pollFor('the client heard tools/list_changed', () => (changed >= 1 ? true : undefined));
     expect((await client.listTools()).tools.map((tool) => tool.name)).not.toContain('batch_execute');
     expect((await callOperation(harness, operations['mode.get'], {})).body).toEqual({ mode: 'proxy' });
 
@@ -61,7 +51,7 @@ describe('mode over the API', () => {
     expect(back).toMatchObject({ status: 200, body: { mode: 'batch' } });
     expect(JSON.parse(await readFile(harness.configPath, 'utf8'))).toMatchObject({ orch: { mode: 'batch' } });
     expect(harness.runtime.mode).toBe('batch');
-    await eventually(() => (changed >= 2 ? true : undefined), 'the client heard the second tools/list_changed');
+    await pollFor('the client heard the second tools/list_changed', () => (changed >= 2 ? true : undefined));
     expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('batch_execute');
   });
 });
@@ -79,12 +69,12 @@ describe('runs over the API', () => {
   };
 
   const finished = (id: string): Promise<RunBody> =>
-    eventually(async () => {
+    pollFor(`run ${id} ended`, async () => {
       const response = await call('runs.get', { id });
       expect(response.status).toBe(200);
       const run = operations['runs.get'].output.parse(response.body);
       return run.status === 'running' || run.status === 'queued' ? undefined : run;
-    }, `run ${id} ended`);
+    });
 
   beforeAll(async () => {
     harness = await startHarness(
@@ -95,7 +85,7 @@ describe('runs over the API', () => {
       { orch: { mode: 'proxy' } },
     );
     const names = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
-    await eventually(() => (names().has('a__emit') && names().has('b__write') ? true : undefined), 'both catalogs are known');
+    await pollFor('both catalogs are known', () => (names().has('a__emit') && names().has('b__write') ? true : undefined));
   });
 
   afterAll(async () => {
@@ -147,16 +137,15 @@ describe('runs over the API', () => {
 
   it('lists runs newest first, a page at a time', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      ids.push((await create({ tasks: [{ id: 'e', tool: 'a__emit' }] })).id);
-      await pause(2);
-    }
-    for (const id of ids) await finished(id);
+    for (let i = 0; i < 3; i++) ids.push((await create({ tasks: [{ id: 'e', tool: 'a__emit' }] })).id);
+    const runs = await Promise.all(ids.map(finished));
+    // Newest first; runs started in the same millisecond come by id, descending.
+    const newestFirst = runs.sort((x, y) => y.createdAt - x.createdAt || (x.id < y.id ? 1 : -1)).map((run) => run.id);
     const first = operations['runs.list'].output.parse((await call('runs.list', { limit: 2 })).body);
-    expect(first.items.map((item) => item.id)).toEqual([ids[2], ids[1]]);
+    expect(first.items.map((item) => item.id)).toEqual(newestFirst.slice(0, 2));
     expect(first.nextCursor).toBeDefined();
     const second = operations['runs.list'].output.parse((await call('runs.list', { limit: 1, before: first.nextCursor })).body);
-    expect(second.items.map((item) => item.id)).toEqual([ids[0]]);
+    expect(second.items.map((item) => item.id)).toEqual(newestFirst.slice(2));
     expect((await call('runs.list', { before: 'garbage' })).status).toBe(400);
   });
 
@@ -258,10 +247,10 @@ describe('runs over the API', () => {
         { id: 'next', tool: 'a__emit', dependsOn: ['hold'] },
       ],
     });
-    await eventually(async () => {
+    await pollFor('the blocking task runs', async () => {
       const body = operations['runs.get'].output.parse((await call('runs.get', { id: run.id })).body);
       return body.tasks[0]!.status === 'running' ? true : undefined;
-    }, 'the blocking task runs');
+    });
     const cancelled = await call('runs.cancel', { id: run.id });
     expect(cancelled.status).toBe(200);
     expect(operations['runs.cancel'].output.parse(cancelled.body)).toMatchObject({
@@ -271,7 +260,7 @@ describe('runs over the API', () => {
         { id: 'next', status: 'cancelled' },
       ],
     });
-    await eventually(async () => {
+    await pollFor('the server saw the cancellation', async () => {
       const result = (await harness.runtime.supervisor.get('a')!.forward(
         { jsonrpc: '2.0', id: 'probe', method: 'tools/call', params: { name: 'cancellations', arguments: {} } },
         {
@@ -283,7 +272,7 @@ describe('runs over the API', () => {
       const list = ('result' in result ? (result.result.structuredContent as { cancelled: { label: string }[] }) : { cancelled: [] })
         .cancelled;
       return list.some((entry) => entry.label === 'api-cancel') ? true : undefined;
-    }, 'the server saw the cancellation');
+    });
 
     const again = await call('runs.cancel', { id: run.id });
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'conflict' } } });

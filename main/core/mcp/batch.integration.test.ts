@@ -1,62 +1,15 @@
 /**
  * `batch_execute` end to end (docs/specification.md §6): real SDK clients over real HTTP, a real daemon, two real
  * stdio servers (the batch fixture as `a` and `b`). Concurrency and cancellation are read from what
- * the servers recorded, in order — no clock is compared.
+ * the servers recorded, in order — no clock is compared. The mode switch: batch-mode.integration.test.ts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as pause } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import {
-  ElicitRequestSchema,
-  ToolListChangedNotificationSchema,
-  type ElicitRequest,
-  type Progress,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type ElicitRequest, type Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompactReport } from '../batch/batch-tool.js';
 import { fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
-import { Store } from '../store/store.js';
-
-const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
-
-interface CallResult {
-  content: { type: string; text?: string }[];
-  structuredContent?: Record<string, unknown>;
-  isError?: boolean;
-}
-
-async function batch(
-  client: Client,
-  plan: unknown,
-  options: { onprogress?: (progress: Progress) => void; signal?: AbortSignal } = {},
-): Promise<CallResult> {
-  return (await client.callTool({ name: 'batch_execute', arguments: plan as Record<string, unknown> }, undefined, options)) as CallResult;
-}
-
-const report = (result: CallResult): CompactReport => {
-  expect(result.isError, result.content[0]?.text).toBeFalsy();
-  expect(JSON.parse(result.content[0]!.text!)).toEqual(result.structuredContent);
-  return result.structuredContent as unknown as CompactReport;
-};
-
-const task = (result: CompactReport, id: string) => result.tasks.find((entry) => entry.id === id)!;
-
-async function serverEvents(client: Client, tool = 'a__events'): Promise<string[]> {
-  const result = (await client.callTool({ name: tool, arguments: {} })) as CallResult;
-  return (result.structuredContent as { events: string[] }).events;
-}
-
-/** Resolves once `check` holds, asking again after each short pause; fails with `what` after 10 s. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    if (await check()) return;
-    await pause(20);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
+import { pollFor } from '../__fixtures__/wait.js';
+import { BATCH_SERVER, batch, report, serverEvents, task, type CallResult } from './__fixtures__/batch-kit.js';
 
 describe('batch_execute in batch mode', () => {
   let harness: Harness;
@@ -96,23 +49,27 @@ describe('batch_execute in batch mode', () => {
   });
 
   it('runs independent calls at the same time, on one server and across servers', async () => {
+    // Every call holds until the test releases it: seeing all four started proves they overlap,
+    // whatever the speed of the machine.
     const plan = {
       tasks: [
-        { id: 'p1', tool: 'a__slow', arguments: { label: 'par-1', ms: 300 } },
-        { id: 'p2', tool: 'a__slow', arguments: { label: 'par-2', ms: 300 } },
-        { id: 'p3', tool: 'a__slow', arguments: { label: 'par-3', ms: 300 } },
-        { id: 'q1', tool: 'b__slow', arguments: { label: 'par-4', ms: 300 } },
+        { id: 'p1', tool: 'a__hold', arguments: { label: 'overlap-1' } },
+        { id: 'p2', tool: 'a__hold', arguments: { label: 'overlap-2' } },
+        { id: 'p3', tool: 'a__hold', arguments: { label: 'overlap-3' } },
+        { id: 'q1', tool: 'b__hold', arguments: { label: 'overlap-4' } },
       ],
     };
-    const result = report(await batch(client, plan));
+    const running = batch(client, plan);
+    const started = async (tool: string) => (await serverEvents(client, tool)).filter((event) => event.startsWith('start overlap-'));
+    await pollFor(
+      'all four calls to be running at once',
+      async () => (await started('a__events')).length === 3 && (await started('b__events')).length === 1,
+    );
+    for (const server of ['a', 'b']) await client.callTool({ name: `${server}__release`, arguments: {} });
+    const result = report(await running);
     expect(result.status).toBe('succeeded');
     expect(result.tasks.map((entry) => entry.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded']);
-    // Every call on `a` had started before the first one ended.
-    const events = (await serverEvents(client)).filter((event) => event.includes('par-'));
-    expect(events.slice(0, 3).sort()).toEqual(['start par-1', 'start par-2', 'start par-3']);
-    expect(events.slice(3).every((event) => event.startsWith('end '))).toBe(true);
-    expect(result.speedup).toBeGreaterThan(1);
-    expect(result.taskTimeMs).toBeGreaterThan(result.wallTimeMs);
+    expect(task(result, 'q1').text).toBe('overlap-4');
   });
 
   it('carries typed values and text from one server to another through references', async () => {
@@ -170,12 +127,12 @@ describe('batch_execute in batch mode', () => {
     expect(task(result, 'f').status).toBe('failed');
     expect(task(result, 'hold')).toMatchObject({ status: 'cancelled', reason: 'the run stopped after task "f" failed' });
     expect(task(result, 'next')).toMatchObject({ status: 'skipped' });
-    await eventually(async () => {
+    await pollFor('b saw the cancellation of stop-hold', async () => {
       const cancelled = ((await client.callTool({ name: 'b__cancellations', arguments: {} })) as CallResult).structuredContent as {
         cancelled: { label: string }[];
       };
       return cancelled.cancelled.some((entry) => entry.label === 'stop-hold');
-    }, 'b saw the cancellation of stop-hold');
+    });
   });
 
   it('refuses a plan with a cycle, an unknown tool, bad arguments and a disabled tool, listing every problem and running nothing', async () => {
@@ -234,19 +191,19 @@ describe('batch_execute in batch mode', () => {
       },
     });
     await expect(call).rejects.toThrow();
-    await eventually(async () => {
+    await pollFor('a saw the cancellation of client-cancel', async () => {
       const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent as {
         cancelled: { label: string }[];
       };
       return cancelled.cancelled.some((entry) => entry.label === 'client-cancel');
-    }, 'a saw the cancellation of client-cancel');
+    });
     const runs = harness.runtime.store.runs;
     const thisRun = () =>
       runs
         .list(10)
         .map((entry) => runs.get(entry.id)!)
         .find((run) => JSON.stringify(run.plan).includes('client-cancel'));
-    await eventually(() => Promise.resolve(thisRun()?.status === 'cancelled'), 'the run was recorded as cancelled');
+    await pollFor('the run was recorded as cancelled', () => Promise.resolve(thisRun()?.status === 'cancelled'));
     const stored = thisRun()!;
     expect(stored.tasks.map((entry) => [entry.id, entry.status])).toEqual([
       ['hold', 'cancelled'],
@@ -382,88 +339,5 @@ describe('batch_execute in batch mode', () => {
       expect(result.content[0]!.text).toContain('elicitation');
       expect(await serverEvents(client)).not.toContain('write refused-write');
     });
-  });
-});
-
-describe('the mode switch', () => {
-  let harness: Harness;
-
-  beforeAll(async () => {
-    harness = await startHarness({ a: fixtureServer(BATCH_SERVER) });
-  });
-
-  afterAll(async () => {
-    await harness?.dispose();
-  });
-
-  const nextListChanged = (client: Client): Promise<void> =>
-    new Promise((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
-  const names = async (client: Client): Promise<string[]> => (await client.listTools()).tools.map((tool) => tool.name);
-
-  it('adds batch_execute when the config file says batch and removes it with setMode, telling every session', async () => {
-    const aggregate = await harness.connectAggregate('streamable');
-    const perServer = await harness.connect('a', 'sse');
-    expect(harness.runtime.mode).toBe('proxy');
-    expect(await names(aggregate)).not.toContain('batch_execute');
-    expect(await names(perServer)).not.toContain('batch_execute');
-
-    let changed = [nextListChanged(aggregate), nextListChanged(perServer)];
-    await writeFile(harness.configPath, JSON.stringify({ mcpServers: { a: fixtureServer(BATCH_SERVER) }, orch: { mode: 'batch' } }));
-    await Promise.all(changed);
-    expect(harness.runtime.mode).toBe('batch');
-    expect(await names(aggregate)).toContain('batch_execute');
-    expect(await names(perServer)).toContain('batch_execute');
-
-    changed = [nextListChanged(aggregate), nextListChanged(perServer)];
-    harness.runtime.setMode('proxy');
-    await Promise.all(changed);
-    expect(harness.runtime.mode).toBe('proxy');
-    expect(await names(aggregate)).not.toContain('batch_execute');
-    expect(await names(perServer)).not.toContain('batch_execute');
-    await expect(aggregate.callTool({ name: 'batch_execute', arguments: { tasks: [] } })).rejects.toThrow(/Unknown tool/);
-  });
-});
-
-describe('serve --mode', () => {
-  it('overrides orch.mode for the daemon (and orch.batch.maxResultChars cuts long results)', async () => {
-    const harness = await startHarness(
-      { a: fixtureServer(BATCH_SERVER) },
-      { orch: { mode: 'proxy', batch: { maxResultChars: 10 } }, runtime: { mode: 'batch' } },
-    );
-    try {
-      expect(harness.runtime.mode).toBe('batch');
-      const client = await harness.connect('a', 'streamable');
-      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('batch_execute');
-      const result = report(await batch(client, { tasks: [{ id: 'l', tool: 'long', arguments: { size: 25 } }] }));
-      expect(task(result, 'l')).toMatchObject({ text: `${'x'.repeat(10)}… [truncated: 15 more characters]`, truncated: true });
-    } finally {
-      await harness.dispose();
-    }
-  });
-});
-
-describe('daemon start', () => {
-  it('marks the runs a stopped daemon left running as interrupted', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mcp-orch-runs-'));
-    const databasePath = join(dir, 'orch.db');
-    const before = Store.open(databasePath);
-    before.runs.start({
-      id: 'left-running',
-      source: 'batch_execute',
-      plan: { tasks: [{ id: 'a', tool: 'a__emit' }] },
-      startedAt: Date.now(),
-      tasks: [{ id: 'a', tool: 'a__emit', server: 'a' }],
-    });
-    before.close();
-    const harness = await startHarness({ a: fixtureServer(BATCH_SERVER) }, { runtime: { databasePath } });
-    try {
-      expect(harness.runtime.store.runs.get('left-running')).toMatchObject({
-        status: 'interrupted',
-        tasks: [{ id: 'a', status: 'interrupted' }],
-      });
-    } finally {
-      await harness.dispose();
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

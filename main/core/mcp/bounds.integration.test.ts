@@ -10,7 +10,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROBE_SERVER_PATH } from '../__fixtures__/proxy-test-kit.js';
-import { AUTH_HEADERS, TEST_TOKEN, fixtureServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { AUTH_HEADERS, TEST_TOKEN, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const KIB = 1024;
 let harness: Harness;
@@ -94,7 +95,7 @@ describe('a client that stops reading', () => {
       expect((await post(messages, initialize('2024-11-05'))).status).toBe(202);
       for (let id = 1; id <= 40 && harness.runtime.endpoints.sessionCounts().sse > before; id++)
         await post(messages, blobCall(id, 512 * KIB));
-      await pollUntil(() => harness.runtime.endpoints.sessionCounts().sse === before, 'the stalled session to be closed');
+      await pollFor('the stalled session to be closed', () => harness.runtime.endpoints.sessionCounts().sse === before);
       expect(logged.some((line) => /closing legacy SSE session .* its client is not reading/.test(line))).toBe(true);
     } finally {
       socket.destroy();
@@ -123,7 +124,7 @@ describe('a client that stops reading', () => {
     );
     try {
       const closing = new RegExp(`closing a Streamable HTTP stream of session ${sessionId} .* its client is not reading`);
-      await pollUntil(() => logged.some((line) => closing.test(line)), 'the stalled stream to be closed');
+      await pollFor('the stalled stream to be closed', () => logged.some((line) => closing.test(line)));
     } finally {
       socket.destroy();
     }

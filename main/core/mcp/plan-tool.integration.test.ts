@@ -3,7 +3,6 @@
  * daemon in batch mode with the batch fixture server as `a`, and `orch.planner` at a local endpoint
  * speaking Azure OpenAI's wire format. What the server did is read from what it recorded, in order.
  */
-import { setTimeout as pause } from 'node:timers/promises';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -15,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanToolAnswer } from '../planner/plan-tool.js';
 import { USAGE, planReply, startPlannerDaemon, type PlannerDaemon } from '../planner/__fixtures__/planner-daemon.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 interface CallResult {
   content: { type: string; text?: string }[];
@@ -58,15 +58,6 @@ async function toolNames(on: Client): Promise<string[]> {
 
 async function serverEvents(): Promise<string[]> {
   return ((await client.callTool({ name: 'a__events', arguments: {} })) as CallResult).structuredContent!.events as string[];
-}
-
-/** Resolves once `check` holds, asking again after each short pause; fails with `what` after 10 s. */
-async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let waited = 0; waited < 10_000; waited += 20) {
-    if (await check()) return;
-    await pause(20);
-  }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 const storedRun = (marker: string) => {
@@ -180,12 +171,12 @@ describe('plan_and_execute', () => {
       },
     );
     await expect(call).rejects.toThrow();
-    await eventually(async () => {
+    await pollFor('a saw the cancellation of mcp-hold', async () => {
       const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!
         .cancelled as { label: string }[];
       return cancelled.some((entry) => entry.label === 'mcp-hold');
-    }, 'a saw the cancellation of mcp-hold');
-    await eventually(() => storedRun('MCP-HOLD')?.status === 'cancelled', 'the run was recorded as cancelled');
+    });
+    await pollFor('the run was recorded as cancelled', () => storedRun('MCP-HOLD')?.status === 'cancelled');
     expect(storedRun('MCP-HOLD')!.tasks.map((task) => [task.id, task.status])).toEqual([
       ['hold', 'cancelled'],
       ['quick', 'succeeded'],
@@ -203,15 +194,15 @@ describe('plan_and_execute', () => {
     daemon.answer('MCP-STALL', { kind: 'stall', text });
     const controller = new AbortController();
     const call = plan(client, { request: 'MCP-STALL: block while you think' }, { signal: controller.signal });
-    await eventually(async () => (await serverEvents()).includes('start stalled-hold'), 'the first task started while the plan streamed');
+    await pollFor('the first task started while the plan streamed', async () => (await serverEvents()).includes('start stalled-hold'));
     controller.abort('changed my mind');
     await expect(call).rejects.toThrow();
-    await eventually(async () => {
+    await pollFor('a saw the cancellation of stalled-hold', async () => {
       const cancelled = ((await client.callTool({ name: 'a__cancellations', arguments: {} })) as CallResult).structuredContent!
         .cancelled as { label: string }[];
       return cancelled.some((entry) => entry.label === 'stalled-hold');
-    }, 'a saw the cancellation of stalled-hold');
-    await eventually(() => daemon.seen('MCP-STALL')[0]?.closedEarly === true, 'the model call was abandoned');
+    });
+    await pollFor('the model call was abandoned', () => daemon.seen('MCP-STALL')[0]?.closedEarly === true);
     // The plan never completed: no run is recorded.
     expect(storedRun('MCP-STALL')).toBeUndefined();
   });
@@ -265,7 +256,7 @@ describe('the planner setting, reloaded', () => {
     const { planner: _planner, ...orch } = file.orch ?? {};
     expect((await daemon.harness.runtime.hotReload.reload(JSON.stringify({ ...file, orch }))).ok).toBe(true);
     try {
-      await eventually(() => changed >= 1, 'the client heard tools/list_changed');
+      await pollFor('the client heard tools/list_changed', () => changed >= 1);
       const names = await toolNames(listening);
       expect(names).toContain('batch_execute');
       expect(names).not.toContain('plan_and_execute');
@@ -273,7 +264,7 @@ describe('the planner setting, reloaded', () => {
     } finally {
       expect((await daemon.harness.runtime.hotReload.reload(JSON.stringify(file))).ok).toBe(true);
     }
-    await eventually(() => changed >= 2, 'the client heard tools/list_changed again');
+    await pollFor('the client heard tools/list_changed again', () => changed >= 2);
     expect(await toolNames(listening)).toContain('plan_and_execute');
   });
 });

@@ -13,7 +13,7 @@ import {
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBE_SERVER_PATH, deferred, pollFor, processExists, tapMessages, textOf } from '../__fixtures__/proxy-test-kit.js';
+import { PROBE_SERVER_PATH, deferred, processExists, tapMessages, textOf } from '../__fixtures__/proxy-test-kit.js';
 import {
   TRANSPORT_KINDS,
   everythingServer,
@@ -23,6 +23,7 @@ import {
   type Harness,
   type TransportKind,
 } from '../__fixtures__/runtime-harness.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 interface Cancellation {
   label: string;

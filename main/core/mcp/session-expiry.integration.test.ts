@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
-import { pollFor } from '../__fixtures__/proxy-test-kit.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 

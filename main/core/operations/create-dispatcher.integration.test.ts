@@ -96,15 +96,18 @@ describe.each(operationList.map((operation) => [operation.id, operation] as cons
     }
   });
 
-  it.skipIf(operation.role === 'viewer')(`refuses a viewer (forbidden, naming the ${operation.role} role)`, async () => {
-    const result = operation.stream
-      ? harness.runtime.operations.subscribe(viewer, () => undefined)
-      : await dispatch(id, await VALID[id](), viewer);
-    expect(result).toMatchObject({
-      ok: false,
-      error: { code: 'forbidden', message: expect.stringContaining(`needs the ${operation.role} role`) as unknown },
+  // Only operations above the viewer role refuse a viewer; the others have no such case.
+  if (operation.role !== 'viewer') {
+    it(`refuses a viewer (forbidden, naming the ${operation.role} role)`, async () => {
+      const result = operation.stream
+        ? harness.runtime.operations.subscribe(viewer, () => undefined)
+        : await dispatch(id, await VALID[id](), viewer);
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', message: expect.stringContaining(`needs the ${operation.role} role`) as unknown },
+      });
     });
-  });
+  }
 });
 
 describe('dispatch', () => {

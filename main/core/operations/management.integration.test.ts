@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperationId } from '../../../shared/api/operations.js';
 import type { Result } from '../../../shared/api/result.js';
 import type { Principal } from '../auth/roles.js';
-import { exampleServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { exampleServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 let harness: Harness;
 let echoOnly: Principal;
@@ -24,7 +25,7 @@ const dispatch = (id: OperationId, input: unknown, principal: Principal): Promis
 
 beforeAll(async () => {
   harness = await startHarness({ example: exampleServer() });
-  await pollUntil(() => (harness.runtime.registry.catalog('example')?.tools.length ?? 0) > 0, 'the example catalog');
+  await pollFor('the example catalog', () => (harness.runtime.registry.catalog('example')?.tools.length ?? 0) > 0);
   echoOnly = principalOf('echo-only', ['example__echo']);
   wholeServer = principalOf('whole-server', ['example__*']);
 });

@@ -11,7 +11,8 @@ import type { OrchEvent } from '../../../shared/api/events.js';
 import type { OperationId } from '../../../shared/api/operations.js';
 import type { Result } from '../../../shared/api/result.js';
 import type { Principal } from '../auth/roles.js';
-import { TEST_TOKEN, exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { pollFor } from '../__fixtures__/wait.js';
 
 const BATCH_SERVER = new URL('../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
@@ -59,7 +60,7 @@ async function mcpClient(token: string): Promise<Client> {
 beforeAll(async () => {
   harness = await startHarness({ example: exampleServer(), batchy: fixtureServer(BATCH_SERVER) }, { orch: { mode: 'batch' } });
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
-  await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the catalogs');
+  await pollFor('the catalogs', () => known().has('example__echo') && known().has('batchy__block'));
   admin = principalOf(TEST_TOKEN);
   alice = key('alice', 'operator');
   bob = key('bob', 'operator');
@@ -119,7 +120,7 @@ describe('calls, stats and live events', () => {
     try {
       value(await dispatch('tools.call', { server: 'example', tool: 'add', arguments: { a: 2, b: 3 } }, bob));
       value(await dispatch('tools.call', { server: 'example', tool: 'echo', arguments: { text: 'mine' } }, echoOnly));
-      await pollUntil(() => events.admin!.filter((event) => event.type === 'call').length >= 2, 'both calls as events');
+      await pollFor('both calls as events', () => events.admin!.filter((event) => event.type === 'call').length >= 2);
     } finally {
       stops.forEach((stop) => stop());
     }
@@ -178,11 +179,8 @@ describe('run progress', () => {
     const { id } = value<{ id: string }>(await dispatch('runs.create', { plan }, admin));
     const stored = () => harness.runtime.store.runs.get(id);
     // Without a flush: the progress writer commits on its own within its interval.
-    await pollUntil(
-      () => stored()?.tasks.find((task) => task.id === 'quick')?.status === 'succeeded',
-      'the quick task stored as succeeded',
-    );
-    await pollUntil(() => stored()?.tasks.find((task) => task.id === 'hold')?.status === 'running', 'the held task stored as running');
+    await pollFor('the quick task stored as succeeded', () => stored()?.tasks.find((task) => task.id === 'quick')?.status === 'succeeded');
+    await pollFor('the held task stored as running', () => stored()?.tasks.find((task) => task.id === 'hold')?.status === 'running');
     const run = stored()!;
     expect(run.status).toBe('running');
     expect(run.tasks.find((task) => task.id === 'quick')).toMatchObject({

@@ -9,6 +9,7 @@ const temp = useTempStores();
 const FIXTURE = fileURLToPath(new URL('./__fixtures__/call-burst.ts', import.meta.url));
 const BATCH = 100;
 
+// POSIX only: it kills the writer with SIGKILL and checks the signal; Windows has no signals.
 describe.skipIf(process.platform === 'win32')('crash safety', () => {
   it('a writer SIGKILLed mid-burst leaves an intact file holding only whole batches', async () => {
     const path = temp.path();

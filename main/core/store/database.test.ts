@@ -19,6 +19,7 @@ function tableNames(db: Sqlite.Database): string[] {
 const modeOf = (path: string): number => statSync(path).mode & 0o777;
 
 describe('openDatabase', () => {
+  // POSIX only: Windows has no 0700/0600 file modes.
   it.skipIf(process.platform === 'win32')('keeps the database private: its new folder 0700, the file and its WAL 0600', () => {
     const dir = join(temp.path(), '..', 'private-data');
     const path = join(dir, 'orch.db');
@@ -32,6 +33,7 @@ describe('openDatabase', () => {
     }
   });
 
+  // POSIX only: Windows has no 0700/0600 file modes.
   it.skipIf(process.platform === 'win32')('tightens an existing database that others could read', () => {
     const path = join(temp.path(), '..', 'loose.db');
     writeFileSync(path, '');

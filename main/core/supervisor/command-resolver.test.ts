@@ -67,6 +67,7 @@ describe('resolveCommand', () => {
   });
 });
 
+// POSIX only: Windows has no login shell to ask for PATH (loginShellPath answers undefined there).
 describe.skipIf(process.platform === 'win32')('loginShellPath', () => {
   let home: string;
 

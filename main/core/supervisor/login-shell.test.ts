@@ -12,6 +12,7 @@ async function fakeShell(dir: string, name: string, body: string, run = true): P
   return file;
 }
 
+// POSIX only: Windows has no login shell to ask.
 describe.skipIf(process.platform === 'win32')('loginShellEnv', () => {
   let dir: string;
   beforeAll(async () => {

@@ -36,6 +36,7 @@ async function spawnServerLike(): Promise<Spawned> {
   return { child, pid, grandchild, command: [process.execPath, ...args].join(' ') };
 }
 
+// POSIX only: reaping kills process groups by signal, which Windows does not have.
 describe.skipIf(process.platform === 'win32')('reapOrphans', () => {
   it('kills a recorded child that is still ours, grandchildren included, and forgets it', async () => {
     const store = temp.open();
@@ -55,6 +56,7 @@ describe.skipIf(process.platform === 'win32')('reapOrphans', () => {
     expect(store.pids.all()).toEqual([]);
   });
 
+  // Linux only: a process's start time is read from /proc/<pid>/stat.
   it.skipIf(process.platform !== 'linux')('spares a live process whose recorded start time does not match (a reused pid)', async () => {
     const store = temp.open();
     const other = await spawnServerLike();
@@ -112,6 +114,7 @@ describe.skipIf(process.platform === 'win32')('reapOrphans', () => {
 });
 
 describe('processStartTime and commandMatches', () => {
+  // Linux only: the identity is read from /proc.
   it.skipIf(process.platform !== 'linux')('reads a stable identity of a live process on Linux', () => {
     const mine = processStartTime(process.pid);
     expect(mine).toMatch(/^.+:\d+$/);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 import { isAlive, isGroupAlive, killTree, waitForTreeExit } from './process-tree.js';
 
+// POSIX only: these trees are process groups killed by signal; Windows uses taskkill, which cannot be enumerated.
 describe.skipIf(process.platform === 'win32')('process tree', () => {
   it('isAlive is true for a running process and false once it has exited', async () => {
     expect(isAlive(process.pid)).toBe(true);

@@ -6,10 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo } from './channel.js';
-import { LogBuffer, type LogEntry } from './log-buffer.js';
+import { LogBuffer } from './log-buffer.js';
 import { isAlive } from './process-tree.js';
 import { StdioChannel } from './stdio-channel.js';
 import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine } from './stdio-lines.js';
+import { waitForLog } from '../__fixtures__/wait.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 const env = { PATH: path.dirname(process.execPath) };
@@ -66,19 +67,6 @@ const withId =
 
 const isGrandchildNotice = (message: RpcMessage): boolean => 'method' in message && message.method === 'notifications/grandchild';
 const grandchildPid = (message: RpcMessage): number => Number('params' in message ? message.params?.pid : NaN);
-
-/** Resolves once the buffer holds a matching entry, now or later. */
-function waitForLog(logs: LogBuffer, match: (entry: LogEntry) => boolean): Promise<LogEntry> {
-  const seen = logs.entries().find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve) => {
-    const dispose = logs.onDidAppend((entry) => {
-      if (!match(entry)) return;
-      dispose();
-      resolve(entry);
-    });
-  });
-}
 
 describe('StdioChannel', () => {
   it('exchanges JSON-RPC messages with a child process', async () => {
@@ -196,6 +184,7 @@ describe('StdioChannel', () => {
     expect(closes).toEqual([]);
   });
 
+  // POSIX only: it uses a POSIX path and a script without the execute bit, which Windows does not have.
   it.skipIf(process.platform === 'win32')('says why a path cannot be started', async () => {
     const logs = new LogBuffer();
     const missing = new StdioChannel({ name: 'foo', command: '/no/such/server', args: [], env, logs });

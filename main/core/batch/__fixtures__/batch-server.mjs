@@ -9,6 +9,8 @@
 //   typed { count, items, text } → echoes its arguments and their JSON types
 //   fail                 → a result with isError: true
 //   block { label }      → answers only when cancelled; records the cancellation (label and reason)
+//   hold { label }       → records `start <label>`, answers only once `release` is called (then records `end <label>`)
+//   release              → answers every held call, then itself with how many it released
 //   cancellations        → structuredContent { cancelled: [{ label, reason }] }
 //   long { size }        → text of `size` characters
 //   write { text }       → not read-only: needs approval in a batch; records `write <text>`
@@ -20,6 +22,8 @@ const events = [];
 const cancelled = [];
 /** Request id → label of the `block` calls waiting. */
 const blocked = new Map();
+/** Request id and label of the `hold` calls waiting for `release`. */
+const held = [];
 
 const readOnly = { readOnlyHint: true };
 const object = (properties, required = []) => ({ type: 'object', properties, required });
@@ -44,6 +48,8 @@ const tools = [
   { name: 'fail', inputSchema: object({}), annotations: readOnly },
   { name: 'block', inputSchema: object({ label: { type: 'string' } }, ['label']), annotations: readOnly },
   { name: 'cancellations', inputSchema: object({}), annotations: readOnly },
+  { name: 'hold', inputSchema: object({ label: { type: 'string' } }, ['label']), annotations: readOnly },
+  { name: 'release', inputSchema: object({}), annotations: readOnly },
   { name: 'long', inputSchema: object({ size: { type: 'integer' } }, ['size']), annotations: readOnly },
   { name: 'write', inputSchema: object({ text: { type: 'string' } }, ['text']), annotations: { destructiveHint: true } },
 ];
@@ -77,6 +83,18 @@ function call(id, name, args) {
       events.push(`start ${args.label}`);
       blocked.set(id, args.label);
       return;
+    case 'hold':
+      events.push(`start ${args.label}`);
+      held.push({ id, label: args.label });
+      return;
+    case 'release': {
+      const released = held.splice(0);
+      for (const call of released) {
+        events.push(`end ${call.label}`);
+        answer(call.id, text(call.label, { structuredContent: { label: call.label } }));
+      }
+      return answer(id, text(String(released.length), { structuredContent: { released: released.length } }));
+    }
     case 'cancellations':
       return answer(id, text(JSON.stringify(cancelled), { structuredContent: { cancelled } }));
     case 'long':

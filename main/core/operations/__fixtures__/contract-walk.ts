@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathParamNames, restInput, type Operation } from '../../../../shared/api/contract.js';
 import type { OperationId } from '../../../../shared/api/operations.js';
-import { TEST_TOKEN, exampleServer, fixtureServer, pollUntil, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
+import { TEST_TOKEN, exampleServer, fixtureServer, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
+import { pollFor } from '../../__fixtures__/wait.js';
 
 const BATCH_SERVER = new URL('../../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
@@ -45,7 +46,7 @@ export async function startWalkHarness(): Promise<Harness> {
   );
   // Runs name tools of the aggregate: wait until the catalogs they use are known.
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
-  await pollUntil(() => known().has('example__echo') && known().has('batchy__block'), 'the example and batchy catalogs are known');
+  await pollFor('the example and batchy catalogs are known', () => known().has('example__echo') && known().has('batchy__block'));
   const dispose = harness.dispose.bind(harness);
   return {
     ...harness,
