@@ -1,6 +1,7 @@
 /**
  * A daemon killed with SIGKILL during a burst of calls: the next start finds the store readable,
- * the call log consistent, and reaps the children the dead daemon left behind.
+ * the call log consistent, and reaps the children the dead daemon left behind. Killed during a run:
+ * the tasks that had ended keep their results.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import { pollFor } from './__fixtures__/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const faultServer = fileURLToPath(new URL('./supervisor/__fixtures__/fault-server.mjs', import.meta.url));
+const batchServer = fileURLToPath(new URL('./batch/__fixtures__/batch-server.mjs', import.meta.url));
 
 interface Daemon {
   child: ChildProcess;
@@ -73,7 +75,12 @@ describe('daemon killed with SIGKILL', () => {
     configPath = join(home, 'mcp-config.json');
     await writeFile(
       configPath,
-      JSON.stringify({ mcpServers: { faulty: { command: process.execPath, args: [faultServer, '--grandchild'] } } }),
+      JSON.stringify({
+        mcpServers: {
+          faulty: { command: process.execPath, args: [faultServer, '--grandchild'] },
+          a: { command: process.execPath, args: [batchServer] },
+        },
+      }),
     );
   });
 
@@ -142,4 +149,52 @@ describe('daemon killed with SIGKILL', () => {
     expect(second.child.exitCode).toBe(0);
     await pollFor('the children of a clean stop to end', () => !isAlive(fresh.pid) && !isAlive(fresh.grandchild));
   }, 60_000);
+
+  it('keeps the result of a task that ended before the daemon was killed mid-run', async () => {
+    const database = join(home, 'mcp-orch.db');
+    const first = await startDaemon(home, configPath);
+    daemons.push(first.child);
+    const plan = {
+      tasks: [
+        { id: 'done', tool: 'a__emit' },
+        { id: 'waits', tool: 'a__block', arguments: { label: 'killed' } },
+      ],
+    };
+    const started = await fetch(new URL('/api/runs', first.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ plan }),
+    });
+    expect(started.status).toBe(202);
+    const { id } = (await started.json()) as { id: string };
+    const task = (taskId: string) => readTask(database, id, taskId);
+    // Progress is written in batches: kill once the first task's end has reached the file.
+    await pollFor('the ended task in the file', () => task('done')?.status === 'succeeded');
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+
+    const second = await startDaemon(home, configPath);
+    daemons.push(second.child);
+    const kept = task('done');
+    expect(kept).toMatchObject({ status: 'succeeded' });
+    expect(JSON.parse(kept!.result!)).toMatchObject({ text: 'emitted' });
+    expect(task('waits')).toMatchObject({ status: 'interrupted', result: null });
+    second.child.kill('SIGTERM');
+    await exited(second.child);
+  }, 60_000);
 });
+
+/** A task of a run as the file holds it now (undefined while the file or the row is not there). */
+function readTask(path: string, runId: string, taskId: string): { status: string; result: string | null } | undefined {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT status, result FROM run_tasks WHERE run_id = ? AND task_id = ?').get(runId, taskId) as
+        { status: string; result: string | null } | undefined;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return undefined;
+  }
+}
