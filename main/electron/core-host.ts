@@ -13,6 +13,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from '../../shared/config.js';
 import {
+  appPaths,
   configPathFrom,
   defaultConfig,
   ensureConfigFile,
@@ -53,6 +54,11 @@ export function desktopEnvironment(
   const home = shell.env.HOME ?? own.HOME ?? homedir();
   const path = buildSearchPath(shell.env.PATH, own.PATH, home, { platform });
   return { ...own, ...shell.env, PATH: path, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+}
+
+/** Where the core started with `env` reads its config and writes its logs (as the runtime decides them). */
+export function corePathsFrom(env: Record<string, string | undefined>): { configPath: string; logDir: string } {
+  return { configPath: configPathFrom(undefined, env), logDir: appPaths(env).logDir };
 }
 
 /**

@@ -37,6 +37,8 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
       orch: { port: 0 },
     };
     await writeFile(join(dir, 'home', 'mcp-config.json'), JSON.stringify(config));
+    // The login shell's profile moves the core's home: the app's own environment points elsewhere.
+    await writeFile(join(dir, '.profile'), `export MCP_ORCH_HOME='${join(dir, 'home')}'\n`);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -51,7 +53,7 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
         env: {
           ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'MCP_ORCH_CONFIG')),
           HOME: dir,
-          MCP_ORCH_HOME: join(dir, 'home'),
+          MCP_ORCH_HOME: join(dir, 'not-the-core-home'),
           FAKE_ELECTRON_USER_DATA: join(dir, 'user-data'),
           SHELL: '/bin/sh',
         },
@@ -109,6 +111,30 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
 
       // The example server ran (its log has the start), and was stopped with the core.
       expect(await readFile(join(dir, 'home', 'logs', 'example.log'), 'utf8')).toMatch(/started .*\(pid \d+\)/);
+
+      // No default menu (Reload, DevTools): none on Linux and Windows, a minimal one on macOS.
+      const menu = reports.find((report) => report.what === 'applicationMenu');
+      expect(menu).toBeDefined();
+      if (process.platform === 'darwin') expect(JSON.stringify(menu)).not.toMatch(/toggleDevTools|reload/i);
+      else expect(menu?.menu).toBeNull();
+
+      // The tray opens the config and logs the core uses (the login shell's MCP_ORCH_HOME, not the app's).
+      child.stdin.write('tray Open config file\ntray Open logs folder\n');
+      expect(await waitFor((report) => report.what === 'openPath')).toMatchObject({ path: join(dir, 'home', 'mcp-config.json') });
+      expect(await waitFor((report) => report.what === 'openPath' && report.path !== join(dir, 'home', 'mcp-config.json'))).toMatchObject({
+        path: join(dir, 'home', 'logs'),
+      });
+
+      // A web contents made after start is guarded too: it cannot navigate away or open a plain-http window.
+      child.stdin.write('webcontents\n');
+      expect(await waitFor((report) => report.what === 'laterContents')).toEqual({
+        what: 'laterContents',
+        navigation: 'prevented',
+        windowOpen: 'deny',
+      });
+      expect(reports.filter((report) => report.what === 'openExternal')).toEqual([
+        { what: 'openExternal', url: 'https://evil.example/away' },
+      ]);
 
       child.stdin.write('quit\n');
       expect(await exited).toBe(0);
