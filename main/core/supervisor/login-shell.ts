@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../../../shared/client-config.js';
-import { killTree } from './process-tree.js';
+import { killGroup, killTree } from './process-tree.js';
 
 const DEFAULT_TIMEOUT_MS = 3000;
 const MAX_SHELL_OUTPUT = 1024 * 1024;
@@ -96,7 +96,9 @@ function runLoginShell(
     // the shell and its jobs if they linger after the value arrived.
     let exitCode: number | null | undefined = undefined;
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
+      // Once the shell is reaped its pid may be reused: then only its group (its jobs) is signalled.
+      if (child.pid !== undefined && exitCode !== undefined) killGroup(child.pid, 'SIGKILL');
+      else if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
       done({
         ok: false,
         reason:
