@@ -23,8 +23,20 @@ describe('desktopEnvironment', () => {
     expect(env.MCP_ORCH_LOGIN_SHELL_PATH).toBe('0');
   });
 
-  it("keeps the app's own environment when the shell could not be read", () => {
-    expect(desktopEnvironment(own, { ok: false, reason: 'timed out' }, 'darwin')).toEqual({ ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' });
+  it("keeps the app's own environment when the shell could not be read, and logs why in one line", () => {
+    const lines: string[] = [];
+    const reason = '/bin/zsh exited with code 1 before printing its environment';
+    expect(desktopEnvironment(own, { ok: false, reason }, 'darwin', (line) => lines.push(line))).toEqual({
+      ...own,
+      MCP_ORCH_LOGIN_SHELL_PATH: '0',
+    });
+    expect(lines).toEqual([`login shell not read: ${reason}; the core runs with the app's own environment`]);
+  });
+
+  it('logs nothing on win32, which has no login shell', () => {
+    const lines: string[] = [];
+    desktopEnvironment(own, { ok: false, reason: 'no login shell on win32' }, 'win32', (line) => lines.push(line));
+    expect(lines).toEqual([]);
   });
 });
 

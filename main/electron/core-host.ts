@@ -13,6 +13,7 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigFile } from '../../shared/config.js';
 import {
+  appPaths,
   configPathFrom,
   defaultConfig,
   ensureConfigFile,
@@ -36,17 +37,28 @@ export interface CoreHandle {
 /**
  * The environment the core runs with: the app's own, overlaid with the login shell's (where rc
  * files put tools on PATH and export tokens). PATH is the shell's, then the app's, then the
- * well-known tool folders; the supervisor is told not to ask the shell again.
+ * well-known tool folders; the supervisor is told not to ask the shell again. When the shell could
+ * not be read (timeout, failing profile, no environment printed), the app's own environment is
+ * used and `log` is told why, in one line (not on win32, which has no login shell to ask).
  */
 export function desktopEnvironment(
   own: Record<string, string | undefined>,
   shell: LoginShellEnvResult,
   platform: NodeJS.Platform,
+  log: (message: string) => void = () => undefined,
 ): Record<string, string | undefined> {
-  if (!shell.ok) return { ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+  if (!shell.ok) {
+    if (platform !== 'win32') log(`login shell not read: ${shell.reason}; the core runs with the app's own environment`);
+    return { ...own, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+  }
   const home = shell.env.HOME ?? own.HOME ?? homedir();
   const path = buildSearchPath(shell.env.PATH, own.PATH, home, { platform });
   return { ...own, ...shell.env, PATH: path, MCP_ORCH_LOGIN_SHELL_PATH: '0' };
+}
+
+/** Where the core started with `env` reads its config and writes its logs (as the runtime decides them). */
+export function corePathsFrom(env: Record<string, string | undefined>): { configPath: string; logDir: string } {
+  return { configPath: configPathFrom(undefined, env), logDir: appPaths(env).logDir };
 }
 
 /**

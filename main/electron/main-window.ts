@@ -58,6 +58,8 @@ export interface MainWindowOptions {
   /** The work areas of the connected displays, for restoring bounds. */
   workAreas(): Rect[];
   openExternal(url: string): void;
+  /** The core's origin while it runs, the one plain-http destination links may open (see `externalUrl`). */
+  coreOrigin?(): string | undefined;
   /** True once the app is quitting: then closing really closes. */
   isQuitting(): boolean;
   /** A page that failed to load (a missing renderer bundle), for the log and a dialog. */
@@ -126,7 +128,11 @@ export class MainWindow {
         spellcheck: false,
       },
     });
-    applyWindowPolicy(window.webContents, (url) => options.openExternal(url));
+    applyWindowPolicy(
+      window.webContents,
+      (url) => options.openExternal(url),
+      () => options.coreOrigin?.(),
+    );
     window.on('close', (event) => {
       this.saveBounds();
       if (options.isQuitting()) return;

@@ -21,11 +21,12 @@ import {
   shell,
 } from 'electron';
 import ElectronStore from 'electron-store';
-import { localPrincipal, appPaths, configPathFrom, loginShellEnv } from '../core/shell-surface.js';
+import { localPrincipal, loginShellEnv } from '../core/shell-surface.js';
 import { createRuntime } from '../core/runtime.js';
+import { installApplicationMenu } from './app-menu.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
-import { appRootOf, desktopEnvironment, startCore } from './core-host.js';
+import { appRootOf, corePathsFrom, desktopEnvironment, startCore } from './core-host.js';
 import { DesktopApp } from './desktop-app.js';
 import { keychainSecrets } from './keychain-secrets.js';
 import { LoginItem } from './login-item.js';
@@ -37,7 +38,7 @@ import { TrayController, type MenuTemplateItem } from './tray-controller.js';
 import { trayIconPath } from './tray-icons.js';
 import { TrayModel } from './tray-state.js';
 import { checkForUpdates } from './updates.js';
-import { isTrustedSender } from './window-policy.js';
+import { guardEveryWebContents, isTrustedSender } from './window-policy.js';
 
 // Before the app is ready, or Chromium will not treat app:// as a secure, standard origin.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -51,7 +52,6 @@ function main(): void {
   const principal = localPrincipal('desktop');
   const preferences = new Preferences(new ElectronStore(PREFERENCE_STORE_OPTIONS));
   nativeTheme.themeSource = preferences.get('theme');
-  const paths = appPaths(process.env);
   const loginItem = new LoginItem({
     platform: process.platform,
     app,
@@ -74,13 +74,22 @@ function main(): void {
   // Set once made; the window asks whether the app is quitting, the tray for the core's dispatcher.
   let desktop: DesktopApp | undefined = undefined;
   let dispatcher: Parameters<typeof registerBridgeHandlers>[0]['dispatcher'] | undefined = undefined;
+  // The core's origin while it runs: the one plain-http destination a link may open in the browser.
+  let coreOrigin: string | undefined = undefined;
+  // The config file and log folder of the environment the core is started with, once it is known.
+  let corePaths: ReturnType<typeof corePathsFrom> | undefined = undefined;
+
+  const openExternal = (url: string): void => void shell.openExternal(url);
+  // Every web contents, the window's and any made later, gets the navigation and window-open policy.
+  guardEveryWebContents(app, openExternal, () => coreOrigin);
 
   const window = new MainWindow({
     createWindow: (options) => new BrowserWindow(options),
     preloadPath: join(appRoot, 'dist', 'preload', 'preload.cjs'),
     preferences,
     workAreas: () => screen.getAllDisplays().map((display) => display.workArea),
-    openExternal: (url) => void shell.openExternal(url),
+    openExternal,
+    coreOrigin: () => coreOrigin,
     isQuitting: () => desktop?.quitting ?? false,
     onLoadError: (error) => showError('The dashboard could not be loaded', `${error.message}\nIs dist/renderer/ built?`),
     dark: () => nativeTheme.shouldUseDarkColors,
@@ -94,6 +103,7 @@ function main(): void {
     model,
     window,
     onReady() {
+      installApplicationMenu(Menu, process.platform, app.name);
       serveRenderer(protocol, join(appRoot, 'dist', 'renderer'));
       const trayDir = join(appRoot, 'resources', 'tray');
       const icon = (kind: Parameters<typeof trayIconPath>[2]) => nativeImage.createFromPath(trayIconPath(trayDir, process.platform, kind));
@@ -109,8 +119,7 @@ function main(): void {
           model,
           writeClipboard: (text) => clipboard.writeText(text),
           openPath: (path) => shell.openPath(path),
-          configPath: configPathFrom(undefined, process.env),
-          logDir: paths.logDir,
+          paths: () => corePaths,
           showDashboard: () => window.show(),
           async setOpenAtLogin(enabled) {
             await loginItem.setEnabled(enabled);
@@ -126,7 +135,8 @@ function main(): void {
       void loginItem.isEnabled().then((enabled) => model.update({ openAtLogin: enabled }));
     },
     async startCore() {
-      const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform);
+      const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform, log);
+      corePaths = corePathsFrom(env);
       const secrets = keychainSecrets({
         safeStorage,
         path: join(app.getPath('userData'), 'secrets.json'),
@@ -137,6 +147,7 @@ function main(): void {
     },
     async connect(core) {
       dispatcher = core.dispatcher;
+      coreOrigin = core.url;
       const notifier = new Notifier({ notify, windowVisible: () => window.isVisible() });
       const subscribed = core.dispatcher.subscribe(principal, (event) => notifier.handle(event));
       const stopBridge = registerBridgeHandlers({
@@ -157,6 +168,7 @@ function main(): void {
         stopBridge();
         if (subscribed.ok) subscribed.value();
         dispatcher = undefined;
+        coreOrigin = undefined;
       };
     },
     showError,

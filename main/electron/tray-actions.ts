@@ -18,8 +18,12 @@ export interface TrayActionDeps {
   writeClipboard(text: string): void;
   /** `shell.openPath`: resolves '' on success, else the reason. */
   openPath(path: string): Promise<string>;
-  configPath: string;
-  logDir: string;
+  /**
+   * The config file and log folder of the environment the core is started with (the login
+   * shell's, not the app's own: they can differ, e.g. `MCP_ORCH_HOME` exported by a profile);
+   * undefined until that environment is known.
+   */
+  paths(): { configPath: string; logDir: string } | undefined;
   showDashboard(): void;
   setOpenAtLogin(enabled: boolean): Promise<void>;
   quit(): void;
@@ -33,6 +37,11 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promi
     const result = await dispatcher.dispatch(id, input, deps.principal);
     if (!result.ok) throw new Error(result.error.message);
     return result.value as T;
+  };
+  const paths = (): { configPath: string; logDir: string } => {
+    const known = deps.paths();
+    if (!known) throw new Error('MCP Orch is still starting: try again in a moment');
+    return known;
   };
   const open = async (path: string): Promise<void> => {
     const problem = await deps.openPath(path);
@@ -62,9 +71,9 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promi
         deps.showDashboard();
         return;
       case 'openConfig':
-        return open(deps.configPath);
+        return open(paths().configPath);
       case 'openLogs':
-        return open(deps.logDir);
+        return open(paths().logDir);
       case 'setOpenAtLogin':
         await deps.setOpenAtLogin(action.enabled);
         deps.model.update({ openAtLogin: action.enabled });

@@ -74,7 +74,11 @@ class FakeTray {
   }
 }
 
-async function setup(options: { dispatcher?: MemoryDispatcher | undefined } = {}) {
+const defaultPaths = { configPath: '/home/ada/.config/mcp-orch/mcp-config.json', logDir: '/home/ada/.local/state/mcp-orch/missing-logs' };
+
+async function setup(
+  options: { dispatcher?: MemoryDispatcher | undefined; paths?: { configPath: string; logDir: string } | undefined } = {},
+) {
   const { dispatcher, servers } = core();
   const used = 'dispatcher' in options ? options.dispatcher : dispatcher;
   const model = new TrayModel({ openAtLogin: false });
@@ -88,8 +92,7 @@ async function setup(options: { dispatcher?: MemoryDispatcher | undefined } = {}
     model,
     writeClipboard: (text) => done.push(`clipboard ${text}`),
     openPath: (path) => Promise.resolve(path.includes('missing') ? 'The file does not exist' : (done.push(`open ${path}`), '')),
-    configPath: '/home/ada/.config/mcp-orch/mcp-config.json',
-    logDir: '/home/ada/.local/state/mcp-orch/missing-logs',
+    paths: () => ('paths' in options ? options.paths : defaultPaths),
     showDashboard: () => done.push('dashboard'),
     setOpenAtLogin: (enabled) => (done.push(`login ${enabled}`), Promise.resolve()),
     quit: () => done.push('quit'),
@@ -197,6 +200,21 @@ describe('the tray, wired to the operations layer', () => {
     expect(done).toEqual(['dashboard', 'open /home/ada/.config/mcp-orch/mcp-config.json', 'dashboard']);
     expect(errors).toEqual([
       { title: 'Could not open the logs folder', message: '/home/ada/.local/state/mcp-orch/missing-logs: The file does not exist' },
+    ]);
+  });
+
+  it("opens the files of the core's environment, and says so while that is not known yet", async () => {
+    const shellPaths = { configPath: '/profile-home/mcp-config.json', logDir: '/profile-home/logs' };
+    const known = await setup({ paths: shellPaths });
+    known.tray.click('Open config file');
+    known.tray.click('Open logs folder');
+    await known.idle();
+    expect(known.done).toEqual(['open /profile-home/mcp-config.json', 'open /profile-home/logs']);
+    const starting = await setup({ paths: undefined });
+    starting.tray.click('Open config file');
+    await starting.idle();
+    expect(starting.errors).toEqual([
+      { title: 'Could not open the config file', message: 'MCP Orch is still starting: try again in a moment' },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,18 +6,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rendererFileFor, serveRenderer, type ProtocolLike } from './app-protocol.js';
 import { FakeSender } from './__fixtures__/fake-ipc.js';
 import { FakeContents } from './__fixtures__/fake-window.js';
-import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY, applyWindowPolicy, externalUrl, isAppUrl, isTrustedSender } from './window-policy.js';
+import {
+  APP_ENTRY_URL,
+  CONTENT_SECURITY_POLICY,
+  applyWindowPolicy,
+  externalUrl,
+  guardEveryWebContents,
+  isAppUrl,
+  isTrustedSender,
+} from './window-policy.js';
 
 describe('navigation and new windows', () => {
-  const setup = () => {
+  const setup = (coreOrigin?: string) => {
     const contents = new FakeContents();
     const opened: string[] = [];
-    applyWindowPolicy(contents, (url) => opened.push(url));
+    applyWindowPolicy(
+      contents,
+      (url) => opened.push(url),
+      () => coreOrigin,
+    );
     return { contents, opened };
   };
 
   it('lets an app page reload itself and stops every other navigation', () => {
-    const { contents, opened } = setup();
+    const { contents, opened } = setup('http://127.0.0.1:8000');
     expect(contents.navigate('app://orch/index.html')).toBe('allowed');
     expect(contents.navigate('https://evil.example/phish')).toBe('prevented');
     expect(contents.navigate('file:///etc/passwd')).toBe('prevented');
@@ -26,13 +39,51 @@ describe('navigation and new windows', () => {
     expect(opened).toEqual(['https://evil.example/phish', 'http://127.0.0.1:8000/']);
   });
 
-  it('opens no window: web and mail links go to the system browser, anything else nowhere', () => {
+  it('opens no window: https links go to the system browser, anything else nowhere', () => {
     const { contents, opened } = setup();
     expect(contents.openWindow('https://github.com/org/repo')).toEqual({ action: 'deny' });
+    expect(contents.openWindow('http://example.com/login')).toEqual({ action: 'deny' });
     expect(contents.openWindow('mailto:team@example.com')).toEqual({ action: 'deny' });
     expect(contents.openWindow('javascript:alert(1)')).toEqual({ action: 'deny' });
     expect(contents.openWindow('file:///Applications')).toEqual({ action: 'deny' });
-    expect(opened).toEqual(['https://github.com/org/repo', 'mailto:team@example.com']);
+    expect(opened).toEqual(['https://github.com/org/repo']);
+  });
+
+  it("lets plain http out only to the core's own origin, once it is known", () => {
+    const before = setup();
+    before.contents.openWindow('http://127.0.0.1:8000/mcp');
+    expect(before.opened).toEqual([]);
+    const { contents, opened } = setup('http://127.0.0.1:8000');
+    contents.openWindow('http://127.0.0.1:8000/mcp');
+    contents.openWindow('http://127.0.0.1:9000/admin');
+    contents.openWindow('http://localhost:8000/mcp');
+    contents.navigate('http://example.com/');
+    expect(opened).toEqual(['http://127.0.0.1:8000/mcp']);
+  });
+
+  it('guards a web contents once, however many times the policy is applied', () => {
+    const contents = new FakeContents();
+    const opened: string[] = [];
+    applyWindowPolicy(contents, (url) => opened.push(url));
+    applyWindowPolicy(contents, (url) => opened.push(`again ${url}`));
+    contents.navigate('https://example.com/');
+    expect(opened).toEqual(['https://example.com/']);
+  });
+
+  it('guards every web contents the app makes, including ones made later', () => {
+    const app = new EventEmitter();
+    const opened: string[] = [];
+    guardEveryWebContents(app, (url) => opened.push(url));
+    const first = new FakeContents();
+    app.emit('web-contents-created', {}, first);
+    const later = new FakeContents();
+    app.emit('web-contents-created', {}, later);
+    for (const contents of [first, later]) {
+      expect(contents.navigate('https://evil.example/')).toBe('prevented');
+      expect(contents.openWindow('https://evil.example/')).toEqual({ action: 'deny' });
+      expect(contents.attachWebview()).toBe('prevented');
+    }
+    expect(opened).toEqual(['https://evil.example/', 'https://evil.example/', 'https://evil.example/', 'https://evil.example/']);
   });
 
   it('refuses webviews and every permission but writing to the clipboard', async () => {
@@ -50,6 +101,9 @@ describe('navigation and new windows', () => {
     expect(isAppUrl('not a url')).toBe(false);
     expect(externalUrl('https://example.com/a b')).toBe('https://example.com/a%20b');
     expect(externalUrl('smb://share')).toBeUndefined();
+    expect(externalUrl('http://example.com/')).toBeUndefined();
+    expect(externalUrl('mailto:team@example.com')).toBeUndefined();
+    expect(externalUrl('http://127.0.0.1:8000/mcp', 'http://127.0.0.1:8000')).toBe('http://127.0.0.1:8000/mcp');
   });
 });
 

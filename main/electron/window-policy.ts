@@ -1,6 +1,6 @@
 /**
  * What the window may load and do. The dashboard comes from the app's own files over `app://orch`;
- * nothing navigates away from it, no new window opens (web links go to the system browser), no
+ * nothing navigates away from it, no new window opens (https links go to the system browser), no
  * webview attaches, no permission is granted, and only its top frame may use the bridge.
  */
 import type { IpcEventLike } from './bridge.ipc.js';
@@ -45,11 +45,19 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** The URL to hand the system browser, for web and mail links only; undefined for anything else. */
-export function externalUrl(url: string): string | undefined {
+/**
+ * The URL to hand the system browser, or undefined. Only `https:` goes out: a plain `http:` link
+ * can be read or altered on the way, and `file:`, `smb:`, custom schemes and `mailto:` (the
+ * dashboard has no mail links) could start local programs. The one `http:` exception is the core's
+ * own origin (`http://127.0.0.1:<port>`, where the dashboard's links to the daemon point): loopback,
+ * exact origin only, never another local port or service.
+ */
+export function externalUrl(url: string, coreOrigin?: string): string | undefined {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' || parsed.protocol === 'mailto:' ? parsed.href : undefined;
+    if (parsed.protocol === 'https:') return parsed.href;
+    if (parsed.protocol === 'http:' && coreOrigin !== undefined && parsed.origin === new URL(coreOrigin).origin) return parsed.href;
+    return undefined;
   } catch {
     return undefined;
   }
@@ -79,10 +87,22 @@ export interface GuardedContents {
   };
 }
 
-/** Guards `contents`; web links it tries to open go to `openExternal`. */
-export function applyWindowPolicy(contents: GuardedContents, openExternal: (url: string) => void): void {
+/** Web contents already guarded: the catch-all and the main window both apply the policy, once. */
+const guarded = new WeakSet<object>();
+
+/**
+ * Guards `contents` (once; a second call changes nothing); web links it tries to open go to
+ * `openExternal`, filtered by `externalUrl` with the core's origin while it is known.
+ */
+export function applyWindowPolicy(
+  contents: GuardedContents,
+  openExternal: (url: string) => void,
+  coreOrigin: () => string | undefined = () => undefined,
+): void {
+  if (guarded.has(contents)) return;
+  guarded.add(contents);
   const leave = (url: string): void => {
-    const external = externalUrl(url);
+    const external = externalUrl(url, coreOrigin());
     if (external !== undefined) openExternal(external);
   };
   // A page of the app may reload itself; any other destination is stopped (and opened outside, if it is a web link).
@@ -101,4 +121,21 @@ export function applyWindowPolicy(contents: GuardedContents, openExternal: (url:
   // Camera, notifications, clipboard reads…: the dashboard needs none of them; it may copy a snippet.
   contents.session.setPermissionRequestHandler((_contents, permission, callback) => callback(GRANTED.has(permission)));
   contents.session.setPermissionCheckHandler((_contents, permission) => GRANTED.has(permission));
+}
+
+/** The part of Electron's `app` that announces every new web contents. */
+export interface WebContentsSource {
+  on(event: 'web-contents-created', listener: (event: unknown, contents: GuardedContents) => void): unknown;
+}
+
+/**
+ * The catch-all: applies the policy to every web contents the app ever makes (the window's, any
+ * made later), so none is left unguarded by a code path that forgot to. Call before the first window.
+ */
+export function guardEveryWebContents(
+  app: WebContentsSource,
+  openExternal: (url: string) => void,
+  coreOrigin: () => string | undefined = () => undefined,
+): void {
+  app.on('web-contents-created', (_event, contents) => applyWindowPolicy(contents, openExternal, coreOrigin));
 }

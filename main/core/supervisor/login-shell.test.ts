@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loginShellEnv } from './login-shell.js';
+import { isAlive } from './process-tree.js';
 
 /** A stand-in for the user's `$SHELL`: runs `body`, then (if `run`) the `-ilc` script as sh would. */
 async function fakeShell(dir: string, name: string, body: string, run = true): Promise<string> {
@@ -60,11 +63,35 @@ describe.skipIf(process.platform === 'win32')('loginShellEnv', () => {
     expect(result).toEqual({ ok: false, reason: `${shell} did not answer within 300 ms` });
   });
 
+  // A real bash reading a real profile in a temp HOME: the profile fails (exit 1) before the script
+  // runs, but a job it left in the background still holds the shell's stdout, so 'close' never comes.
+  it.skipIf(!existsSync('/bin/bash'))(
+    'gives up after its timeout on a profile that exits while its background job holds the output, and kills the job',
+    async () => {
+      const home = path.join(dir, 'home-with-job');
+      await mkdir(home, { recursive: true });
+      await writeFile(path.join(home, '.bash_profile'), 'sleep 20 &\necho $! > "$HOME/job.pid"\nexit 1\n');
+      const result = await loginShellEnv({
+        shell: '/bin/bash',
+        platform: 'linux',
+        env: { HOME: home, PATH: process.env.PATH },
+        timeoutMs: 1000,
+      });
+      expect(result).toEqual({
+        ok: false,
+        reason: '/bin/bash exited with code 1 before printing its environment, and a job it started kept its output open past 1000 ms',
+      });
+      const job = Number((await readFile(path.join(home, 'job.pid'), 'utf8')).trim());
+      await vi.waitFor(() => expect(isAlive(job)).toBe(false));
+    },
+    10_000,
+  );
+
   it('reports a shell that fails, one that prints something else, and one that cannot be run', async () => {
     const failing = await fakeShell(dir, 'failing-shell', 'echo "rc error" >&2\nexit 1', false);
     expect(await loginShellEnv({ shell: failing, platform: 'linux', env: { HOME: dir } })).toEqual({
       ok: false,
-      reason: `${failing} exited with code 1 before printing`,
+      reason: `${failing} exited with code 1 before printing its environment`,
     });
     const chatty = await fakeShell(dir, 'chatty-shell', 'echo "hello"; exit 0', false);
     expect(await loginShellEnv({ shell: chatty, platform: 'linux', env: { HOME: dir } })).toMatchObject({ ok: false });

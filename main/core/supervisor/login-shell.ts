@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { shellQuote } from '../../../shared/client-config.js';
-import { killTree } from './process-tree.js';
+import { killGroup, killTree } from './process-tree.js';
 
 const DEFAULT_TIMEOUT_MS = 3000;
 const MAX_SHELL_OUTPUT = 1024 * 1024;
@@ -91,21 +91,39 @@ function runLoginShell(
       child.stdout?.destroy();
       resolve(result);
     };
-    // Kills the shell and its jobs if it has not exited in time, even after the value arrived.
+    // The deadline covers the whole read, until stdout closes, not just the shell's life: a job an
+    // rc file started in the background can hold stdout open after the shell exits. It also kills
+    // the shell and its jobs if they linger after the value arrived.
+    let exitCode: number | null | undefined = undefined;
     const timer = setTimeout(() => {
-      if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
-      done({ ok: false, reason: `${shell} did not answer within ${timeoutMs} ms` });
+      // Once the shell is reaped its pid may be reused: then only its group (its jobs) is signalled.
+      if (child.pid !== undefined && exitCode !== undefined) killGroup(child.pid, 'SIGKILL');
+      else if (child.pid !== undefined) killTree(child.pid, 'SIGKILL').catch(() => undefined);
+      done({
+        ok: false,
+        reason:
+          exitCode === undefined
+            ? `${shell} did not answer within ${timeoutMs} ms`
+            : `${shell} exited with code ${exitCode ?? 'unknown'} before printing its environment, and a job it started kept its output open past ${timeoutMs} ms`,
+      });
     }, timeoutMs);
     timer.unref();
     child.once('error', (error) => {
       clearTimeout(timer);
       done({ ok: false, reason: `cannot run ${shell}: ${error.message}` });
     });
-    child.once('exit', () => clearTimeout(timer));
+    child.once('exit', (code) => {
+      exitCode = code;
+      // Once the value is in, a shell that exited leaves nothing to wait for.
+      if (settled) clearTimeout(timer);
+    });
     child.once('close', (code) => {
+      clearTimeout(timer);
       const text = between(output, marker);
       done(
-        text !== undefined ? { ok: true, text } : { ok: false, reason: `${shell} exited with code ${code ?? 'unknown'} before printing` },
+        text !== undefined
+          ? { ok: true, text }
+          : { ok: false, reason: `${shell} exited with code ${code ?? 'unknown'} before printing its environment` },
       );
     });
     child.stdout?.setEncoding('utf8');

@@ -1,6 +1,6 @@
 // Test support: the Electron main-process API as far as main.ts uses it, for a smoke run under
 // plain Node. Each thing the app does is printed as one line `FAKE_ELECTRON <json>` on stdout;
-// the line `quit` on stdin quits the app as the tray's Quit would.
+// lines on stdin act as a user would (see the commands at the end).
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,21 @@ export const app = new FakeApp();
 
 class Contents extends EventEmitter {
   session = { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} };
-  setWindowOpenHandler() {}
+  windowOpenHandler = undefined;
+  constructor() {
+    super();
+    // As Electron does for every web contents, a window's included.
+    app.emit('web-contents-created', {}, this);
+  }
+  setWindowOpenHandler(handler) {
+    this.windowOpenHandler = handler;
+  }
+  /** What the policy does when the page navigates to `url`: 'prevented' or 'allowed'. */
+  navigate(url) {
+    let outcome = 'allowed';
+    this.emit('will-navigate', { url, preventDefault: () => (outcome = 'prevented') });
+    return outcome;
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -100,12 +114,18 @@ export class Tray extends EventEmitter {
     report('tooltip', { text });
   }
   setContextMenu(menu) {
+    trayMenu = menu;
     report('menu', { labels: menu.map((item) => item.label ?? '---') });
   }
   destroy() {}
 }
 
-export const Menu = { buildFromTemplate: (template) => template };
+export const Menu = {
+  buildFromTemplate: (template) => template,
+  setApplicationMenu(menu) {
+    report('applicationMenu', { menu });
+  },
+};
 export const nativeImage = { createFromPath: (path) => ({ path }) };
 export const nativeTheme = { themeSource: 'system', shouldUseDarkColors: false };
 export class Notification {
@@ -143,7 +163,16 @@ export const safeStorage = {
   getSelectedStorageBackend: () => 'gnome_libsecret',
 };
 export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
-export const shell = { openPath: () => Promise.resolve(''), openExternal: () => Promise.resolve() };
+export const shell = {
+  openPath(path) {
+    report('openPath', { path });
+    return Promise.resolve('');
+  },
+  openExternal(url) {
+    report('openExternal', { url });
+    return Promise.resolve();
+  },
+};
 
 export default {
   app,
@@ -162,6 +191,23 @@ export default {
   shell,
 };
 
+// Commands on stdin: `quit`; `webcontents`, a web contents made after start (as a devtools or
+// webview one would be), which then tries to leave; `tray <label>`, a click on a tray menu item.
+let trayMenu = [];
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() === 'quit') app.quit();
+  const command = line.trim();
+  if (command === 'quit') app.quit();
+  if (command === 'webcontents') {
+    const contents = new Contents();
+    const navigation = contents.navigate('https://evil.example/away');
+    const windowOpen = contents.windowOpenHandler?.({ url: 'http://example.com/plain' })?.action ?? 'allow';
+    report('laterContents', { navigation, windowOpen });
+  }
+  if (command.startsWith('tray ')) {
+    const label = command.slice('tray '.length);
+    const find = (items) => items.flatMap((item) => (item.label === label ? [item] : find(item.submenu ?? [])));
+    const item = find(trayMenu)[0];
+    if (item?.click) item.click();
+    else report('noTrayItem', { label });
+  }
 });
