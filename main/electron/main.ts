@@ -126,7 +126,7 @@ function main(): void {
       void loginItem.isEnabled().then((enabled) => model.update({ openAtLogin: enabled }));
     },
     async startCore() {
-      const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform);
+      const env = desktopEnvironment(process.env, await loginShellEnv(), process.platform);
       const secrets = keychainSecrets({
         safeStorage,
         path: join(app.getPath('userData'), 'secrets.json'),
