@@ -36,7 +36,7 @@ import { trayActions } from './tray-actions.js';
 import { TrayController, type MenuTemplateItem } from './tray-controller.js';
 import { trayIconPath } from './tray-icons.js';
 import { TrayModel } from './tray-state.js';
-import { checkForUpdates } from './updates.js';
+import { autoUpdaterOf, checkForUpdates } from './updates.js';
 import { isTrustedSender } from './window-policy.js';
 
 // Before the app is ready, or Chromium will not treat app:// as a secure, standard origin.
@@ -149,7 +149,7 @@ function main(): void {
       const stopTray = await model.follow(core.dispatcher, principal, (message) => log(`tray: ${message}`));
       void checkForUpdates({
         resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
-        loadUpdater: async () => (await import('electron-updater')).autoUpdater,
+        loadUpdater: async () => autoUpdaterOf(await import('electron-updater')),
         log,
       });
       return () => {
