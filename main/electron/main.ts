@@ -25,7 +25,7 @@ import { localPrincipal, appPaths, configPathFrom, loginShellEnv } from '../core
 import { createRuntime } from '../core/runtime.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
-import { appRootOf, desktopEnvironment, startCore } from './core-host.js';
+import { appRootOf, desktopEnvironment, startCore, unpackedPath } from './core-host.js';
 import { DesktopApp } from './desktop-app.js';
 import { keychainSecrets } from './keychain-secrets.js';
 import { LoginItem } from './login-item.js';
@@ -133,7 +133,8 @@ function main(): void {
         env,
         platform: process.platform,
       });
-      return startCore({ createRuntime, env, secrets, execPath: process.execPath });
+      const exampleServer = unpackedPath(join(appRoot, 'dist', 'example-server', 'example-server.mjs'));
+      return startCore({ createRuntime, env, secrets, exampleServer });
     },
     async connect(core) {
       dispatcher = core.dispatcher;
