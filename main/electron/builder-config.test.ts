@@ -157,6 +157,14 @@ describe('fuses (the afterPack hook)', () => {
     expect(config.afterPack).toBe('./scripts/electron-fuses.mjs');
     const hook = (await import(pathToFileURL(join(root, config.afterPack!)).href)) as { default: unknown };
     expect(hook.default).toBe(afterPack);
+    // As electron-builder itself loads it (package.json's type decides import() over require()).
+    const { resolveFunction } = require('app-builder-lib/out/util/resolve') as {
+      resolveFunction: (type: string, executor: string, name: string) => Promise<unknown>;
+    };
+    // electron-builder resolves the relative path from the project folder, where it runs.
+    const resolved = await resolveFunction('module', join(root, config.afterPack!), 'afterPack');
+    expect(typeof resolved).toBe('function');
+    expect((resolved as { name: string }).name).toBe('afterPack');
   });
 
   // Electron's defaults: RunAsNode, cookie encryption off, NODE_OPTIONS, --inspect on, integrity off,
