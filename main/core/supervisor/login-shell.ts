@@ -45,8 +45,9 @@ export async function loginShellEnv(options: LoginShellEnvOptions = {}): Promise
   const env = options.env ?? process.env;
   const shell = options.shell ?? (env.SHELL || (platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
   const marker = `__MCP_ORCH_ENV_${randomBytes(8).toString('hex')}__`;
-  // Valid in sh, bash, zsh and fish; `env -0` is missing on older macOS, hence the fallback.
-  const script = `printf '%s' ${marker}; /usr/bin/env -0 2>/dev/null || /usr/bin/env; printf '%s' ${marker}`;
+  // Valid in sh, bash, zsh, fish and csh; `env -0` is missing on older macOS, hence the fallback
+  // (its complaint goes to stderr, which is not read).
+  const script = `printf '%s' ${marker}; /usr/bin/env -0 || /usr/bin/env; printf '%s' ${marker}`;
   const output = await runLoginShell(shell, script, marker, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (!output.ok) return output;
   const result = parseEnvOutput(output.text);
