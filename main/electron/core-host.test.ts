@@ -1,12 +1,16 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../core/runtime.js';
 import { environmentSecrets } from '../core/shell-surface.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
-import { appRootOf, desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore } from './core-host.js';
+import { appRootOf, desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore, unpackedPath } from './core-host.js';
 import { checkForUpdates, updatesConfigured } from './updates.js';
+
+/** The example server from source (its dependencies resolve from the repository's node_modules). */
+const EXAMPLE_SERVER = fileURLToPath(new URL('../../resources/example-server.mjs', import.meta.url));
 
 describe('desktopEnvironment', () => {
   const own = { PATH: '/usr/bin:/bin', HOME: '/Users/ada', LANG: 'en_US.UTF-8' };
@@ -54,7 +58,7 @@ describe('starting the core', () => {
     await rm(home, { recursive: true, force: true });
   });
   /** Options every start here shares: an isolated home, so no real config is ever touched. */
-  const isolated = () => ({ env: { MCP_ORCH_HOME: home }, secrets: environmentSecrets({}), execPath: process.execPath });
+  const isolated = () => ({ env: { MCP_ORCH_HOME: home }, secrets: environmentSecrets({}), exampleServer: EXAMPLE_SERVER });
 
   const fakeRuntime = (operations?: MemoryDispatcher) => {
     const disposed = { count: 0 };
@@ -81,7 +85,7 @@ describe('starting the core', () => {
       createRuntime: (options) => ((given = options), Promise.resolve(runtime)),
       env,
       secrets,
-      execPath: process.execPath,
+      exampleServer: EXAMPLE_SERVER,
     });
     expect(given).toEqual({ env, secrets });
     expect(core).toMatchObject({ dispatcher, configPath: '/c/mcp-config.json', logDir: '/l', url: 'http://127.0.0.1:8000' });
@@ -101,11 +105,10 @@ describe('starting the core', () => {
     );
   });
 
-  it("on a first start writes a config whose example server runs on the app's own binary, and it starts", async () => {
-    expect(desktopDefaultConfig('/Applications/MCP Orch.app/Contents/MacOS/MCP Orch').mcpServers.example).toMatchObject({
-      command: '/Applications/MCP Orch.app/Contents/MacOS/MCP Orch',
-      env: { ELECTRON_RUN_AS_NODE: '1' },
-    });
+  it("on a first start writes a config whose example server runs on the user's node, not the app as Node, and it starts", async () => {
+    const example = desktopDefaultConfig('/Applications/MCP Orch.app/Contents/Resources/app.asar.unpacked/x.mjs').mcpServers.example;
+    expect(example).toMatchObject({ command: 'node', args: ['/Applications/MCP Orch.app/Contents/Resources/app.asar.unpacked/x.mjs'] });
+    expect(example?.env ?? {}).not.toHaveProperty('ELECTRON_RUN_AS_NODE');
     let exampleState: string | undefined;
     const start = startCore({
       ...isolated(),
@@ -119,9 +122,23 @@ describe('starting the core', () => {
       },
     });
     await start.catch(() => undefined);
-    const written = JSON.parse(await readFile(join(home, 'mcp-config.json'), 'utf8')) as { mcpServers: { example: { command: string } } };
-    expect(written.mcpServers.example.command).toBe(process.execPath);
+    const written = JSON.parse(await readFile(join(home, 'mcp-config.json'), 'utf8')) as {
+      mcpServers: { example: { command: string; args: string[] } };
+    };
+    expect(written.mcpServers.example).toMatchObject({ command: 'node', args: [EXAMPLE_SERVER] });
     expect(exampleState).toBe('running');
+  });
+});
+
+describe('unpackedPath', () => {
+  it('points a file of app.asar at app.asar.unpacked, and leaves other paths alone', () => {
+    expect(unpackedPath('/Applications/MCP Orch.app/Contents/Resources/app.asar/dist/example-server/example-server.mjs')).toBe(
+      '/Applications/MCP Orch.app/Contents/Resources/app.asar.unpacked/dist/example-server/example-server.mjs',
+    );
+    expect(unpackedPath('C:\\Program Files\\MCP Orch\\resources\\app.asar\\dist\\x.mjs')).toBe(
+      'C:\\Program Files\\MCP Orch\\resources\\app.asar.unpacked\\dist\\x.mjs',
+    );
+    expect(unpackedPath('/repo/dist/example-server/example-server.mjs')).toBe('/repo/dist/example-server/example-server.mjs');
   });
 });
 

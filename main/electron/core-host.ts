@@ -80,30 +80,39 @@ export function explainCoreError(error: unknown): string {
 }
 
 /**
- * The first-start configuration of the app: the daemon's, with the example server run by the
- * app's own binary as Node (`ELECTRON_RUN_AS_NODE`), since a machine with the app need not have
- * Node installed.
+ * The first-start configuration of the app: the daemon's, with the example server bundled into one
+ * file (`scripts/bundle-example-server.mjs`) and run by the user's own `node`, found on the login
+ * shell's PATH like any server's command. Not by the app's own binary: its RunAsNode fuse is off
+ * (docs/desktop.md). Without a `node`, the example's card says the command was not found.
  */
-export function desktopDefaultConfig(execPath: string): ConfigFile {
+export function desktopDefaultConfig(exampleServer: string): ConfigFile {
   const config = defaultConfig();
   const example = config.mcpServers.example;
-  if (example) config.mcpServers.example = { ...example, command: execPath, env: { ...example.env, ELECTRON_RUN_AS_NODE: '1' } };
+  if (example) config.mcpServers.example = { ...example, command: 'node', args: [exampleServer] };
   return config;
+}
+
+/**
+ * Where a file of the packaged app is on disk for another program: inside `app.asar` only
+ * Electron can read it, so files listed in `asarUnpack` are in `app.asar.unpacked` next to it.
+ */
+export function unpackedPath(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }
 
 export interface StartCoreOptions {
   createRuntime(options: RuntimeOptions): Promise<Runtime>;
   env: Record<string, string | undefined>;
   secrets: SecretProvider;
-  /** The app's binary, which runs the example server of a first start. */
-  execPath: string;
+  /** The bundled example server (outside the asar), written into the config of a first start. */
+  exampleServer: string;
 }
 
 export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
   let runtime: Runtime;
   try {
     if (!options.env.MCP_ORCH_CONFIG)
-      await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.execPath));
+      await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.exampleServer));
     runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
   } catch (error) {
     throw new Error(explainCoreError(error));

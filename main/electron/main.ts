@@ -26,7 +26,7 @@ import { createRuntime } from '../core/runtime.js';
 import { installApplicationMenu } from './app-menu.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
-import { appRootOf, corePathsFrom, desktopEnvironment, startCore } from './core-host.js';
+import { appRootOf, corePathsFrom, desktopEnvironment, startCore, unpackedPath } from './core-host.js';
 import { DesktopApp } from './desktop-app.js';
 import { keychainSecrets } from './keychain-secrets.js';
 import { LoginItem } from './login-item.js';
@@ -37,7 +37,7 @@ import { trayActions } from './tray-actions.js';
 import { TrayController, type MenuTemplateItem } from './tray-controller.js';
 import { trayIconPath } from './tray-icons.js';
 import { TrayModel } from './tray-state.js';
-import { checkForUpdates } from './updates.js';
+import { autoUpdaterOf, checkForUpdates } from './updates.js';
 import { guardEveryWebContents, isTrustedSender } from './window-policy.js';
 
 // Before the app is ready, or Chromium will not treat app:// as a secure, standard origin.
@@ -135,7 +135,7 @@ function main(): void {
       void loginItem.isEnabled().then((enabled) => model.update({ openAtLogin: enabled }));
     },
     async startCore() {
-      const env = desktopEnvironment(process.env, await loginShellEnv({ execPath: process.execPath }), process.platform, log);
+      const env = desktopEnvironment(process.env, await loginShellEnv(), process.platform, log);
       corePaths = corePathsFrom(env);
       const secrets = keychainSecrets({
         safeStorage,
@@ -143,7 +143,8 @@ function main(): void {
         env,
         platform: process.platform,
       });
-      return startCore({ createRuntime, env, secrets, execPath: process.execPath });
+      const exampleServer = unpackedPath(join(appRoot, 'dist', 'example-server', 'example-server.mjs'));
+      return startCore({ createRuntime, env, secrets, exampleServer });
     },
     async connect(core) {
       dispatcher = core.dispatcher;
@@ -160,7 +161,7 @@ function main(): void {
       const stopTray = await model.follow(core.dispatcher, principal, (message) => log(`tray: ${message}`));
       void checkForUpdates({
         resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
-        loadUpdater: async () => (await import('electron-updater')).autoUpdater,
+        loadUpdater: async () => autoUpdaterOf(await import('electron-updater')),
         log,
       });
       return () => {

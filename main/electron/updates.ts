@@ -20,6 +20,19 @@ export interface UpdateOptions {
   exists?: (path: string) => boolean;
 }
 
+/**
+ * electron-updater's `autoUpdater` from its module as Node's ESM loader gives it. electron-updater is
+ * CommonJS and defines `autoUpdater` with a getter, which Node's export detection cannot see: the
+ * namespace's own `autoUpdater` is undefined and the real one is on `default`. Throws when neither
+ * has it, so the caller logs the failure instead of calling a method of undefined.
+ */
+export function autoUpdaterOf(module: unknown): UpdaterLike {
+  const namespace = module as { autoUpdater?: UpdaterLike; default?: { autoUpdater?: UpdaterLike } };
+  const updater = namespace.autoUpdater ?? namespace.default?.autoUpdater;
+  if (typeof updater?.checkForUpdatesAndNotify !== 'function') throw new Error('electron-updater has no autoUpdater');
+  return updater;
+}
+
 /** Whether updates are on: a packaged app built with a `publish` setting. */
 export function updatesConfigured(resourcesPath: string | undefined, exists: (path: string) => boolean = existsSync): boolean {
   return resourcesPath !== undefined && exists(join(resourcesPath, 'app-update.yml'));

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loginShellEnv } from './login-shell.js';
+import { loginShellEnv, parseEnvOutput } from './login-shell.js';
 import { isAlive } from './process-tree.js';
 
 /** A stand-in for the user's `$SHELL`: runs `body`, then (if `run`) the `-ilc` script as sh would. */
@@ -46,15 +45,38 @@ describe.skipIf(process.platform === 'win32')('loginShellEnv', () => {
     expect(result.env).not.toHaveProperty('ELECTRON_RUN_AS_NODE');
   });
 
-  it('passes the -ilc flags and a script with a quoted path to the Node binary', async () => {
-    const spaced = path.join(dir, 'My App');
-    await mkdir(spaced, { recursive: true });
-    const node = path.join(spaced, 'node');
-    await writeFile(node, `#!/bin/sh\nexec "${process.execPath}" "$@"\n`);
-    await chmod(node, 0o755);
-    const shell = await fakeShell(dir, 'flag-shell', '[ "$1" = "-ilc" ] || exit 9');
-    const result = await loginShellEnv({ shell, platform: 'darwin', execPath: node, env: { HOME: dir, MARK: 'kept' } });
-    expect(result).toMatchObject({ ok: true, env: { MARK: 'kept' } });
+  for (const shell of ['/bin/sh', '/bin/bash'].filter((path) => existsSync(path))) {
+    it(`reads every variable of a real ${shell} login profile, though the shell prints the marker's last piece in \`_\``, async () => {
+      const home = await mkdtemp(path.join(dir, 'home-'));
+      const profile = "export MCP_ORCH_EARLY='one'\nexport MCP_ORCH_LATE='two'\n";
+      await writeFile(path.join(home, '.profile'), profile);
+      await writeFile(path.join(home, '.bash_profile'), profile);
+      // The whole environment of this process, as the app's would be: where `_` falls in it varies.
+      const result = await loginShellEnv({ shell, platform: 'linux', env: { ...process.env, HOME: home } });
+      expect(result.ok && result.env).toMatchObject({ MCP_ORCH_EARLY: 'one', MCP_ORCH_LATE: 'two', PATH: expect.any(String) as unknown });
+      expect(result.ok && Object.values(result.env).some((value) => value.includes('__MCP_ORCH_ENV_'))).toBe(false);
+    });
+  }
+
+  it('passes the -ilc flags and runs no Node (the packaged app cannot run itself as Node), keeping multi-line values', async () => {
+    // The profile fails if asked to run the app as Node; PATH has no node; a value spans lines and holds `=`.
+    const shell = await fakeShell(
+      dir,
+      'flag-shell',
+      [
+        '[ "$1" = "-ilc" ] || exit 9',
+        '[ -z "$ELECTRON_RUN_AS_NODE" ] || exit 8',
+        'export PATH=/usr/bin:/bin',
+        "export MULTI='line one\nsecond=2'",
+      ].join('\n'),
+    );
+    const result = await loginShellEnv({ shell, platform: 'darwin', env: { HOME: dir, MARK: 'kept' } });
+    expect(result).toMatchObject({ ok: true, env: { MARK: 'kept', MULTI: 'line one\nsecond=2', PATH: '/usr/bin:/bin' } });
+  });
+
+  it("reads plain `env` output too (no `-0`): a line without '=' continues the value before it", () => {
+    expect(parseEnvOutput('A=1\nB=two\nlines\nC=x=y\n')).toEqual({ A: '1', B: 'two\nlines', C: 'x=y' });
+    expect(parseEnvOutput('A=1\0B=two\nlines\0')).toEqual({ A: '1', B: 'two\nlines' });
   });
 
   it('gives up on a shell that hangs, after its timeout', async () => {

@@ -5,10 +5,13 @@
  * its own environment (and the well-known tool folders `buildSearchPath` adds). This is the one probe
  * of the login shell: the desktop app reads the whole environment, the supervisor its PATH
  * (`loginShellPath`).
+ *
+ * The shell prints its environment with `/usr/bin/env -0` (NUL-separated, so multi-line values
+ * survive; plain `env` where `-0` is missing), not with a Node child: the packaged app's RunAsNode
+ * fuse is off, so its own binary cannot be run as Node, and the user need not have Node.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { shellQuote } from '../../../shared/client-config.js';
 import { killGroup, killTree } from './process-tree.js';
 
 const DEFAULT_TIMEOUT_MS = 3000;
@@ -24,11 +27,6 @@ export interface LoginShellEnvOptions {
   platform?: NodeJS.Platform;
   /** Environment the shell starts with (its HOME decides which rc files run); default `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /**
-   * A Node.js binary the shell runs to print its environment as JSON; default `process.execPath`.
-   * Inside Electron that is the app itself, run as Node through `ELECTRON_RUN_AS_NODE`.
-   */
-  execPath?: string;
   /** Default 3000 ms. */
   timeoutMs?: number;
 }
@@ -46,21 +44,39 @@ export async function loginShellEnv(options: LoginShellEnvOptions = {}): Promise
   if (platform !== 'darwin' && platform !== 'linux') return { ok: false, reason: `no login shell on ${platform}` };
   const env = options.env ?? process.env;
   const shell = options.shell ?? (env.SHELL || (platform === 'darwin' ? '/bin/zsh' : '/bin/bash'));
-  const marker = `__MCP_ORCH_ENV_${randomBytes(8).toString('hex')}__`;
-  const print = `process.stdout.write(${JSON.stringify(marker)} + JSON.stringify(process.env) + ${JSON.stringify(marker)})`;
-  const script = `${shellQuote(options.execPath ?? process.execPath)} -e ${shellQuote(print)}`;
-  const output = await runLoginShell(shell, script, marker, { ...env, ELECTRON_RUN_AS_NODE: '1' }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const head = '__MCP_ORCH_ENV_';
+  const tail = `${randomBytes(8).toString('hex')}__`;
+  const marker = head + tail;
+  // Valid in sh, bash, zsh, fish and csh; `env -0` is missing on older macOS, hence the fallback
+  // (its complaint goes to stderr, which is not read). The marker is printed in two pieces: shells
+  // set `$_` to the last argument of the command before, and `env` would print the whole marker in
+  // `_=…` between the two, cutting the environment short.
+  const printMarker = `printf '%s%s' ${head} ${tail}`;
+  const script = `${printMarker}; /usr/bin/env -0 || /usr/bin/env; ${printMarker}`;
+  const output = await runLoginShell(shell, script, marker, env, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   if (!output.ok) return output;
-  try {
-    const parsed = JSON.parse(output.text) as unknown;
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-      return { ok: false, reason: `${shell} printed no environment` };
-    const result: Record<string, string> = {};
-    for (const [name, value] of Object.entries(parsed)) if (typeof value === 'string' && !VOLATILE.has(name)) result[name] = value;
-    return { ok: true, env: result };
-  } catch {
-    return { ok: false, reason: `${shell} printed no environment` };
+  const result = parseEnvOutput(output.text);
+  for (const name of VOLATILE) delete result[name];
+  if (Object.keys(result).length === 0) return { ok: false, reason: `${shell} printed no environment` };
+  return { ok: true, env: result };
+}
+
+/**
+ * What `env -0` printed (`NAME=value` NUL-separated), or plain `env` (one a line: a line without
+ * `=` continues the value before it, the best a newline-separated listing allows).
+ */
+export function parseEnvOutput(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const nul = text.includes('\0');
+  let last: string | undefined;
+  for (const entry of text.split(nul ? '\0' : '\n')) {
+    const equals = entry.indexOf('=');
+    if (equals > 0) {
+      last = entry.slice(0, equals);
+      result[last] = entry.slice(equals + 1);
+    } else if (!nul && last !== undefined && entry !== '') result[last] += `\n${entry}`;
   }
+  return result;
 }
 
 /**
