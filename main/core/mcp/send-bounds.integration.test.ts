@@ -5,9 +5,11 @@
  */
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROBE_SERVER_PATH } from '../__fixtures__/proxy-test-kit.js';
-import { TEST_TOKEN, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { AUTH_HEADERS, TEST_TOKEN, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import type { McpLimits } from './limits.js';
 
 const MIB = 1024 * 1024;
@@ -27,9 +29,9 @@ function captureLog(): void {
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
 }
 
-async function daemon(limits: Partial<McpLimits>): Promise<Harness> {
-  // Answers stay plain JSON unless something is streamed before them.
-  return startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) }, { runtime: { streamAfterMs: 60_000, mcpLimits: limits } });
+/** A daemon whose answers stay plain JSON unless something is streamed before them (or, with `streamAfterMs: 0`, always stream). */
+async function daemon(limits: Partial<McpLimits>, streamAfterMs = 60_000): Promise<Harness> {
+  return startHarness({ probe: fixtureServer(PROBE_SERVER_PATH) }, { runtime: { streamAfterMs, mcpLimits: limits } });
 }
 
 const rpc = (id: number, method: string, params: Record<string, unknown>) => JSON.stringify({ jsonrpc: '2.0', id, method, params });
@@ -175,4 +177,26 @@ describe('the total over every endpoint and transport', () => {
     await vi.waitFor(() => expect(harness.runtime.endpoints.unsentSize()).toBeLessThanOrEqual(16 * MIB), { timeout: 5_000 });
     expect(harness.runtime.endpoints.sessionCounts().sse).toBe(1);
   });
+});
+
+describe('one answer larger than every bound, to a client that reads', () => {
+  for (const streamAfterMs of [0, 60_000]) {
+    it(`arrives whole (${streamAfterMs === 0 ? 'an SSE stream' : 'plain JSON'}): only what waits behind a message counts at once`, async () => {
+      const harness = await daemon(
+        { sendQueueChars: 4 * MIB, sendGraceMs: 10_000, sendHardChars: 8 * MIB, sendSessionChars: 4 * MIB },
+        streamAfterMs,
+      );
+      const client = new Client({ name: 'reader', version: '1' });
+      try {
+        await client.connect(
+          new StreamableHTTPClientTransport(new URL('/mcp/probe', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }),
+        );
+        const result = (await client.callTool({ name: 'blob', arguments: { chars: 20 * MIB } })) as { content: { text: string }[] };
+        expect(result.content[0]!.text.length).toBe(20 * MIB);
+      } finally {
+        await client.close();
+        await harness.dispose();
+      }
+    });
+  }
 });

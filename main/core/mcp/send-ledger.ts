@@ -79,7 +79,11 @@ export class SendLedger {
     this.sweeper.unref();
   }
 
-  /** Call after writing `size` characters to a watched response: what is far over its bounds goes at once. */
+  /**
+   * Call after writing `size` characters to a watched response: what is far over its bounds goes at
+   * once. Only what waits behind that message counts here, so one large message to a client that
+   * reads is never cut; the sweep judges the rest after the grace.
+   */
   wrote(res: ServerResponse, size: number): void {
     const entry = this.entries.get(res);
     if (!entry) return;
@@ -90,7 +94,7 @@ export class SendLedger {
     }
     if (queued === 0) return;
     const held = this.sessionWaiting(entry.session);
-    if (held > 2 * this.limits.sendSessionChars)
+    if (held - size > 2 * this.limits.sendSessionChars)
       this.closeSession(entry.session, held, `more than twice the ${mb(this.limits.sendSessionChars)} MB a session may hold`);
   }
 

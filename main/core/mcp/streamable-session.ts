@@ -316,6 +316,7 @@ export class StreamableSession implements DownstreamChannel, SendSession {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...this.headers });
     res.end(body);
     this.endpoint.ledger.track(res, this, () => {});
+    this.endpoint.ledger.wrote(res, body.length);
   }
 
   private complete(exchange: Exchange): void {
