@@ -17,7 +17,9 @@ export function ToolCatalog({ tools, selected }: { tools: ToolItem[]; selected?:
   const [active, setActive] = useState(0);
   const virtualizer = useVirtualizer({ count: tools.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 8 });
   useEffect(() => setActive((index) => Math.min(index, Math.max(0, tools.length - 1))), [tools.length]);
-  // A tool opened by its URL is brought into view once.
+  // A tool opened by its URL is brought into view once. One opened from the list is in view and
+  // active already: the page shows it a moment after the navigation, and by then the keys may
+  // have moved on (End, then Enter, must open the last tool, not the one opened before).
   const shownSelected = useRef(false);
   useEffect(() => {
     if (shownSelected.current || !selected) return;
@@ -28,6 +30,7 @@ export function ToolCatalog({ tools, selected }: { tools: ToolItem[]; selected?:
     virtualizer.scrollToIndex(index, { align: 'center' });
   }, [tools, selected, virtualizer]);
   const open = (tool: ToolItem | undefined) => {
+    shownSelected.current = true;
     if (tool) void navigate(`/tools/${encodeURIComponent(tool.server)}/${encodeURIComponent(tool.name)}`);
   };
   const onKey = (event: KeyboardEvent) => {
