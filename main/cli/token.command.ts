@@ -8,7 +8,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { OrchClientError, type OrchClient, type OutputOf } from '../../shared/api/client.js';
 import { errorBody, type ErrorCode } from '../../shared/errors.js';
-import { ConfigError, ROLES, formatDuration, parseDuration, withLocalOperations, type Role } from '../core/shell-surface.js';
+import { formatDuration, parseDuration } from '../../shared/duration.js';
+import { ConfigError, ROLES, withLocalOperations, type Role } from '../core/shell-surface.js';
 import { resolveDatabasePath } from './database-path.js';
 
 type KeyInfo = OutputOf<'tokens.list'>['tokens'][number];

@@ -14,7 +14,6 @@ export { orchVersion } from './version.js';
 
 // Who acts: the person at the machine is `localPrincipal('cli' | 'desktop' …)`.
 export { ROLES, localPrincipal, type Principal, type Role } from './auth/roles.js';
-export { formatDuration, parseDuration } from '../../shared/duration.js';
 // The desktop app's own session token, which the CLI reads to reach the daemon.
 export { readSessionToken } from './auth/session-token.js';
 

@@ -134,7 +134,7 @@ export class SendLedger {
   private sweep(): void {
     const now = Date.now();
     const grace = this.limits.sendGraceMs;
-    const bySession = new Map<SendSession, number>();
+    const waitingBySession = new Map<SendSession, number>();
     let total = 0;
     for (const entry of [...this.entries.values()]) {
       const queued = entry.res.writableLength;
@@ -145,10 +145,10 @@ export class SendLedger {
           continue;
         }
       } else entry.overSince = undefined;
-      bySession.set(entry.session, (bySession.get(entry.session) ?? 0) + queued);
+      waitingBySession.set(entry.session, (waitingBySession.get(entry.session) ?? 0) + queued);
       total += queued;
     }
-    for (const [session, held] of bySession) {
+    for (const [session, held] of waitingBySession) {
       if (held <= this.limits.sendSessionChars) {
         this.sessionOverSince.delete(session);
         continue;
@@ -157,10 +157,10 @@ export class SendLedger {
       this.sessionOverSince.set(session, since);
       if (now - since < grace) continue;
       this.closeSession(session, held, `more than ${mb(this.limits.sendSessionChars)} MB for longer than ${grace / 1000} s`);
-      bySession.delete(session);
+      waitingBySession.delete(session);
       total -= held;
     }
-    for (const session of this.sessionOverSince.keys()) if (!bySession.has(session)) this.sessionOverSince.delete(session);
+    for (const session of this.sessionOverSince.keys()) if (!waitingBySession.has(session)) this.sessionOverSince.delete(session);
     if (total <= this.limits.sendTotalChars) {
       this.totalOverSince = undefined;
       return;
@@ -168,7 +168,7 @@ export class SendLedger {
     this.totalOverSince ??= now;
     if (now - this.totalOverSince < grace) return;
     // The sessions holding the most go first, until the rest fit.
-    for (const [session, held] of [...bySession].sort((a, b) => b[1] - a[1])) {
+    for (const [session, held] of [...waitingBySession].sort((a, b) => b[1] - a[1])) {
       if (total <= this.limits.sendTotalChars) break;
       const reason = `all clients together held ${mb(total)} MB, more than ${mb(this.limits.sendTotalChars)} MB for longer than ${grace / 1000} s`;
       this.closeSession(session, held, reason);

@@ -313,10 +313,12 @@ export class StreamableSession implements DownstreamChannel, SendSession {
     const res = exchange.res;
     exchange.res = undefined;
     if (!res || res.writableEnded) return;
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...this.headers });
+    const bytes = Buffer.byteLength(body);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes, ...this.headers });
     res.end(body);
+    // What the client has not taken yet counts against its session's bound (measured in bytes, as Node queues them).
     this.endpoint.ledger.track(res, this, () => {});
-    this.endpoint.ledger.wrote(res, body.length);
+    this.endpoint.ledger.wrote(res, bytes);
   }
 
   private complete(exchange: Exchange): void {
