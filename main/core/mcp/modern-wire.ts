@@ -183,6 +183,14 @@ function nameOf(request: RpcRequest): string | undefined {
   return undefined;
 }
 
+/** What a call acts on: the tool or prompt of `tools/call` and `prompts/get`, the URI of `resources/read`. */
+export function targetOf(request: RpcRequest): unknown {
+  const params = request.params ?? {};
+  if (request.method === 'resources/read') return params.uri;
+  if (request.method === 'tools/call' || request.method === 'prompts/get') return params.name;
+  return undefined;
+}
+
 /** A header value as compared with the body: trimmed, and a `=?base64?…?=` value decoded. */
 export function decodeHeader(value: string): string {
   const trimmed = value.trim();

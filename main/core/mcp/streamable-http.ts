@@ -14,7 +14,8 @@ import { RpcErrorCode, errorResponse, isRequest, type RequestId, type RpcMessage
 import type { DownstreamChannel, SessionFactory } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeJson, writeRpcError } from './http-io.js';
 import { ModernExchange } from './modern-exchange.js';
-import { checkModern, classify, removedMethod, type WireRefusal } from './modern-wire.js';
+import { InputBridge } from './input-bridge.js';
+import { ModernError, checkModern, classify, removedMethod, targetOf, type WireRefusal } from './modern-wire.js';
 import type { SendLedger } from './send-ledger.js';
 import { parseEventId } from './sse-stream.js';
 import { StreamableSession, type Exchange, type SessionHost, type StreamableHttpOptions } from './streamable-session.js';
@@ -36,12 +37,15 @@ export interface SessionFactories {
 export class StreamableHttpEndpoint implements SessionHost {
   private readonly sessions = new Map<string, StreamableSession>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Calls of 2026-07-28 clients waiting for the answers to a server's questions. */
+  private readonly bridge: InputBridge;
   private replayChars = 0;
 
   constructor(
     readonly options: StreamableHttpOptions,
     readonly ledger: SendLedger,
   ) {
+    this.bridge = new InputBridge({ waitMs: options.limits.inputWaitMs, perKey: options.limits.inputWaitingPerKey });
     this.sweeper = setInterval(() => this.sweep(), Math.min(25_000, Math.max(1_000, options.idleMs / 2)));
     this.sweeper.unref();
   }
@@ -102,6 +106,7 @@ export class StreamableHttpEndpoint implements SessionHost {
   dispose(): void {
     clearInterval(this.sweeper);
     this.closeSessions();
+    this.bridge.dispose();
   }
 
   private async handlePost(req: IncomingMessage, res: ServerResponse, factories: SessionFactories, caller: Caller): Promise<void> {
@@ -205,7 +210,20 @@ export class StreamableHttpEndpoint implements SessionHost {
     }
     const removed = removedMethod(message.method);
     if (removed) return writeRefusal(res, id, removed);
-    new ModernExchange(res, caller.owner, message, checked.envelope, { ledger: this.ledger, acceptsSse }).start(factory);
+    const state = message.params?.requestState;
+    if (state !== undefined) {
+      // A retry with the client's answers: the call that waits for them goes on, answering here.
+      const taken = this.bridge.take(state, { keyId: caller.owner, scope: caller.scope }, message.method, targetOf(message));
+      if (!taken.ok) return writeRefusal(res, id, { status: 400, code: ModernError.InvalidParams, message: taken.message });
+      (taken.call as ModernExchange).resume(message, checked.envelope, res, acceptsSse);
+      return;
+    }
+    const exchange = new ModernExchange(caller.owner, message, checked.envelope, {
+      ledger: this.ledger,
+      bridge: this.bridge,
+      scope: caller.scope,
+    });
+    exchange.start(factory, res, acceptsSse);
   }
 
   private handleGet(req: IncomingMessage, res: ServerResponse, caller: Caller): void {
