@@ -109,7 +109,7 @@ describe('results for a 2026 client', () => {
     expect(resultAdditions('tools/call', { resultType: 'input_required', inputRequests: {} })).toEqual({});
   });
 
-  it('makes the discover result from the session’s initialize answer, without what it does not serve yet', () => {
+  it('makes the discover result from the session’s initialize answer, without the tasks extension', () => {
     const result = discoverResult({
       protocolVersion: '2025-11-25',
       capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, logging: {}, tasks: {} },
@@ -118,7 +118,7 @@ describe('results for a 2026 client', () => {
     });
     expect(result).toEqual({
       supportedVersions: ['2026-07-28'],
-      capabilities: { tools: {}, resources: {}, logging: {} },
+      capabilities: { tools: { listChanged: true }, resources: { subscribe: true, listChanged: true }, logging: {} },
       instructions: 'use it well',
       _meta: { [META.serverInfo]: { name: 'github', version: '1.2.3' } },
     });

@@ -216,17 +216,15 @@ export function resultAdditions(method: string, result: Record<string, unknown>)
 
 /**
  * `server/discover`'s result, made from what the session answers a 2025 `initialize`: the same
- * capabilities, less what this edge does not serve to 2026 clients yet (list-change and resource
- * subscriptions: they need `subscriptions/listen`; tasks, an extension).
+ * capabilities (list changes and resource subscriptions reach 2026 clients through
+ * `subscriptions/listen`), less tasks, an extension this edge does not carry.
  */
 export function discoverResult(initialize: Record<string, unknown>): Record<string, unknown> {
   const capabilities: Record<string, unknown> = {};
   const given = (initialize.capabilities ?? {}) as Record<string, unknown>;
   for (const [name, value] of Object.entries(given)) {
     if (name === 'tasks' || name === 'experimental' || name === 'extensions') continue;
-    if (typeof value !== 'object' || value === null) continue;
-    const { listChanged: _listChanged, subscribe: _subscribe, ...rest } = value as Record<string, unknown>;
-    capabilities[name] = rest;
+    if (typeof value === 'object' && value !== null) capabilities[name] = value;
   }
   return {
     supportedVersions: [...MODERN_PROTOCOL_VERSIONS],

@@ -7,6 +7,7 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, exampleServer, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
+import { localPrincipal } from '../auth/roles.js';
 
 const FIXTURE = new URL('./__fixtures__/conformance-server.mjs', import.meta.url).pathname;
 const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
@@ -157,5 +158,70 @@ describe('a key restricted by tool patterns, on 2026-07-28', () => {
     const aggregate = await modernClient('/mcp', headers);
     expect((await aggregate.listTools()).tools.map((tool) => tool.name)).toEqual(['example__echo']);
     await expect(aggregate.callTool({ name: 'conf__test_simple_text', arguments: {} })).rejects.toThrow(/Unknown tool|not allowed/);
+  });
+});
+
+/** Reads an SSE response frame by frame: `next()` resolves with the next `data:` message. */
+function frames(response: Response): { next(): Promise<Record<string, unknown>>; stop(): Promise<void> } {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next() {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end !== -1) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.split('\n').find((line) => line.startsWith('data: '));
+          if (data) return JSON.parse(data.slice('data: '.length)) as Record<string, unknown>;
+          continue;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    stop: () => reader.cancel(),
+  };
+}
+
+describe('subscriptions/listen', () => {
+  const listen = (path: string, notifications: Record<string, unknown>) =>
+    post(path, { id: `listen-${path}`, method: 'subscriptions/listen', params: { notifications } });
+  const toggle = (id: 'tools.disable' | 'tools.enable') =>
+    harness.runtime.operations.dispatch(id, { server: 'example', tool: 'add' }, localPrincipal('cli'));
+
+  it('acknowledges first, tells each listener the list changes it asked for and no other, and ends with its result', async () => {
+    const tools = frames(await listen('/mcp/example', { toolsListChanged: true, promptsListChanged: false }));
+    const aggregate = frames(await listen('/mcp', { toolsListChanged: true }));
+    const promptsOnly = frames(await listen('/mcp/example', { promptsListChanged: true }));
+    const subscriptionId = 'io.modelcontextprotocol/subscriptionId';
+    expect(await tools.next()).toEqual({
+      jsonrpc: '2.0',
+      method: 'notifications/subscriptions/acknowledged',
+      params: { notifications: { toolsListChanged: true }, _meta: { [subscriptionId]: 'listen-/mcp/example' } },
+    });
+    expect(await aggregate.next()).toMatchObject({ method: 'notifications/subscriptions/acknowledged' });
+    expect(await promptsOnly.next()).toMatchObject({ params: { notifications: { promptsListChanged: true } } });
+
+    expect(await toggle('tools.disable')).toMatchObject({ ok: true });
+    try {
+      expect(await tools.next()).toEqual({
+        jsonrpc: '2.0',
+        method: 'notifications/tools/list_changed',
+        params: { _meta: { [subscriptionId]: 'listen-/mcp/example' } },
+      });
+      expect(await aggregate.next()).toMatchObject({
+        method: 'notifications/tools/list_changed',
+        params: { _meta: { [subscriptionId]: 'listen-/mcp' } },
+      });
+      // The prompts-only listener heard nothing of tools: the next thing it gets is the end of its stream.
+      harness.runtime.endpoints.closeSessionsOf('example');
+      expect(await promptsOnly.next()).toMatchObject({ id: 'listen-/mcp/example', result: { resultType: 'complete' } });
+    } finally {
+      await toggle('tools.enable');
+      await Promise.all([tools.stop(), aggregate.stop()]);
+    }
   });
 });

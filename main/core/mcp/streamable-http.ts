@@ -14,6 +14,7 @@ import { RpcErrorCode, errorResponse, isRequest, type RequestId, type RpcMessage
 import type { DownstreamChannel, SessionFactory } from './downstream.js';
 import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeJson, writeRpcError } from './http-io.js';
 import { ModernExchange } from './modern-exchange.js';
+import { ListenStream } from './modern-listen.js';
 import { InputBridge } from './input-bridge.js';
 import { ModernError, checkModern, classify, removedMethod, targetOf, type WireRefusal } from './modern-wire.js';
 import type { SendLedger } from './send-ledger.js';
@@ -39,6 +40,8 @@ export class StreamableHttpEndpoint implements SessionHost {
   private readonly sweeper: NodeJS.Timeout;
   /** Calls of 2026-07-28 clients waiting for the answers to a server's questions. */
   private readonly bridge: InputBridge;
+  /** The open `subscriptions/listen` streams of 2026-07-28 clients. */
+  private readonly listeners = new Set<ListenStream>();
   private replayChars = 0;
 
   constructor(
@@ -98,9 +101,15 @@ export class StreamableHttpEndpoint implements SessionHost {
     session.dispose();
   }
 
-  /** Closes every session that `predicate` selects (e.g. all sessions of a server being removed). */
+  /** Closes every session (and 2026 listener) that `predicate` selects (e.g. all sessions of a server being removed). */
   closeSessions(predicate: (session: DownstreamChannel) => boolean = () => true): void {
     for (const session of [...this.sessions.values()]) if (predicate(session)) this.closeSession(session.sessionId);
+    for (const listener of [...this.listeners]) if (predicate(listener)) listener.close();
+  }
+
+  /** Open 2026-07-28 `subscriptions/listen` streams. */
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 
   dispose(): void {
@@ -210,6 +219,22 @@ export class StreamableHttpEndpoint implements SessionHost {
     }
     const removed = removedMethod(message.method);
     if (removed) return writeRefusal(res, id, removed);
+    if (message.method === 'subscriptions/listen') {
+      if (!acceptsSse) {
+        return writeRefusal(res, id, {
+          status: 406,
+          code: -32600,
+          message: 'Not Acceptable: subscriptions/listen answers with text/event-stream',
+        });
+      }
+      const listener = new ListenStream(caller.owner, message, checked.envelope, res, {
+        ledger: this.ledger,
+        onClose: (closed) => this.listeners.delete(closed),
+      });
+      this.listeners.add(listener);
+      listener.start(factory);
+      return;
+    }
     const state = message.params?.requestState;
     if (state !== undefined) {
       // A retry with the client's answers: the call that waits for them goes on, answering here.
