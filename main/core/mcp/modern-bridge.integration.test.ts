@@ -36,6 +36,10 @@ async function answeringClient(path: string): Promise<{ client: Client; asked: s
   const client = new Client({ name: 'v2-client', version: '2.4.0' }, { capabilities: CAPABILITIES, versionNegotiation: { mode: 'auto' } });
   let names = 0;
   client.setRequestHandler('elicitation/create', (request) => {
+    if (request.params.message.startsWith('A batch of tool calls')) {
+      asked.push('approval');
+      return { action: 'accept', content: { approve: true } };
+    }
     asked.push(`elicitation: ${request.params.message}`);
     return { action: 'accept', content: { name: ++names === 1 ? 'Ada' : 'Grace' } };
   });
@@ -77,6 +81,32 @@ describe('a 2025 server asking a 2026-07-28 client', () => {
   it('works on the aggregate, with namespaced tools', async () => {
     const { client } = await answeringClient('/mcp');
     expect(textOf(await client.callTool({ name: 'asking__ask_name', arguments: {} }))).toBe('Hello Ada');
+  });
+
+  it('runs batch_execute for a 2026 client: its approval and a task’s question are asked through the batch call', async () => {
+    harness.runtime.setMode('batch');
+    try {
+      const { client, asked } = await answeringClient('/mcp');
+      const result = await client.callTool({
+        name: 'batch_execute',
+        arguments: {
+          tasks: [
+            { id: 'plain', tool: 'asking__count', arguments: { n: 3 } },
+            { id: 'asks', tool: 'asking__ask_name', arguments: {} },
+          ],
+        },
+      });
+      const report = result.structuredContent as { status: string; tasks: { id: string; status: string; text?: string }[] };
+      expect(report.status).toBe('succeeded');
+      expect(report.tasks.map(({ id, status, text }) => ({ id, status, text }))).toEqual([
+        { id: 'plain', status: 'succeeded', text: 'n is 3' },
+        { id: 'asks', status: 'succeeded', text: 'Hello Ada' },
+      ]);
+      // The batch's approval is asked the same way, before the tasks run.
+      expect(asked).toEqual(['approval', 'elicitation: Your name?']);
+    } finally {
+      harness.runtime.setMode('proxy');
+    }
   });
 });
 
