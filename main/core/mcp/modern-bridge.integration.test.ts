@@ -35,7 +35,7 @@ async function answeringClient(path: string): Promise<{ client: Client; asked: s
   const asked: string[] = [];
   const client = new Client({ name: 'v2-client', version: '2.4.0' }, { capabilities: CAPABILITIES, versionNegotiation: { mode: 'auto' } });
   let names = 0;
-  client.setRequestHandler('elicitation/create', (request) => {
+  client.setRequestHandler('elicitation/create', (request): { action: 'accept'; content: Record<string, string | boolean> } => {
     if (request.params.message.startsWith('A batch of tool calls')) {
       asked.push('approval');
       return { action: 'accept', content: { approve: true } };
@@ -162,6 +162,16 @@ describe('what the bridge refuses', () => {
     const own = await call('/mcp/asking', 'ask_name', { ...answers, requestState: state });
     expect(own.body.result).toMatchObject({ resultType: 'complete', content: [{ text: 'Hello Eve' }] });
     expect((await call('/mcp/asking', 'ask_name', { ...answers, requestState: state })).body.error?.message).toMatch(/names no call/);
+  });
+
+  it('keys a question as the server named it, when it did', async () => {
+    const first = await call('/mcp/asking', 'ask_keyed');
+    expect(Object.keys(first.body.result!.inputRequests as object)).toEqual(['user_name']);
+    const done = await call('/mcp/asking', 'ask_keyed', {
+      inputResponses: { user_name: { action: 'accept', content: { name: 'Lin' } } },
+      requestState: first.body.result!.requestState,
+    });
+    expect(done.body.result).toMatchObject({ content: [{ text: 'Hello Lin' }] });
   });
 
   it('asks again for what the retry did not answer', async () => {

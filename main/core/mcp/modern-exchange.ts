@@ -33,6 +33,9 @@ import type { SendLedger, SendSession } from './send-ledger.js';
 /** The id of the `initialize` the exchange gives its session: never a client's (clients do not send NUL). */
 const INITIALIZE_ID = '\u0000mcp-orch-initialize';
 
+/** Where a 2025 server may name the key of its question in `inputRequests` (an MCP Orch convention). */
+const INPUT_KEY = 'dev.mcp-orch/inputKey';
+
 /** Questions a server asks within this long of each other go to the client in one `input_required`. */
 const GATHER_QUESTIONS_MS = 15;
 
@@ -205,12 +208,24 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
       );
       return;
     }
-    const key = `${capability}-${++this.questionCount}`;
+    const key = this.keyFor(message, capability);
     this.questions.set(message.id, { key, method: message.method, params: message.params });
     this.gathering ??= setTimeout(() => {
       this.gathering = undefined;
       if (this.res) this.askClient();
     }, GATHER_QUESTIONS_MS);
+  }
+
+  /**
+   * The key the client answers a question under: the one the server named in
+   * `_meta["dev.mcp-orch/inputKey"]` when it is free, else `<capability>-<n>`.
+   */
+  private keyFor(message: RpcRequest, capability: string): string {
+    ++this.questionCount;
+    const named = (message.params?._meta as Record<string, unknown> | undefined)?.[INPUT_KEY];
+    const taken = (key: string) => [...this.questions.values()].some((question) => question.key === key);
+    if (typeof named === 'string' && named.length > 0 && named.length <= 64 && !taken(named)) return named;
+    return `${capability}-${this.questionCount}`;
   }
 
   /** Answers the client `input_required` with the open questions; the call waits for its retry. */

@@ -6,6 +6,7 @@
 //   ask_roots  roots/list, answers the root URIs;
 //   ask_all    the three at once, answers all three;
 //   ask_twice  two elicitations one after the other, answers both names;
+//   ask_keyed  ask_name, naming the key of its question (`_meta["dev.mcp-orch/inputKey"]`);
 //   count      a plain tool that asks nothing ({ n } → "n is <n>").
 // A question that fails (the client did not answer in time) makes the tool answer "failed: <why>",
 // and log "question failed: <why>" on stderr.
@@ -17,9 +18,14 @@ const server = new McpServer({ name: 'asking-fixture', version: '1.0.0' });
 const text = (value) => ({ content: [{ type: 'text', text: value }] });
 const related = (extra) => ({ relatedRequestId: extra.requestId });
 
-const askName = async (message, extra) => {
+const askName = async (message, extra, key) => {
   const result = await server.server.elicitInput(
-    { message, requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+    {
+      message,
+      requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      // The key the 2026 client answers under (an MCP Orch convention).
+      ...(key ? { _meta: { 'dev.mcp-orch/inputKey': key } } : {}),
+    },
     related(extra),
   );
   return result.action === 'accept' ? String(result.content?.name) : `(${result.action})`;
@@ -68,6 +74,11 @@ server.registerTool(
   'ask_twice',
   { description: 'Asks for two names, one after the other', inputSchema: {} },
   guarded(async (_args, extra) => `${await askName('First name?', extra)} and ${await askName('Second name?', extra)}`),
+);
+server.registerTool(
+  'ask_keyed',
+  { description: 'Asks for a name under the key user_name', inputSchema: {} },
+  guarded(async (_args, extra) => `Hello ${await askName('Your name?', extra, 'user_name')}`),
 );
 server.registerTool('count', { description: 'Asks nothing', inputSchema: { n: z.number() } }, ({ n }) => text(`n is ${n}`));
 
