@@ -40,12 +40,20 @@ if (token && origin) {
   };
   syncBuiltinESMExports();
 
-  // undici is CommonJS: patched in the require cache before the suite's `import { request }` reads it.
-  const undici = createRequire(pathToFileURL(process.argv[1]))('undici');
-  const originalUndiciRequest = undici.request;
-  undici.request = function undiciRequestWithBearer(url, options = {}) {
-    if (!toDaemon(new URL(String(url)))) return originalUndiciRequest.call(this, url, options);
-    const headers = options.headers instanceof Headers ? Object.fromEntries(options.headers) : { ...options.headers };
-    return originalUndiciRequest.call(this, url, { ...options, headers: { ...headers, authorization: `Bearer ${token}` } });
-  };
+  // undici is CommonJS: patched in the require cache before the suite's `import { request }` reads
+  // it. Resolved from the main script (the suite's CLI); a script that cannot resolve it has no use for it.
+  let undici;
+  try {
+    undici = createRequire(pathToFileURL(process.argv[1] ?? `${process.cwd()}/`))('undici');
+  } catch {
+    undici = undefined;
+  }
+  if (undici) {
+    const originalUndiciRequest = undici.request;
+    undici.request = function undiciRequestWithBearer(url, options = {}) {
+      if (!toDaemon(new URL(String(url)))) return originalUndiciRequest.call(this, url, options);
+      const headers = options.headers instanceof Headers ? Object.fromEntries(options.headers) : { ...options.headers };
+      return originalUndiciRequest.call(this, url, { ...options, headers: { ...headers, authorization: `Bearer ${token}` } });
+    };
+  }
 }

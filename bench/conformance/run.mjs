@@ -13,7 +13,7 @@
 // Exits 1 when an mcp-orch row passes fewer scored 2025-11-25 scenarios than what it fronts served
 // directly, 2 when the run itself failed.
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +24,8 @@ import { REQUIREMENT_SETS, SUITE_PACKAGE, ensureTools, failureLine, readRequirem
 import { REFERENCE_FILE, TARGETS, labelOf, referenceDigest } from './targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The run's temp folder, removed by `cleanUp` too when a signal ends the run before `finally` can. */
+let scratchDir;
 const repoRoot = resolve(here, '../..');
 const REFERENCE_HOWTO =
   'pass --reference <path> to a checkout of https://github.com/modelcontextprotocol/conformance ' +
@@ -152,6 +154,7 @@ async function main() {
   const tools = await ensureTools();
   const requirements = Object.fromEntries(options.sets.map((set) => [set, readRequirements(tools, set)]));
   const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-conformance-'));
+  scratchDir = tmpDir;
   const ctx = {
     repoRoot,
     tmpDir,
@@ -202,12 +205,18 @@ async function main() {
   process.exitCode = regressionExit(rows);
 }
 
+/** Synchronous (exit handlers): kill what we started, then drop the temp folder. */
+function cleanUp() {
+  killEverything();
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+}
+
 runBench(async () => {
   try {
     await main();
   } catch (error) {
     console.error(`conformance: ${error instanceof Error ? error.message : String(error)}`);
-    killEverything();
+    cleanUp();
     process.exit(2);
   }
-}, killEverything);
+}, cleanUp);

@@ -4,7 +4,7 @@
 // The suite (@modelcontextprotocol/conformance) needs Node 22; this project runs on Node 20. Both
 // are npm packages installed on first use into a cache folder, outside the project's dependencies:
 // the platform's Node comes as `node-<os>-<arch>@22` (os-restricted packages that `npm ci` on
-// another platform could not install, and 30 MB that only this bench needs). With Node ≥ 22 already
+// another platform could not install, and 185 MB that only this bench needs). With Node ≥ 22 already
 // running, that package is not fetched.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
@@ -85,7 +85,7 @@ export async function ensureTools(dir = toolsDir()) {
       await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'mcp-orch-conformance-tools', private: true }, null, 2));
     }
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const result = await run(npm, ['install', '--no-audit', '--no-fund', '--save', ...wanted], {
+    const result = await run(npm, ['install', '--no-audit', '--no-fund', '--save-exact', ...wanted], {
       cwd: dir,
       timeoutMs: INSTALL_TIMEOUT_MS,
     });
