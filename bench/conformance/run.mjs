@@ -8,7 +8,9 @@
 //
 //   node bench/conformance/run.mjs [--reference <checkout of modelcontextprotocol/conformance>]
 //        [--only <id>[,<id>…]] [--set 2025-11-25|2026-07-28] [--auth header|query]
-//        [--json [file]]      (default file: bench/results/conformance-requirements-<commit>.json)
+//        [--daemon <checkout>]  (the mcp-orch build and fixture of another checkout, built there)
+//        [--json [file]]      (default file: bench/results/conformance-requirements-<commit>.json,
+//                              the commit being --daemon's when given)
 //
 // Exits 1 when an mcp-orch row passes fewer scored 2025-11-25 scenarios than what it fronts served
 // directly, 2 when the run itself failed.
@@ -32,7 +34,7 @@ const REFERENCE_HOWTO =
   `(git clone --depth 1 https://github.com/modelcontextprotocol/conformance); its ${REFERENCE_FILE} is run from a temp folder`;
 
 function readOptions(argv = process.argv.slice(2)) {
-  const options = { reference: undefined, only: undefined, sets: REQUIREMENT_SETS, auth: 'header', json: undefined };
+  const options = { reference: undefined, daemon: undefined, only: undefined, sets: REQUIREMENT_SETS, auth: 'header', json: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -41,6 +43,7 @@ function readOptions(argv = process.argv.slice(2)) {
       return next;
     };
     if (arg === '--reference') options.reference = resolve(value());
+    else if (arg === '--daemon') options.daemon = resolve(value());
     else if (arg === '--only') options.only = value().split(',');
     else if (arg === '--set') options.sets = [value()];
     else if (arg === '--auth') options.auth = value();
@@ -52,6 +55,8 @@ function readOptions(argv = process.argv.slice(2)) {
   const ids = TARGETS.map((target) => target.id);
   const unknown = options.only?.filter((id) => !ids.includes(id)) ?? [];
   if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}; targets: ${ids.join(', ')}`);
+  if (options.daemon && !existsSync(join(options.daemon, 'dist/main/cli/main.js')))
+    throw new Error(`--daemon ${options.daemon} has no build (dist/main/cli/main.js): run npm run build:daemon there`);
   if (options.reference && !existsSync(join(options.reference, REFERENCE_FILE)))
     throw new Error(`--reference ${options.reference} has no ${REFERENCE_FILE}`);
   return options;
@@ -151,17 +156,23 @@ async function main() {
   const options = readOptions();
   const meta = provenance(repoRoot);
   console.log(`conformance: ${provenanceLine(meta)}`);
+  const daemonRoot = options.daemon ?? repoRoot;
+  // What the mcp-orch rows and the fixture ran: this checkout, or --daemon's (its own commit and build state).
+  const { commit, dirty, staleBuild } = options.daemon ? provenance(daemonRoot) : meta;
+  const daemon = { root: daemonRoot, commit, dirty, staleBuild };
+  if (options.daemon) console.log(`mcp-orch and the fixture from ${daemonRoot}: ${provenanceLine({ ...meta, commit, dirty, staleBuild })}`);
   const tools = await ensureTools();
   const requirements = Object.fromEntries(options.sets.map((set) => [set, readRequirements(tools, set)]));
   const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-conformance-'));
   scratchDir = tmpDir;
   const ctx = {
     repoRoot,
+    daemonRoot,
     tmpDir,
     tools,
     auth: options.auth,
     reference: options.reference,
-    fixturePath: join(repoRoot, 'main/core/mcp/__fixtures__/conformance-server.mjs'),
+    fixturePath: join(daemonRoot, 'main/core/mcp/__fixtures__/conformance-server.mjs'),
     loopbackPreload: pathToFileURL(join(repoRoot, 'bench/proxy/loopback-only.mjs')).href,
     bearerPreload: pathToFileURL(join(here, 'bearer-preload.mjs')).href,
     orchToken: randomBytes(24).toString('hex'),
@@ -187,10 +198,11 @@ async function main() {
   console.log(`load average after: ${load().join(' ')}`);
   printTable(rows, options.sets);
   if (options.json) {
-    const file = options.json === true ? join(repoRoot, 'bench/results', `conformance-requirements-${meta.commit}.json`) : options.json;
+    const file = options.json === true ? join(repoRoot, 'bench/results', `conformance-requirements-${daemon.commit}.json`) : options.json;
     const report = {
       ...meta,
       loadAverageAfter: load().map(Number),
+      daemon,
       suite: SUITE_PACKAGE,
       suiteNode: tools.nodeVersion,
       reference: options.reference ? { file: REFERENCE_FILE, sha256: referenceDigest(options.reference) } : null,

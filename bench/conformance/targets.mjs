@@ -93,7 +93,7 @@ async function startReference(ctx) {
   return { url: `http://127.0.0.1:${port}/mcp`, stop: () => proc.stop() };
 }
 
-/** `mcp-orch serve` of this checkout, with `servers` as its whole config and a private home. */
+/** `mcp-orch serve` of this checkout (or of --daemon's), with `servers` as its whole config and a private home. */
 async function startDaemon(ctx, servers) {
   const home = await privateHome(ctx, 'mcp-orch');
   const configPath = join(home, 'mcp-config.json');
@@ -101,7 +101,7 @@ async function startDaemon(ctx, servers) {
   const proc = startProcess({
     name: 'mcp-orch serve',
     command: process.execPath,
-    args: [join(ctx.repoRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
+    args: [join(ctx.daemonRoot, 'bin/mcp-orch.js'), 'serve', '--config', configPath, '--port', '0', '--host', '127.0.0.1'],
     cwd: home,
     env: daemonEnv(home, ctx.orchToken),
   });
