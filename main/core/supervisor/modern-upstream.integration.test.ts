@@ -59,6 +59,17 @@ describe('a 2026-07-28 server behind MCP Orch', () => {
     expect(harness.runtime.supervisor.get('legacyRemote')?.initializeResult?.protocolVersion).toBe('2025-11-25');
   });
 
+  it('takes a refusal over HTTP as the answer to that request alone, and answers ping itself', async () => {
+    const client = await harness.connect('remote', 'streamable');
+    await client.ping();
+    // The fixture has no resources: the server answers 404 with -32601, for this request only.
+    await expect(client.listResources()).rejects.toThrow(/-32601|Method not found/);
+    expect(harness.runtime.supervisor.get('remote')?.state).toBe('running');
+    expect(await client.callTool({ name: 'greet', arguments: { who: 'again' } })).toEqual({
+      content: [{ type: 'text', text: 'hello again' }],
+    });
+  });
+
   it('still speaks 2025 to a 2025 server over Streamable HTTP, after asking', async () => {
     const client = await harness.connect('legacyRemote', 'streamable');
     expect(await client.callTool({ name: 'echo', arguments: { text: 'as before' } })).toMatchObject({ content: [{ text: 'as before' }] });

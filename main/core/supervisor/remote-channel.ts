@@ -7,7 +7,7 @@
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { errorResponse } from '../protocol/jsonrpc.js';
+import { errorResponse, isRequest, isResponse, type RequestId, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
 
@@ -55,14 +55,17 @@ export class RemoteChannel implements MessageChannel {
   send(message: RpcMessage): number {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
     this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
-      // The question whether the server speaks 2026-07-28: a refusal is its answer, not a broken connection.
-      if ('id' in message && 'method' in message && message.method === 'server/discover') {
-        this.onmessage?.(errorResponse(message.id, -32601, `server/discover refused: ${(error as Error).message}`), 0);
+      const text = (error as Error).message;
+      if (isRequest(message) && (message.method === 'server/discover' || isModernRequest(message))) {
+        // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
+        // when it gave one) answers this request only. The question whether the server speaks it is
+        // answered the same way, not with a broken connection.
+        this.onmessage?.(refusalOf(message.id, text), 0);
         return;
       }
-      this.options.logs.append('system', `send failed: ${(error as Error).message}`);
+      this.options.logs.append('system', `send failed: ${text}`);
       // A request that could not be sent gets no answer: end the channel so it fails at once.
-      if ('id' in message && 'method' in message) this.end(`send failed: ${(error as Error).message}`);
+      if (isRequest(message)) this.end(`send failed: ${text}`);
     });
     return 0;
   }
@@ -89,4 +92,24 @@ export class RemoteChannel implements MessageChannel {
     this.ended = true;
     this.onclose?.({ reason, requested: this.closing });
   }
+}
+
+/** Whether a request carries the 2026-07-28 `_meta` envelope. */
+function isModernRequest(message: { params?: Record<string, unknown> }): boolean {
+  const meta = message.params?._meta as Record<string, unknown> | undefined;
+  return typeof meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
+}
+
+/** The answer to a request the server refused over HTTP: its own JSON-RPC error when the body held one. */
+function refusalOf(id: RequestId, text: string): RpcResponse {
+  const start = text.indexOf('{');
+  if (start !== -1) {
+    try {
+      const body = JSON.parse(text.slice(start)) as RpcResponse;
+      if (isResponse(body) && 'error' in body) return { ...body, id };
+    } catch {
+      // Not JSON: the text says why.
+    }
+  }
+  return errorResponse(id, -32603, text);
 }

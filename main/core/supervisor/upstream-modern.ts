@@ -21,6 +21,9 @@ const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
 /** Rounds of questions one call may take before MCP Orch gives it up. */
 export const MAX_INPUT_ROUNDS = 8;
 
+/** Methods a 2026 server no longer has, which a 2025 client may still send: MCP Orch answers them (`{}`). */
+export const ANSWERED_FOR_MODERN: ReadonlySet<string> = new Set(['ping', 'logging/setLevel']);
+
 /** The capability a client needs to be asked each kind of question. */
 const CAPABILITY_OF: Record<string, string> = {
   'elicitation/create': 'elicitation',
@@ -165,4 +168,17 @@ export async function askForInput(
     answers[key] = reply.result;
   }
   return { answers };
+}
+
+/**
+ * The request a 2026 server gets again once its questions are answered: a new id, the answers as
+ * `inputResponses`, its `requestState` echoed, and the progress token (the upstream id) renewed.
+ */
+export function sentAgain(sent: RpcRequest, id: number, answers: Record<string, unknown>, requestState: unknown): RpcRequest {
+  const params: Record<string, unknown> = { ...sent.params, inputResponses: answers };
+  if (requestState !== undefined) params.requestState = requestState;
+  else delete params.requestState;
+  const meta = params._meta as Record<string, unknown> | undefined;
+  if (meta?.progressToken !== undefined) params._meta = { ...meta, progressToken: id };
+  return { ...sent, id, params };
 }

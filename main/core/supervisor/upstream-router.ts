@@ -18,7 +18,7 @@ import {
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
 import type { MessageChannel } from './channel.js';
-import { MAX_INPUT_ROUNDS, askForInput, dress, internalNotification, internalResult } from './upstream-modern.js';
+import * as modern from './upstream-modern.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 
 interface Pending {
@@ -113,10 +113,15 @@ export class UpstreamRouter {
     if (params !== undefined) {
       outgoing.params = progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
     }
-    if (this.envelope) outgoing = dress(outgoing, this.envelope);
+    if (this.envelope) outgoing = modern.dress(outgoing, this.envelope);
     return new Promise((resolve) => {
       if (this.closed) {
         resolve(this.unavailable(request.id));
+        return;
+      }
+      // 2026-07-28 dropped ping and logging/setLevel: MCP Orch answers them for a 2026 server.
+      if (this.envelope && modern.ANSWERED_FOR_MODERN.has(request.method)) {
+        resolve({ jsonrpc: '2.0', id: request.id, result: {} });
         return;
       }
       const target = (params?.name ?? params?.uri) as string | undefined;
@@ -210,7 +215,7 @@ export class UpstreamRouter {
         void this.answerQuestions(upstreamId as number, entry, response.result);
         return;
       }
-      response.result = internalResult(response.result);
+      response.result = modern.internalResult(response.result);
     }
     response.id = entry.downstreamId;
     this.settle(upstreamId as number, response, size);
@@ -221,13 +226,13 @@ export class UpstreamRouter {
    * then the request is sent again, under a new id, with the answers and the server's state.
    */
   private async answerQuestions(upstreamId: number, entry: Pending, result: Record<string, unknown>): Promise<void> {
-    if (++entry.rounds > MAX_INPUT_ROUNDS) {
-      const message = `server "${this.context.name}" asked for input more than ${MAX_INPUT_ROUNDS} times in one call`;
+    if (++entry.rounds > modern.MAX_INPUT_ROUNDS) {
+      const message = `server "${this.context.name}" asked for input more than ${modern.MAX_INPUT_ROUNDS} times in one call`;
       this.settle(upstreamId, errorResponse(entry.downstreamId, RpcErrorCode.InternalError, message));
       return;
     }
     entry.asking = new AbortController();
-    const outcome = await askForInput(entry.peer, result.inputRequests, entry.downstreamId, entry.asking.signal);
+    const outcome = await modern.askForInput(entry.peer, result.inputRequests, entry.downstreamId, entry.asking.signal);
     // The call ended meanwhile (cancelled, timed out, the server went away).
     if (this.pending.get(upstreamId) !== entry) return;
     if ('error' in outcome) {
@@ -235,12 +240,7 @@ export class UpstreamRouter {
       return;
     }
     const nextId = this.nextId++;
-    const params: Record<string, unknown> = { ...entry.outgoing.params, inputResponses: outcome.answers };
-    if (result.requestState !== undefined) params.requestState = result.requestState;
-    else delete params.requestState;
-    const meta = params._meta as Record<string, unknown> | undefined;
-    if (meta?.progressToken !== undefined) params._meta = { ...meta, progressToken: nextId };
-    entry.outgoing = { ...entry.outgoing, id: nextId, params };
+    entry.outgoing = modern.sentAgain(entry.outgoing, nextId, outcome.answers, result.requestState);
     this.pending.delete(upstreamId);
     if (entry.timer) clearTimeout(entry.timer);
     this.pending.set(nextId, entry);
@@ -351,7 +351,7 @@ export class UpstreamRouter {
   }
 
   private handleNotification(received: RpcNotification): void {
-    const notification = this.envelope ? internalNotification(received) : received;
+    const notification = this.envelope ? modern.internalNotification(received) : received;
     if (!notification) return;
     const method = notification.method;
     if (method === 'notifications/progress') {
