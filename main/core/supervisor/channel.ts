@@ -32,6 +32,8 @@ export interface MessageChannel {
   close(): Promise<void>;
   /** PID of the child process, for stdio channels. */
   readonly pid?: number | undefined;
+  /** Streamable HTTP: whether the server opened a 2025 session (gave a session id). */
+  readonly sessionOpened?: boolean;
 }
 
 /** Where a channel writes what is not protocol: stderr lines, stray stdout lines, its own notices. */

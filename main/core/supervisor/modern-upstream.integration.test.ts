@@ -31,12 +31,17 @@ async function startRemote(script: string, args: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  const [modernUrl, legacyUrl] = await Promise.all([startRemote(MODERN, ['--http']), startRemote(ECHO, ['--http', '--port', '0'])]);
+  const [modernUrl, dualUrl, legacyUrl] = await Promise.all([
+    startRemote(MODERN, ['--http']),
+    startRemote(MODERN, ['--http', '--sessions']),
+    startRemote(ECHO, ['--http', '--port', '0']),
+  ]);
   harness = await startHarness({
     modern: fixtureServer(MODERN, [], { protocol: 'auto' }),
     legacy: fixtureServer(ASKING, [], { protocol: 'auto' }),
     // Streamable HTTP is asked by default: the SDK v2's own server says 2026-07-28, the v1 one does not.
     remote: { url: modernUrl },
+    dual: { url: dualUrl },
     legacyRemote: { url: legacyUrl },
   });
 });
@@ -68,6 +73,32 @@ describe('a 2026-07-28 server behind MCP Orch', () => {
     expect(await client.callTool({ name: 'greet', arguments: { who: 'again' } })).toEqual({
       content: [{ type: 'text', text: 'hello again' }],
     });
+  });
+
+  it('speaks to a server of both generations in the generation of each client', async () => {
+    const lines = harness.runtime.supervisor
+      .get('dual')
+      ?.logs.entries()
+      .map((entry) => entry.line);
+    expect(lines).toContain('speaks MCP 2026-07-28 and 2025: spoken to in the generation of each client');
+    const legacy = await harness.connect('dual', 'streamable', { capabilities: { elicitation: {} } });
+    legacy.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: 'Ada' } }));
+    expect(textOf(await legacy.callTool({ name: 'ask_name', arguments: {} }))).toBe('Hello Ada (2025 session)');
+
+    // A 2026 client's requests go without the session: this server (as the conformance reference
+    // does) takes a request with a session id for a 2025 one.
+    const client = new ModernClient(
+      { name: 'v2', version: '2.4.0' },
+      { capabilities: { elicitation: {} }, versionNegotiation: { mode: 'auto' } },
+    );
+    client.setRequestHandler('elicitation/create', () => ({ action: 'accept', content: { name: 'Grace' } }));
+    await client.connect(new ModernTransport(new URL('/mcp/dual', harness.runtime.url), { requestInit: { headers: AUTH_HEADERS } }));
+    try {
+      expect(textOf(await client.callTool({ name: 'ask_name', arguments: {} }))).toBe('Hello Grace');
+      expect(textOf(await client.callTool({ name: 'greet', arguments: { who: 'you' } }))).toBe('hello you');
+    } finally {
+      await client.close();
+    }
   });
 
   it('still speaks 2025 to a 2025 server over Streamable HTTP, after asking', async () => {
@@ -102,9 +133,9 @@ describe('a 2026-07-28 server behind MCP Orch', () => {
     expect(asked).toEqual(['Your name?']);
   });
 
-  it('refuses with -32021 a 2025 client that cannot be asked', async () => {
+  it('refuses with -32021 a 2025 client that cannot be asked: the server is told what that client can do', async () => {
     const client = await harness.connect('modern', 'sse');
-    await expect(client.callTool({ name: 'ask_name', arguments: {} })).rejects.toThrow(/elicitation capability/);
+    await expect(client.callTool({ name: 'ask_name', arguments: {} })).rejects.toThrow(/-32021/);
   });
 
   it('reaches a 2026 client as input_required again, through the aggregate', async () => {

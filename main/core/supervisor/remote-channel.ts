@@ -24,8 +24,11 @@ export class RemoteChannel implements MessageChannel {
   onclose?: (info: ChannelCloseInfo) => void;
   readonly pid = undefined;
   private transport: Transport | undefined;
+  /** Beside a 2025 session, the transport 2026-07-28 requests go on: they must not carry the session id. */
+  private stateless: Transport | undefined;
   private closing = false;
   private ended = false;
+  private streamableTransport: typeof StreamableHTTPClientTransport | undefined;
 
   constructor(private readonly options: RemoteChannelOptions) {}
 
@@ -33,12 +36,11 @@ export class RemoteChannel implements MessageChannel {
     const { url, headers, transport: kind, logs, name } = this.options;
     const requestInit: RequestInit = { headers };
     // Loaded on first use: most setups have no remote server, and the client transports are heavy.
+    if (kind === 'streamableHttp') this.streamableTransport = (await import('@modelcontextprotocol/client')).StreamableHTTPClientTransport;
     const transport: Transport =
       kind === 'sse'
         ? new (await import('@modelcontextprotocol/sdk/client/sse.js')).SSEClientTransport(new URL(url), { requestInit })
-        : new (await import('@modelcontextprotocol/client')).StreamableHTTPClientTransport(new URL(url), {
-            requestInit,
-          });
+        : new this.streamableTransport!(new URL(url), { requestInit, fetch: jsonLinesAsEvents });
     transport.onmessage = (message: JSONRPCMessage) => this.onmessage?.(message as RpcMessage, 0);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
@@ -54,9 +56,11 @@ export class RemoteChannel implements MessageChannel {
 
   send(message: RpcMessage): number {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
-    this.transport.send(message as JSONRPCMessage).catch((error: unknown) => {
+    const modern = isRequest(message) && isModernRequest(message);
+    const transport = modern && this.sessionOpened ? this.statelessTransport() : this.transport;
+    transport.send(message as JSONRPCMessage).catch((error: unknown) => {
       const text = (error as Error).message;
-      if (isRequest(message) && (message.method === 'server/discover' || isModernRequest(message))) {
+      if (isRequest(message) && (message.method === 'server/discover' || modern)) {
         // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
         // when it gave one) answers this request only. The question whether the server speaks it is
         // answered the same way, not with a broken connection.
@@ -68,6 +72,23 @@ export class RemoteChannel implements MessageChannel {
       if (isRequest(message)) this.end(`send failed: ${text}`);
     });
     return 0;
+  }
+
+  /** A second Streamable HTTP transport to the same URL, with no session: made on first use. */
+  private statelessTransport(): Transport {
+    if (!this.stateless) {
+      const { url, headers, logs, name } = this.options;
+      const transport = new this.streamableTransport!(new URL(url), { requestInit: { headers }, fetch: jsonLinesAsEvents });
+      transport.onmessage = (message: JSONRPCMessage) => this.onmessage?.(message as RpcMessage, 0);
+      transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
+      this.stateless = transport;
+    }
+    return this.stateless;
+  }
+
+  /** Whether the server gave a Streamable HTTP session id (a 2025 session is open). */
+  get sessionOpened(): boolean {
+    return typeof (this.transport as { sessionId?: unknown } | undefined)?.sessionId === 'string';
   }
 
   /** Tells the transport the negotiated protocol version (Streamable HTTP sends it as a header). */
@@ -84,12 +105,14 @@ export class RemoteChannel implements MessageChannel {
       await (transport as StreamableHTTPClientTransport).terminateSession().catch(() => undefined);
     }
     await transport?.close().catch(() => undefined);
+    await this.stateless?.close().catch(() => undefined);
     this.end('stopped');
   }
 
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }
 }
@@ -112,4 +135,33 @@ function refusalOf(id: RequestId, text: string): RpcResponse {
     }
   }
   return errorResponse(id, -32603, text);
+}
+
+/**
+ * `fetch` for the Streamable HTTP transport that also reads an answer some servers give instead of
+ * an SSE stream: several JSON-RPC messages as lines of an `application/json` body (the conformance
+ * suite's reference server answers so when a call sends notifications first). Such a body is handed
+ * on as the SSE stream it stands for; any other answer is handed on untouched.
+ */
+export async function jsonLinesAsEvents(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (!/^application\/json/i.test(response.headers.get('content-type') ?? '') || !response.body) return response;
+  const text = await response.text();
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const messages = lines.length > 1 ? lines.every((line) => isJsonObject(line)) : false;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  if (!messages) return new Response(text, { status: response.status, statusText: response.statusText, headers });
+  headers.set('content-type', 'text/event-stream');
+  const events = lines.map((line) => `event: message\ndata: ${line}\n\n`).join('');
+  return new Response(events, { status: response.status, statusText: response.statusText, headers });
+}
+
+function isJsonObject(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }

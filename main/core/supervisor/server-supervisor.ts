@@ -254,7 +254,8 @@ export class ServerSupervisor {
       };
     }
     if (generation !== this.generation) return;
-    const { response, modern: discovered } = await shakeHands(router, {
+    const { response, generations } = await shakeHands(router, {
+      ...(this.server.transport === 'streamableHttp' ? { sessionOpened: () => channel.sessionOpened === true } : {}),
       protocol: this.server.protocol,
       version: this.options.version,
       initializeParams: this.options.initializeParams,
@@ -275,7 +276,8 @@ export class ServerSupervisor {
       return;
     }
     this.initialize = response.result;
-    if (discovered) {
+    const modernOnly = generations === '2026-07-28';
+    if (modernOnly) {
       listenUpstream(router, response.result.capabilities);
     } else {
       const version = response.result.protocolVersion;
@@ -285,7 +287,7 @@ export class ServerSupervisor {
     this.router = router;
     const rerun = this.startedAt !== undefined;
     this.startedAt = Date.now();
-    if (!discovered) this.subscriptions.renew(router, this.server.timeoutMs);
+    if (!modernOnly) this.subscriptions.renew(router, this.server.timeoutMs);
     this.setState('running');
     if (this.restarts > 0) for (const kind of ['tools', 'resources', 'prompts'] as const) this.catalogEmitter.fire(kind);
     if (rerun) announceListsChanged(this.peers, response.result.capabilities);

@@ -17,36 +17,52 @@ export interface HandshakeOptions {
   log(line: string): void;
 }
 
+/** How a server is spoken to after the handshake: 2025 only, 2026-07-28 only, or both (see shakeHands). */
+export type Generations = '2025' | '2026-07-28' | 'both';
+
 /**
  * Opens the conversation with a started server. A server that may speak 2026-07-28 is asked first
- * (`server/discover`); one that does is spoken to in 2026-07-28 from then on and never sent
- * `initialize`, and its discover result stands for the initialize result. Otherwise `initialize`.
- * Answers the (initialize) result, or why it failed.
+ * (`server/discover`). One that does not is sent `initialize` and spoken to in 2025. One that does
+ * is spoken to in 2026-07-28; over HTTP (`sessionOpened`) it is also sent `initialize`, and when it
+ * opens a 2025 session for it, it serves both: 2026 clients' requests go to it in 2026-07-28, 2025
+ * clients' in their session, each with everything it has (server requests, subscriptions). On
+ * stdio the opening exchange pins one generation for the connection. Answers the (initialize) result, or
+ * why it failed.
  */
 export async function shakeHands(
   router: UpstreamRouter,
-  options: HandshakeOptions,
-): Promise<{ response: RpcResponse | undefined; modern: boolean }> {
-  if (options.protocol !== '2025') {
-    const envelope = modernEnvelope(options.version);
-    const discovered = await discoverModern(router, envelope, options.timeoutMs);
-    options.log(
-      discovered
-        ? 'speaks MCP 2026-07-28 (server/discover): spoken to in 2026-07-28'
-        : 'does not speak MCP 2026-07-28 (server/discover): spoken to in 2025',
+  options: HandshakeOptions & { sessionOpened?: () => boolean },
+): Promise<{ response: RpcResponse | undefined; generations: Generations }> {
+  const initialize = () =>
+    router.forward(
+      { jsonrpc: '2.0', id: 0, method: 'initialize', params: options.initializeParams ?? defaultInitializeParams(options.version) },
+      undefined,
+      options.timeoutMs,
     );
-    if (discovered) {
-      router.speakModern(envelope);
-      return { response: { jsonrpc: '2.0', id: 0, result: initializeResultOf(discovered) }, modern: true };
-    }
+  if (options.protocol === '2025') return { response: await initialize(), generations: '2025' };
+  const envelope = modernEnvelope(options.version);
+  const discovered = await discoverModern(router, envelope, options.timeoutMs);
+  if (!discovered) {
+    options.log('does not speak MCP 2026-07-28 (server/discover): spoken to in 2025');
     if (options.protocol === '2026-07-28') {
       const refused = errorResponse(0, RpcErrorCode.ConnectionClosed, 'the server does not answer server/discover with MCP 2026-07-28');
-      return { response: refused, modern: false };
+      return { response: refused, generations: '2025' };
+    }
+    return { response: await initialize(), generations: '2025' };
+  }
+  if (options.sessionOpened && options.protocol === 'auto') {
+    const legacy = await initialize();
+    // Only a 2025 session has what 2025 clients need (requests from the server, subscriptions);
+    // a server that serves 2025 without one is better spoken to in 2026-07-28 for everyone.
+    if (legacy && 'result' in legacy && options.sessionOpened()) {
+      options.log('speaks MCP 2026-07-28 and 2025: spoken to in the generation of each client');
+      router.speakModern(envelope, { besides2025: true });
+      return { response: legacy, generations: 'both' };
     }
   }
-  const params = options.initializeParams ?? defaultInitializeParams(options.version);
-  const response = await router.forward({ jsonrpc: '2.0', id: 0, method: 'initialize', params }, undefined, options.timeoutMs);
-  return { response, modern: false };
+  options.log('speaks MCP 2026-07-28 (server/discover): spoken to in 2026-07-28');
+  router.speakModern(envelope, { besides2025: false });
+  return { response: { jsonrpc: '2.0', id: 0, result: initializeResultOf(discovered) }, generations: '2026-07-28' };
 }
 
 /** `initialize` params: MCP Orch as a client with every capability it can route back to its own clients. */

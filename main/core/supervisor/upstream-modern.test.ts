@@ -34,6 +34,10 @@ describe('the upstream edge for 2026-07-28 servers', () => {
       _meta: { progressToken: 4, ...envelope },
     });
     expect(envelope['io.modelcontextprotocol/clientInfo']).toEqual({ name: 'mcp-orch', version: '1.2.3' });
+    // The client's own capabilities, when the request is a client's.
+    expect(dress(request, envelope, { roots: {} }).params?._meta).toMatchObject({
+      'io.modelcontextprotocol/clientCapabilities': { roots: {} },
+    });
   });
 
   it('takes a server for 2026 only when its discover answer lists 2026-07-28, and makes an initialize result of it', () => {
@@ -84,6 +88,11 @@ describe('the upstream edge for 2026-07-28 servers', () => {
     );
     expect(outcome).toEqual({ answers: { who: { action: 'accept', content: { name: 'Ada' } }, where: { roots: [] } } });
     expect(client.asked.map((request) => request.method)).toEqual(['elicitation/create', 'roots/list']);
+    // Each question carries the key it came under, for a 2026 client to be asked under it again.
+    expect(client.asked.map((request) => (request.params?._meta as Record<string, unknown>)['dev.mcp-orch/inputKey'])).toEqual([
+      'who',
+      'where',
+    ]);
   });
 
   it('ends the call with -32021 when the client cannot be asked, and with its refusal when it refuses', async () => {

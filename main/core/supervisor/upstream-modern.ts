@@ -17,6 +17,9 @@ interface Forwarder {
 
 export const MODERN_VERSION = '2026-07-28';
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
+const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+/** Where a question tells the client edge the key it came under (see mcp/modern-exchange.ts). */
+const INPUT_KEY = 'dev.mcp-orch/inputKey';
 const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
 /** Rounds of questions one call may take before MCP Orch gives it up. */
 export const MAX_INPUT_ROUNDS = 8;
@@ -24,8 +27,8 @@ export const MAX_INPUT_ROUNDS = 8;
 /** Methods a 2026 server no longer has, which a 2025 client may still send: MCP Orch answers them (`{}`). */
 export const ANSWERED_FOR_MODERN: ReadonlySet<string> = new Set(['ping', 'logging/setLevel']);
 
-/** The capability a client needs to be asked each kind of question. */
-const CAPABILITY_OF: Record<string, string> = {
+/** The capability a client needs to be asked each kind of question (a 2025 server's request, or a 2026 one's input request). */
+export const CAPABILITY_OF: Record<string, string> = {
   'elicitation/create': 'elicitation',
   'sampling/createMessage': 'sampling',
   'roots/list': 'roots',
@@ -40,10 +43,21 @@ export function modernEnvelope(version: string | undefined): Record<string, unkn
   };
 }
 
-/** `request` with the envelope in its `_meta` (the request's own `_meta` keys, e.g. the progress token, kept). */
-export function dress(request: RpcRequest, envelope: Record<string, unknown>): RpcRequest {
+/**
+ * `request` with the envelope in its `_meta` (the request's own `_meta` keys, e.g. the progress
+ * token, kept). `capabilities`: those of the client whose request it is, when known, so the server
+ * asks (or refuses) as it would that client; else MCP Orch's own.
+ */
+export function dress(request: RpcRequest, envelope: Record<string, unknown>, capabilities?: Record<string, unknown>): RpcRequest {
   const params = request.params ?? {};
-  return { ...request, params: { ...params, _meta: { ...(params._meta as Record<string, unknown> | undefined), ...envelope } } };
+  const own = capabilities ? { ...envelope, [CLIENT_CAPABILITIES]: capabilities } : envelope;
+  return { ...request, params: { ...params, _meta: { ...(params._meta as Record<string, unknown> | undefined), ...own } } };
+}
+
+/** Whether a request comes from a 2026 client (the client edge passes its `_meta` envelope on). */
+export function fromModernClient(request: RpcRequest): boolean {
+  const meta = request.params?._meta as Record<string, unknown> | undefined;
+  return typeof meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
 }
 
 /** The discover request that asks a server whether it speaks 2026-07-28. */
@@ -158,7 +172,9 @@ export async function askForInput(
   const replies = await Promise.all(
     requests.map(async ([key, request]) => {
       const { method, params } = request as { method: string; params?: Record<string, unknown> };
-      const reply = await peer!.askClient({ jsonrpc: '2.0', id: 0, method, ...(params ? { params } : {}) }, callId, signal);
+      // The server's key rides along, so a 2026 client is asked under it again.
+      const keyed = { ...params, _meta: { ...(params?._meta as Record<string, unknown> | undefined), [INPUT_KEY]: key } };
+      const reply = await peer!.askClient({ jsonrpc: '2.0', id: 0, method, params: keyed }, callId, signal);
       return [key, reply] as const;
     }),
   );

@@ -37,7 +37,8 @@ interface Pending {
   /** What was sent upstream (a 2026 server's `input_required` is answered by sending it again). */
   outgoing: RpcRequest;
   timeoutMs: number;
-  /** Rounds of questions so far (2026 servers); aborted when the call ends while its client is asked. */
+  /** Sent in 2026-07-28; its rounds of questions so far; aborted when the call ends while its client is asked. */
+  inModern: boolean;
   rounds: number;
   asking?: AbortController;
 }
@@ -70,12 +71,6 @@ export interface RouterContext {
   onCall?(record: CallRecord): void;
 }
 
-const CAPABILITY_OF_METHOD: Record<string, string> = {
-  'sampling/createMessage': 'sampling',
-  'elicitation/create': 'elicitation',
-  'roots/list': 'roots',
-};
-
 export class UpstreamRouter {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -84,15 +79,20 @@ export class UpstreamRouter {
   private closed = false;
   /** Set when the server speaks 2026-07-28: the `_meta` envelope every request gets (upstream-modern.ts). */
   private envelope: Record<string, unknown> | undefined;
+  private besides2025 = false;
 
   constructor(
     private readonly channel: MessageChannel,
     private readonly context: RouterContext,
   ) {}
 
-  /** From now on, speaks MCP 2026-07-28 to the server: every request carries `envelope` in its `_meta`. */
-  speakModern(envelope: Record<string, unknown>): void {
+  /**
+   * From now on, speaks MCP 2026-07-28 to the server, with `envelope` in every request's `_meta`;
+   * `besides2025`: only for requests of 2026 clients (they carry their own envelope), the others in 2025.
+   */
+  speakModern(envelope: Record<string, unknown>, options: { besides2025: boolean }): void {
     this.envelope = envelope;
+    this.besides2025 = options.besides2025;
   }
 
   /** Number of requests waiting for the upstream. */
@@ -113,14 +113,15 @@ export class UpstreamRouter {
     if (params !== undefined) {
       outgoing.params = progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
     }
-    if (this.envelope) outgoing = modern.dress(outgoing, this.envelope);
+    const inModern = this.envelope !== undefined && (!this.besides2025 || modern.fromModernClient(request));
+    if (inModern) outgoing = modern.dress(outgoing, this.envelope!, peer?.clientCapabilities);
     return new Promise((resolve) => {
       if (this.closed) {
         resolve(this.unavailable(request.id));
         return;
       }
       // 2026-07-28 dropped ping and logging/setLevel: MCP Orch answers them for a 2026 server.
-      if (this.envelope && modern.ANSWERED_FOR_MODERN.has(request.method)) {
+      if (inModern && modern.ANSWERED_FOR_MODERN.has(request.method)) {
         resolve({ jsonrpc: '2.0', id: request.id, result: {} });
         return;
       }
@@ -138,17 +139,11 @@ export class UpstreamRouter {
         outgoing,
         timeoutMs,
         rounds: 0,
+        inModern,
       };
       this.arm(upstreamId, entry);
       this.pending.set(upstreamId, entry);
-      try {
-        entry.bytesIn = this.channel.send(outgoing);
-      } catch (error) {
-        this.settle(
-          upstreamId,
-          errorResponse(request.id, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`),
-        );
-      }
+      this.send(upstreamId, entry);
     });
   }
 
@@ -210,7 +205,7 @@ export class UpstreamRouter {
       // A late answer to a request that timed out or was cancelled: nobody waits for it.
       return;
     }
-    if (this.envelope && 'result' in response) {
+    if (entry.inModern && 'result' in response) {
       if (response.result.resultType === 'input_required') {
         void this.answerQuestions(upstreamId as number, entry, response.result);
         return;
@@ -245,13 +240,16 @@ export class UpstreamRouter {
     if (entry.timer) clearTimeout(entry.timer);
     this.pending.set(nextId, entry);
     this.arm(nextId, entry);
+    this.send(nextId, entry);
+  }
+
+  /** Sends a call's request upstream; a channel that cannot take it fails the call at once. */
+  private send(upstreamId: number, entry: Pending): void {
     try {
-      this.channel.send(entry.outgoing);
+      entry.bytesIn = this.channel.send(entry.outgoing);
     } catch (error) {
-      this.settle(
-        nextId,
-        errorResponse(entry.downstreamId, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`),
-      );
+      const message = `server "${this.context.name}": ${(error as Error).message}`;
+      this.settle(upstreamId, errorResponse(entry.downstreamId, RpcErrorCode.ConnectionClosed, message));
     }
   }
 
@@ -321,7 +319,7 @@ export class UpstreamRouter {
       this.sendQuietly({ jsonrpc: '2.0', id: request.id, result: {} });
       return;
     }
-    const capability = CAPABILITY_OF_METHOD[request.method];
+    const capability = modern.CAPABILITY_OF[request.method];
     const cause = this.likelyCause(capability);
     let peer = cause?.peer;
     if (!peer) {

@@ -3,15 +3,21 @@
 // speaks 2026-07-28 to (a server that says so in `server/discover`).
 //   node modern-server.mjs            on stdio;
 //   node modern-server.mjs --http     Streamable HTTP at http://127.0.0.1:<port>/mcp (both
-//                                     generations, as the SDK serves them); prints
-//                                     `listening on http://127.0.0.1:<port>` once ready.
+//                                     generations, as the SDK v2 serves them: 2025 without
+//                                     sessions); prints `listening on http://127.0.0.1:<port>`;
+//   … --http --sessions               2025 clients get sessions from the v1 SDK instead (with
+//                                     requests from the server), as the conformance suite's
+//                                     reference server serves them.
 // Tools:
 //   greet     ({ who }) → "hello <who>";
 //   ask_name  answers `input_required` (an elicitation, key `name`) until the retry brings the
 //             answer, then "Hello <name>";
 import { createServer as createHttpServer } from 'node:http';
 import { Readable } from 'node:stream';
-import { McpServer, createMcpHandler, inputRequired } from '@modelcontextprotocol/server';
+import { randomUUID } from 'node:crypto';
+import { McpServer as LegacyServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { McpServer, createMcpHandler, inputRequired, isLegacyRequest } from '@modelcontextprotocol/server';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import * as z from 'zod';
 
@@ -42,8 +48,40 @@ function createServer() {
   return server;
 }
 
+/** The same tools the 2025 way (v1 SDK): ask_name asks the client mid-call; answers say "(2025 session)". */
+function createLegacyServer() {
+  const server = new LegacyServer({ name: 'modern-fixture', version: '1.0.0' });
+  server.registerTool('greet', { description: 'Greets', inputSchema: { who: z.string() } }, ({ who }) =>
+    text(`hello ${who} (2025 session)`),
+  );
+  server.registerTool('ask_name', { description: 'Asks for a name', inputSchema: {} }, async (_args, extra) => {
+    const answer = await server.server.elicitInput(
+      { message: 'Your name?', requestedSchema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] } },
+      { relatedRequestId: extra.requestId },
+    );
+    return text(`Hello ${answer.content?.name} (2025 session)`);
+  });
+  return server;
+}
+
+/** 2025 sessions, one v1 transport each, found by their Mcp-Session-Id. */
+const sessions = new Map();
+async function serveSession(req, res, parsed) {
+  const id = req.headers['mcp-session-id'];
+  let transport = typeof id === 'string' ? sessions.get(id) : undefined;
+  if (!transport) {
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: randomUUID,
+      onsessioninitialized: (sid) => sessions.set(sid, transport),
+    });
+    await createLegacyServer().connect(transport);
+  }
+  await transport.handleRequest(req, res, parsed);
+}
+
 if (process.argv.includes('--http')) {
   const handler = createMcpHandler(createServer);
+  const withSessions = process.argv.includes('--sessions');
   const http = createHttpServer(async (req, res) => {
     const chunks = [];
     for await (const chunk of req) chunks.push(chunk);
@@ -52,9 +90,12 @@ if (process.argv.includes('--http')) {
     const headers = Object.entries(req.headers).flatMap(([name, value]) =>
       Array.isArray(value) ? value.map((one) => [name, one]) : [[name, value]],
     );
-    const response = await handler.fetch(
-      new Request(url, { method: req.method, headers, ...(body && req.method !== 'GET' ? { body } : {}) }),
-    );
+    const request = new globalThis.Request(url, { method: req.method, headers, ...(body && req.method !== 'GET' ? { body } : {}) });
+    const parsed = body ? JSON.parse(body.toString('utf8')) : undefined;
+    // As the conformance reference decides: a request with a session id is a 2025 one, whatever it says.
+    const legacy = req.headers['mcp-session-id'] !== undefined || (await isLegacyRequest(request, parsed));
+    if (withSessions && legacy) return serveSession(req, res, parsed);
+    const response = await handler.fetch(request);
     res.writeHead(response.status, Object.fromEntries(response.headers));
     if (response.body) Readable.fromWeb(response.body).pipe(res);
     else res.end();
