@@ -1,7 +1,8 @@
 /**
  * The MCP endpoints when a client's connection drops before the answer (docs/specification.md §3):
  * a plain JSON call is cancelled upstream at once; a call switched to SSE waits for the client to
- * resume its stream (Last-Event-ID) and is cancelled only when it has not within the grace.
+ * resume its stream (Last-Event-ID) and is cancelled only when it has not within the grace; a
+ * 2026-07-28 call is cancelled as soon as its client closes the response (it cannot be resumed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSse } from '../__fixtures__/proxy-test-kit.js';
@@ -54,6 +55,33 @@ describe('a client that leaves before the JSON answer', () => {
       (await probeRecord(probe.harness)).cancelled.find((entry) => entry.label === 'left before JSON'),
     );
     expect(seen.reason).toMatch(/the client disconnected before the answer/);
+  });
+});
+
+describe('a 2026-07-28 client that closes its response', () => {
+  it('has its call cancelled upstream at once: closing the response is its cancellation', async () => {
+    const label = 'a 2026 call left';
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    const drop = new AbortController();
+    const response = fetch(probe.harness.url('/mcp/probe'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: ACCEPT_BOTH,
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'tools/call',
+        'mcp-name': 'block',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 71, method: 'tools/call', params: { name: 'block', arguments: { label }, _meta: meta } }),
+      signal: drop.signal,
+    });
+    response.catch(() => undefined);
+    await pollFor(`${label} started upstream`, async () => (await probeRecord(probe.harness)).started.includes(label));
+    drop.abort();
+    const seen = await pollFor('the call is cancelled upstream', async () =>
+      (await probeRecord(probe.harness)).cancelled.find((entry) => entry.label === label),
+    );
+    expect(seen.reason).toMatch(/the client closed the response before the answer/);
   });
 });
 
