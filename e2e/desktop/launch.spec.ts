@@ -1,0 +1,45 @@
+/**
+ * The desktop app as a user launches it: the window opens while the core is still starting (a
+ * slow login shell), the page waits for it and then follows it live, through the real preload and
+ * ipcMain handlers; the tray's items act on the same core and the page shows it.
+ */
+import { OverviewPage } from '../pages/overview.page.js';
+import { expect, test } from './desktop-fixture.js';
+
+// Defect 1 of issue 22: the window is shown before the ipcMain handlers are registered, so the
+// page's first invoke fails ("No handler registered for 'orch:invoke'") and its subscribe is dropped.
+// Expected to fail until that fix is merged.
+test.fail('a first launch with a slow login shell shows the dashboard, then live data with no reload', async ({ desktop }) => {
+  const app = desktop.launch({ slowShellSeconds: 2 });
+  const page = await app.page();
+  // The page was loaded before the core answered: its first calls and its subscription met a starting core.
+  expect(app.reports.some((report) => report.what === 'tooltip' && String(report.text).includes('running'))).toBe(false);
+  const overview = new OverviewPage(page);
+  await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+  const loads = app.reports.filter((report) => report.what === 'loaded').length;
+
+  // A change made after the page loaded, outside the page (the tray), arrives live.
+  await app.waitFor((report) => report.what === 'menu' && (report.labels as string[]).includes('Servers'));
+  app.command('tray Stop');
+  await app.waitFor((report) => report.what === 'trayClick');
+  await expect(overview.card('example').getByText('Healthy')).toHaveCount(0);
+  await expect(overview.card('example').getByRole('button', { name: /Start/ })).toBeVisible();
+  expect(app.reports.filter((report) => report.what === 'loaded')).toHaveLength(loads);
+});
+
+// Defect 1 as well: the page's subscription is dropped at launch, so the switch never moves.
+test.fail('the tray switches the mode, and the page shows it', async ({ desktop }) => {
+  const app = desktop.launch();
+  const page = await app.page();
+  const overview = new OverviewPage(page);
+  await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+  await expect(overview.modeSwitch).not.toBeChecked();
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('proxy mode'));
+
+  app.command('tray Batch mode');
+  await expect(overview.modeSwitch).toBeChecked();
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('batch mode'));
+
+  app.command('tray Proxy mode');
+  await expect(overview.modeSwitch).not.toBeChecked();
+});
