@@ -27,19 +27,41 @@ test.fail('a first launch with a slow login shell shows the dashboard, then live
   expect(app.reports.filter((report) => report.what === 'loaded')).toHaveLength(loads);
 });
 
-// Defect 1 as well: the page's subscription is dropped at launch, so the switch never moves.
-test.fail('the tray switches the mode, and the page shows it', async ({ desktop }) => {
+test('the tray switches the mode, and the overview shows it when it is next opened, with no reload', async ({ desktop }) => {
+  const app = desktop.launch();
+  const page = await app.page();
+  const overview = new OverviewPage(page);
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('running · proxy mode'));
+  const loads = app.reports.filter((report) => report.what === 'loaded').length;
+
+  app.command('tray Batch mode');
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('batch mode'));
+  // In-app navigation (the router, not a page load): the overview asks for the mode as it opens.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(overview.modeSwitch).toBeChecked();
+
+  app.command('tray Proxy mode');
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('proxy mode'), app.reports.length);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(overview.modeSwitch).not.toBeChecked();
+  expect(app.reports.filter((report) => report.what === 'loaded')).toHaveLength(loads);
+});
+
+// The dashboard does not follow a mode changed elsewhere (the tray, the CLI, another page): the
+// mode store loads when the overview opens and on the page's own switch, and no live event
+// reloads it (renderer/src/stores/stores.ts, dispatchEvent). Expected to fail until it does; until
+// the bridge's start order is fixed (defect 1 of issue 22) it fails for that reason as well.
+test.fail('the tray switches the mode, and the open overview shows it live', async ({ desktop }) => {
   const app = desktop.launch();
   const page = await app.page();
   const overview = new OverviewPage(page);
   await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('running · proxy mode'));
   await expect(overview.modeSwitch).not.toBeChecked();
-  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('proxy mode'));
 
   app.command('tray Batch mode');
-  await expect(overview.modeSwitch).toBeChecked();
   await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('batch mode'));
-
-  app.command('tray Proxy mode');
-  await expect(overview.modeSwitch).not.toBeChecked();
+  await expect(overview.modeSwitch).toBeChecked();
 });
