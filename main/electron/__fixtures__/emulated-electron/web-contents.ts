@@ -123,6 +123,7 @@ export function browserWindowClass(hooks: () => WindowHooks) {
     private readonly page: Promise<Page>;
     private visible = false;
     private closed = false;
+    private readyShown = false;
 
     constructor(options: { webPreferences?: { preload?: string } }) {
       super();
@@ -144,10 +145,10 @@ export function browserWindowClass(hooks: () => WindowHooks) {
       const page = await this.page;
       await hooks().host.load(page, url);
       report('loaded', { url });
-      if (!this.shown) this.emit('ready-to-show');
-      this.shown = true;
+      // Electron's is the first paint; here the end of the first load.
+      if (!this.readyShown) this.emit('ready-to-show');
+      this.readyShown = true;
     }
-    private shown = false;
 
     show(): void {
       this.visible = true;
