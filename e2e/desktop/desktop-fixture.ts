@@ -37,6 +37,8 @@ export interface RunningApp {
   waitFor(match: (report: Report) => boolean, from?: number): Promise<Report>;
   /** A line on the app's stdin: `quit`, `close`, `tray <label>`. */
   command(line: string): void;
+  /** Clicks the tray item `label` once it is there and enabled (each new menu is tried again). */
+  tray(label: string): Promise<void>;
   exited: Promise<number | null>;
   /** The window's page, over CDP (waits for the window to load its page). */
   page(): Promise<Page>;
@@ -116,12 +118,24 @@ function start(dir: string, options: LaunchOptions, browsers: Browser[]): Runnin
       void exited.then((code) => reject(new Error(`main.ts exited (${code}) first; stderr:\n${stderr}`)));
     });
   let page: Promise<Page> | undefined;
+  const command = (line: string) => void child.stdin.write(`${line}\n`);
+  const tray = async (label: string): Promise<void> => {
+    for (;;) {
+      const from = reports.length;
+      command(`tray ${label}`);
+      const outcomes = ['trayClick', 'trayItemDisabled', 'noTrayItem'];
+      const outcome = await waitFor((report) => outcomes.includes(report.what) && report.label === label, from);
+      if (outcome.what === 'trayClick') return;
+      await waitFor((report) => report.what === 'menu', reports.indexOf(outcome) + 1);
+    }
+  };
   return {
     child,
     reports,
     stderr: () => stderr,
     waitFor,
-    command: (line) => child.stdin.write(`${line}\n`),
+    command,
+    tray,
     exited,
     page() {
       page ??= (async () => {

@@ -3,6 +3,7 @@
  * slow login shell), the page waits for it and then follows it live, through the real preload and
  * ipcMain handlers; the tray's items act on the same core and the page shows it.
  */
+import type { Page } from '@playwright/test';
 import { OverviewPage } from '../pages/overview.page.js';
 import { expect, test } from './desktop-fixture.js';
 
@@ -19,13 +20,23 @@ test.fail('a first launch with a slow login shell shows the dashboard, then live
   const loads = app.reports.filter((report) => report.what === 'loaded').length;
 
   // A change made after the page loaded, outside the page (the tray), arrives live.
-  await app.waitFor((report) => report.what === 'menu' && (report.labels as string[]).includes('Servers'));
-  app.command('tray Stop');
-  await app.waitFor((report) => report.what === 'trayClick');
+  await app.tray('Stop');
   await expect(overview.card('example').getByText('Healthy')).toHaveCount(0);
   await expect(overview.card('example').getByRole('button', { name: /Start/ })).toBeVisible();
   expect(app.reports.filter((report) => report.what === 'loaded')).toHaveLength(loads);
 });
+
+/**
+ * Leaves the overview for another page and comes back, in-app (the router, not a page load): the
+ * overview asks for the mode as it opens. The other page is waited for, so the overview did close.
+ */
+async function reopenOverview(page: Page): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Servers' }).click();
+  await expect(page).toHaveURL(/\/servers$/);
+  await expect(new OverviewPage(page).modeSwitch).toHaveCount(0);
+  await nav.getByRole('link', { name: 'Overview' }).click();
+}
 
 test('the tray switches the mode, and the overview shows it when it is next opened, with no reload', async ({ desktop }) => {
   const app = desktop.launch();
@@ -34,17 +45,15 @@ test('the tray switches the mode, and the overview shows it when it is next open
   await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('running · proxy mode'));
   const loads = app.reports.filter((report) => report.what === 'loaded').length;
 
-  app.command('tray Batch mode');
+  await app.tray('Batch mode');
   await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('batch mode'));
-  // In-app navigation (the router, not a page load): the overview asks for the mode as it opens.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  await reopenOverview(page);
   await expect(overview.modeSwitch).toBeChecked();
 
-  app.command('tray Proxy mode');
-  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('proxy mode'), app.reports.length);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Servers' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click();
+  const switched = app.reports.length;
+  await app.tray('Proxy mode');
+  await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('proxy mode'), switched);
+  await reopenOverview(page);
   await expect(overview.modeSwitch).not.toBeChecked();
   expect(app.reports.filter((report) => report.what === 'loaded')).toHaveLength(loads);
 });
@@ -61,7 +70,7 @@ test.fail('the tray switches the mode, and the open overview shows it live', asy
   await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('running · proxy mode'));
   await expect(overview.modeSwitch).not.toBeChecked();
 
-  app.command('tray Batch mode');
+  await app.tray('Batch mode');
   await app.waitFor((report) => report.what === 'tooltip' && String(report.text).includes('batch mode'));
   await expect(overview.modeSwitch).toBeChecked();
 });
