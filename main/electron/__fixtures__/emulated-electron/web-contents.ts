@@ -26,7 +26,7 @@ export function preloadScript(source: string): string {
   const ipcRenderer = {
     async invoke(channel, ...args) {
       try { return await binding('invoke', channel, args); }
-      catch (error) { throw new Error("Error invoking remote method '" + channel + "': " + (error && error.message)); }
+      catch (error) { throw new Error("Error invoking remote method '" + channel + "': Error: " + (error && error.message)); }
     },
     send(channel, ...args) { void binding('send', channel, args); },
     on(channel, listener) { if (!listeners.has(channel)) listeners.set(channel, []); listeners.get(channel).push(listener); return ipcRenderer; },
