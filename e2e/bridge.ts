@@ -39,9 +39,11 @@ export async function injectBridge(page: Page, daemon: { runtime: Runtime }): Pr
     };
     target.orch = {
       invoke: (id: string, input: unknown) => target.__orchInvoke(id, input),
-      subscribe(listener: (event: OrchEvent) => void) {
+      subscribe(listener: (event: OrchEvent) => void, onStatus?: (status: 'open') => void) {
         listeners.add(listener);
-        if (listeners.size === 1) void target.__orchSubscribe();
+        // Open once the test process has subscribed to the daemon, as the main process says it.
+        if (listeners.size === 1) void target.__orchSubscribe().then(() => onStatus?.('open'));
+        else onStatus?.('open');
         return () => listeners.delete(listener);
       },
     };

@@ -77,4 +77,27 @@ describe('the preload bridge', () => {
     ipc.deliver(event);
     expect(seen).toEqual(['first', 'third']);
   });
+
+  it("reports the main process's word on the subscription, never 'open' before it says so", () => {
+    const ipc = new FakeIpcRenderer();
+    const bridge = createBridge(ipc);
+    const first: string[] = [];
+    const stop = bridge.subscribe(
+      () => undefined,
+      (status) => first.push(status),
+    );
+    expect(first).toEqual([]);
+    ipc.emit(IPC_CHANNELS.status, {}, 'starting');
+    ipc.emit(IPC_CHANNELS.status, {}, 'not-a-status');
+    const second: string[] = [];
+    bridge.subscribe(
+      () => undefined,
+      (status) => second.push(status),
+    );
+    ipc.emit(IPC_CHANNELS.status, {}, 'open');
+    expect(first).toEqual(['starting', 'open']);
+    expect(second).toEqual(['starting', 'open']);
+    stop();
+    expect(ipc.listenerCount(IPC_CHANNELS.status)).toBe(1);
+  });
 });

@@ -7,6 +7,7 @@ import { BRIDGE_GLOBAL, type OrchBridge } from '../shared/api/bridge.js';
 import type { OrchEvent } from '../shared/api/events.js';
 import { failure, type Result } from '../shared/api/result.js';
 import { IPC_CHANNELS } from '../shared/api/ipc-channels.js';
+import type { ConnectionStatus } from '../shared/api/transport.js';
 
 /** The part of `ipcRenderer` the bridge uses. */
 export interface IpcRendererLike {
@@ -21,17 +22,32 @@ export interface ContextBridgeLike {
   exposeInMainWorld(apiKey: string, api: unknown): void;
 }
 
+const STATUSES = new Set<unknown>(['starting', 'connecting', 'open', 'closed'] satisfies ConnectionStatus[]);
+
+interface Subscription {
+  listener: (event: OrchEvent) => void;
+  onStatus?: (status: ConnectionStatus) => void;
+}
+
 export function createBridge(ipc: IpcRendererLike): OrchBridge {
-  const subscriptions = new Set<{ listener: (event: OrchEvent) => void }>();
-  const deliver = (_event: unknown, orchEvent: unknown): void => {
+  const subscriptions = new Set<Subscription>();
+  /** What the main process last said of this frame's subscription; none until it has spoken. */
+  let status: ConnectionStatus | undefined;
+  const each = (call: (subscription: Subscription) => void): void => {
     for (const subscription of [...subscriptions]) {
       try {
-        subscription.listener(orchEvent as OrchEvent);
+        call(subscription);
       } catch (error) {
         // One failing listener must not starve the others.
         console.error('mcp-orch: an event listener failed', error);
       }
     }
+  };
+  const deliver = (_event: unknown, orchEvent: unknown): void => each((subscription) => subscription.listener(orchEvent as OrchEvent));
+  const hear = (_event: unknown, said: unknown): void => {
+    if (!STATUSES.has(said)) return;
+    status = said as ConnectionStatus;
+    each((subscription) => subscription.onStatus?.(status!));
   };
   return {
     async invoke(id, input) {
@@ -41,17 +57,22 @@ export function createBridge(ipc: IpcRendererLike): OrchBridge {
         return failure('internal', `the MCP Orch bridge failed: ${(error as Error).message}`);
       }
     },
-    subscribe(listener) {
+    subscribe(listener, onStatus) {
       if (typeof listener !== 'function') throw new TypeError('subscribe needs a listener function');
-      const subscription = { listener };
+      const subscription: Subscription = { listener, ...(typeof onStatus === 'function' ? { onStatus } : {}) };
       subscriptions.add(subscription);
       if (subscriptions.size === 1) {
+        status = undefined;
         ipc.on(IPC_CHANNELS.event, deliver);
+        ipc.on(IPC_CHANNELS.status, hear);
         ipc.send(IPC_CHANNELS.subscribe);
+      } else if (status) {
+        subscription.onStatus?.(status);
       }
       return () => {
         if (!subscriptions.delete(subscription) || subscriptions.size > 0) return;
         ipc.removeListener(IPC_CHANNELS.event, deliver);
+        ipc.removeListener(IPC_CHANNELS.status, hear);
         ipc.send(IPC_CHANNELS.unsubscribe);
       };
     },
@@ -62,6 +83,9 @@ export function createBridge(ipc: IpcRendererLike): OrchBridge {
 export function exposeBridge(contextBridge: ContextBridgeLike, ipc: IpcRendererLike): void {
   const bridge = createBridge(ipc);
   // A fresh object of exactly the two functions: nothing else can ride along.
-  const exposed: OrchBridge = { invoke: (id, input) => bridge.invoke(id, input), subscribe: (listener) => bridge.subscribe(listener) };
+  const exposed: OrchBridge = {
+    invoke: (id, input) => bridge.invoke(id, input),
+    subscribe: (listener, onStatus) => bridge.subscribe(listener, onStatus),
+  };
   contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, exposed);
 }

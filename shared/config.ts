@@ -42,6 +42,12 @@ export const serverConfigSchema = z
     disabled: z.boolean().optional(),
     /** `shared` (default): one upstream for all client sessions; `per-session`: one each. */
     sessionMode: z.enum(['shared', 'per-session']).optional(),
+    /**
+     * Which MCP generation to speak to the server: `auto` asks it first (`server/discover`) and speaks
+     * 2026-07-28 when it does, else 2025; `2025` never asks; `2026-07-28` speaks nothing else.
+     * Default: `auto` for Streamable HTTP, `2025` for stdio and legacy SSE.
+     */
+    protocol: z.enum(['auto', '2025', '2026-07-28']).optional(),
   })
   .superRefine((server, ctx) => {
     const named = server.transportType ?? server.type;

@@ -1,370 +1,234 @@
 #!/usr/bin/env node
-// `npm run conformance`: runs the official MCP conformance suite (server scenarios) against our
-// conformance fixture twice — served natively over HTTP ("direct") and behind `mcp-orch serve`
-// at /mcp/<server> ("proxy") — and prints the two outcomes side by side.
+// `npm run conformance`: the official MCP conformance suite (@modelcontextprotocol/conformance,
+// server role) with both requirement sets, --requirements 2025-11-25 and 2026-07-28, against
+// mcp-orch's `/mcp/<server>` (in front of the v1 stdio fixture, and in front of the suite's
+// reference server as a remote upstream), the reference served directly, the fixture served
+// directly, and the peers mcp-proxy and supergateway in front of the same fixture. Prints one
+// table: target × set → scored scenarios passed / total (unscored ones apart), with provenance.
 //
-//   node bench/conformance/run.mjs [--scenario <name>] [--only direct|proxy] [--json bench/results/conformance-<commit>.json]
+//   node bench/conformance/run.mjs [--reference <checkout of modelcontextprotocol/conformance>]
+//        [--only <id>[,<id>…]] [--set 2025-11-25|2026-07-28] [--auth header|query]
+//        [--daemon <checkout>]  (the mcp-orch build and fixture of another checkout, built there)
+//        [--json [file]]      (default file: bench/results/conformance-requirements-<commit>.json,
+//                              the commit being --daemon's when given)
 //
-// Exits 1 when the proxy fails a scenario that the direct path passes (or, with --only, when the
-// path run fails any scenario).
-import { spawn } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+// Exits 1 when an mcp-orch row passes fewer scored 2025-11-25 scenarios than what it fronts served
+// directly, 2 when the run itself failed.
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { provenance, provenanceLine } from '../provenance.mjs';
+import { killEverything, leftovers, runBench } from '../proxy/processes.mjs';
+import { REQUIREMENT_SETS, SUITE_PACKAGE, ensureTools, failureLine, readRequirements, runSet, scoreSet } from './suite.mjs';
+import { REFERENCE_FILE, TARGETS, labelOf, referenceDigest } from './targets.mjs';
 
-/** The daemon requires a token on every endpoint: a fresh bootstrap token for this run. */
-const PROXY_TOKEN = randomBytes(24).toString('hex');
+const here = dirname(fileURLToPath(import.meta.url));
+/** The run's temp folder, removed by `cleanUp` too when a signal ends the run before `finally` can. */
+let scratchDir;
+const repoRoot = resolve(here, '../..');
+const REFERENCE_HOWTO =
+  'pass --reference <path> to a checkout of https://github.com/modelcontextprotocol/conformance ' +
+  `(git clone --depth 1 https://github.com/modelcontextprotocol/conformance); its ${REFERENCE_FILE} is run from a temp folder`;
 
-const CONFORMANCE_PACKAGE = '@modelcontextprotocol/conformance@0.1.16';
-// The suite needs Node 22; npx fetches it as a package, so the machine's own Node may be older.
-const NODE_PACKAGE = 'node@22';
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURE = join(REPO_ROOT, 'main/core/mcp/__fixtures__/conformance-server.mjs');
-const SERVER_NAME = 'conformance';
-const STARTUP_TIMEOUT_MS = 60_000;
-const SCENARIO_TIMEOUT_MS = 120_000;
-const STOP_GRACE_MS = 3_000;
-const LISTENING_LINE = /listening on (http:\/\/\S+)/i;
-const OUTPUT_TAIL_CHARS = 4_000;
-
-/** Every process we started, so that none outlives us whatever way we exit. */
-const children = new Set();
-let interrupted = false;
-
-// ---------------------------------------------------------------------------------------------
-// Processes
-
-/**
- * Spawns a process in its own process group (so stopping it also stops what it spawned) and
- * keeps the tail of its output for error messages.
- */
-function start(command, args, options = {}) {
-  const child = spawn(command, args, { shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  child.output = '';
-  const keep = (chunk) => {
-    child.output = (child.output + chunk).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
-  child.exited = new Promise((resolveExit) => child.once('close', (code, signal) => resolveExit({ code, signal })));
-  children.add(child);
-  void child.exited.then(() => children.delete(child));
-  return child;
-}
-
-function signalGroup(child, signal) {
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** SIGTERM to the whole group, then SIGKILL if it has not exited in time. */
-async function stop(child) {
-  if (!children.has(child)) return;
-  signalGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_GRACE_MS);
-  await child.exited;
-  clearTimeout(timer);
-  // The leader may exit before the rest of its group.
-  signalGroup(child, 'SIGKILL');
-}
-
-/** Last resort on a synchronous exit path: no awaiting possible, so straight to SIGKILL. */
-process.on('exit', () => {
-  for (const child of children) signalGroup(child, 'SIGKILL');
-});
-
-/** Resolves with the URL a server prints once it listens; rejects if it exits or stalls. */
-function waitForListening(child, label) {
-  return new Promise((resolveUrl, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(() => fail(`did not report listening within ${STARTUP_TIMEOUT_MS / 1000} s`), STARTUP_TIMEOUT_MS);
-    function fail(reason) {
-      clearTimeout(timer);
-      lines.close();
-      reject(new Error(`${label} ${reason}\n--- its output ---\n${child.output}`));
-    }
-    lines.on('line', (line) => {
-      const match = LISTENING_LINE.exec(line);
-      if (!match) return;
-      clearTimeout(timer);
-      lines.close();
-      resolveUrl(match[1].replace(/\/+$/, ''));
-    });
-    void child.exited.then(({ code, signal }) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
-  });
-}
-
-/** Runs a command to its end (killing it after timeoutMs) and returns its exit and output. */
-function run(command, args, { timeoutMs = SCENARIO_TIMEOUT_MS, ...spawnOptions } = {}) {
-  const child = start(command, args, spawnOptions);
-  let stdout = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), timeoutMs);
-  return child.exited.then((exit) => {
-    clearTimeout(timer);
-    return { ...exit, stdout, output: child.output };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The conformance CLI
-
-/**
- * Finds the Node 22 binary and the conformance CLI inside npx's cache. The first run downloads
- * them; the resolved paths are remembered in the temp folder so later runs skip npx entirely.
- */
-async function resolveConformanceCli() {
-  const cacheFile = join(tmpdir(), `mcp-orch-conformance-${CONFORMANCE_PACKAGE.replace(/[@/]/g, '_')}.json`);
-  try {
-    const cached = JSON.parse(await readFile(cacheFile, 'utf8'));
-    if (existsSync(cached.node) && existsSync(cached.cli)) return cached;
-  } catch {
-    // No usable cache: ask npx.
-  }
-  console.error(`Resolving ${CONFORMANCE_PACKAGE} and ${NODE_PACKAGE} through npx (the first run downloads them)…`);
-  // Inside `npx -p …` the packages' bin folder comes first on PATH; print what it resolves to.
-  const probe =
-    `const {join}=require('path'),{existsSync}=require('fs');` +
-    `const dir=process.env.PATH.split(${JSON.stringify(delimiter)}).find(d=>existsSync(join(d,'conformance')));` +
-    `console.log(JSON.stringify({node:process.execPath,cli:dir&&join(dir,'conformance')}))`;
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-  const result = await run(npx, ['-y', '-p', NODE_PACKAGE, '-p', CONFORMANCE_PACKAGE, 'node', '-e', probe], { timeoutMs: 600_000 });
-  const json = result.stdout.trim().split('\n').pop();
-  let resolved;
-  try {
-    resolved = JSON.parse(json);
-  } catch {
-    throw new Error(`could not resolve the conformance CLI through npx:\n${result.output}`);
-  }
-  if (!resolved.cli) throw new Error(`npx did not put a 'conformance' binary on PATH:\n${result.output}`);
-  resolved.cli = realpathSync(resolved.cli);
-  await writeFile(cacheFile, JSON.stringify(resolved));
-  return resolved;
-}
-
-async function listServerScenarios(cli) {
-  const result = await run(cli.node, [cli.cli, 'list', '--server']);
-  const names = [...result.stdout.matchAll(/^\s+- (\S+)/gm)].map((match) => match[1]);
-  if (names.length === 0) throw new Error(`'conformance list --server' listed no scenarios:\n${result.output}`);
-  return names;
-}
-
-/** Runs one scenario and returns its checks, read from the checks.json the CLI writes. */
-async function runScenario(cli, url, scenario, outputDir) {
-  await mkdir(outputDir, { recursive: true });
-  const result = await run(cli.node, [cli.cli, 'server', '--url', url, '--scenario', scenario, '-o', outputDir]);
-  const [resultDir] = await readdir(outputDir);
-  if (resultDir) {
-    try {
-      return JSON.parse(await readFile(join(outputDir, resultDir, 'checks.json'), 'utf8'));
-    } catch {
-      // Fall through: report the crash below.
-    }
-  }
-  const ended = result.signal ? `was killed (${result.signal})` : `exited with code ${result.code}`;
-  return [
-    { id: scenario, status: 'FAILURE', errorMessage: `conformance CLI ${ended} without results: ${result.output.trim().slice(-500)}` },
-  ];
-}
-
-// ---------------------------------------------------------------------------------------------
-// The two servers under test
-
-async function startDirect() {
-  const fixture = start(process.execPath, [FIXTURE, '--http', '--port', '0']);
-  return { url: await waitForListening(fixture, 'the conformance fixture'), process: fixture };
-}
-
-/** Our proxy with a config holding only the fixture, and a fresh HOME so no user data is touched. */
-async function startProxy(workDir) {
-  const home = join(workDir, 'home');
-  await mkdir(home, { recursive: true });
-  const configFile = join(workDir, 'mcp-config.json');
-  const config = { mcpServers: { [SERVER_NAME]: { command: process.execPath, args: [FIXTURE, '--stdio'] } } };
-  await writeFile(configFile, JSON.stringify(config, null, 2));
-  const env = {
-    ...process.env,
-    MCP_ORCH_TOKEN: PROXY_TOKEN,
-    MCP_ORCH_LOGIN_SHELL_PATH: '0',
-    HOME: home,
-    XDG_CONFIG_HOME: join(home, '.config'),
-    XDG_DATA_HOME: join(home, '.local/share'),
-    XDG_STATE_HOME: join(home, '.local/state'),
-    XDG_CACHE_HOME: join(home, '.cache'),
-  };
-  delete env.MCP_ORCH_CONFIG;
-  const proxy = start(
-    process.execPath,
-    [join(REPO_ROOT, 'bin/mcp-orch.js'), 'serve', '--config', configFile, '--port', '0', '--host', '127.0.0.1'],
-    { cwd: REPO_ROOT, env },
-  );
-  const base = await waitForListening(proxy, 'mcp-orch serve');
-  // The suite cannot set headers: the token travels as ?access_token= (RFC 6750).
-  return { url: `${base}/mcp/${SERVER_NAME}?access_token=${PROXY_TOKEN}`, process: proxy };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Report
-
-function tally(checks) {
-  const count = (status) => checks.filter((check) => check.status === status).length;
-  const counts = { pass: count('SUCCESS'), fail: count('FAILURE'), warn: count('WARNING') };
-  // A scenario can skip all its scored checks (e.g. JSON where it probes SSE): say so.
-  const verdict = counts.fail > 0 ? 'FAIL' : counts.warn > 0 ? 'WARN' : counts.pass > 0 ? 'PASS' : 'N/A';
-  return { ...counts, verdict, checks };
-}
-
-const isScored = (check) => check.status === 'SUCCESS' || check.status === 'FAILURE' || check.status === 'WARNING';
-
-/** Checks one path scored and the other did not, with the other path's notes on why. */
-function skippedChecks(scenario, results, path, otherPath) {
-  const scoredIds = (p) =>
-    new Set(
-      results[p]
-        .get(scenario)
-        .checks.filter(isScored)
-        .map((check) => check.id),
-    );
-  const mine = scoredIds(path);
-  const missing = [...scoredIds(otherPath)].filter((id) => !mine.has(id));
-  const notes = results[path]
-    .get(scenario)
-    .checks.filter((check) => check.status === 'INFO' && typeof check.details?.message === 'string')
-    .map((check) => check.details.message);
-  return { missing, notes };
-}
-
-function cell(result) {
-  return result ? `${result.verdict} ${result.pass}/${result.fail}/${result.warn}` : '–';
-}
-
-function printReport(scenarios, results, paths) {
-  const width = Math.max(...scenarios.map((name) => name.length), 'scenario'.length);
-  const row = (name, ...cells) => `| ${name.padEnd(width)} | ${cells.map((c) => c.padEnd(16)).join(' | ')} |`;
-  const lines = [
-    row('scenario', ...paths.map((path) => `${path} (p/f/w)`)),
-    `|${'-'.repeat(width + 2)}|${paths.map(() => '-'.repeat(18)).join('|')}|`,
-    ...scenarios.map((name) => row(name, ...paths.map((path) => cell(results[path].get(name))))),
-  ];
-  const totals = paths.map((path) => {
-    const all = [...results[path].values()];
-    const sum = (key) => all.reduce((total, result) => total + result[key], 0);
-    const clean = all.filter((result) => result.fail === 0).length;
-    return `${clean}/${all.length} ok ${sum('pass')}/${sum('fail')}/${sum('warn')}`;
-  });
-  lines.push(row('total', ...totals));
-  console.log(`\n${lines.join('\n')}\n`);
-  console.log('p/f/w = checks passed / failed / warned; a scenario is ok when no check failed.\n');
-
-  for (const path of paths) {
-    for (const [name, result] of results[path]) {
-      for (const check of result.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING')) {
-        console.log(`${path} ${name}: ${check.status} ${check.id}: ${check.errorMessage ?? check.description ?? ''}`);
-      }
-    }
-  }
-  if (paths.length !== 2) return;
-  for (const name of scenarios) {
-    for (const [path, otherPath] of [paths, [...paths].reverse()]) {
-      const { missing, notes } = skippedChecks(name, results, path, otherPath);
-      if (missing.length === 0) continue;
-      console.log(
-        `${path} ${name}: not scored (${missing.join(', ')} scored on ${otherPath})${notes.length ? `: ${notes.join('; ')}` : ''}`,
-      );
-    }
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function parseArgs(argv) {
-  const options = { scenario: undefined, paths: ['direct', 'proxy'], json: undefined };
+function readOptions(argv = process.argv.slice(2)) {
+  const options = { reference: undefined, daemon: undefined, only: undefined, sets: REQUIREMENT_SETS, auth: 'header', json: undefined };
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--scenario') options.scenario = argv[++i];
-    else if (argv[i] === '--only') options.paths = [argv[++i]];
-    else if (argv[i] === '--json') options.json = argv[++i];
-    else throw new Error(`unknown argument: ${argv[i]}`);
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--reference') options.reference = resolve(value());
+    else if (arg === '--daemon') options.daemon = resolve(value());
+    else if (arg === '--only') options.only = value().split(',');
+    else if (arg === '--set') options.sets = [value()];
+    else if (arg === '--auth') options.auth = value();
+    else if (arg === '--json') options.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
+    else throw new Error(`unknown argument: ${arg}`);
   }
-  if (options.paths.some((path) => path !== 'direct' && path !== 'proxy')) throw new Error('--only takes direct or proxy');
-  if (argv.includes('--scenario') && !options.scenario) throw new Error('--scenario needs a name');
+  if (options.sets.some((set) => !REQUIREMENT_SETS.includes(set))) throw new Error(`--set takes ${REQUIREMENT_SETS.join(' or ')}`);
+  if (!['header', 'query'].includes(options.auth)) throw new Error('--auth takes header or query');
+  const ids = TARGETS.map((target) => target.id);
+  const unknown = options.only?.filter((id) => !ids.includes(id)) ?? [];
+  if (unknown.length > 0) throw new Error(`unknown target ${unknown.join(', ')}; targets: ${ids.join(', ')}`);
+  if (options.daemon && !existsSync(join(options.daemon, 'dist/main/cli/main.js')))
+    throw new Error(`--daemon ${options.daemon} has no build (dist/main/cli/main.js): run npm run build:daemon there`);
+  if (options.reference && !existsSync(join(options.reference, REFERENCE_FILE)))
+    throw new Error(`--reference ${options.reference} has no ${REFERENCE_FILE}`);
   return options;
 }
 
-async function main() {
-  const options = parseArgs(process.argv.slice(2));
-  const meta = provenance(REPO_ROOT);
-  console.error(`conformance: ${provenanceLine(meta)}`);
-  const workDir = await mkdtemp(join(tmpdir(), 'mcp-orch-conformance-'));
-  const servers = [];
+const load = () => loadavg().map((value) => value.toFixed(2));
+
+/** Runs every requirement set against one started target. */
+async function measure(target, ctx, options, requirements) {
+  const instance = await target.start(ctx);
+  const sets = {};
   try {
-    const cli = await resolveConformanceCli();
-    const all = await listServerScenarios(cli);
-    if (options.scenario && !all.includes(options.scenario))
-      throw new Error(`unknown scenario '${options.scenario}'; known: ${all.join(', ')}`);
-    const scenarios = options.scenario ? [options.scenario] : all;
-
-    const urls = {};
-    for (const path of options.paths) {
-      const server = path === 'direct' ? await startDirect() : await startProxy(workDir);
-      servers.push(server);
-      urls[path] = server.url;
-      console.error(`${path}: ${server.url}`);
-    }
-
-    const results = Object.fromEntries(options.paths.map((path) => [path, new Map()]));
-    for (const scenario of scenarios) {
-      for (const path of options.paths) {
-        if (interrupted) throw new Error('interrupted');
-        const checks = await runScenario(cli, urls[path], scenario, join(workDir, 'results', path, scenario));
-        results[path].set(scenario, tally(checks));
-      }
-      console.error(`${scenario.padEnd(32)} ${options.paths.map((path) => `${path} ${cell(results[path].get(scenario))}`).join('  ')}`);
-    }
-    printReport(scenarios, results, options.paths);
-    if (options.json) {
-      const byPath = Object.fromEntries(options.paths.map((path) => [path, Object.fromEntries(results[path])]));
-      await writeFile(options.json, JSON.stringify({ ...meta, suite: CONFORMANCE_PACKAGE, scenarios, results: byPath }, null, 2));
-      console.log(`raw results written to ${options.json}`);
-    }
-
-    const failed = (path, name) => results[path].get(name).fail > 0;
-    const regressions =
-      options.paths.length === 2
-        ? scenarios.filter((name) => failed('proxy', name) && !failed('direct', name))
-        : scenarios.filter((name) => failed(options.paths[0], name));
-    if (regressions.length > 0) {
-      console.log(`\nFailing${options.paths.length === 2 ? ' only through the proxy' : ''}: ${regressions.join(', ')}`);
-      process.exitCode = 1;
+    for (const set of options.sets) {
+      const outDir = join(ctx.tmpDir, 'results', target.id.replace('/', '_'), set);
+      const env = instance.bearer
+        ? { MCP_ORCH_BENCH_BEARER: instance.bearer.token, MCP_ORCH_BENCH_BEARER_ORIGIN: instance.bearer.origin }
+        : {};
+      const run = await runSet(ctx.tools, {
+        url: instance.url,
+        set,
+        outDir,
+        env,
+        preload: instance.bearer ? ctx.bearerPreload : undefined,
+      });
+      const score = await scoreSet(requirements[set], outDir);
+      sets[set] = { ...score, seconds: run.seconds, suiteExit: run.code, timedOut: run.timedOut, loadAverage: load() };
+      const line = `${target.id} ${set}: ${score.scored.passed}/${score.scored.total} scored, ${score.unscored.passed}/${score.unscored.total} unscored`;
+      process.stderr.write(`${line} (${run.seconds} s, load ${load().join(' ')})\n`);
     }
   } finally {
-    await Promise.all(servers.map((server) => stop(server.process)));
-    await Promise.all([...children].map(stop));
-    await rm(workDir, { recursive: true, force: true });
+    await instance.stop();
+  }
+  return { url: instance.url.replace(/access_token=[^&]+/, 'access_token=REDACTED'), auth: instance.bearer ? 'header' : 'none', sets };
+}
+
+function cell(result) {
+  if (!result) return '–';
+  return `${result.scored.passed} / ${result.scored.total}`;
+}
+
+function unscoredCell(result) {
+  return result ? `${result.unscored.passed} / ${result.unscored.total}` : '–';
+}
+
+function printTable(rows, sets) {
+  const header = ['target', ...sets.flatMap((set) => [`${set} scored`, `${set} unscored`])];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const cells = row.skipped
+      ? sets.flatMap(() => ['skipped', '–'])
+      : sets.flatMap((set) => [cell(row.sets[set]), unscoredCell(row.sets[set])]);
+    lines.push(`| ${row.label} | ${cells.join(' | ')} |`);
+  }
+  console.log(`\n${lines.join('\n')}\n`);
+  console.log("scored: scenarios passed / the set's scored server scenarios (a scenario passes when none of its checks fails).");
+  console.log("unscored: the set's not_scored server scenarios (extension, pending, added-after-release), run and reported.\n");
+  for (const row of rows) {
+    if (row.skipped) {
+      console.log(`${row.label}: skipped: ${row.skipped}`);
+      continue;
+    }
+    for (const set of sets) {
+      const result = row.sets[set];
+      for (const [kind, tally] of [
+        ['scored', result.scored],
+        ['unscored', result.unscored],
+      ]) {
+        for (const [name, scenario] of Object.entries(tally.scenarios)) {
+          if (!scenario.passed) console.log(`${row.id} ${set} ${kind} ✗ ${name}: ${failureLine(scenario)}`);
+        }
+      }
+    }
   }
 }
 
-// Children run in their own process groups, so a Ctrl-C at the terminal reaches only us: stop
-// them, and let main() unwind through its cleanup. A second signal exits at once (the exit
-// handler still kills what is left).
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    void Promise.all([...children].map(stop));
-  });
+/** 1 when an mcp-orch row scores below what it fronts, served directly, on the 2025-11-25 set. */
+function regressionExit(rows) {
+  const byId = Object.fromEntries(rows.map((row) => [row.id, row]));
+  const pairs = [
+    ['mcp-orch/fixture', 'fixture'],
+    ['mcp-orch/reference', 'reference'],
+  ];
+  const set = '2025-11-25';
+  let code = 0;
+  for (const [proxied, direct] of pairs) {
+    const a = byId[proxied]?.sets?.[set];
+    const b = byId[direct]?.sets?.[set];
+    if (a && b && a.scored.passed < b.scored.passed) {
+      console.log(`REGRESSION: ${proxied} passes ${a.scored.passed} scored ${set} scenarios, ${direct} served directly ${b.scored.passed}`);
+      code = 1;
+    }
+  }
+  return code;
 }
 
-main().catch((error) => {
-  console.error(`conformance: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = interrupted ? 130 : 2;
-});
+async function main() {
+  const options = readOptions();
+  const meta = provenance(repoRoot);
+  console.log(`conformance: ${provenanceLine(meta)}`);
+  const daemonRoot = options.daemon ?? repoRoot;
+  // What the mcp-orch rows and the fixture ran: this checkout, or --daemon's (its own commit and build state).
+  const { commit, dirty, staleBuild } = options.daemon ? provenance(daemonRoot) : meta;
+  const daemon = { root: daemonRoot, commit, dirty, staleBuild };
+  if (options.daemon) console.log(`mcp-orch and the fixture from ${daemonRoot}: ${provenanceLine({ ...meta, commit, dirty, staleBuild })}`);
+  const tools = await ensureTools();
+  const requirements = Object.fromEntries(options.sets.map((set) => [set, readRequirements(tools, set)]));
+  const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-conformance-'));
+  scratchDir = tmpDir;
+  const ctx = {
+    repoRoot,
+    daemonRoot,
+    tmpDir,
+    tools,
+    auth: options.auth,
+    reference: options.reference,
+    fixturePath: join(daemonRoot, 'main/core/mcp/__fixtures__/conformance-server.mjs'),
+    loopbackPreload: pathToFileURL(join(repoRoot, 'bench/proxy/loopback-only.mjs')).href,
+    bearerPreload: pathToFileURL(join(here, 'bearer-preload.mjs')).href,
+    orchToken: randomBytes(24).toString('hex'),
+  };
+  console.log(
+    `suite ${SUITE_PACKAGE} under Node ${tools.nodeVersion} (${tools.dir}); reference: ${
+      options.reference ? `${options.reference} (${REFERENCE_FILE} sha256 ${referenceDigest(options.reference)})` : 'not given'
+    }; mcp-orch auth: ${options.auth === 'header' ? 'Authorization header (bearer-preload.mjs)' : '?access_token='}`,
+  );
+  const rows = [];
+  try {
+    for (const target of TARGETS.filter((candidate) => !options.only || options.only.includes(candidate.id))) {
+      const label = labelOf(target, ctx);
+      if (target.needsReference && !options.reference) {
+        rows.push({ id: target.id, label, skipped: `no reference server: ${REFERENCE_HOWTO}` });
+        continue;
+      }
+      rows.push({ id: target.id, label, ...(await measure(target, ctx, options, requirements)) });
+    }
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+  console.log(`load average after: ${load().join(' ')}`);
+  printTable(rows, options.sets);
+  if (options.json) {
+    const file = options.json === true ? join(repoRoot, 'bench/results', `conformance-requirements-${daemon.commit}.json`) : options.json;
+    const report = {
+      ...meta,
+      loadAverageAfter: load().map(Number),
+      daemon,
+      suite: SUITE_PACKAGE,
+      suiteNode: tools.nodeVersion,
+      reference: options.reference ? { file: REFERENCE_FILE, sha256: referenceDigest(options.reference) } : null,
+      requirements,
+      rows,
+    };
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`raw results written to ${file}`);
+  }
+  const left = leftovers();
+  if (left.length > 0) console.log(`processes left running (killed now): ${left.join(', ')}`);
+  process.exitCode = regressionExit(rows);
+}
+
+/** Synchronous (exit handlers): kill what we started, then drop the temp folder. */
+function cleanUp() {
+  killEverything();
+  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+}
+
+runBench(async () => {
+  try {
+    await main();
+  } catch (error) {
+    console.error(`conformance: ${error instanceof Error ? error.message : String(error)}`);
+    cleanUp();
+    process.exit(2);
+  }
+}, cleanUp);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   ipc = new FakeIpcMain();
   registerBridgeHandlers({
     ipcMain: ipc,
-    dispatcher: harness.runtime.operations,
+    core: Promise.resolve(harness.runtime.operations),
     principal: localPrincipal('desktop'),
     isTrustedSender,
     onRefused: (_channel, url) => refused.push(url),

@@ -23,6 +23,8 @@ function setup(lock = new FakeInstanceLock(), options: { argv?: string[]; atLogi
   const events: string[] = [];
   const coreStarted = deferred<CoreHandle>();
   const coreStopped = deferred();
+  /** What the bridge was given to wait for, once the app was ready. */
+  const bridge: { core?: Promise<CoreHandle | undefined> } = {};
   const core: CoreHandle = {
     dispatcher: new MemoryDispatcher({}),
     configPath: '/c',
@@ -40,7 +42,11 @@ function setup(lock = new FakeInstanceLock(), options: { argv?: string[]; atLogi
     principal: localPrincipal('desktop'),
     model,
     window: { show: () => events.push('window shown'), saveBounds: () => events.push('bounds saved') },
-    onReady: () => events.push('tray'),
+    onReady: (starting) => {
+      bridge.core = starting;
+      events.push('bridge and tray');
+      return () => events.push('bridge stopped');
+    },
     startCore: () => {
       events.push('core starting');
       return coreStarted.promise;
@@ -52,21 +58,31 @@ function setup(lock = new FakeInstanceLock(), options: { argv?: string[]; atLogi
     showError: (title, message) => events.push(`error ${title}: ${message}`),
     log: (message) => events.push(`log ${message}`),
   });
-  return { app, model, events, desktop, core, coreStarted, coreStopped };
+  return { app, model, events, desktop, core, coreStarted, coreStopped, bridge };
 }
 
 describe('DesktopApp', () => {
-  it("starts the tray, then the window and the core; the tray follows the core's phase", async () => {
-    const { app, desktop, events, model, core, coreStarted } = setup();
+  it("serves the window's bridge before the window shows, waiting for the core; the tray follows the core's phase", async () => {
+    const { app, desktop, events, model, core, coreStarted, bridge } = setup();
     const started = desktop.start();
     app.becomeReady();
-    await Promise.resolve();
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    // The window is up while the core still starts, and its bridge is already there.
+    expect(events).toEqual(['core starting', 'bridge and tray', 'window shown']);
     expect(model.current.phase).toBe('starting');
     coreStarted.resolve(core);
+    expect(await bridge.core).toBe(core);
     expect(await started).toBe(true);
-    expect(events).toEqual(['tray', 'window shown', 'core starting', 'connected']);
+    expect(events).toEqual(['core starting', 'bridge and tray', 'window shown', 'connected']);
     expect(model.current.phase).toBe('running');
+  });
+
+  it('gives the bridge nothing to wait for when the core failed', async () => {
+    const { app, desktop, coreStarted, bridge } = setup();
+    coreStarted.reject(new Error('port in use'));
+    app.becomeReady();
+    await desktop.start();
+    expect(await bridge.core).toBeUndefined();
   });
 
   it('stays in the tray, without its window, when started at login', async () => {
@@ -120,7 +136,7 @@ describe('DesktopApp', () => {
     expect(app.exited).toBe(false);
     expect(desktop.quitting).toBe(true);
     expect(model.current.phase).toBe('stopping');
-    expect(events).toEqual(['bounds saved', 'disconnected', 'core disposing']);
+    expect(events).toEqual(['bounds saved', 'disconnected', 'bridge stopped', 'core disposing']);
     // Quit again while the servers stop (a second Cmd-Q): still held, the core stopped once.
     app.quit();
     expect(app.exited).toBe(false);
@@ -141,6 +157,8 @@ describe('DesktopApp', () => {
     coreStarted.resolve(core);
     await started;
     expect(events).toContain('core disposing');
+    // The window's pending calls were let go before the core stopped.
+    expect(events.indexOf('bridge stopped')).toBeLessThan(events.indexOf('core disposing'));
     expect(events).not.toContain('connected');
     expect(app.exited).toBe(false);
     coreStopped.resolve();

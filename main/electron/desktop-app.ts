@@ -1,7 +1,8 @@
 /**
- * The app's life: one instance; the tray first, then the core; the window unless started at
- * login; and on quit, every server stopped (whole process trees, as the daemon does) before the
- * process ends, with the tray saying so while it takes.
+ * The app's life: one instance; the core starting, then the tray and the window's bridge (which
+ * wait for the core), then the window unless started at login; and on quit, every server stopped
+ * (whole process trees, as the daemon does) before the process ends, with the tray saying so while
+ * it takes.
  */
 import type { Principal } from '../core/shell-surface.js';
 import type { CoreHandle } from './core-host.js';
@@ -25,8 +26,12 @@ export interface DesktopAppOptions {
   principal: Principal;
   model: TrayModel;
   window: { show(): void; saveBounds(): void };
-  /** Once the app is ready: serves the dashboard bundle and makes the tray icon. */
-  onReady(): void;
+  /**
+   * Once the app is ready, before the window shows: serves the dashboard bundle and the window's
+   * bridge (which waits for `core`, undefined when it failed) and makes the tray icon. Answers what
+   * stops the bridge when quitting.
+   */
+  onReady(core: Promise<CoreHandle | undefined>): () => void;
   startCore(): Promise<CoreHandle>;
   /** Wires the core to the window, the tray and notifications; answers the disposer. */
   connect(core: CoreHandle): Promise<() => void>;
@@ -38,6 +43,7 @@ export class DesktopApp {
   /** The core once started; undefined when it failed to. */
   private core: Promise<CoreHandle | undefined> | undefined;
   private disconnect: (() => void) | undefined;
+  private stopBridge: (() => void) | undefined;
   private stopping: Promise<void> | undefined;
   private stopped = false;
 
@@ -57,9 +63,6 @@ export class DesktopApp {
     app.on('window-all-closed', () => undefined);
     app.on('activate', () => window.show());
     await app.whenReady();
-    this.options.onReady();
-    const hidden = this.options.argv.includes(HIDDEN_ARG) || this.options.openedAtLogin();
-    if (!hidden) window.show();
     this.core = this.options.startCore().then(
       (core) => core,
       (error: unknown) => {
@@ -71,6 +74,10 @@ export class DesktopApp {
         return undefined;
       },
     );
+    // The page's first request and its subscription find the bridge there, waiting for the core.
+    this.stopBridge = this.options.onReady(this.core);
+    const hidden = this.options.argv.includes(HIDDEN_ARG) || this.options.openedAtLogin();
+    if (!hidden) window.show();
     const core = await this.core;
     // A quit during the start has already taken the core down (it waits for the start).
     if (!core || this.quitting) return true;
@@ -91,6 +98,7 @@ export class DesktopApp {
     window.saveBounds();
     model.update({ phase: 'stopping' });
     this.disconnect?.();
+    this.stopBridge?.();
     try {
       // A core still starting is waited for, so its servers are stopped too.
       const core = await this.core;

@@ -22,6 +22,7 @@ import {
 } from 'electron';
 import ElectronStore from 'electron-store';
 import { localPrincipal, loginShellEnv } from '../core/shell-surface.js';
+import type { Dispatcher } from '../core/operations/dispatcher.js';
 import { createRuntime } from '../core/runtime.js';
 import { installApplicationMenu } from './app-menu.js';
 import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
@@ -73,7 +74,7 @@ function main(): void {
 
   // Set once made; the window asks whether the app is quitting, the tray for the core's dispatcher.
   let desktop: DesktopApp | undefined = undefined;
-  let dispatcher: Parameters<typeof registerBridgeHandlers>[0]['dispatcher'] | undefined = undefined;
+  let dispatcher: Dispatcher | undefined = undefined;
   // The core's origin while it runs: the one plain-http destination a link may open in the browser.
   let coreOrigin: string | undefined = undefined;
   // The config file and log folder of the environment the core is started with, once it is known.
@@ -102,9 +103,17 @@ function main(): void {
     principal,
     model,
     window,
-    onReady() {
+    onReady(core) {
       installApplicationMenu(Menu, process.platform, app.name);
       serveRenderer(protocol, join(appRoot, 'dist', 'renderer'));
+      // Before the window loads: its first call waits for the core here instead of finding no handler.
+      const stopBridge = registerBridgeHandlers({
+        ipcMain,
+        core: core.then((handle) => handle?.dispatcher),
+        principal,
+        isTrustedSender,
+        onRefused: (channel, url) => log(`refused ${channel} from ${url ?? 'a gone frame'}`),
+      });
       const trayDir = join(appRoot, 'resources', 'tray');
       const icon = (kind: Parameters<typeof trayIconPath>[2]) => nativeImage.createFromPath(trayIconPath(trayDir, process.platform, kind));
       const tray = new Tray(icon('running'));
@@ -133,6 +142,7 @@ function main(): void {
       });
       app.once('will-quit', () => controller.dispose());
       void loginItem.isEnabled().then((enabled) => model.update({ openAtLogin: enabled }));
+      return stopBridge;
     },
     async startCore() {
       const env = desktopEnvironment(process.env, await loginShellEnv(), process.platform, log);
@@ -151,13 +161,6 @@ function main(): void {
       coreOrigin = core.url;
       const notifier = new Notifier({ notify, windowVisible: () => window.isVisible() });
       const subscribed = core.dispatcher.subscribe(principal, (event) => notifier.handle(event));
-      const stopBridge = registerBridgeHandlers({
-        ipcMain,
-        dispatcher: core.dispatcher,
-        principal,
-        isTrustedSender,
-        onRefused: (channel, url) => log(`refused ${channel} from ${url ?? 'a gone frame'}`),
-      });
       const stopTray = await model.follow(core.dispatcher, principal, (message) => log(`tray: ${message}`));
       void checkForUpdates({
         resourcesPath: app.isPackaged ? process.resourcesPath : undefined,
@@ -166,7 +169,6 @@ function main(): void {
       });
       return () => {
         stopTray();
-        stopBridge();
         if (subscribed.ok) subscribed.value();
         dispatcher = undefined;
         coreOrigin = undefined;

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, OrchClientError } from '../../shared/api/client';
 import { fetchTransport } from '../../shared/api/fetch-transport';
-import { createConnectionStore, isLost } from '../src/stores/connection.store';
+import { createConnectionStore, isLost, isStarting } from '../src/stores/connection.store';
 import { createStores, startLiveUpdates } from '../src/stores/stores';
 import { openPage, settle, startDaemon, TOKEN, type Daemon } from './daemon';
 
@@ -31,6 +31,17 @@ describe('the connection store as state', () => {
     expect(isLost(store.getState())).toBe(true);
     store.getState().setStatus('open');
     expect(isLost(store.getState())).toBe(false);
+  });
+
+  it("shows the desktop app's core starting as starting, not lost, until the bridge says open", () => {
+    const store = createConnectionStore();
+    expect(isStarting(store.getState())).toBe(false);
+    store.getState().setStatus('starting');
+    expect(isStarting(store.getState())).toBe(true);
+    expect(isLost(store.getState())).toBe(false);
+    store.getState().setStatus('open');
+    expect(isStarting(store.getState())).toBe(false);
+    expect(store.getState().everOpen).toBe(true);
   });
 
   it('counts the daemon reached when the page’s data came, once', () => {

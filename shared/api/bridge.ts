@@ -6,25 +6,25 @@ import type { Operation } from './contract.js';
 import type { OrchEvent } from './events.js';
 import type { OperationId } from './operations.js';
 import type { Result } from './result.js';
-import type { Transport } from './transport.js';
+import type { ConnectionStatus, Transport } from './transport.js';
 
 export interface OrchBridge {
   /** Runs the operation `id` with `input` (checked again on the other side); never rejects. */
   invoke(id: OperationId, input: unknown): Promise<Result>;
-  /** Delivers every live event to `listener` until the returned function is called. */
-  subscribe(listener: (event: OrchEvent) => void): () => void;
+  /**
+   * Delivers every live event to `listener` until the returned function is called; `onStatus` hears
+   * how the subscription stands, as the main process says (`starting` while the core starts).
+   */
+  subscribe(listener: (event: OrchEvent) => void, onStatus?: (status: ConnectionStatus) => void): () => void;
 }
 
 /** The name the preload exposes the bridge under: `window.orch`. */
 export const BRIDGE_GLOBAL = 'orch';
 
-/** A transport over the bridge. A bridge lives as long as the window, so its status is always `open`. */
+/** A transport over the bridge: the status is the main process's word, never assumed. */
 export function bridgeTransport(bridge: OrchBridge): Transport {
   return {
     invoke: (operation: Operation, input) => bridge.invoke(operation.id as OperationId, input),
-    subscribe(listener, options) {
-      options?.onStatus?.('open');
-      return bridge.subscribe(listener);
-    },
+    subscribe: (listener, options) => bridge.subscribe(listener, options?.onStatus),
   };
 }

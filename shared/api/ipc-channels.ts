@@ -11,4 +11,9 @@ export const IPC_CHANNELS = {
   unsubscribe: 'orch:unsubscribe',
   /** main → renderer: one `OrchEvent` per message. */
   event: 'orch:event',
+  /**
+   * main → renderer: the subscription's `ConnectionStatus`, sent on subscribe and on every change:
+   * `starting` while the core starts, `open` once events flow, `closed` when the core is gone.
+   */
+  status: 'orch:status',
 } as const;

@@ -6,8 +6,11 @@ import type { Operation } from './contract.js';
 import type { OrchEvent } from './events.js';
 import type { Result } from './result.js';
 
-/** The state of a live event subscription, for a "reconnecting…" banner. */
-export type ConnectionStatus = 'connecting' | 'open' | 'closed';
+/**
+ * The state of a live event subscription, for the "starting…" and "reconnecting…" banners.
+ * `starting`: the desktop app's core is still starting (only the bridge says it).
+ */
+export type ConnectionStatus = 'starting' | 'connecting' | 'open' | 'closed';
 
 export interface SubscribeOptions {
   /** Told whenever the subscription connects, drops or gives up; fetch reconnects by itself. */

@@ -19,7 +19,7 @@ export interface ConfigDiff {
 }
 
 /** The fields that define the process or connection: changing one means a restart. */
-const RUN_FIELDS: (keyof ResolvedServer)[] = ['transport', 'command', 'args', 'env', 'cwd', 'url', 'headers', 'sessionMode'];
+const RUN_FIELDS: (keyof ResolvedServer)[] = ['transport', 'command', 'args', 'env', 'cwd', 'url', 'headers', 'sessionMode', 'protocol'];
 
 export function diffConfigs(previous: ResolvedConfig, next: ResolvedConfig): ConfigDiff {
   const before = new Map(previous.servers.map((server) => [server.name, server]));

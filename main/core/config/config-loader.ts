@@ -36,6 +36,8 @@ export interface ResolvedServer {
   autoApprove: string[];
   disabled: boolean;
   sessionMode: 'shared' | 'per-session';
+  /** The MCP generation to speak to it (see `protocol` in shared/config.ts), resolved. */
+  protocol: 'auto' | '2025' | '2026-07-28';
 }
 
 export interface ResolvedOrch {
@@ -131,6 +133,7 @@ function resolveServer(
     autoApprove: server.autoApprove ?? [],
     disabled: server.disabled ?? false,
     sessionMode: server.sessionMode ?? 'shared',
+    protocol: server.protocol ?? (transportOf(server) === 'streamableHttp' ? 'auto' : '2025'),
   };
 }
 

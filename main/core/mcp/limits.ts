@@ -23,6 +23,14 @@ export interface McpLimits {
    * resumed, and is cancelled as soon as its client leaves.
    */
   resumeGraceMs: number;
+  /**
+   * How long the call of a 2026-07-28 client waits for the client's answers once it was told
+   * `input_required` (a 2025 server asked it something mid-call). Past it, the server's questions
+   * are answered with an error and the call is cancelled upstream.
+   */
+  inputWaitMs: number;
+  /** Calls one key may have waiting for input at once; past it, a new question fails its call. */
+  inputWaitingPerKey: number;
 }
 
 export const DEFAULT_MCP_LIMITS: McpLimits = {
@@ -34,4 +42,6 @@ export const DEFAULT_MCP_LIMITS: McpLimits = {
   replayPerSessionChars: 16 * 1024 * 1024,
   replayTotalChars: 256 * 1024 * 1024,
   resumeGraceMs: 30_000,
+  inputWaitMs: 120_000,
+  inputWaitingPerKey: 64,
 };

@@ -131,8 +131,9 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       };
     };
 
+  /** `perRequest`: the session of one 2026 request, which never gets a process of its own. */
   const factoryFor =
-    (server: ServerSupervisor, principal: Principal): SessionFactory =>
+    (server: ServerSupervisor, principal: Principal, perRequest = false): SessionFactory =>
     (channel) => {
       sessionServers.set(channel.sessionId, server.name);
       const allowed = toolFilter(principal);
@@ -144,7 +145,7 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
           !allowed(server.name, tool) && (registry.catalog(server.name)?.tools.some((item) => item.name === tool) ?? false),
         batch: options.batch,
         tools: () => registry.enabledTools(server.name),
-        ...(server.config.sessionMode === 'per-session'
+        ...(server.config.sessionMode === 'per-session' && !perRequest
           ? {
               dedicated: async (initializeParams: Record<string, unknown>) => {
                 const own = options.supervisor.create(server.config, initializeParams);
@@ -196,7 +197,8 @@ export function createMcpEndpoints(options: McpEndpointsOptions): McpEndpoints {
       const factory = server ? factoryFor(server, principal) : aggregateFactory(principal);
       const scope = name ?? '';
       if (kind === 'mcp') {
-        await streamable.handle(req, res, factory, principal.keyId, scope);
+        const request = server ? factoryFor(server, principal, true) : factory;
+        await streamable.handle(req, res, { session: factory, request }, principal.keyId, scope);
       } else if (kind === 'sse') {
         if (req.method !== 'GET') return methodNotAllowed(req, res, 'GET');
         legacy.open(req, res, server ? `/messages/${encodedName}` : '/messages', factory, principal.keyId, scope);

@@ -1,5 +1,7 @@
 /**
- * The Streamable HTTP transport, server side (MCP 2025-03-26 … 2025-11-25), for one endpoint.
+ * The Streamable HTTP transport, server side, for one endpoint: sessions for MCP 2025-03-26 …
+ * 2025-11-25, and the stateless requests of 2026-07-28 on the same URL. The body of each POST says
+ * which (modern-wire.ts); a 2026 request is one exchange of its own (modern-exchange.ts).
  *
  * Beyond the SDK's transport: a POST whose requests produce nothing but their responses is answered
  * with plain JSON (no SSE framing); a POST that does stream starts with a priming event carrying an
@@ -10,7 +12,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '../protocol/versions.js';
 import { RpcErrorCode, errorResponse, isRequest, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory } from './downstream.js';
-import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
+import { HttpError, accepts, isJsonContentType, parseMessages, readBody, writeJson, writeRpcError } from './http-io.js';
+import { ModernExchange } from './modern-exchange.js';
+import { ListenStream } from './modern-listen.js';
+import { InputBridge } from './input-bridge.js';
+import { ModernError, checkModern, classify, removedMethod, targetOf, type WireRefusal } from './modern-wire.js';
 import type { SendLedger } from './send-ledger.js';
 import { parseEventId } from './sse-stream.js';
 import { StreamableSession, type Exchange, type SessionHost, type StreamableHttpOptions } from './streamable-session.js';
@@ -23,15 +29,26 @@ interface Caller {
   scope: string;
 }
 
+/** How the endpoint makes sessions: one for a 2025 client's session, one for a single 2026 request. */
+export interface SessionFactories {
+  session: SessionFactory;
+  request: SessionFactory;
+}
+
 export class StreamableHttpEndpoint implements SessionHost {
   private readonly sessions = new Map<string, StreamableSession>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Calls of 2026-07-28 clients waiting for the answers to a server's questions. */
+  private readonly bridge: InputBridge;
+  /** The open `subscriptions/listen` streams of 2026-07-28 clients. */
+  private readonly listeners = new Set<ListenStream>();
   private replayChars = 0;
 
   constructor(
     readonly options: StreamableHttpOptions,
     readonly ledger: SendLedger,
   ) {
+    this.bridge = new InputBridge({ waitMs: options.limits.inputWaitMs, perKey: options.limits.inputWaitingPerKey });
     this.sweeper = setInterval(() => this.sweep(), Math.min(25_000, Math.max(1_000, options.idleMs / 2)));
     this.sweeper.unref();
   }
@@ -59,14 +76,14 @@ export class StreamableHttpEndpoint implements SessionHost {
   }
 
   /**
-   * Handles one HTTP request; `factory` makes the handler of a new session. A session answers only
+   * Handles one HTTP request; `factories` make the handler of a new session. A session answers only
    * the key that opened it (`owner`: the caller's key id) at the URL it was opened at (`scope`: the
    * server name, '' for the aggregate).
    */
-  async handle(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, owner: string, scope: string): Promise<void> {
+  async handle(req: IncomingMessage, res: ServerResponse, factories: SessionFactories, owner: string, scope: string): Promise<void> {
     const caller = { owner, scope };
     try {
-      if (req.method === 'POST') await this.handlePost(req, res, factory, caller);
+      if (req.method === 'POST') await this.handlePost(req, res, factories, caller);
       else if (req.method === 'GET') this.handleGet(req, res, caller);
       else if (req.method === 'DELETE') this.handleDelete(req, res, caller);
       else writeRpcError(res, 405, RpcErrorCode.ConnectionClosed, 'Method not allowed.', { allow: 'GET, POST, DELETE' });
@@ -84,17 +101,24 @@ export class StreamableHttpEndpoint implements SessionHost {
     session.dispose();
   }
 
-  /** Closes every session that `predicate` selects (e.g. all sessions of a server being removed). */
+  /** Closes every session (and 2026 listener) that `predicate` selects (e.g. all sessions of a server being removed). */
   closeSessions(predicate: (session: DownstreamChannel) => boolean = () => true): void {
     for (const session of [...this.sessions.values()]) if (predicate(session)) this.closeSession(session.sessionId);
+    for (const listener of [...this.listeners]) if (predicate(listener)) listener.close();
+  }
+
+  /** Open 2026-07-28 `subscriptions/listen` streams. */
+  get listenerCount(): number {
+    return this.listeners.size;
   }
 
   dispose(): void {
     clearInterval(this.sweeper);
     this.closeSessions();
+    this.bridge.dispose();
   }
 
-  private async handlePost(req: IncomingMessage, res: ServerResponse, factory: SessionFactory, caller: Caller): Promise<void> {
+  private async handlePost(req: IncomingMessage, res: ServerResponse, factories: SessionFactories, caller: Caller): Promise<void> {
     const accept = req.headers.accept;
     const acceptsJson = !accept || accepts(accept, 'application/json');
     const acceptsSse = accepts(accept, 'text/event-stream');
@@ -105,6 +129,10 @@ export class StreamableHttpEndpoint implements SessionHost {
       throw new HttpError(415, RpcErrorCode.ConnectionClosed, 'Unsupported Media Type: Content-Type must be application/json');
     }
     const { messages, batch } = parseMessages(await readBody(req, this.options.maxBodyBytes));
+    const era = classify(messages, batch, req.headers);
+    if (era.era === 'refused') return writeRefusal(res, era.id, era.refusal);
+    if (era.era === 'modern') return this.serveModern(req, res, era.message, factories.request, caller, acceptsSse);
+    const factory = factories.session;
 
     const initialize = messages.find((message) => isRequest(message) && message.method === 'initialize');
     let session: StreamableSession;
@@ -169,6 +197,58 @@ export class StreamableHttpEndpoint implements SessionHost {
     session.armStreaming(exchange);
     for (const response of reused) session.refuse(exchange, response);
     for (const message of accepted) session.handler.handle(message);
+  }
+
+  /** One 2026-07-28 message: checked against its headers, then served by an exchange of its own. */
+  private serveModern(
+    req: IncomingMessage,
+    res: ServerResponse,
+    message: RpcMessage,
+    factory: SessionFactory,
+    caller: Caller,
+    acceptsSse: boolean,
+  ): void {
+    const id = isRequest(message) ? message.id : null;
+    const checked = checkModern(message, req.headers);
+    if (!('ok' in checked)) return writeRefusal(res, id, checked);
+    // A notification has no session to reach in a stateless revision: taken, and nothing to do.
+    if (!isRequest(message)) {
+      res.writeHead(202);
+      res.end();
+      return;
+    }
+    const removed = removedMethod(message.method);
+    if (removed) return writeRefusal(res, id, removed);
+    if (message.method === 'subscriptions/listen') {
+      if (!acceptsSse) {
+        return writeRefusal(res, id, {
+          status: 406,
+          code: -32600,
+          message: 'Not Acceptable: subscriptions/listen answers with text/event-stream',
+        });
+      }
+      const listener = new ListenStream(caller.owner, message, checked.envelope, res, {
+        ledger: this.ledger,
+        onClose: (closed) => this.listeners.delete(closed),
+      });
+      this.listeners.add(listener);
+      listener.start(factory);
+      return;
+    }
+    const state = message.params?.requestState;
+    if (state !== undefined) {
+      // A retry with the client's answers: the call that waits for them goes on, answering here.
+      const taken = this.bridge.take(state, { keyId: caller.owner, scope: caller.scope }, message.method, targetOf(message));
+      if (!taken.ok) return writeRefusal(res, id, { status: 400, code: ModernError.InvalidParams, message: taken.message });
+      (taken.call as ModernExchange).resume(message, checked.envelope, res, acceptsSse);
+      return;
+    }
+    const exchange = new ModernExchange(caller.owner, message, checked.envelope, {
+      ledger: this.ledger,
+      bridge: this.bridge,
+      scope: caller.scope,
+    });
+    exchange.start(factory, res, acceptsSse);
   }
 
   private handleGet(req: IncomingMessage, res: ServerResponse, caller: Caller): void {
@@ -239,4 +319,9 @@ export class StreamableHttpEndpoint implements SessionHost {
       if (now - session.lastActivity > this.options.idleMs) this.closeSession(session.sessionId);
     }
   }
+}
+
+/** A 2026-07-28 refusal: its HTTP status, and the JSON-RPC error answered to the request's id. */
+function writeRefusal(res: ServerResponse, id: RequestId | null, refusal: WireRefusal): void {
+  writeJson(res, refusal.status, errorResponse(id, refusal.code, refusal.message, refusal.data));
 }

@@ -11,9 +11,11 @@ import type { Dispatcher } from './dispatcher.js';
 export function dispatcherBridge(dispatcher: Dispatcher, principal: Principal): OrchBridge {
   return {
     invoke: (id, input) => dispatcher.dispatch(id, input, principal),
-    subscribe(listener) {
+    subscribe(listener, onStatus) {
       const subscription = dispatcher.subscribe(principal, listener);
       if (!subscription.ok) throw new OrchClientError(subscription.error);
+      // In-process: events flow from the moment the dispatcher took the listener.
+      onStatus?.('open');
       return subscription.value;
     },
   };

@@ -114,3 +114,15 @@ export function stringifyMessage(message: RpcMessage | RpcMessage[]): string {
   if (result === undefined) return JSON.stringify(message);
   return `{"jsonrpc":"2.0","id":${JSON.stringify((message as RpcResult).id)},"result":${result}}`;
 }
+
+/**
+ * The JSON of a result response with `leading` fields put first in its result, without parsing or
+ * copying the result: its ready JSON (or one `JSON.stringify`) is spliced. `leading` must hold
+ * only keys the result lacks.
+ */
+export function stringifyResultWith(id: RequestId, result: Record<string, unknown>, leading: Record<string, unknown>): string {
+  const body = serializedResults.get(result) ?? JSON.stringify(result);
+  const head = JSON.stringify(leading).slice(1, -1);
+  const rest = head === '' ? body : body === '{}' ? `{${head}}` : `{${head},${body.slice(1)}`;
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${rest}}`;
+}

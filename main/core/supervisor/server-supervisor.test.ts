@@ -115,6 +115,7 @@ const SERVER: ResolvedServer = {
   autoApprove: [],
   disabled: false,
   sessionMode: 'shared',
+  protocol: '2025',
 };
 const FAST_POLICY: CrashPolicyOptions = { baseDelayMs: 1, maxDelayMs: 4, maxCrashes: 3, windowMs: 60_000 };
 

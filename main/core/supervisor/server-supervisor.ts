@@ -17,7 +17,8 @@ import {
 import type { ChannelCloseInfo, MessageChannel } from './channel.js';
 import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
 import { LogBuffer } from './log-buffer.js';
-import { announceListsChanged, defaultInitializeParams } from './upstream-handshake.js';
+import { announceListsChanged, shakeHands } from './upstream-handshake.js';
+import { listenUpstream } from './upstream-modern.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { CatalogKind, ProcessEvent, ServerState, ServerStatus, StateChange } from './server-status.js';
@@ -253,16 +254,13 @@ export class ServerSupervisor {
       };
     }
     if (generation !== this.generation) return;
-    const response = await router.forward(
-      {
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: this.options.initializeParams ?? defaultInitializeParams(this.options.version),
-      },
-      undefined,
+    const { response, modern: discovered } = await shakeHands(router, {
+      protocol: this.server.protocol,
+      version: this.options.version,
+      initializeParams: this.options.initializeParams,
       timeoutMs,
-    );
+      log: (line) => this.logs.append('system', line),
+    });
     if (this.handshake === router) this.handshake = undefined;
     if (generation !== this.generation) return;
     if (!response || 'error' in response) {
@@ -277,13 +275,17 @@ export class ServerSupervisor {
       return;
     }
     this.initialize = response.result;
-    const version = response.result.protocolVersion;
-    if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
-    router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    if (discovered) {
+      listenUpstream(router, response.result.capabilities);
+    } else {
+      const version = response.result.protocolVersion;
+      if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
+      router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    }
     this.router = router;
     const rerun = this.startedAt !== undefined;
     this.startedAt = Date.now();
-    this.subscriptions.renew(router, this.server.timeoutMs);
+    if (!discovered) this.subscriptions.renew(router, this.server.timeoutMs);
     this.setState('running');
     if (this.restarts > 0) for (const kind of ['tools', 'resources', 'prompts'] as const) this.catalogEmitter.fire(kind);
     if (rerun) announceListsChanged(this.peers, response.result.capabilities);

@@ -18,6 +18,7 @@ import {
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
 import type { MessageChannel } from './channel.js';
+import * as modern from './upstream-modern.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 
 interface Pending {
@@ -33,6 +34,12 @@ interface Pending {
   progressToken: unknown;
   resolve: (response: RpcResponse | undefined) => void;
   timer: NodeJS.Timeout | undefined;
+  /** What was sent upstream (a 2026 server's `input_required` is answered by sending it again). */
+  outgoing: RpcRequest;
+  timeoutMs: number;
+  /** Rounds of questions so far (2026 servers); aborted when the call ends while its client is asked. */
+  rounds: number;
+  asking?: AbortController;
 }
 
 /** One finished request of a client session, for the call log. */
@@ -75,11 +82,18 @@ export class UpstreamRouter {
   /** Server→client requests in flight, by the server's id: aborted when the server cancels them. */
   private readonly serverRequests = new Map<RequestId, AbortController>();
   private closed = false;
+  /** Set when the server speaks 2026-07-28: the `_meta` envelope every request gets (upstream-modern.ts). */
+  private envelope: Record<string, unknown> | undefined;
 
   constructor(
     private readonly channel: MessageChannel,
     private readonly context: RouterContext,
   ) {}
+
+  /** From now on, speaks MCP 2026-07-28 to the server: every request carries `envelope` in its `_meta`. */
+  speakModern(envelope: Record<string, unknown>): void {
+    this.envelope = envelope;
+  }
 
   /** Number of requests waiting for the upstream. */
   get inFlight(): number {
@@ -95,13 +109,19 @@ export class UpstreamRouter {
     const params = request.params;
     const meta = params?._meta as Record<string, unknown> | undefined;
     const progressToken = meta?.progressToken;
-    const outgoing: RpcRequest = { jsonrpc: '2.0', id: upstreamId, method: request.method };
+    let outgoing: RpcRequest = { jsonrpc: '2.0', id: upstreamId, method: request.method };
     if (params !== undefined) {
       outgoing.params = progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
     }
+    if (this.envelope) outgoing = modern.dress(outgoing, this.envelope);
     return new Promise((resolve) => {
       if (this.closed) {
         resolve(this.unavailable(request.id));
+        return;
+      }
+      // 2026-07-28 dropped ping and logging/setLevel: MCP Orch answers them for a 2026 server.
+      if (this.envelope && modern.ANSWERED_FOR_MODERN.has(request.method)) {
+        resolve({ jsonrpc: '2.0', id: request.id, result: {} });
         return;
       }
       const target = (params?.name ?? params?.uri) as string | undefined;
@@ -115,10 +135,11 @@ export class UpstreamRouter {
         progressToken,
         resolve,
         timer: undefined,
+        outgoing,
+        timeoutMs,
+        rounds: 0,
       };
-      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        entry.timer = setTimeout(() => this.timeOut(upstreamId, timeoutMs), timeoutMs);
-      }
+      this.arm(upstreamId, entry);
       this.pending.set(upstreamId, entry);
       try {
         entry.bytesIn = this.channel.send(outgoing);
@@ -189,8 +210,56 @@ export class UpstreamRouter {
       // A late answer to a request that timed out or was cancelled: nobody waits for it.
       return;
     }
+    if (this.envelope && 'result' in response) {
+      if (response.result.resultType === 'input_required') {
+        void this.answerQuestions(upstreamId as number, entry, response.result);
+        return;
+      }
+      response.result = modern.internalResult(response.result);
+    }
     response.id = entry.downstreamId;
     this.settle(upstreamId as number, response, size);
+  }
+
+  /**
+   * A 2026 server needs input to go on with a call: its questions are asked of the call's client,
+   * then the request is sent again, under a new id, with the answers and the server's state.
+   */
+  private async answerQuestions(upstreamId: number, entry: Pending, result: Record<string, unknown>): Promise<void> {
+    if (++entry.rounds > modern.MAX_INPUT_ROUNDS) {
+      const message = `server "${this.context.name}" asked for input more than ${modern.MAX_INPUT_ROUNDS} times in one call`;
+      this.settle(upstreamId, errorResponse(entry.downstreamId, RpcErrorCode.InternalError, message));
+      return;
+    }
+    entry.asking = new AbortController();
+    const outcome = await modern.askForInput(entry.peer, result.inputRequests, entry.downstreamId, entry.asking.signal);
+    // The call ended meanwhile (cancelled, timed out, the server went away).
+    if (this.pending.get(upstreamId) !== entry) return;
+    if ('error' in outcome) {
+      this.settle(upstreamId, outcome.error);
+      return;
+    }
+    const nextId = this.nextId++;
+    entry.outgoing = modern.sentAgain(entry.outgoing, nextId, outcome.answers, result.requestState);
+    this.pending.delete(upstreamId);
+    if (entry.timer) clearTimeout(entry.timer);
+    this.pending.set(nextId, entry);
+    this.arm(nextId, entry);
+    try {
+      this.channel.send(entry.outgoing);
+    } catch (error) {
+      this.settle(
+        nextId,
+        errorResponse(entry.downstreamId, RpcErrorCode.ConnectionClosed, `server "${this.context.name}": ${(error as Error).message}`),
+      );
+    }
+  }
+
+  /** Starts the call's timeout, under its upstream id. */
+  private arm(upstreamId: number, entry: Pending): void {
+    if (entry.timeoutMs > 0 && Number.isFinite(entry.timeoutMs)) {
+      entry.timer = setTimeout(() => this.timeOut(upstreamId, entry.timeoutMs), entry.timeoutMs);
+    }
   }
 
   private settle(upstreamId: number, response: RpcResponse | undefined, bytesOut = 0): void {
@@ -198,6 +267,7 @@ export class UpstreamRouter {
     if (!entry) return;
     this.pending.delete(upstreamId);
     if (entry.timer) clearTimeout(entry.timer);
+    entry.asking?.abort();
     if (entry.peer && this.context.onCall) this.record(entry, response, bytesOut);
     entry.resolve(response);
   }
@@ -280,7 +350,9 @@ export class UpstreamRouter {
     );
   }
 
-  private handleNotification(notification: RpcNotification): void {
+  private handleNotification(received: RpcNotification): void {
+    const notification = this.envelope ? modern.internalNotification(received) : received;
+    if (!notification) return;
     const method = notification.method;
     if (method === 'notifications/progress') {
       this.routeProgress(notification);

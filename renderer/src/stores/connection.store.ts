@@ -47,3 +47,8 @@ export type ConnectionStore = ReturnType<typeof createConnectionStore>;
 export function isLost(state: Pick<ConnectionState, 'status' | 'everOpen' | 'unreachable'>): boolean {
   return state.unreachable || (state.everOpen && state.status !== 'open');
 }
+
+/** Whether the "starting" banner shows: the desktop app's core is still starting. */
+export function isStarting(state: Pick<ConnectionState, 'status'>): boolean {
+  return state.status === 'starting';
+}

@@ -1,10 +1,12 @@
 // The features of the conformance fixture server: every tool, resource, prompt and handler the
-// official conformance suite's server scenarios ask for. conformance-server.mjs serves it.
+// official conformance suite's server scenarios ask for (those of 2026-07-28 in conformance-2026.mjs).
+// conformance-server.mjs serves it.
 import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod';
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { registerModernTools } from './conformance-2026.mjs';
 
 // A 1x1 red pixel.
 const RED_PIXEL_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC';
@@ -56,6 +58,7 @@ export function createConformanceServer() {
   registerResources(server, session);
   registerPrompts(server);
   registerLogLevel(server, session);
+  registerModernTools(server);
   return server;
 }
 

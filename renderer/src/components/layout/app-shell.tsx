@@ -1,9 +1,9 @@
 /** The frame: a skip link, the navigation, the "daemon went away" banner, and the page. */
-import { Activity, Boxes, FileCog, Gauge, Import, KeyRound, PlayCircle, PlugZap, Server, WifiOff, Wrench } from 'lucide-react';
+import { Activity, Boxes, FileCog, Gauge, Import, KeyRound, Loader2, PlayCircle, PlugZap, Server, WifiOff, Wrench } from 'lucide-react';
 import { useEffect, type ReactNode } from 'react';
 import { NavLink } from 'react-router';
 import { cn } from '../../lib/cn';
-import { isLost } from '../../stores/connection.store';
+import { isLost, isStarting } from '../../stores/connection.store';
 import { useDomain, useStores } from '../../stores/context';
 
 const NAV = [
@@ -20,6 +20,18 @@ const NAV = [
 
 export function ConnectionBanner() {
   const lost = useDomain('connection', isLost);
+  // The desktop app's core is still starting (the login shell is read first): the page waits for it.
+  const starting = useDomain('connection', isStarting);
+  if (starting) {
+    return (
+      <div role="status" className="flex items-center gap-2 border-b border-line bg-raised px-4 py-2 text-sm">
+        <Loader2 aria-hidden className="h-4 w-4 animate-spin text-accent" />
+        <span>
+          <strong>MCP Orch is starting.</strong> Your servers appear here as soon as it runs.
+        </span>
+      </div>
+    );
+  }
   if (!lost) return null;
   return (
     <div role="alert" className="flex items-center gap-2 border-b border-bad/50 bg-bad/10 px-4 py-2 text-sm">
