@@ -7,16 +7,16 @@ import type { Page } from '@playwright/test';
 import { OverviewPage } from '../pages/overview.page.js';
 import { expect, test } from './desktop-fixture.js';
 
-// Defect 1 of issue 22: the window is shown before the ipcMain handlers are registered, so the
-// page's first invoke fails ("No handler registered for 'orch:invoke'") and its subscribe is dropped.
-// Expected to fail until that fix is merged.
-test.fail('a first launch with a slow login shell shows the dashboard, then live data with no reload', async ({ desktop }) => {
-  const app = desktop.launch({ slowShellSeconds: 2 });
+// Defect 1 of issue 22 failed this (the window showed before the ipcMain handlers existed: the
+// page's first invoke got "No handler registered for 'orch:invoke'", its subscribe was dropped).
+test('a first launch with a slow login shell shows the dashboard, then live data with no reload', async ({ desktop }) => {
+  const app = desktop.launch({ slowShellSeconds: 2.5 });
   const page = await app.page();
-  // The page was loaded before the core answered: its first calls and its subscription met a starting core.
-  expect(app.reports.some((report) => report.what === 'tooltip' && String(report.text).includes('running'))).toBe(false);
+  // The page is up while the core still starts (the login shell is being read), and says so.
+  await expect(page.getByRole('status').filter({ hasText: 'MCP Orch is starting' })).toBeVisible();
   const overview = new OverviewPage(page);
   await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'MCP Orch is starting' })).toHaveCount(0);
   const loads = app.reports.filter((report) => report.what === 'loaded').length;
 
   // A change made after the page loaded, outside the page (the tray), arrives live.
@@ -60,8 +60,7 @@ test('the tray switches the mode, and the overview shows it when it is next open
 
 // The dashboard does not follow a mode changed elsewhere (the tray, the CLI, another page): the
 // mode store loads when the overview opens and on the page's own switch, and no live event
-// reloads it (renderer/src/stores/stores.ts, dispatchEvent). Expected to fail until it does; until
-// the bridge's start order is fixed (defect 1 of issue 22) it fails for that reason as well.
+// reloads it (renderer/src/stores/stores.ts, dispatchEvent). Expected to fail until it does.
 test.fail('the tray switches the mode, and the open overview shows it live', async ({ desktop }) => {
   const app = desktop.launch();
   const page = await app.page();
