@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser against a real daemon (see e2e/). Every test runs twice: as a
  * browser page over REST and /api/events (`fetch`), and as the desktop window would, through a
- * `window.orch` bridge the test injects (`bridge`). Debian's Chromium when it is there (CI
+ * `window.orch` bridge the test injects (`bridge`). The `desktop` project runs the desktop app
+ * itself (e2e/desktop/): the real main process, preload and window, with an emulated Electron. Debian's Chromium when it is there (CI
  * installs it), else Playwright's own.
  */
 import { defineConfig } from '@playwright/test';
@@ -25,7 +26,9 @@ export default defineConfig<OrchOptions>({
     trace: 'off',
   },
   projects: [
-    { name: 'fetch', use: { transport: 'fetch' } },
-    { name: 'bridge', use: { transport: 'bridge' } },
+    { name: 'fetch', use: { transport: 'fetch' }, testIgnore: 'desktop/**' },
+    { name: 'bridge', use: { transport: 'bridge' }, testIgnore: 'desktop/**' },
+    // The real main.ts, preload bundle and app:// handler with an emulated Electron (docs/desktop.md).
+    { name: 'desktop', testMatch: 'desktop/**/*.spec.ts' },
   ],
 });

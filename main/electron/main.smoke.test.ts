@@ -102,7 +102,7 @@ describe.skipIf(process.platform === 'win32')('main.ts under a fake electron', (
         webviewTag: false,
         spellcheck: false,
       });
-      expect(await waitFor((report) => report.what === 'load')).toMatchObject({ url: 'app://orch/index.html' });
+      expect(await waitFor((report) => report.what === 'load')).toMatchObject({ url: 'app://orch/' });
       expect(reports.find((report) => report.what === 'protocol')).toMatchObject({ scheme: 'app' });
       expect(reports.find((report) => report.what === 'trayImage')).toMatchObject({
         path: join(root, 'resources', 'tray', 'tray-running.png'),

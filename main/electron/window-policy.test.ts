@@ -162,6 +162,12 @@ describe('the app:// protocol', () => {
     expect((await get('app://orch/missing.png')).csp).toBe(CONTENT_SECURITY_POLICY);
   });
 
+  // The router reads the path: `/index.html` is no route of the dashboard ("No such page").
+  it("opens the window on the dashboard's root route, answered with the page", async () => {
+    expect(new URL(APP_ENTRY_URL).pathname).toBe('/');
+    expect(await get(APP_ENTRY_URL)).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
+  });
+
   it('answers the page for client-side routes and 404 for missing assets', async () => {
     expect(await get('app://orch/servers/github')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8' });
     expect(await get('app://orch/')).toMatchObject({ status: 200 });

@@ -9,8 +9,11 @@ import type { IpcEventLike } from './bridge.ipc.js';
 export const APP_SCHEME = 'app';
 /** The one origin of the app's pages. */
 export const APP_ORIGIN = `${APP_SCHEME}://orch`;
-/** The page the window opens. */
-export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+/**
+ * The page the window opens: the root, which the protocol answers with index.html. Not
+ * `/index.html`: the dashboard's router reads the path, and has no page by that name.
+ */
+export const APP_ENTRY_URL = `${APP_ORIGIN}/`;
 
 /**
  * The Content-Security-Policy of every page served on `app://orch`: scripts, styles, fonts and
