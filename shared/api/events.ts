@@ -7,7 +7,7 @@ import { RUN_STATUSES, TASK_STATUSES, taskIdSchema } from '../batch-plan.js';
 import { LIST_KINDS } from '../catalog.js';
 import { callEntrySchema } from './operations/calls.js';
 import { issueSchema, serverName, timestamp } from './operations/common.js';
-import { reloadDiffSchema } from './operations/config.js';
+import { modeSchema, reloadDiffSchema } from './operations/config.js';
 import { processSampleSchema } from './operations/metrics.js';
 import { logEntrySchema, serverStateSchema, serverStatusSchema } from './operations/servers.js';
 
@@ -55,6 +55,13 @@ export const configReloadEventSchema = z.object({
   needsRestart: z.array(z.string()).optional(),
 });
 
+/** The daemon's mode changed (the dashboard, the tray, the CLI, the config file): proxy or batch. */
+export const modeChangedEventSchema = z.object({
+  type: z.literal('mode.changed'),
+  time: timestamp,
+  mode: modeSchema,
+});
+
 /** A server's catalog changed (list_changed, restart, a tool switched on or off). */
 export const toolsChangedEventSchema = z.object({
   type: z.literal('tools.changed'),
@@ -83,6 +90,7 @@ export const orchEventSchema = z.discriminatedUnion('type', [
   callEventSchema,
   runProgressEventSchema,
   configReloadEventSchema,
+  modeChangedEventSchema,
   toolsChangedEventSchema,
   serverResourcesEventSchema,
   serverLogEventSchema,

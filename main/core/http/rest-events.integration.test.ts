@@ -1,6 +1,6 @@
 /**
  * `GET /api/events` carries what the dashboard follows: server state changes, finished calls,
- * config reloads and catalog changes, each `data:` line one event of the contract.
+ * config reloads, mode changes and catalog changes, each `data:` line one event of the contract.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +65,18 @@ async function collect(trigger: () => Promise<unknown>, done: (events: OrchEvent
 }
 
 describe('/api/events', () => {
+  it('reports a mode switch as mode.changed, whoever made it', async () => {
+    try {
+      const events = await collect(
+        () => Promise.resolve(harness.runtime.setMode('batch')),
+        (seen) => seen.some((event) => event.type === 'mode.changed'),
+      );
+      expect(events.find((event) => event.type === 'mode.changed')).toMatchObject({ mode: 'batch' });
+    } finally {
+      harness.runtime.setMode('proxy');
+    }
+  });
+
   it('reports a restart as server.state changes and a catalog refresh', async () => {
     const events = await collect(
       () => callOperation(harness, operations['servers.restart'], { name: 'example' }),

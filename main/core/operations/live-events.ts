@@ -1,6 +1,6 @@
 /**
  * The live events of the contract (`OrchEvent`), whatever carries them (SSE, the IPC bridge): server
- * state changes, finished calls, batch run progress, config reloads, catalog changes, log lines and
+ * state changes, finished calls, batch run progress, config reloads, mode changes, catalog changes, log lines and
  * the children's CPU and memory (operations/dashboard-events.ts). The sources
  * are followed only while someone subscribes, so a call costs nothing extra when nobody watches.
  * Each subscriber gets the calls and runs it may see (operations/visibility.ts) and every event
@@ -77,6 +77,7 @@ export class LiveEvents implements EventSource {
         emit({ type: 'config.reload', time: result.time, ...view });
       }),
       registry.onDidChange(({ server, kinds }) => emit({ type: 'tools.changed', time: Date.now(), server, kinds })),
+      batch.onDidChangeMode((mode) => emit({ type: 'mode.changed', time: Date.now(), mode })),
       batch.onDidRun((event) => {
         const progress = runProgress(this.deps, event);
         if (progress) emit(progress, { keyId: event.keyId });

@@ -19,6 +19,8 @@ export interface KeysState {
   rotate(id: string): Promise<{ key: KeyInfo; secret: string }>;
   loadMode(): Promise<void>;
   setMode(mode: Mode): Promise<void>;
+  /** The mode changed elsewhere (the tray, the CLI, the config file): a live event says so. */
+  applyMode(mode: Mode): void;
 }
 
 export function createKeysStore(client: OrchClient, report: Reporter) {
@@ -62,6 +64,9 @@ export function createKeysStore(client: OrchClient, report: Reporter) {
         .catch((error: unknown) => void report(error))
         .finally(() => (modeLoad = undefined));
       return modeLoad;
+    },
+    applyMode(mode) {
+      if (get().mode !== mode) set({ mode });
     },
     async setMode(mode) {
       set({ modePending: true });

@@ -61,6 +61,9 @@ export function dispatchEvent(stores: Stores, event: OrchEvent): void {
       if (event.ok) void stores.servers.getState().load();
       if (event.ok && stores.tools.getState().status !== 'idle') void stores.tools.getState().load();
       return;
+    case 'mode.changed':
+      stores.keys.getState().applyMode(event.mode);
+      return;
     case 'tools.changed':
       if (event.kinds.includes('tools')) {
         if (stores.tools.getState().status !== 'idle') void stores.tools.getState().load();
