@@ -23,11 +23,19 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
-import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { SSE_HEADERS } from './http-io.js';
 import type { InputBridge, WaitingCall } from './input-bridge.js';
-import { ModernError, discoverResult, logWanted, resultAdditions, statusOfError, targetOf, type RequestEnvelope } from './modern-wire.js';
+import {
+  ModernError,
+  discoverResult,
+  logWanted,
+  resultAdditions,
+  statusOfError,
+  targetOf,
+  type RequestEnvelope,
+  initializeFor,
+} from './modern-wire.js';
 import type { SendLedger, SendSession } from './send-ledger.js';
 
 /** The id of the `initialize` the exchange gives its session: never a client's (clients do not send NUL). */
@@ -96,16 +104,7 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
   start(factory: SessionFactory, res: ServerResponse, acceptsSse: boolean): void {
     this.attach(res, this.request.id, acceptsSse);
     this.handler = factory(this);
-    this.handler.handle({
-      jsonrpc: '2.0',
-      id: INITIALIZE_ID,
-      method: 'initialize',
-      params: {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: this.envelope.capabilities,
-        clientInfo: this.envelope.clientInfo ?? { name: '(a 2026-07-28 client)', version: '' },
-      },
-    });
+    this.handler.handle(initializeFor(INITIALIZE_ID, this.envelope));
   }
 
   /** The client's retry of a call that waited for input: `retry` carries the answers, `res` takes the call's answer. */

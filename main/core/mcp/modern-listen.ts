@@ -9,10 +9,9 @@
  */
 import type { ServerResponse } from 'node:http';
 import { isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage, type RpcRequest } from '../protocol/jsonrpc.js';
-import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { SSE_HEADERS } from './http-io.js';
-import type { RequestEnvelope } from './modern-wire.js';
+import { initializeFor, type RequestEnvelope } from './modern-wire.js';
 import type { SendLedger, SendSession } from './send-ledger.js';
 
 const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
@@ -73,16 +72,7 @@ export class ListenStream implements DownstreamChannel, SendSession {
     this.keepAlive.unref();
 
     this.handler = factory(this);
-    this.handler.handle({
-      jsonrpc: '2.0',
-      id: INITIALIZE_ID,
-      method: 'initialize',
-      params: {
-        protocolVersion: LATEST_PROTOCOL_VERSION,
-        capabilities: this.envelope.capabilities,
-        clientInfo: this.envelope.clientInfo ?? { name: '(a 2026-07-28 listener)', version: '' },
-      },
-    });
+    this.handler.handle(initializeFor(INITIALIZE_ID, this.envelope));
     let n = 0;
     for (const uri of this.resources) {
       this.handler.handle({ jsonrpc: '2.0', id: `\u0000mcp-orch-subscribe-${++n}`, method: 'resources/subscribe', params: { uri } });

@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { isRequest, type RpcMessage, type RpcRequest } from '../protocol/jsonrpc.js';
+import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
 
 /** The stateless revisions served per request. */
 export const MODERN_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
@@ -181,6 +182,23 @@ function nameOf(request: RpcRequest): string | undefined {
   if (request.method === 'tools/call' || request.method === 'prompts/get') return typeof params.name === 'string' ? params.name : '';
   if (request.method === 'resources/read') return typeof params.uri === 'string' ? params.uri : '';
   return undefined;
+}
+
+/**
+ * The `initialize` a session made for one 2026 request (or listener) is given: what the request's
+ * envelope says of the client, in the internal (2025) form the sessions take.
+ */
+export function initializeFor(id: string, envelope: RequestEnvelope): RpcRequest {
+  return {
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: envelope.capabilities,
+      clientInfo: envelope.clientInfo ?? { name: '(a 2026-07-28 client)', version: '' },
+    },
+  };
 }
 
 /** What a call acts on: the tool or prompt of `tools/call` and `prompts/get`, the URI of `resources/read`. */
