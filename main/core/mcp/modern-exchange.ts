@@ -23,6 +23,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
+import { CAPABILITY_OF_QUESTION, META } from '../protocol/versions.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { SSE_HEADERS } from './http-io.js';
 import type { InputBridge, WaitingCall } from './input-bridge.js';
@@ -41,18 +42,8 @@ import type { SendLedger, SendSession } from './send-ledger.js';
 /** The id of the `initialize` the exchange gives its session: never a client's (clients do not send NUL). */
 const INITIALIZE_ID = '\u0000mcp-orch-initialize';
 
-/** Where a 2025 server may name the key of its question in `inputRequests` (an MCP Orch convention). */
-const INPUT_KEY = 'dev.mcp-orch/inputKey';
-
 /** Questions a server asks within this long of each other go to the client in one `input_required`. */
 const GATHER_QUESTIONS_MS = 15;
-
-/** The capability a client declares to be asked each kind of question. */
-const QUESTION_CAPABILITY: Record<string, string> = {
-  'elicitation/create': 'elicitation',
-  'sampling/createMessage': 'sampling',
-  'roots/list': 'roots',
-};
 
 export interface ModernExchangeOptions {
   ledger: SendLedger;
@@ -191,7 +182,7 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
 
   /** A question from the server, for the client: gathered with those that come with it. */
   private question(message: RpcRequest): void {
-    const capability = QUESTION_CAPABILITY[message.method];
+    const capability = CAPABILITY_OF_QUESTION[message.method];
     if (!capability || this.envelope.capabilities[capability] === undefined) {
       const why = capability ? `the client did not declare the ${capability} capability` : `${message.method} cannot be asked of a client`;
       this.handler?.handle(errorResponse(message.id, ModernError.MethodNotFound, why));
@@ -221,7 +212,7 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
    */
   private keyFor(message: RpcRequest, capability: string): string {
     ++this.questionCount;
-    const named = (message.params?._meta as Record<string, unknown> | undefined)?.[INPUT_KEY];
+    const named = (message.params?._meta as Record<string, unknown> | undefined)?.[META.inputKey];
     const taken = (key: string) => [...this.questions.values()].some((question) => question.key === key);
     if (typeof named === 'string' && named.length > 0 && named.length <= 64 && !taken(named)) return named;
     return `${capability}-${this.questionCount}`;

@@ -11,10 +11,10 @@ import type { ServerResponse } from 'node:http';
 import { isRequest, isResponse, stringifyMessage, type RequestId, type RpcMessage, type RpcRequest } from '../protocol/jsonrpc.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { SSE_HEADERS } from './http-io.js';
+import { META } from '../protocol/versions.js';
 import { initializeFor, type RequestEnvelope } from './modern-wire.js';
 import type { SendLedger, SendSession } from './send-ledger.js';
 
-const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
 const INITIALIZE_ID = '\u0000mcp-orch-listen-initialize';
 /** A comment line now and then keeps proxies and idle timers from closing a quiet stream. */
 const KEEP_ALIVE_MS = 25_000;
@@ -66,7 +66,7 @@ export class ListenStream implements DownstreamChannel, SendSession {
     this.frame({
       jsonrpc: '2.0',
       method: 'notifications/subscriptions/acknowledged',
-      params: { notifications: honoured, _meta: { [SUBSCRIPTION_ID]: this.request.id } },
+      params: { notifications: honoured, _meta: { [META.subscriptionId]: this.request.id } },
     });
     this.keepAlive = setInterval(() => this.write(': keepalive\n\n'), KEEP_ALIVE_MS);
     this.keepAlive.unref();
@@ -89,7 +89,7 @@ export class ListenStream implements DownstreamChannel, SendSession {
     if (!wanted) return;
     this.frame({
       ...message,
-      params: { ...message.params, _meta: { ...(message.params?._meta as object), [SUBSCRIPTION_ID]: this.request.id } },
+      params: { ...message.params, _meta: { ...(message.params?._meta as object), [META.subscriptionId]: this.request.id } },
     });
   }
 
@@ -102,7 +102,7 @@ export class ListenStream implements DownstreamChannel, SendSession {
     clearInterval(this.keepAlive);
     if (!this.res.writableEnded && !this.res.destroyed) {
       this.frame(
-        { jsonrpc: '2.0', id: this.request.id, result: { resultType: 'complete', _meta: { [SUBSCRIPTION_ID]: this.request.id } } },
+        { jsonrpc: '2.0', id: this.request.id, result: { resultType: 'complete', _meta: { [META.subscriptionId]: this.request.id } } },
         true,
       );
       this.res.end();

@@ -7,18 +7,9 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { isRequest, type RpcMessage, type RpcRequest } from '../protocol/jsonrpc.js';
-import { LATEST_PROTOCOL_VERSION } from '../protocol/versions.js';
+import { LATEST_PROTOCOL_VERSION, META, MODERN_PROTOCOL_VERSIONS } from '../protocol/versions.js';
 
-/** The stateless revisions served per request. */
-export const MODERN_PROTOCOL_VERSIONS: readonly string[] = ['2026-07-28'];
-
-export const META = {
-  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
-  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
-  clientInfo: 'io.modelcontextprotocol/clientInfo',
-  logLevel: 'io.modelcontextprotocol/logLevel',
-  serverInfo: 'io.modelcontextprotocol/serverInfo',
-} as const;
+export { META, MODERN_PROTOCOL_VERSIONS };
 
 /** JSON-RPC errors of 2026-07-28, each with the HTTP status it goes with. */
 export const ModernError = {

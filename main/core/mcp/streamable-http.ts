@@ -107,11 +107,6 @@ export class StreamableHttpEndpoint implements SessionHost {
     for (const listener of [...this.listeners]) if (predicate(listener)) listener.close();
   }
 
-  /** Open 2026-07-28 `subscriptions/listen` streams. */
-  get listenerCount(): number {
-    return this.listeners.size;
-  }
-
   dispose(): void {
     clearInterval(this.sweeper);
     this.closeSessions();

@@ -7,6 +7,7 @@
 import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { hasModernEnvelope } from '../protocol/versions.js';
 import { errorResponse, isRequest, isResponse, type RequestId, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
@@ -56,7 +57,7 @@ export class RemoteChannel implements MessageChannel {
 
   send(message: RpcMessage): number {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
-    const modern = isRequest(message) && isModernRequest(message);
+    const modern = isRequest(message) && hasModernEnvelope(message);
     const transport = modern && this.sessionOpened ? this.statelessTransport() : this.transport;
     transport.send(message as JSONRPCMessage).catch((error: unknown) => {
       const text = (error as Error).message;
@@ -115,12 +116,6 @@ export class RemoteChannel implements MessageChannel {
     void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }
-}
-
-/** Whether a request carries the 2026-07-28 `_meta` envelope. */
-function isModernRequest(message: { params?: Record<string, unknown> }): boolean {
-  const meta = message.params?._meta as Record<string, unknown> | undefined;
-  return typeof meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
 }
 
 /** The answer to a request the server refused over HTTP: its own JSON-RPC error when the body held one. */

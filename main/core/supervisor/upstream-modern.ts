@@ -7,6 +7,7 @@
  * of the client whose call it is, as the questions a 2025 server would have sent it. Behind this
  * edge nothing asks which generation a server speaks.
  */
+import { CAPABILITY_OF_QUESTION, META, MODERN_PROTOCOL_VERSION } from '../protocol/versions.js';
 import { errorResponse, type RequestId, type RpcNotification, type RpcRequest, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 
@@ -15,31 +16,18 @@ interface Forwarder {
   forward(request: RpcRequest, peer: undefined, timeoutMs: number): Promise<RpcResponse | undefined>;
 }
 
-export const MODERN_VERSION = '2026-07-28';
-const SUBSCRIPTION_ID = 'io.modelcontextprotocol/subscriptionId';
-const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
-/** Where a question tells the client edge the key it came under (see mcp/modern-exchange.ts). */
-const INPUT_KEY = 'dev.mcp-orch/inputKey';
-const SERVER_INFO = 'io.modelcontextprotocol/serverInfo';
 /** Rounds of questions one call may take before MCP Orch gives it up. */
 export const MAX_INPUT_ROUNDS = 8;
 
 /** Methods a 2026 server no longer has, which a 2025 client may still send: MCP Orch answers them (`{}`). */
 export const ANSWERED_FOR_MODERN: ReadonlySet<string> = new Set(['ping', 'logging/setLevel']);
 
-/** The capability a client needs to be asked each kind of question (a 2025 server's request, or a 2026 one's input request). */
-export const CAPABILITY_OF: Record<string, string> = {
-  'elicitation/create': 'elicitation',
-  'sampling/createMessage': 'sampling',
-  'roots/list': 'roots',
-};
-
 /** The `_meta` MCP Orch puts on every request to a 2026 server: it is the client there, with every capability it can route. */
 export function modernEnvelope(version: string | undefined): Record<string, unknown> {
   return {
-    'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
-    'io.modelcontextprotocol/clientCapabilities': { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} },
-    'io.modelcontextprotocol/clientInfo': { name: 'mcp-orch', version: version ?? '0.0.0' },
+    [META.protocolVersion]: MODERN_PROTOCOL_VERSION,
+    [META.clientCapabilities]: { sampling: {}, elicitation: { form: {}, url: {} }, roots: {} },
+    [META.clientInfo]: { name: 'mcp-orch', version: version ?? '0.0.0' },
   };
 }
 
@@ -50,14 +38,8 @@ export function modernEnvelope(version: string | undefined): Record<string, unkn
  */
 export function dress(request: RpcRequest, envelope: Record<string, unknown>, capabilities?: Record<string, unknown>): RpcRequest {
   const params = request.params ?? {};
-  const own = capabilities ? { ...envelope, [CLIENT_CAPABILITIES]: capabilities } : envelope;
+  const own = capabilities ? { ...envelope, [META.clientCapabilities]: capabilities } : envelope;
   return { ...request, params: { ...params, _meta: { ...(params._meta as Record<string, unknown> | undefined), ...own } } };
-}
-
-/** Whether a request comes from a 2026 client (the client edge passes its `_meta` envelope on). */
-export function fromModernClient(request: RpcRequest): boolean {
-  const meta = request.params?._meta as Record<string, unknown> | undefined;
-  return typeof meta?.['io.modelcontextprotocol/protocolVersion'] === 'string';
 }
 
 /** The discover request that asks a server whether it speaks 2026-07-28. */
@@ -100,16 +82,16 @@ export function listenUpstream(router: Forwarder, capabilities: unknown): void {
 export function speaksModern(response: RpcResponse | undefined): response is RpcResponse & { result: Record<string, unknown> } {
   if (!response || !('result' in response)) return false;
   const versions = response.result.supportedVersions;
-  return Array.isArray(versions) && versions.includes(MODERN_VERSION);
+  return Array.isArray(versions) && versions.includes(MODERN_PROTOCOL_VERSION);
 }
 
 /** What the sessions know of a server as a 2025 `initialize` result, made from its discover result. */
 export function initializeResultOf(discover: Record<string, unknown>): Record<string, unknown> {
   const meta = discover._meta as Record<string, unknown> | undefined;
   return {
-    protocolVersion: MODERN_VERSION,
+    protocolVersion: MODERN_PROTOCOL_VERSION,
     capabilities: discover.capabilities ?? {},
-    serverInfo: meta?.['io.modelcontextprotocol/serverInfo'] ?? { name: 'unknown', version: '' },
+    serverInfo: meta?.[META.serverInfo] ?? { name: 'unknown', version: '' },
     ...(typeof discover.instructions === 'string' ? { instructions: discover.instructions } : {}),
   };
 }
@@ -120,11 +102,11 @@ export function initializeResultOf(discover: Record<string, unknown>): Record<st
  */
 export function internalResult(result: Record<string, unknown>): Record<string, unknown> {
   const meta = result._meta as Record<string, unknown> | undefined;
-  const hasServerInfo = meta !== undefined && SERVER_INFO in meta;
+  const hasServerInfo = meta !== undefined && META.serverInfo in meta;
   if (result.resultType === undefined && result.ttlMs === undefined && result.cacheScope === undefined && !hasServerInfo) return result;
   const { resultType: _type, ttlMs: _ttl, cacheScope: _scope, _meta: _given, ...rest } = result;
   if (meta !== undefined) {
-    const { [SERVER_INFO]: _info, ...kept } = meta;
+    const { [META.serverInfo]: _info, ...kept } = meta;
     if (Object.keys(kept).length > 0) rest._meta = kept;
   }
   return rest;
@@ -137,8 +119,8 @@ export function internalResult(result: Record<string, unknown>): Record<string, 
 export function internalNotification(notification: RpcNotification): RpcNotification | undefined {
   if (notification.method === 'notifications/subscriptions/acknowledged') return undefined;
   const meta = notification.params?._meta as Record<string, unknown> | undefined;
-  if (!meta || !(SUBSCRIPTION_ID in meta)) return notification;
-  const { [SUBSCRIPTION_ID]: _id, ...rest } = meta;
+  if (!meta || !(META.subscriptionId in meta)) return notification;
+  const { [META.subscriptionId]: _id, ...rest } = meta;
   const params = { ...notification.params };
   if (Object.keys(rest).length > 0) params._meta = rest;
   else delete params._meta;
@@ -159,7 +141,7 @@ export async function askForInput(
   const requests = typeof inputRequests === 'object' && inputRequests !== null ? Object.entries(inputRequests) : [];
   for (const [, request] of requests) {
     const method = (request as { method?: unknown }).method;
-    const capability = typeof method === 'string' ? CAPABILITY_OF[method] : undefined;
+    const capability = typeof method === 'string' ? CAPABILITY_OF_QUESTION[method] : undefined;
     if (!capability || peer?.clientCapabilities?.[capability] === undefined) {
       const needs = capability ?? String(method);
       return {
@@ -173,7 +155,7 @@ export async function askForInput(
     requests.map(async ([key, request]) => {
       const { method, params } = request as { method: string; params?: Record<string, unknown> };
       // The server's key rides along, so a 2026 client is asked under it again.
-      const keyed = { ...params, _meta: { ...(params?._meta as Record<string, unknown> | undefined), [INPUT_KEY]: key } };
+      const keyed = { ...params, _meta: { ...(params?._meta as Record<string, unknown> | undefined), [META.inputKey]: key } };
       const reply = await peer!.askClient({ jsonrpc: '2.0', id: 0, method, params: keyed }, callId, signal);
       return [key, reply] as const;
     }),

@@ -18,6 +18,7 @@ import {
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
 import type { MessageChannel } from './channel.js';
+import { CAPABILITY_OF_QUESTION, hasModernEnvelope } from '../protocol/versions.js';
 import * as modern from './upstream-modern.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 
@@ -113,7 +114,7 @@ export class UpstreamRouter {
     if (params !== undefined) {
       outgoing.params = progressToken === undefined ? params : { ...params, _meta: { ...meta, progressToken: upstreamId } };
     }
-    const inModern = this.envelope !== undefined && (!this.besides2025 || modern.fromModernClient(request));
+    const inModern = this.envelope !== undefined && (!this.besides2025 || hasModernEnvelope(request));
     if (inModern) outgoing = modern.dress(outgoing, this.envelope!, peer?.clientCapabilities);
     return new Promise((resolve) => {
       if (this.closed) {
@@ -319,7 +320,7 @@ export class UpstreamRouter {
       this.sendQuietly({ jsonrpc: '2.0', id: request.id, result: {} });
       return;
     }
-    const capability = modern.CAPABILITY_OF[request.method];
+    const capability = CAPABILITY_OF_QUESTION[request.method];
     const cause = this.likelyCause(capability);
     let peer = cause?.peer;
     if (!peer) {
