@@ -19,7 +19,18 @@ export interface ConfigDiff {
 }
 
 /** The fields that define the process or connection: changing one means a restart. */
-const RUN_FIELDS: (keyof ResolvedServer)[] = ['transport', 'command', 'args', 'env', 'cwd', 'url', 'headers', 'sessionMode', 'protocol'];
+const RUN_FIELDS: (keyof ResolvedServer)[] = [
+  'transport',
+  'command',
+  'args',
+  'env',
+  'cwd',
+  'url',
+  'headers',
+  'sessionMode',
+  'protocol',
+  'oauth',
+];
 
 export function diffConfigs(previous: ResolvedConfig, next: ResolvedConfig): ConfigDiff {
   const before = new Map(previous.servers.map((server) => [server.name, server]));

@@ -12,9 +12,7 @@ import { SignIns } from './sign-ins.js';
 
 /** What sign-in needs of the servers' supervisors (by name). */
 export interface SignInServers {
-  get(
-    name: string,
-  ):
+  get(name: string):
     | {
         readonly state: string;
         readonly logs: { append(stream: 'system', line: string): void };

@@ -40,6 +40,8 @@ export interface SignInAttempt {
 export class ServerOAuth implements OAuthClientProvider {
   /** Set when the SDK dropped saved tokens, so the next redirect says the sign-in was refused. */
   tokensRefused = false;
+  /** Set when discovery found another authorization server than the one signed in with. */
+  authorizationServerMoved = false;
 
   constructor(
     private readonly options: ServerOAuthOptions,
@@ -128,16 +130,20 @@ export class ServerOAuth implements OAuthClientProvider {
       if (this.attempt) this.attempt.verifier = undefined;
       return;
     }
-    if ((scope === 'all' || scope === 'tokens') && this.record().tokens) this.tokensRefused = true;
+    const tokens = scope === 'all' || scope === 'tokens';
+    if (tokens && this.record().tokens) this.tokensRefused = true;
+    // Refused tokens may mean the server moved to another authorization server: discover again.
     await this.change((record) => ({
       ...record,
-      ...(scope === 'all' || scope === 'tokens' ? { tokens: undefined, tokensAt: undefined } : {}),
+      ...(tokens ? { tokens: undefined, tokensAt: undefined, discovery: undefined } : {}),
       ...(scope === 'all' || scope === 'client' ? { client: undefined, clientRedirectUri: undefined } : {}),
       ...(scope === 'all' || scope === 'discovery' ? { discovery: undefined, resource: undefined } : {}),
     }));
   }
 
   async saveDiscoveryState(discovery: OAuthDiscoveryState): Promise<void> {
+    const before = this.record().discovery?.authorizationServerUrl;
+    if (before !== undefined && before !== discovery.authorizationServerUrl) this.authorizationServerMoved = true;
     await this.change((record) => ({ ...record, discovery }));
   }
 

@@ -101,9 +101,9 @@ export class SignIns {
   }
 
   /** The provider a connection to `server` uses: it never opens a browser, it notes the need. */
-  connectionProvider(server: SignInServer): OAuthClientProvider & { tokensRefused: boolean } {
+  connectionProvider(server: SignInServer): OAuthClientProvider {
     const provider: ServerOAuth = new ServerOAuth(this.providerOptions(server), undefined, () => {
-      this.setProblem(server.name, this.reasonToSignIn(server, provider.tokensRefused));
+      this.setProblem(server.name, this.reasonToSignIn(server, provider));
     });
     return provider;
   }
@@ -271,7 +271,7 @@ export class SignIns {
   }
 
   /** The reason a connection's request needs a sign-in, from what the server and the store said. */
-  private reasonToSignIn(server: SignInServer, tokensRefused: boolean): string {
+  private reasonToSignIn(server: SignInServer, provider: ServerOAuth): string {
     const state = this.state(server.name);
     const challenge = state.challenge;
     if (challenge?.status === 403 && challenge.error === 'insufficient_scope') {
@@ -280,7 +280,8 @@ export class SignIns {
         return `the server still refuses the permission it asks for${wanted} after a sign-in that asked for it: the account may not have it; ask the server's admin`;
       return `the server asks for more permission${wanted}: sign in again to grant it`;
     }
-    if (tokensRefused) return 'the saved sign-in was refused (expired or revoked): sign in again';
+    if (provider.authorizationServerMoved) return 'the server moved to another authorization server: sign in again there';
+    if (provider.tokensRefused) return 'the saved sign-in was refused (expired or revoked): sign in again';
     if (this.options.store.read(server.name, server.url).tokens) return 'the server refused the saved sign-in: sign in again';
     return 'the server asks you to sign in';
   }
