@@ -1,7 +1,10 @@
-// Raw HTTP load with autocannon on one already-initialised Streamable HTTP session: the server side
-// alone, without the SDK client's own cost. Every answer is checked for the text its request sent.
+// Raw HTTP load with autocannon on one already-initialised Streamable HTTP session (MCP 2025), or
+// with stateless 2026-07-28 requests (`modern`: no session, the version in the headers and in every
+// request's `_meta`): the server side alone, without the SDK client's own cost. Every answer is
+// checked for the text its request sent.
 import autocannon from 'autocannon';
 import { percentile } from './client-load.mjs';
+import { MODERN_VERSION } from './modern-client.mjs';
 
 const ACCEPT = 'application/json, text/event-stream';
 const PROTOCOL_VERSION = '2025-06-18';
@@ -52,8 +55,25 @@ export async function openRawSession(url, extraHeaders = {}) {
   };
 }
 
-function callBody(toolName, key) {
-  return JSON.stringify({ jsonrpc: '2.0', id: key, method: 'tools/call', params: { name: toolName, arguments: { text: key } } });
+/**
+ * What a 2026-07-28 `tools/call` carries besides its body, as the SDK v2 client sends it: the
+ * headers (no session id) and the `_meta` envelope. `close()` has nothing to end.
+ */
+export function modernRawSession(toolName, extraHeaders = {}) {
+  return {
+    headers: { ...extraHeaders, 'mcp-protocol-version': MODERN_VERSION, 'mcp-method': 'tools/call', 'mcp-name': toolName },
+    meta: {
+      'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+      'io.modelcontextprotocol/clientInfo': { name: 'mcp-orch-bench-raw', version: '1.0.0' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+    close: async () => undefined,
+  };
+}
+
+function callBody(toolName, key, meta) {
+  const params = { name: toolName, arguments: { text: key }, ...(meta ? { _meta: meta } : {}) };
+  return JSON.stringify({ jsonrpc: '2.0', id: key, method: 'tools/call', params });
 }
 
 /** True when the body (JSON or SSE) holds the answer to request `key`, carrying `key` as its text. */
@@ -65,10 +85,10 @@ function answered(body, key) {
   }
 }
 
-export async function runRawLoad(url, toolName, { connections, durationSec, warmupSec, headers: extraHeaders }) {
-  const session = await openRawSession(url, extraHeaders);
+export async function runRawLoad(url, toolName, { connections, durationSec, warmupSec, headers: extraHeaders, modern = false }) {
+  const session = modern ? modernRawSession(toolName, extraHeaders) : await openRawSession(url, extraHeaders);
   try {
-    const probe = await post(url, session.headers, JSON.parse(callBody(toolName, 'probe')));
+    const probe = await post(url, session.headers, JSON.parse(callBody(toolName, 'probe', session.meta)));
     if (!probe.messages.some((message) => message.id === 'probe' && message.result?.content?.[0]?.text === 'probe')) {
       throw new Error(`probe call was not answered correctly: ${JSON.stringify(probe.messages).slice(0, 200)}`);
     }
@@ -79,7 +99,7 @@ export async function runRawLoad(url, toolName, { connections, durationSec, warm
       setupRequest(req, context) {
         sequence += 1;
         context.key = `r${sequence}`;
-        return { ...req, body: callBody(toolName, context.key) };
+        return { ...req, body: callBody(toolName, context.key, session.meta) };
       },
       onResponse(status, body, context) {
         if (status === 200 && answered(body, context.key)) check.ok += 1;

@@ -68,7 +68,7 @@ export function rawTable(rows) {
         String(raw.wrongAnswers),
       ];
     });
-  return table(['target (raw HTTP, 1 session)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'wrong'], body);
+  return table(['target (raw HTTP)', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx/err', 'wrong'], body);
 }
 
 /** Problems of a row that the table cannot show: level errors, error messages behind lost calls. */
@@ -119,6 +119,7 @@ export function floorRatios(rows, levels, rounds = [rows]) {
     ['sse', 'SSE', 'SDK native SSE'],
     ['streamable', 'Streamable', 'SDK native Streamable'],
     ['streamable', 'Streamable', 'SDK native Streamable JSON'],
+    ['modern', '2026-07-28', 'SDK v2 2026-07-28'],
   ]) {
     const orch = findRow(rows, `mcp-orch ${label}`);
     const floor = findRow(rows, floorName);
@@ -145,7 +146,7 @@ export function floorRatios(rows, levels, rounds = [rows]) {
           `   [p99 ${fmt(p99, 2)}x${ofMedians}]`,
       );
     }
-    if (transport === 'streamable' && orch.raw && floor.raw && !orch.raw.error && !floor.raw.error) {
+    if (transport !== 'sse' && orch.raw && floor.raw && !orch.raw.error && !floor.raw.error) {
       lines.push(
         `${label} vs ${floorName} raw HTTP: req/s ${fmt(orch.raw.requestsPerSec, 0)} / ${fmt(floor.raw.requestsPerSec, 0)} = ${fmt(orch.raw.requestsPerSec / floor.raw.requestsPerSec, 2)}` +
           `   p50 ${fmt(orch.raw.p50)} / ${fmt(floor.raw.p50)} ms   p99 ${fmt(orch.raw.p99)} / ${fmt(floor.raw.p99)} ms`,
@@ -234,7 +235,7 @@ function isAhead(ours, theirs, better) {
  */
 export function peerComparison(rows, levels) {
   const lines = [];
-  for (const label of ['SSE', 'Streamable']) {
+  for (const label of ['SSE', 'Streamable', '2026-07-28']) {
     const orch = findRow(rows, `mcp-orch ${label}`);
     if (!orch) {
       lines.push(`${label}: n/a (mcp-orch did not run)`);
@@ -242,7 +243,7 @@ export function peerComparison(rows, levels) {
     }
     const ours = figuresOf(orch, levels);
     const peers = rows.filter((row) => row.group === 'peer' && row.name.endsWith(` ${label}`));
-    if (peers.length === 0) lines.push(`${label}: no peer ran`);
+    if (peers.length === 0) lines.push(`${label}: no peer row`);
     for (const peer of peers) {
       if (peer.status !== 'ok') {
         lines.push(`${label} vs ${peer.name}: n/a (${peer.reason})`);

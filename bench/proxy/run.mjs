@@ -217,13 +217,14 @@ async function measureRound(targets, ctx, profile) {
     }
     await measureSleeps(live, profile);
     for (const { target, row, instance } of live) {
-      if (target.transport === 'streamable') {
+      if (target.transport === 'streamable' || target.transport === 'modern') {
         process.stderr.write(`  ${target.name}: raw HTTP load…\n`);
         row.raw = await runRawLoad(instance.url, instance.toolName.echo, {
           connections: profile.rawConnections,
           durationSec: profile.rawDurationSec,
           warmupSec: profile.rawWarmupSec,
           headers: instance.headers,
+          modern: target.transport === 'modern',
         }).catch((error) => ({ error: firstLine(error) }));
       }
     }
@@ -285,11 +286,13 @@ async function main() {
   console.log(clientTable(rows, LEVELS));
   if (rows.some((row) => row.raw)) {
     console.log(
-      `\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s, one initialised Streamable session)`,
+      `\nRaw HTTP (autocannon, ${profile.rawConnections} connections, ${profile.rawDurationSec} s; 2025: one initialised Streamable session; 2026-07-28: stateless requests)`,
     );
     console.log(rawTable(rows));
   }
-  console.log('\nmcp-orch ÷ HTTP floor (SDK native, same transport; Streamable also against the SDK with enableJsonResponse)');
+  console.log(
+    '\nmcp-orch ÷ HTTP floor (SDK native, same transport; Streamable also against the SDK with enableJsonResponse; 2026-07-28 against the SDK v2 server)',
+  );
   console.log(floorRatios(rows, LEVELS, rounds).join('\n'));
   if (options.baseline) {
     console.log(`\nthis build ÷ ${options.baseline.label} (same transport; paired medians over the rounds)`);

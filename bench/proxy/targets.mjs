@@ -8,16 +8,23 @@
 //   stop()       kills everything it started
 //   proc         (HTTP targets) the serving process, as `startProcess` returned it
 // A target that cannot serve a transport has `unavailable` (the reason) instead of `start`.
+// `transport` is 'stdio', 'sse', 'streamable' (MCP 2025) or 'modern' (MCP 2026-07-28 over HTTP,
+// stateless: every row of it is driven by the same SDK v2 client, modern-client.mjs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { connectModern } from './modern-client.mjs';
 import { freePort, registerProcess, startProcess } from './processes.mjs';
 
 const READY_TIMEOUT_MS = 30_000;
+const MODERN_FIXTURE = fileURLToPath(new URL('./modern-echo-server.mjs', import.meta.url));
+/** How a row's name calls its transport. */
+const LABEL = { sse: 'SSE', streamable: 'Streamable', modern: '2026-07-28' };
 
 function shellQuote(word) {
   return `'${word.replaceAll("'", "'\\''")}'`;
@@ -114,7 +121,7 @@ async function waitUntilServing(connect, describe) {
 async function httpInstance({ kind, proc, url, headers, readyPattern }) {
   try {
     if (readyPattern) await proc.waitForOutput(readyPattern, READY_TIMEOUT_MS);
-    const connect = () => connectHttp(kind, url, headers);
+    const connect = kind === 'modern' ? () => connectModern(url, headers) : () => connectHttp(kind, url, headers);
     const toolName = await waitUntilServing(connect, proc.name);
     return { url, headers, toolName, connect, proc, pids: () => [proc.pid], stop: () => proc.stop(), output: proc.output };
   } catch (error) {
@@ -182,10 +189,30 @@ function sdkNative(kind, json = false) {
   };
 }
 
+/**
+ * The 2026-07-28 floor: the SDK v2's own stateless serving (`createMcpHandler` on `node:http` through
+ * `@modelcontextprotocol/node`) of the echo fixture's tools, bench/proxy/modern-echo-server.mjs.
+ */
+const sdkV2Modern = {
+  name: 'SDK v2 2026-07-28',
+  group: 'floor',
+  transport: 'modern',
+  async start(ctx) {
+    const proc = startProcess({
+      name: this.name,
+      command: process.execPath,
+      args: [MODERN_FIXTURE, '--port', '0'],
+      env: baseEnv(ctx.tmpDir),
+    });
+    const [, base] = await proc.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/, READY_TIMEOUT_MS);
+    return httpInstance({ kind: 'modern', proc, url: `${base}/mcp` });
+  },
+};
+
 /** This build, or with `baseline` ({ root, label }) the build of another checkout, for a before/after run. */
 function mcpOrch(kind, baseline) {
   return {
-    name: `mcp-orch${baseline ? `@${baseline.label}` : ''} ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
+    name: `mcp-orch${baseline ? `@${baseline.label}` : ''} ${LABEL[kind]}`,
     group: baseline ? 'baseline' : 'mcp-orch',
     transport: kind,
     async start(ctx) {
@@ -250,9 +277,18 @@ function supergateway(kind) {
   };
 }
 
+const supergatewayModern = {
+  name: 'supergateway 2026-07-28',
+  group: 'peer',
+  transport: 'modern',
+  unavailable:
+    'supergateway 4.0.0 does not speak 2026-07-28: server/discover gets 404 -32601 Method not found (other methods get 2025-shaped answers)',
+};
+
+/** mcp-proxy 6.x serves with the SDK v2: 2026-07-28 requests are answered at its `/mcp` too. */
 function mcpProxy(kind) {
   return {
-    name: `mcp-proxy ${kind === 'sse' ? 'SSE' : 'Streamable'}`,
+    name: `mcp-proxy ${LABEL[kind]}`,
     group: 'peer',
     transport: kind,
     async start(ctx) {
@@ -304,13 +340,17 @@ export function allTargets(baseline) {
     sdkNative('sse'),
     sdkNative('streamable'),
     sdkNative('streamable', true),
+    sdkV2Modern,
     mcpOrch('sse'),
     mcpOrch('streamable'),
+    mcpOrch('modern'),
     ...(baseline ? [mcpOrch('sse', baseline), mcpOrch('streamable', baseline)] : []),
     supergateway('sse'),
     supergateway('streamable'),
+    supergatewayModern,
     mcpProxy('sse'),
     mcpProxy('streamable'),
+    mcpProxy('modern'),
     mcpHubSse,
     mcpHubStreamable,
   ];
