@@ -1,44 +1,51 @@
 /** The framing of a stdio MCP server's stdout: newline-delimited JSON-RPC, with stray non-JSON lines told apart. */
 import type { RpcMessage } from '../protocol/jsonrpc.js';
+import { RAW_RESPONSE_MIN_BYTES, readRawResponse } from '../protocol/raw-response.js';
 
-/** Longest stdout line (one JSON-RPC message) we buffer before giving up on it. */
+/** Longest stdout line (one JSON-RPC message), in bytes, we buffer before giving up on it. */
 export const MAX_MESSAGE_LENGTH = 64 * 1024 * 1024;
 
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+
 /**
- * Splits a text stream into lines without rescanning: each chunk is searched once for '\n', and the
- * pieces of an unfinished line are only joined when it ends. Strips a trailing '\r' and skips empty
- * lines. A line longer than `maxLineLength` is dropped (reported once through `onOverflow`).
+ * Splits a byte stream into lines without rescanning: each chunk is searched once for '\n', and the
+ * pieces of an unfinished line are only joined when it ends. Lines stay bytes (a 10 MB answer may
+ * be forwarded without ever being decoded: raw-response.ts); '\n' never occurs inside a UTF-8
+ * sequence, so a character split across chunks is whole again in its line. Strips a trailing '\r'
+ * and skips empty lines. A line longer than `maxLineLength` bytes is dropped (reported once through
+ * `onOverflow`).
  */
 export class LineSplitter {
-  private parts: string[] = [];
+  private parts: Buffer[] = [];
   private pendingLength = 0;
   private discarding = false;
 
   constructor(
-    private readonly onLine: (line: string) => void,
+    private readonly onLine: (line: Buffer) => void,
     private readonly onOverflow: () => void,
     private readonly maxLineLength: number,
   ) {}
 
   /** Feeds the next piece of the stream. */
-  push(chunk: string): void {
+  push(chunk: Buffer): void {
     let start = 0;
-    let newline = chunk.indexOf('\n');
+    let newline = chunk.indexOf(NEWLINE);
     while (newline !== -1) {
       this.completeLine(chunk, start, newline);
       start = newline + 1;
-      newline = chunk.indexOf('\n', start);
+      newline = chunk.indexOf(NEWLINE, start);
     }
-    if (start < chunk.length) this.keep(start === 0 ? chunk : chunk.slice(start));
+    if (start < chunk.length) this.keep(start === 0 ? chunk : chunk.subarray(start));
   }
 
   /** Ends the stream: an unterminated last line is emitted as a line. */
   end(): void {
-    if (!this.discarding && this.pendingLength > 0) this.emit(this.takePending(''));
+    if (!this.discarding && this.pendingLength > 0) this.emit(this.takePending(Buffer.alloc(0)));
     this.reset();
   }
 
-  private completeLine(chunk: string, start: number, end: number): void {
+  private completeLine(chunk: Buffer, start: number, end: number): void {
     if (this.discarding) {
       this.reset();
       return;
@@ -48,10 +55,10 @@ export class LineSplitter {
       this.reset();
       return;
     }
-    this.emit(this.pendingLength === 0 ? chunk.slice(start, end) : this.takePending(chunk.slice(start, end)));
+    this.emit(this.pendingLength === 0 ? chunk.subarray(start, end) : this.takePending(chunk.subarray(start, end)));
   }
 
-  private keep(piece: string): void {
+  private keep(piece: Buffer): void {
     if (this.discarding) return;
     this.pendingLength += piece.length;
     if (this.pendingLength > this.maxLineLength) {
@@ -63,9 +70,9 @@ export class LineSplitter {
     this.parts.push(piece);
   }
 
-  private takePending(last: string): string {
+  private takePending(last: Buffer): Buffer {
     this.parts.push(last);
-    const line = this.parts.join('');
+    const line = Buffer.concat(this.parts, this.pendingLength + last.length);
     this.reset();
     return line;
   }
@@ -76,17 +83,26 @@ export class LineSplitter {
     this.discarding = false;
   }
 
-  private emit(line: string): void {
-    const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
-    if (text.length > 0) this.onLine(text);
+  private emit(line: Buffer): void {
+    const bytes = line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
+    if (bytes.length > 0) this.onLine(bytes);
   }
 }
 
 /**
  * Routes one stdout line: a JSON object goes to `onMessage`, a JSON array of objects (a batch) to
- * `onMessage` element by element; anything else (banners, logs, broken JSON) to `onNoise`.
+ * `onMessage` element by element; anything else (banners, logs, broken JSON) to `onNoise`. A big
+ * result response is handed on unparsed (raw-response.ts); everything else is decoded and parsed.
  */
-export function dispatchLine(line: string, onMessage: (message: RpcMessage, size: number) => void, onNoise: (line: string) => void): void {
+export function dispatchLine(bytes: Buffer, onMessage: (message: RpcMessage, size: number) => void, onNoise: (line: string) => void): void {
+  if (bytes.length >= RAW_RESPONSE_MIN_BYTES) {
+    const raw = readRawResponse(bytes);
+    if (raw) {
+      onMessage(raw, bytes.length);
+      return;
+    }
+  }
+  const line = bytes.toString('utf8');
   if (!startsLikeJson(line)) {
     onNoise(line);
     return;
@@ -103,7 +119,7 @@ export function dispatchLine(line: string, onMessage: (message: RpcMessage, size
     if (batch.length > 0 && batch.every(isObject)) for (const message of batch) onMessage(message as RpcMessage, 0);
     else onNoise(line);
   } else if (isObject(value)) {
-    onMessage(value as RpcMessage, Buffer.byteLength(line));
+    onMessage(value as RpcMessage, bytes.length);
   } else {
     onNoise(line);
   }
