@@ -71,6 +71,14 @@ describe('readRawResponse', () => {
     expect(JSON.parse(text(serializeMessage(replaced)))).toEqual({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'a' }] } });
   });
 
+  it('makes a result that does not parse, once read, a tool error rather than an exception', () => {
+    const response = raw('{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"x"}],"structuredContent":{"n":01x}}}');
+    expect(response.result).toMatchObject({
+      isError: true,
+      content: [{ type: 'text', text: expect.stringContaining('not valid JSON') as unknown }],
+    });
+  });
+
   it('writes the client id over the server id', () => {
     const response = raw('{"jsonrpc":"2.0","id":123,"result":{"a":1}}');
     response.id = 'client-"1"';

@@ -76,7 +76,7 @@ export function rawResponse(id: RequestId, raw: RawResult): RpcResult {
     enumerable: true,
     configurable: true,
     get: () => {
-      const value = JSON.parse(raw.json.toString('utf8')) as Record<string, unknown>;
+      const value = parseResult(raw.json);
       settle(value);
       return value;
     },
@@ -84,6 +84,20 @@ export function rawResponse(id: RequestId, raw: RawResult): RpcResult {
   });
   raws.set(response, raw);
   return response;
+}
+
+/**
+ * The result of `json`, parsed. The outline checked its structure, not every token inside: a
+ * result that still does not parse becomes a tool error saying so, rather than an exception thrown
+ * at whoever reads it.
+ */
+function parseResult(json: Buffer): Record<string, unknown> {
+  try {
+    return JSON.parse(json.toString('utf8')) as Record<string, unknown>;
+  } catch (error) {
+    const text = `the server's answer is not valid JSON: ${(error as Error).message}`;
+    return { content: [{ type: 'text', text }], isError: true };
+  }
 }
 
 /** The raw result of `message`, while nobody has read or replaced it. */
