@@ -1,6 +1,6 @@
 /** The raw path of big answers: reading a response's outline without parsing it, and writing it back out. */
 import { describe, expect, it } from 'vitest';
-import { outlineObject } from './json-scan.js';
+import { ChunkedBytes, outlineObject } from './json-scan.js';
 import {
   OMITTED,
   rawResultOf,
@@ -79,6 +79,24 @@ describe('readRawResponse', () => {
     });
   });
 
+  it('reads a line from the chunks it came in, cut anywhere, as it reads it whole', () => {
+    const line = bytes('{"jsonrpc":"2.0", "result" : {"isError":false,"content":[{"type":"text","text":"a\\"é😀\\\\"}]} , "id":"x"}');
+    const whole = text(serializeMessage(raw(line.toString())));
+    for (let size = 1; size <= 7; size++) {
+      for (let offset = 0; offset < size; offset++) {
+        const chunks = [line.subarray(0, offset), Buffer.alloc(0)];
+        for (let at = offset; at < line.length; at += size) chunks.push(line.subarray(at, at + size));
+        const response = readRawResponse(chunks)!;
+        expect(text(serializeMessage(response))).toBe(whole);
+        expect(resultFields(response)).toEqual({ isError: false, content: OMITTED });
+        expect(text(serializeRawResultWith(1, response, { resultType: 'complete' })!)).toContain(
+          '{"resultType":"complete","isError":false,',
+        );
+      }
+    }
+    expect(readRawResponse([line.subarray(0, 20), line.subarray(20, line.length - 1)])).toBeUndefined();
+  });
+
   it('writes the client id over the server id', () => {
     const response = raw('{"jsonrpc":"2.0","id":123,"result":{"a":1}}');
     response.id = 'client-"1"';
@@ -132,7 +150,7 @@ describe('readRawResponse', () => {
 describe('outlineObject', () => {
   it('gives each member its value span, multi-byte text included', () => {
     const source = bytes('{"é":"ü😀","n":-1.5e3,"o":{"k":[true,null]}}');
-    const outline = outlineObject(source, 0, (key) => key === 'o')!;
+    const outline = outlineObject(new ChunkedBytes([source]), 0, (key) => key === 'o')!;
     const span = (key: string) => source.toString('utf8', outline.members.get(key)!.start, outline.members.get(key)!.end);
     expect(span('é')).toBe('"ü😀"');
     expect(span('n')).toBe('-1.5e3');

@@ -10,7 +10,7 @@
  * `tools/list` filtering, a 2026 server's translation) works unchanged; only paths that leave the
  * result alone and serialise with `serializeMessage` / `serializeResultWith` skip the work.
  */
-import { outlineObject, skipSpace } from './json-scan.js';
+import { ChunkedBytes, outlineObject, skipSpace } from './json-scan.js';
 import { stringifyMessage, type RequestId, type RpcMessage, type RpcResult } from './jsonrpc.js';
 
 /** Answers at least this long (bytes of the line) take the raw path; smaller ones are parsed as usual. */
@@ -20,8 +20,10 @@ const FIELD_MAX_BYTES = 1024;
 
 /** A result kept as the server's bytes. */
 export interface RawResult {
-  /** The result's JSON, `{` to `}`, as the server wrote it. */
-  readonly json: Buffer;
+  /** The result's JSON, `{` to `}`, as the server wrote it: pieces of the chunks it was read in. */
+  readonly json: readonly Buffer[];
+  /** Its length in bytes. */
+  readonly bytes: number;
   /**
    * The result's top-level fields whose values are short scalars (`isError`, `resultType`, …),
    * decoded; other fields are present with `OMITTED` as their value.
@@ -39,30 +41,31 @@ const raws = new WeakMap<object, RawResult>();
  * `{"jsonrpc":"2.0","id":…,"result":{…}}` (any order, any whitespace). `undefined` for anything
  * else (an error, a request, a notification, other members, text it cannot outline): parse it.
  */
-export function readRawResponse(line: Buffer): RpcResult | undefined {
+export function readRawResponse(chunks: Buffer | readonly Buffer[]): RpcResult | undefined {
+  const line = new ChunkedBytes(Buffer.isBuffer(chunks) ? [chunks] : chunks);
   const outline = outlineObject(line, 0, (key) => key === 'result');
   if (!outline || outline.members.size !== 3 || skipSpace(line, outline.end) !== line.length) return undefined;
   const { jsonrpc, id, result } = Object.fromEntries(outline.members);
   if (!jsonrpc || !id || !result?.members) return undefined;
   let parsedId: unknown;
   try {
-    if (JSON.parse(line.toString('utf8', jsonrpc.start, jsonrpc.end)) !== '2.0') return undefined;
-    parsedId = JSON.parse(line.toString('utf8', id.start, id.end));
+    if (JSON.parse(line.text(jsonrpc.start, jsonrpc.end)) !== '2.0') return undefined;
+    parsedId = JSON.parse(line.text(id.start, id.end));
   } catch {
     return undefined;
   }
   if (typeof parsedId !== 'string' && !(typeof parsedId === 'number' && Number.isFinite(parsedId))) return undefined;
   const fields: Record<string, unknown> = {};
   for (const member of result.members.values()) {
-    const first = line[member.start];
+    const first = line.at(member.start);
     const scalar = first !== 0x7b && first !== 0x5b && member.end - member.start <= FIELD_MAX_BYTES;
     try {
-      fields[member.key] = scalar ? JSON.parse(line.toString('utf8', member.start, member.end)) : OMITTED;
+      fields[member.key] = scalar ? JSON.parse(line.text(member.start, member.end)) : OMITTED;
     } catch {
       return undefined;
     }
   }
-  return rawResponse(parsedId, { json: line.subarray(result.start, result.end), fields });
+  return rawResponse(parsedId, { json: line.pieces(result.start, result.end), bytes: result.end - result.start, fields });
 }
 
 /** A result response whose result stays `raw` until someone reads or replaces it. */
@@ -91,9 +94,9 @@ export function rawResponse(id: RequestId, raw: RawResult): RpcResult {
  * result that still does not parse becomes a tool error saying so, rather than an exception thrown
  * at whoever reads it.
  */
-function parseResult(json: Buffer): Record<string, unknown> {
+function parseResult(json: readonly Buffer[]): Record<string, unknown> {
   try {
-    return JSON.parse(json.toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(Buffer.concat(json).toString('utf8')) as Record<string, unknown>;
   } catch (error) {
     const text = `the server's answer is not valid JSON: ${(error as Error).message}`;
     return { content: [{ type: 'text', text }], isError: true };
@@ -157,7 +160,7 @@ export function serializeMessage(message: RpcMessage | readonly RpcMessage[]): W
   if (!raw) return stringifyMessage(single);
   return pieces([
     `{"jsonrpc":"2.0","id":${JSON.stringify((single as RpcResult).id)},"result":`,
-    { pieces: [raw.json], length: raw.json.length },
+    { pieces: raw.json, length: raw.bytes },
     '}',
   ]);
 }
@@ -174,5 +177,6 @@ export function serializeRawResultWith(id: RequestId, response: RpcResult, leadi
   const separator = head !== '' && Object.keys(raw.fields).length > 0 ? ',' : '';
   const open = `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":{${head}${separator}`;
   // The result's own `{` is replaced by the one above; the rest of its bytes follow as they are.
-  return pieces([open, { pieces: [raw.json.subarray(raw.json.indexOf(0x7b) + 1)], length: raw.json.length - 1 }, '}']);
+  const [first, ...rest] = raw.json;
+  return pieces([open, { pieces: [first!.subarray(1), ...rest], length: raw.bytes - 1 }, '}']);
 }

@@ -222,9 +222,10 @@ describe('LineSplitter + dispatchLine (stdout framing)', () => {
     const noise: string[] = [];
     let overflows = 0;
     const splitter = new LineSplitter(
-      (line) =>
+      (pieces, length) =>
         dispatchLine(
-          line,
+          pieces,
+          length,
           (message) => messages.push(message),
           (text) => noise.push(text),
         ),

@@ -9,7 +9,7 @@ import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
 import { resolveCommand } from './command-resolver.js';
 import { killGroup, killTree, waitForTreeExit } from './process-tree.js';
-import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine } from './stdio-lines.js';
+import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine, textOf } from './stdio-lines.js';
 
 const MAX_STDERR_LINE_LENGTH = 1024 * 1024;
 /** How long stdout/stderr may stay open after the child exited (a stray grandchild can hold them). */
@@ -57,12 +57,12 @@ export class StdioChannel implements MessageChannel {
     const deliver = (message: RpcMessage, size: number): void => this.onmessage?.(message, size);
     const noise = (line: string): void => this.logs.append('stdout', line);
     this.stdout = new LineSplitter(
-      (line) => dispatchLine(line, deliver, noise),
+      (pieces, length) => dispatchLine(pieces, length, deliver, noise),
       () => this.logs.append('system', `dropped a stdout line longer than ${MAX_MESSAGE_LENGTH} bytes`),
       MAX_MESSAGE_LENGTH,
     );
     this.stderr = new LineSplitter(
-      (line) => this.logs.append('stderr', line.toString('utf8')),
+      (pieces) => this.logs.append('stderr', textOf(pieces)),
       () => this.logs.append('system', `dropped a stderr line longer than ${MAX_STDERR_LINE_LENGTH} bytes`),
       MAX_STDERR_LINE_LENGTH,
     );

@@ -9,10 +9,10 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
 /**
- * Splits a byte stream into lines without rescanning: each chunk is searched once for '\n', and the
- * pieces of an unfinished line are only joined when it ends. Lines stay bytes (a 10 MB answer may
- * be forwarded without ever being decoded: raw-response.ts); '\n' never occurs inside a UTF-8
- * sequence, so a character split across chunks is whole again in its line. Strips a trailing '\r'
+ * Splits a byte stream into lines without rescanning: each chunk is searched once for '\n'. A line
+ * is handed on as the pieces of the chunks it came in, never joined here (a 10 MB answer may be
+ * forwarded without being joined or decoded: raw-response.ts); '\n' never occurs inside a UTF-8
+ * sequence, so a character split across chunks is whole again once its line's pieces are. Strips a trailing '\r'
  * and skips empty lines. A line longer than `maxLineLength` bytes is dropped (reported once through
  * `onOverflow`).
  */
@@ -22,7 +22,7 @@ export class LineSplitter {
   private discarding = false;
 
   constructor(
-    private readonly onLine: (line: Buffer) => void,
+    private readonly onLine: (pieces: readonly Buffer[], length: number) => void,
     private readonly onOverflow: () => void,
     private readonly maxLineLength: number,
   ) {}
@@ -41,7 +41,7 @@ export class LineSplitter {
 
   /** Ends the stream: an unterminated last line is emitted as a line. */
   end(): void {
-    if (!this.discarding && this.pendingLength > 0) this.emit(this.takePending(Buffer.alloc(0)));
+    if (!this.discarding && this.pendingLength > 0) this.emit(this.takePending(Buffer.alloc(0)), this.pendingLength);
     this.reset();
   }
 
@@ -55,7 +55,8 @@ export class LineSplitter {
       this.reset();
       return;
     }
-    this.emit(this.pendingLength === 0 ? chunk.subarray(start, end) : this.takePending(chunk.subarray(start, end)));
+    const length = this.pendingLength + end - start;
+    this.emit(this.pendingLength === 0 ? [chunk.subarray(start, end)] : this.takePending(chunk.subarray(start, end)), length);
   }
 
   private keep(piece: Buffer): void {
@@ -70,11 +71,11 @@ export class LineSplitter {
     this.parts.push(piece);
   }
 
-  private takePending(last: Buffer): Buffer {
-    this.parts.push(last);
-    const line = Buffer.concat(this.parts, this.pendingLength + last.length);
-    this.reset();
-    return line;
+  private takePending(last: Buffer): Buffer[] {
+    const parts = this.parts;
+    parts.push(last);
+    this.parts = [];
+    return parts;
   }
 
   private reset(): void {
@@ -83,9 +84,15 @@ export class LineSplitter {
     this.discarding = false;
   }
 
-  private emit(line: Buffer): void {
-    const bytes = line[line.length - 1] === CARRIAGE_RETURN ? line.subarray(0, -1) : line;
-    if (bytes.length > 0) this.onLine(bytes);
+  private emit(pieces: Buffer[], length: number): void {
+    this.reset();
+    while (pieces.length > 1 && pieces[pieces.length - 1]!.length === 0) pieces.pop();
+    const last = pieces[pieces.length - 1]!;
+    if (last[last.length - 1] === CARRIAGE_RETURN) {
+      pieces[pieces.length - 1] = last.subarray(0, -1);
+      length--;
+    }
+    if (length > 0) this.onLine(pieces, length);
   }
 }
 
@@ -94,15 +101,20 @@ export class LineSplitter {
  * `onMessage` element by element; anything else (banners, logs, broken JSON) to `onNoise`. A big
  * result response is handed on unparsed (raw-response.ts); everything else is decoded and parsed.
  */
-export function dispatchLine(bytes: Buffer, onMessage: (message: RpcMessage, size: number) => void, onNoise: (line: string) => void): void {
-  if (bytes.length >= RAW_RESPONSE_MIN_BYTES) {
-    const raw = readRawResponse(bytes);
+export function dispatchLine(
+  pieces: readonly Buffer[],
+  length: number,
+  onMessage: (message: RpcMessage, size: number) => void,
+  onNoise: (line: string) => void,
+): void {
+  if (length >= RAW_RESPONSE_MIN_BYTES) {
+    const raw = readRawResponse(pieces);
     if (raw) {
-      onMessage(raw, bytes.length);
+      onMessage(raw, length);
       return;
     }
   }
-  const line = bytes.toString('utf8');
+  const line = textOf(pieces);
   if (!startsLikeJson(line)) {
     onNoise(line);
     return;
@@ -119,10 +131,15 @@ export function dispatchLine(bytes: Buffer, onMessage: (message: RpcMessage, siz
     if (batch.length > 0 && batch.every(isObject)) for (const message of batch) onMessage(message as RpcMessage, 0);
     else onNoise(line);
   } else if (isObject(value)) {
-    onMessage(value as RpcMessage, bytes.length);
+    onMessage(value as RpcMessage, length);
   } else {
     onNoise(line);
   }
+}
+
+/** The pieces of a line, decoded as UTF-8. */
+export function textOf(pieces: readonly Buffer[]): string {
+  return pieces.length === 1 ? pieces[0]!.toString('utf8') : Buffer.concat(pieces).toString('utf8');
 }
 
 /** Cheap pre-check so log lines do not pay for a JSON.parse exception. */
