@@ -4,7 +4,7 @@
 // thread (big-worker.mjs) so that the client's own work on them does not delay the small calls.
 import { Worker } from 'node:worker_threads';
 import { percentile } from '../proxy/client-load.mjs';
-import { hwmMb, rssMb } from './proc-stats.mjs';
+import { cpuMs, hwmMb, rssMb } from './proc-stats.mjs';
 import { checkedCall, expectText } from './calls.mjs';
 import { now, sleep } from './rng.mjs';
 
@@ -103,6 +103,22 @@ async function openSessions(instance, row, perGroup) {
   return smalls;
 }
 
+function countCalls(run) {
+  return Object.values(run.latencies).reduce((sum, list) => sum + list.length, 0) + run.failures.length;
+}
+
+/**
+ * The serving process's CPU time per big answer (ms): its CPU time beside the big answers, less
+ * what the small calls made then cost at the rate per small call measured alone (idle work such
+ * as timers included), divided by the big answers. /proc counts in ticks of 10 ms: over a phase
+ * of seconds that is well within the figure's noise on a shared machine.
+ */
+function cpuPerBig({ aloneMs, aloneCalls, withMs, withCalls, bigAnswers }) {
+  const perSmallMs = aloneCalls > 0 ? aloneMs / aloneCalls : 0;
+  const perBigMs = bigAnswers > 0 ? (withMs - perSmallMs * withCalls) / bigAnswers : NaN;
+  return { aloneMs, aloneCalls, withMs, withCalls, bigAnswers, perSmallMs, perBigMs };
+}
+
 /** One row: `seconds` of small calls alone, then `seconds` (at least one big answer) with big answers. */
 export async function measureBigRow(instance, row, { smallSessions, seconds, bigBytes, hangMs }) {
   const perGroup = Math.max(1, Math.floor(smallSessions / row.small.length));
@@ -110,9 +126,11 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
   const bigWorker = await startBigWorker(instance, row, bigBytes, hangMs);
   try {
     const alonePhase = { stop: false };
+    const cpuAtStart = cpuMs(instance.proc.pid);
     const aloneTimer = setTimeout(() => (alonePhase.stop = true), seconds * 1000);
     const alone = await smallLoops(instance, smalls, alonePhase, hangMs);
     clearTimeout(aloneTimer);
+    const cpuAfterAlone = cpuMs(instance.proc.pid);
 
     const rssBefore = rssMb(instance.proc.pid);
     const withPhase = { stop: false, stopBig: false };
@@ -124,6 +142,7 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
     withPhase.stop = true;
     const withBig = await smallRun;
     const wallMs = now() - started;
+    const cpuAtEnd = cpuMs(instance.proc.pid);
     const groups = Object.keys(alone.latencies);
     return {
       label: row.label,
@@ -144,6 +163,13 @@ export async function measureBigRow(instance, row, { smallSessions, seconds, big
         mbPerSec: big.ok > 0 ? (big.ok * bigBytes) / 1e6 / (wallMs / 1000) : 0,
         wallMs,
       },
+      gatewayCpu: cpuPerBig({
+        aloneMs: cpuAfterAlone - cpuAtStart,
+        aloneCalls: countCalls(alone),
+        withMs: cpuAtEnd - cpuAfterAlone,
+        withCalls: countCalls(withBig),
+        bigAnswers: big.calls,
+      }),
       gatewayRssMb: { before: rssBefore, after: rssMb(instance.proc.pid), peak: hwmMb(instance.proc.pid) },
     };
   } finally {

@@ -1,6 +1,25 @@
 // What the soak reads from /proc about the processes under test: resident memory, open file
 // descriptors, command lines. Linux only, like the rest of the bench.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+
+let ticksPerSecond;
+
+/**
+ * CPU time `pid` has used so far, in ms: user + system time of all its threads (not of its
+ * children), from /proc/<pid>/stat, in clock ticks (usually 10 ms each); undefined when it is gone.
+ */
+export function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // Fields 14 and 15 of the line (utime, stime) are the 12th and 13th after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Current resident set of `pid` in MB (VmRSS), or undefined when it is gone. */
 export function rssMb(pid) {

@@ -180,6 +180,7 @@ function printBig(big, bigBytes) {
             ? `${entry.big.ok}/${entry.big.calls}${entry.big.wrong ? `, ${entry.big.wrong} wrong` : ''}`
             : '',
           group === Object.keys(entry.alone)[0] ? `${fmt(entry.big.ms.p50)} ms, ${fmt(entry.big.mbPerSec, 1)} MB/s` : '',
+          group === Object.keys(entry.alone)[0] && entry.gatewayCpu ? fmt(entry.gatewayCpu.perBigMs, 1) : '',
           group === Object.keys(entry.alone)[0]
             ? `${fmt(entry.gatewayRssMb.before)} → ${fmt(entry.gatewayRssMb.after)} (peak ${fmt(entry.gatewayRssMb.peak)})`
             : '',
@@ -201,6 +202,7 @@ function printBig(big, bigBytes) {
         'calls alone/beside',
         'big ok',
         'big p50, rate',
+        'CPU ms/big',
         'serving RSS MB',
       ],
       rows,

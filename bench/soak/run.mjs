@@ -101,12 +101,13 @@ function readOptions() {
       'leave-after-ms': { type: 'string' },
       'heap-snapshots': { type: 'boolean', default: false },
       json: { type: 'string' },
+      'orch-root': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(
-      'usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak,stalled] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--stalled-posts N] [--stalled-bytes N] [--stalled-seconds N] [--heap-snapshots] [--json <file>]',
+      'usage: node bench/soak/run.mjs [--quick] [--minutes N] [--sessions N] [--seed N] [--only <row,...>] [--phases big,cancel,soak,stalled] [--big-bytes N] [--work-ms N] [--leave-after-ms N] [--stalled-posts N] [--stalled-bytes N] [--stalled-seconds N] [--heap-snapshots] [--orch-root <built checkout>] [--json <file>]',
     );
     console.log(`rows: ${ALL_ROWS.join(', ')}`);
     process.exit(0);
@@ -148,6 +149,8 @@ function readOptions() {
       seconds: number('stalled-seconds', values['stalled-seconds'], 2, 600),
     },
     json: values.json,
+    // The daemon of another built checkout (a before/after on the same bench); default this one.
+    orchRoot: values['orch-root'] === undefined ? repoRoot : resolve(values['orch-root']),
     heapSnapshots: values['heap-snapshots'],
   };
 }
@@ -322,12 +325,13 @@ async function measureStalledPhase(ctx, options) {
 
 async function main() {
   const options = readOptions();
-  if (options.rows.includes('mcp-orch') && !existsSync(join(repoRoot, 'dist')))
-    throw new Error('dist/ is missing: run `npm run build` first');
+  if (options.rows.includes('mcp-orch') && !existsSync(join(options.orchRoot, 'dist')))
+    throw new Error(`${join(options.orchRoot, 'dist')} is missing: run \`npm run build\` first`);
   const tmpDir = await mkdtemp(join(tmpdir(), 'mcp-orch-soak-'));
   scratchDir = tmpDir;
   const ctx = {
     repoRoot,
+    orchRoot: options.orchRoot,
     tmpDir,
     fixturePath: join(repoRoot, 'main/core/mcp/__fixtures__/soak-server.mjs'),
     loopbackPreload: pathToFileURL(join(repoRoot, 'bench/proxy/loopback-only.mjs')).href,
@@ -344,6 +348,7 @@ async function main() {
     stalledSettings: options.phases.includes('stalled') ? options.stalled : undefined,
     profile: options.profile,
     heapSnapshots: options.heapSnapshots,
+    orchRoot: options.orchRoot === repoRoot ? undefined : options.orchRoot,
   };
   log(`soak bench: ${provenanceLine(meta)}; ${options.rows.join(', ')}`);
   const results = { ...meta };

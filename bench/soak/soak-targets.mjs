@@ -81,7 +81,7 @@ export async function startOrch(ctx) {
     command: process.execPath,
     args: [
       ...(ctx.heapSnapshots ? heapSnapshotFlags(heapDir) : []),
-      join(ctx.repoRoot, 'bin/mcp-orch.js'),
+      join(ctx.orchRoot ?? ctx.repoRoot, 'bin/mcp-orch.js'),
       'serve',
       '--config',
       configPath,

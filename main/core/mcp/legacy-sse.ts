@@ -5,15 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  RpcErrorCode,
-  errorResponse,
-  isRequest,
-  isResponse,
-  stringifyMessage,
-  type RequestId,
-  type RpcMessage,
-} from '../protocol/jsonrpc.js';
+import { RpcErrorCode, errorResponse, isRequest, isResponse, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import { serializeMessage, wireConcat, writeWire } from '../protocol/raw-response.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { HttpError, SSE_HEADERS, isJsonContentType, parseMessages, readBody, writeRpcError } from './http-io.js';
 import type { SendLedger, SendSession } from './send-ledger.js';
@@ -77,8 +70,8 @@ class LegacySession implements DownstreamChannel, SendSession {
 
   private write(message: RpcMessage): void {
     if (this.closed) return;
-    const text = `event: message\ndata: ${stringifyMessage(message)}\n\n`;
-    this.res.write(text);
+    const text = wireConcat('event: message\ndata: ', serializeMessage(message), '\n\n');
+    writeWire(this.res, text);
     this.ledger.wrote(this.res, text.length);
   }
 

@@ -23,6 +23,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
+import { resultFields, serializeRawResultWith, wireByteLength, wireConcat, writeWire, type Wire } from '../protocol/raw-response.js';
 import { CAPABILITY_OF_QUESTION, META } from '../protocol/versions.js';
 import type { DownstreamChannel, SessionFactory, SessionHandler } from './downstream.js';
 import { SSE_HEADERS } from './http-io.js';
@@ -243,12 +244,15 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
       return;
     }
     let status = 200;
-    let text: string;
+    let text: Wire;
     if ('error' in response) {
       status = statusOfError(response.error.code);
       text = stringifyMessage({ ...response, id: this.answerId });
     } else {
-      text = stringifyResultWith(this.answerId, response.result, resultAdditions(this.request.method, response.result));
+      // A big answer read raw keeps its bytes: the additions are decided from its result's top-level fields.
+      text =
+        serializeRawResultWith(this.answerId, response, resultAdditions(this.request.method, resultFields(response))) ??
+        stringifyResultWith(this.answerId, response.result, resultAdditions(this.request.method, response.result));
     }
     this.write(status, text);
     this.finish();
@@ -261,7 +265,7 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
   }
 
   /** Writes the last message of the current response and ends it. */
-  private write(status: number, text: string): void {
+  private write(status: number, text: Wire): void {
     const res = this.res;
     if (!res || res.writableEnded) return;
     if (this.streaming) {
@@ -269,15 +273,16 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
       res.end();
       return;
     }
-    const bytes = Buffer.byteLength(text);
+    const bytes = wireByteLength(text);
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': bytes });
-    res.end(text);
+    writeWire(res, text);
+    res.end();
     // What the client has not taken yet counts against the daemon's bounds.
     this.options.ledger.track(res, this, () => undefined);
     this.options.ledger.wrote(res, bytes);
   }
 
-  private event(json: string): void {
+  private event(json: Wire): void {
     const res = this.res;
     if (!res || res.writableEnded) return;
     if (!this.streaming) {
@@ -285,8 +290,8 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
       res.writeHead(200, SSE_HEADERS);
       this.options.ledger.track(res, this, () => this.close());
     }
-    const text = `event: message\ndata: ${json}\n\n`;
-    res.write(text);
+    const text = wireConcat('event: message\ndata: ', json, '\n\n');
+    writeWire(res, text);
     this.options.ledger.wrote(res, text.length);
   }
 

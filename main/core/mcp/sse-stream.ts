@@ -4,6 +4,7 @@
  * it keeps is bounded by count here and by size by its session (`onKept`, `dropOldest`).
  */
 import type { ServerResponse } from 'node:http';
+import { wireConcat, writeWire, type Wire } from '../protocol/raw-response.js';
 import { SSE_HEADERS } from './http-io.js';
 import type { SendLedger, SendSession } from './send-ledger.js';
 
@@ -27,7 +28,7 @@ export class SseStream {
   private seq = 0;
   /** The last event written to a connection: a new connection gets what came after it. */
   private deliveredSeq = 0;
-  private readonly kept: { seq: number; text: string }[] = [];
+  private readonly kept: { seq: number; text: Wire }[] = [];
   private keptChars = 0;
   private res: ServerResponse | undefined;
   /** Every event reached a connection that then ended normally (flushed): the client has it. */
@@ -74,7 +75,7 @@ export class SseStream {
     let written = 0;
     for (const event of this.kept) {
       if (event.seq <= after) continue;
-      res.write(event.text);
+      writeWire(res, event.text);
       written += event.text.length;
     }
     // A resumption with nothing to replay yet must not wait for the next event to see its headers.
@@ -90,14 +91,14 @@ export class SseStream {
   }
 
   /** Sends one JSON-RPC message as an event (kept for replay). */
-  push(json: string): void {
+  push(json: Wire): void {
     const seq = ++this.seq;
-    const text = `id: ${this.id}_${seq}\nevent: message\ndata: ${json}\n\n`;
+    const text = wireConcat(`id: ${this.id}_${seq}\nevent: message\ndata: `, json, '\n\n');
     this.kept.push({ seq, text });
     this.keptChars += text.length;
     if (this.kept.length > KEPT_EVENTS) this.dropOldest();
     if (this.res) {
-      this.res.write(text);
+      writeWire(this.res, text);
       this.deliveredSeq = seq;
       this.options.ledger.wrote(this.res, text.length);
     }

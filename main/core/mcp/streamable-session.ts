@@ -4,7 +4,8 @@
  * its endpoint, in total; streams the client has acknowledged by moving on are dropped.
  */
 import type { ServerResponse } from 'node:http';
-import { RpcErrorCode, isResponse, stringifyMessage, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import { RpcErrorCode, isResponse, type RequestId, type RpcMessage } from '../protocol/jsonrpc.js';
+import { serializeMessage, wireByteLength, writeWire, type Wire } from '../protocol/raw-response.js';
 import type { DownstreamChannel, SessionHandler } from './downstream.js';
 import { writeRpcError } from './http-io.js';
 import type { McpLimits } from './limits.js';
@@ -167,7 +168,7 @@ export class StreamableSession implements DownstreamChannel, SendSession {
     }
     const exchange = relatedRequestId === undefined ? undefined : this.exchanges.get(relatedRequestId);
     if (exchange) this.deliver(exchange, message, false);
-    else this.standaloneStream().push(stringifyMessage(message));
+    else this.standaloneStream().push(serializeMessage(message));
   }
 
   /** Answers a request of `exchange` that never reached the handler (a reused id). */
@@ -279,17 +280,17 @@ export class StreamableSession implements DownstreamChannel, SendSession {
     if (!exchange.stream) {
       if (response && exchange.acceptsJson) {
         if (!exchange.batch) {
-          this.writeJson(exchange, stringifyMessage(message));
+          this.writeJson(exchange, serializeMessage(message));
           return;
         }
         exchange.held.push(message);
-        if (exchange.remaining === 0) this.writeJson(exchange, stringifyMessage(exchange.held));
+        if (exchange.remaining === 0) this.writeJson(exchange, serializeMessage(exchange.held));
         return;
       }
       // Something to stream before the answer: this POST becomes an SSE stream.
       if (!this.startStream(exchange)) return;
     }
-    exchange.stream!.push(stringifyMessage(message));
+    exchange.stream!.push(serializeMessage(message));
     if (exchange.remaining === 0) this.complete(exchange);
   }
 
@@ -302,20 +303,21 @@ export class StreamableSession implements DownstreamChannel, SendSession {
     exchange.stream = this.newStream();
     exchange.stream.attach(exchange.res, this.headers, { prime: this.primes });
     exchange.res = undefined;
-    for (const held of exchange.held) exchange.stream.push(stringifyMessage(held));
+    for (const held of exchange.held) exchange.stream.push(serializeMessage(held));
     exchange.held = [];
     return true;
   }
 
-  private writeJson(exchange: Exchange, body: string): void {
+  private writeJson(exchange: Exchange, body: Wire): void {
     if (exchange.timer) clearTimeout(exchange.timer);
     exchange.timer = undefined;
     const res = exchange.res;
     exchange.res = undefined;
     if (!res || res.writableEnded) return;
-    const bytes = Buffer.byteLength(body);
+    const bytes = wireByteLength(body);
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes, ...this.headers });
-    res.end(body);
+    writeWire(res, body);
+    res.end();
     // What the client has not taken yet counts against its session's bound (measured in bytes, as Node queues them).
     this.endpoint.ledger.track(res, this, () => {});
     this.endpoint.ledger.wrote(res, bytes);
@@ -328,7 +330,7 @@ export class StreamableSession implements DownstreamChannel, SendSession {
       exchange.stream.finish();
       this.forgetOldStreams();
     } else if (exchange.held.length > 0) {
-      this.writeJson(exchange, stringifyMessage(exchange.batch ? exchange.held : exchange.held[0]!));
+      this.writeJson(exchange, serializeMessage(exchange.batch ? exchange.held : exchange.held[0]!));
     } else if (exchange.res && !exchange.res.headersSent) {
       // Every request was abandoned (cancelled): nothing to say.
       exchange.res.writeHead(202, this.headers);

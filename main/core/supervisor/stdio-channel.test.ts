@@ -222,16 +222,18 @@ describe('LineSplitter + dispatchLine (stdout framing)', () => {
     const noise: string[] = [];
     let overflows = 0;
     const splitter = new LineSplitter(
-      (line) =>
+      (pieces, length) =>
         dispatchLine(
-          line,
+          pieces,
+          length,
           (message) => messages.push(message),
           (text) => noise.push(text),
         ),
       () => overflows++,
       maxLineLength,
     );
-    return { splitter, messages, noise, overflows: () => overflows };
+    const push = (text: string | Buffer): void => splitter.push(typeof text === 'string' ? Buffer.from(text) : text);
+    return { splitter: { push, end: () => splitter.end() }, messages, noise, overflows: () => overflows };
   }
 
   it('joins a message split across chunks, at any point', () => {
@@ -241,6 +243,17 @@ describe('LineSplitter + dispatchLine (stdout framing)', () => {
       splitter.push(text.slice(0, cut));
       splitter.push(text.slice(cut));
       expect(messages).toEqual([{ jsonrpc: '2.0', id: 1, result: { s: 'a\nb' } }]);
+      expect(noise).toEqual([]);
+    }
+  });
+
+  it('keeps a character split across chunks whole', () => {
+    const bytes = Buffer.from('{"id":1,"s":"é€😀"}\n');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const { splitter, messages, noise } = decoder();
+      splitter.push(bytes.subarray(0, cut));
+      splitter.push(bytes.subarray(cut));
+      expect(messages).toEqual([{ id: 1, s: 'é€😀' }]);
       expect(noise).toEqual([]);
     }
   });

@@ -9,7 +9,7 @@ import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
 import { resolveCommand } from './command-resolver.js';
 import { killGroup, killTree, waitForTreeExit } from './process-tree.js';
-import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine } from './stdio-lines.js';
+import { LineSplitter, MAX_MESSAGE_LENGTH, dispatchLine, textOf } from './stdio-lines.js';
 
 const MAX_STDERR_LINE_LENGTH = 1024 * 1024;
 /** How long stdout/stderr may stay open after the child exited (a stray grandchild can hold them). */
@@ -57,13 +57,13 @@ export class StdioChannel implements MessageChannel {
     const deliver = (message: RpcMessage, size: number): void => this.onmessage?.(message, size);
     const noise = (line: string): void => this.logs.append('stdout', line);
     this.stdout = new LineSplitter(
-      (line) => dispatchLine(line, deliver, noise),
-      () => this.logs.append('system', `dropped a stdout line longer than ${MAX_MESSAGE_LENGTH} characters`),
+      (pieces, length) => dispatchLine(pieces, length, deliver, noise),
+      () => this.logs.append('system', `dropped a stdout line longer than ${MAX_MESSAGE_LENGTH} bytes`),
       MAX_MESSAGE_LENGTH,
     );
     this.stderr = new LineSplitter(
-      (line) => this.logs.append('stderr', line),
-      () => this.logs.append('system', `dropped a stderr line longer than ${MAX_STDERR_LINE_LENGTH} characters`),
+      (pieces) => this.logs.append('stderr', textOf(pieces)),
+      () => this.logs.append('system', `dropped a stderr line longer than ${MAX_STDERR_LINE_LENGTH} bytes`),
       MAX_STDERR_LINE_LENGTH,
     );
   }
@@ -164,10 +164,9 @@ export class StdioChannel implements MessageChannel {
   }
 
   private wire(child: ChildProcessWithoutNullStreams): void {
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => this.stdout.push(chunk));
-    child.stderr.on('data', (chunk: string) => this.stderr.push(chunk));
+    // Bytes, not text: lines are decoded one by one, and a big answer's bytes may go out as they came.
+    child.stdout.on('data', (chunk: Buffer) => this.stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     child.stdin.on('error', (error) => this.onStdinError(error));
     child.stdout.on('error', (error) => this.logs.append('system', `stdout: ${error.message}`));
     child.stderr.on('error', (error) => this.logs.append('system', `stderr: ${error.message}`));

@@ -17,6 +17,7 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '../protocol/jsonrpc.js';
+import { resultFields } from '../protocol/raw-response.js';
 import type { MessageChannel } from './channel.js';
 import { CAPABILITY_OF_QUESTION, hasModernEnvelope } from '../protocol/versions.js';
 import * as modern from './upstream-modern.js';
@@ -275,7 +276,7 @@ export class UpstreamRouter {
     let error: string | undefined;
     if (!response) error = 'cancelled';
     else if ('error' in response) error = response.error.message;
-    else if (response.result.isError === true) error = 'the tool reported an error';
+    else if (resultFields(response).isError === true) error = 'the tool reported an error';
     this.context.onCall!({
       peer: entry.peer!,
       method: entry.method,
