@@ -1,8 +1,9 @@
 /** Overview: the mode, every server at a glance with its health, totals, and charts over time. */
 import { overallLevel, serverHealth } from '@shared/health';
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { toast } from 'sonner';
 import { PageHeader } from '../../components/layout/app-shell';
+import { PartBoundary, reloadableLazy } from '../../components/layout/part-boundary';
 import { Card } from '../../components/ui/card';
 import { HealthBadge } from '../../components/ui/health-badge';
 import { Label } from '../../components/ui/input';
@@ -12,7 +13,7 @@ import { formatCount, formatMs, formatPercent } from '../../lib/format';
 import { useDomain, useStores } from '../../stores/context';
 import { ServerCard } from './server-card';
 
-const OverviewCharts = lazy(() => import('./overview-charts'));
+const OverviewCharts = reloadableLazy(() => import('./overview-charts'));
 
 function ModeSwitch() {
   const stores = useStores();
@@ -118,9 +119,11 @@ export function OverviewPage() {
         {status === 'loading' || status === 'idle' ? (
           <Loading label="Loading charts…" />
         ) : (
-          <Suspense fallback={<Loading label="Loading charts…" />}>
-            <OverviewCharts />
-          </Suspense>
+          <PartBoundary label="The charts">
+            <Suspense fallback={<Loading label="Loading charts…" />}>
+              <OverviewCharts />
+            </Suspense>
+          </PartBoundary>
         )}
       </section>
     </>
