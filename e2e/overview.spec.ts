@@ -61,6 +61,22 @@ test('keeps the page when a part of it fails to download, and loads it on "Try a
   await expect(failed).toBeHidden();
 });
 
+test('says it is loading, not "Off · 0 configured", until the server list comes', async ({ dashboard, transport }) => {
+  test.skip(transport === 'bridge', 'the bridge calls the daemon in the test process, not over HTTP: there is no answer to hold');
+  let answer: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await dashboard.page.route(/\/api\/servers$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await dashboard.open('/');
+  const header = dashboard.page.getByRole('main').locator('header');
+  await expect(header).toContainText('Loading…');
+  await expect(header).not.toContainText('configured');
+  answer();
+  await expect(header).toContainText(/All servers:.*2 configured/);
+});
+
 test.describe('with no servers', () => {
   test.use({ daemonOptions: { servers: () => ({}) } });
 
