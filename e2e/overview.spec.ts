@@ -45,6 +45,38 @@ test('switches the mode, and counts calls and charts them as they happen', async
   await expect.poll(async () => (await api.mode.get()).mode).toBe('proxy');
 });
 
+test('keeps the page when a part of it fails to download, and loads it on "Try again"', async ({ dashboard }) => {
+  // As when the daemon goes away while the charts (their own download) are on their way.
+  let refused = 0;
+  await dashboard.page.route(/\/assets\/overview-charts-[^/]+\.js$/, (route) =>
+    refused++ === 0 ? route.abort('connectionreset') : route.continue(),
+  );
+  await dashboard.open('/');
+  const overview = new OverviewPage(dashboard.page);
+  const failed = dashboard.page.getByRole('alert').filter({ hasText: 'The charts could not be shown' });
+  await expect(failed).toBeVisible();
+  await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(dashboard.page.getByText('No calls in the last hour')).toBeVisible();
+  await expect(failed).toBeHidden();
+});
+
+test('says it is loading, not "Off · 0 configured", until the server list comes', async ({ dashboard, transport }) => {
+  test.skip(transport === 'bridge', 'the bridge calls the daemon in the test process, not over HTTP: there is no answer to hold');
+  let answer: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (answer = resolve));
+  await dashboard.page.route(/\/api\/servers$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await dashboard.open('/');
+  const header = dashboard.page.getByRole('main').locator('header');
+  await expect(header).toContainText('Loading…');
+  await expect(header).not.toContainText('configured');
+  answer();
+  await expect(header).toContainText(/All servers:.*2 configured/);
+});
+
 test.describe('with no servers', () => {
   test.use({ daemonOptions: { servers: () => ({}) } });
 
@@ -103,6 +135,8 @@ test.describe('in a browser', () => {
     await expect(banner).toBeVisible();
     await daemon.start();
     await expect(banner).toBeHidden({ timeout: 30_000 });
+    // Hidden because the page is back, not because it went blank.
+    await expect(overview.card('example').getByText('Healthy')).toBeVisible();
     // Live again: a call made now is counted without a reload.
     await api.tools.call({ server: 'example', tool: 'echo', arguments: { text: 'back' } });
     await expect(overview.total('Calls (last hour)')).toHaveText('1');

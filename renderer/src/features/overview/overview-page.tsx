@@ -1,18 +1,20 @@
 /** Overview: the mode, every server at a glance with its health, totals, and charts over time. */
 import { overallLevel, serverHealth } from '@shared/health';
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { toast } from 'sonner';
 import { PageHeader } from '../../components/layout/app-shell';
+import { PartBoundary, reloadableLazy } from '../../components/layout/part-boundary';
 import { Card } from '../../components/ui/card';
 import { HealthBadge } from '../../components/ui/health-badge';
 import { Label } from '../../components/ui/input';
 import { Empty, ErrorState, Loading } from '../../components/ui/states';
 import { Switch } from '../../components/ui/switch';
 import { formatCount, formatMs, formatPercent } from '../../lib/format';
+import { isStarting } from '../../stores/connection.store';
 import { useDomain, useStores } from '../../stores/context';
 import { ServerCard } from './server-card';
 
-const OverviewCharts = lazy(() => import('./overview-charts'));
+const OverviewCharts = reloadableLazy(() => import('./overview-charts'));
 
 function ModeSwitch() {
   const stores = useStores();
@@ -68,30 +70,42 @@ function Totals() {
   );
 }
 
+/**
+ * The header's line: the health of all servers and how many there are, once the list is known;
+ * until then that it is loading (or that the desktop app's core is starting), not "Off · 0".
+ */
+export function ServersSummary() {
+  const servers = useDomain('servers', (state) => state.servers);
+  const status = useDomain('servers', (state) => state.status);
+  const issues = useDomain('servers', (state) => state.configIssues);
+  const starting = useDomain('connection', isStarting);
+  // A reload that failed leaves the list the page had (and shows): that one is still summed up.
+  if (status !== 'ready' && !(status === 'error' && servers.length > 0)) {
+    const text = starting ? 'MCP Orch is starting…' : status === 'error' ? 'The server list could not be loaded.' : 'Loading…';
+    return <span>{text}</span>;
+  }
+  const level = overallLevel(servers.map((server) => serverHealth({ ...server, configIssues: issues }).level));
+  return (
+    <span className="inline-flex items-center gap-2">
+      All servers: <HealthBadge level={level} /> {servers.length} configured
+    </span>
+  );
+}
+
 export function OverviewPage() {
   const stores = useStores();
   const servers = useDomain('servers', (state) => state.servers);
   const status = useDomain('servers', (state) => state.status);
   const error = useDomain('servers', (state) => state.error);
-  const issues = useDomain('servers', (state) => state.configIssues);
   useEffect(() => {
     if (stores.stats.getState().status !== 'loading') void stores.stats.getState().load();
   }, [stores]);
   useEffect(() => {
     if (status === 'ready') performance.mark('orch:overview-ready');
   }, [status]);
-  const level = overallLevel(servers.map((server) => serverHealth({ ...server, configIssues: issues }).level));
   return (
     <>
-      <PageHeader
-        title="Overview"
-        description={
-          <span className="inline-flex items-center gap-2">
-            All servers: <HealthBadge level={level} /> {servers.length} configured
-          </span>
-        }
-        actions={<ModeSwitch />}
-      />
+      <PageHeader title="Overview" description={<ServersSummary />} actions={<ModeSwitch />} />
       <Totals />
       <section aria-labelledby="servers-heading" className="mt-6">
         <h2 id="servers-heading" className="mb-3 text-sm font-semibold">
@@ -118,9 +132,11 @@ export function OverviewPage() {
         {status === 'loading' || status === 'idle' ? (
           <Loading label="Loading charts…" />
         ) : (
-          <Suspense fallback={<Loading label="Loading charts…" />}>
-            <OverviewCharts />
-          </Suspense>
+          <PartBoundary label="The charts">
+            <Suspense fallback={<Loading label="Loading charts…" />}>
+              <OverviewCharts />
+            </Suspense>
+          </PartBoundary>
         )}
       </section>
     </>

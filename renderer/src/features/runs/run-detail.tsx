@@ -43,7 +43,7 @@ export function RunDetail({ run }: { run: Run }) {
             <Th>Status</Th>
             <Th>Arguments</Th>
             <Th>Result or error</Th>
-            <Th>Time</Th>
+            <Th className="whitespace-nowrap">Time</Th>
           </tr>
         </thead>
         <tbody>
@@ -60,7 +60,7 @@ export function RunDetail({ run }: { run: Run }) {
                 </Td>
                 <Td className="max-w-48 break-all font-mono text-xs">{JSON.stringify(planned?.arguments ?? {})}</Td>
                 <Td className="max-w-72 whitespace-pre-wrap break-words font-mono text-xs">{resultText(task)}</Td>
-                <Td className="tabular-nums">{formatMs(task.durationMs)}</Td>
+                <Td className="whitespace-nowrap tabular-nums">{formatMs(task.durationMs)}</Td>
               </tr>
             );
           })}

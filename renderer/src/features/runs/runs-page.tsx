@@ -4,11 +4,12 @@
  * the history.
  */
 import { batchPlanSchema } from '@shared/batch-plan';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { z } from 'zod';
 import { JsonEditor } from '../../components/json-editor';
 import { PageHeader } from '../../components/layout/app-shell';
+import { PartBoundary, reloadableLazy } from '../../components/layout/part-boundary';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
 import { Card, CardTitle } from '../../components/ui/card';
@@ -19,7 +20,7 @@ import { readPlan } from './plan-model';
 import { RunDetail } from './run-detail';
 import { RunHistory } from './run-history';
 
-const PlanGraph = lazy(() => import('./plan-graph'));
+const PlanGraph = reloadableLazy(() => import('./plan-graph'));
 
 const EXAMPLE_PLAN = JSON.stringify(
   {
@@ -201,9 +202,11 @@ export default function RunsPage() {
               ) : null}
             </div>
             {graphPlan ? (
-              <Suspense fallback={<Loading />}>
-                <PlanGraph plan={graphPlan} run={shownRun} />
-              </Suspense>
+              <PartBoundary label="The graph">
+                <Suspense fallback={<Loading />}>
+                  <PlanGraph plan={graphPlan} run={shownRun} />
+                </Suspense>
+              </PartBoundary>
             ) : (
               <p className="text-sm text-muted">Fix the plan to see its graph.</p>
             )}

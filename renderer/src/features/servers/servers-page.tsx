@@ -22,10 +22,10 @@ function Row({ server, selected }: { server: ServerSummary; selected: boolean })
           {server.name}
         </Link>
       </Td>
-      <Td>
+      <Td className="whitespace-nowrap">
         <StateBadge state={server.state} />
       </Td>
-      <Td>
+      <Td className="whitespace-nowrap">
         <HealthBadge level={health.level} />
       </Td>
       <Td className="tabular-nums">{server.toolCount}</Td>
@@ -47,7 +47,7 @@ export default function ServersPage() {
       {status === 'loading' || status === 'idle' ? <Loading /> : null}
       {status === 'ready' && servers.length === 0 ? <Empty title="No servers configured">Add one on the Config page.</Empty> : null}
       {servers.length > 0 ? (
-        <div className="grid grid-cols-1 gap-5 xl:grid-cols-[minmax(260px,340px)_1fr]">
+        <div className="grid grid-cols-1 gap-5 xl:grid-cols-[max-content_minmax(0,1fr)]">
           <div className="self-start">
             <Table aria-label="Servers">
               <thead>
