@@ -3,6 +3,7 @@
  * daemon in batch mode with the batch fixture server as `a`, and `orch.planner` at a local endpoint
  * speaking Azure OpenAI's wire format. What the server did is read from what it recorded, in order.
  */
+import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
@@ -15,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanToolAnswer } from '../planner/plan-tool.js';
 import { USAGE, planReply, startPlannerDaemon, type PlannerDaemon } from '../planner/__fixtures__/planner-daemon.js';
 import { pollFor } from '../__fixtures__/wait.js';
+import { AUTH_HEADERS } from '../__fixtures__/runtime-harness.js';
 
 interface CallResult {
   content: { type: string; text?: string }[];
@@ -123,6 +125,30 @@ describe('plan_and_execute', () => {
     daemon.harness.runtime.store.audit.flush();
     const audited = daemon.harness.runtime.store.audit.list({ action: 'plan_and_execute', target: stored.id }).items[0];
     expect(audited).toMatchObject({ outcome: 'ok' });
+  });
+
+  it('runs a request for a 2026-07-28 client (SDK v2), with progress and the same report', async () => {
+    const modern = new ModernClient({ name: 'v2-plan', version: '2.4.0' }, { versionNegotiation: { mode: 'auto' } });
+    await modern.connect(
+      new ModernTransport(new URL('/mcp', daemon.harness.runtime.url), {
+        requestInit: { headers: AUTH_HEADERS },
+      }),
+    );
+    try {
+      expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
+      expect((await modern.listTools()).tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(['plan_and_execute']));
+      daemon.answer('MCP-MODERN', planReply(CHAIN));
+      const progress: string[] = [];
+      const result = (await modern.callTool(
+        { name: 'plan_and_execute', arguments: { request: 'MCP-MODERN: emit, then type the count' } },
+        { onprogress: (update) => progress.push(`${update.progress}/${update.total}`) },
+      )) as CallResult & { resultType?: string };
+      expect(progress).toEqual(['1/2', '2/2']);
+      expect(answerOf(result)).toMatchObject({ waves: [['e'], ['t']], report: { status: 'succeeded', output: ['t'] } });
+      expect(storedRun('MCP-MODERN')).toMatchObject({ source: 'plan_and_execute', status: 'succeeded' });
+    } finally {
+      await modern.close();
+    }
   });
 
   it('answers the plan on a dry run, and runs nothing', async () => {
