@@ -75,14 +75,14 @@ describe('daemonConfig', () => {
       transportType: 'streamableHttp',
       protocol: '2026-07-28',
     });
-    expect(plan.daemonConfig({ url, scenario: 'tools_call', wire: '2025-11-25' }).config.mcpServers.conformance.protocol).toBe('2025');
-    expect(plan.daemonConfig({ url, scenario: 'tools_call' }).config.mcpServers.conformance.protocol).toBeUndefined();
+    expect(plan.daemonConfig({ url, scenario: 'tools_call', wire: '2025-11-25' }).config.mcpServers.conformance?.protocol).toBe('2025');
+    expect(plan.daemonConfig({ url, scenario: 'tools_call' }).config.mcpServers.conformance?.protocol).toBeUndefined();
   });
 
   it('puts pre-registered credentials in the config with the secret only as an env reference', () => {
     const context = { client_id: 'pre-id', client_secret: 'pre-secret' };
     const { config, env } = plan.daemonConfig({ url, scenario: 'auth/pre-registration', context });
-    expect(config.mcpServers.conformance.oauth).toEqual({ clientId: 'pre-id', clientSecret: `\${env:${plan.SECRET_ENV}}` });
+    expect(config.mcpServers.conformance?.oauth).toEqual({ clientId: 'pre-id', clientSecret: `\${env:${plan.SECRET_ENV}}` });
     expect(JSON.stringify(config)).not.toContain('pre-secret');
     expect(env).toEqual({ [plan.SECRET_ENV]: 'pre-secret' });
   });
