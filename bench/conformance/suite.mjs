@@ -179,7 +179,14 @@ function outcome(checks) {
     // The checks that decide or warn; the rest are in `counts`.
     checks: checks
       .filter((check) => check.status === 'FAILURE' || check.status === 'WARNING')
-      .map((check) => ({ id: check.id, name: check.name, status: check.status, errorMessage: clip(check.errorMessage) })),
+      .map((check) => ({
+        id: check.id,
+        name: check.name,
+        status: check.status,
+        errorMessage: clip(check.errorMessage),
+        // What the check asked, for the checks that fail without a message.
+        ...(check.errorMessage ? {} : { description: clip(check.description) }),
+      })),
   };
 }
 
@@ -201,6 +208,6 @@ export function failureLine(result) {
   if (result.note) return result.note;
   const failed = result.checks.filter((check) => check.status === 'FAILURE');
   const first = failed[0];
-  const message = (first?.errorMessage ?? '').replace(/\s+/g, ' ').slice(0, 160);
+  const message = (first?.errorMessage ?? first?.description ?? '').replace(/\s+/g, ' ').slice(0, 160);
   return `${failed.length} failed check(s); first ${first?.id}: ${message}`;
 }
