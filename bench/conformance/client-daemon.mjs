@@ -14,9 +14,10 @@ import { daemonEnv, startProcess } from '../proxy/processes.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 export const SERVER = 'conformance';
-const READY_TIMEOUT_MS = 30_000;
-const STATE_TIMEOUT_MS = 30_000;
-const REST_TIMEOUT_MS = 30_000;
+// Bounded, and generous: the suite may start every scenario of a set (a daemon each) at once.
+const READY_TIMEOUT_MS = 60_000;
+const STATE_TIMEOUT_MS = 60_000;
+const REST_TIMEOUT_MS = 60_000;
 /** States after which waiting longer changes nothing without a user (or a restart). */
 const SETTLED = new Set(['running', 'needs-sign-in', 'failed', 'crashed', 'backoff', 'stopped', 'disabled']);
 

@@ -17,7 +17,7 @@ import { killEverything, runBench } from '../proxy/processes.mjs';
 import { SERVER, api, settledServer, signIn, startDaemon, wantsSignIn } from './client-daemon.mjs';
 import { daemonConfig, planOf } from './client-plan.mjs';
 
-const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 const SIGN_INS_PER_CALL = 2;
 
 const log = (line) => process.stderr.write(`client.mjs: ${line}\n`);

@@ -8,7 +8,7 @@
 //
 //   node bench/conformance/run-client.mjs [--set 2025-11-25|2026-07-28] [--only <scenario>[,…]]
 //        [--reference <checkout of modelcontextprotocol/conformance>] [--clients mcp-orch,reference]
-//        [--one-by-one] [--timeout <ms per scenario>] [--json [file]]
+//        [--one-by-one] [--timeout <ms per scenario>] [--keep] [--json [file]]
 //
 // Without --only and --one-by-one, each set is one `--requirements` run (the suite starts every
 // scenario at once); --only (or --one-by-one) runs the scenarios one after another with
@@ -27,7 +27,7 @@ import { REQUIREMENT_SETS, SUITE_PACKAGE, ensureTools, failureLine, readRequirem
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
 const CLIENTS = ['mcp-orch', 'reference'];
-const DEFAULT_TIMEOUT_MS = 90_000;
+const DEFAULT_TIMEOUT_MS = 120_000;
 let scratchDir;
 
 function readOptions(argv = process.argv.slice(2)) {
@@ -52,6 +52,7 @@ function readOptions(argv = process.argv.slice(2)) {
     else if (arg === '--reference') options.reference = resolve(value());
     else if (arg === '--clients') options.clients = value().split(',');
     else if (arg === '--one-by-one') options.oneByOne = true;
+    else if (arg === '--keep') options.keep = true;
     else if (arg === '--timeout') options.timeoutMs = Number(value());
     else if (arg === '--json') options.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
     else throw new Error(`unknown argument: ${arg}`);
@@ -175,7 +176,9 @@ async function main() {
       console.log(`raw results written to ${file}`);
     }
   } finally {
-    await rm(tmpDir, { recursive: true, force: true });
+    // --keep: the suite's result folders (checks, the clients' stdout and stderr) stay for reading.
+    if (options.keep) console.log(`results kept in ${tmpDir}`);
+    else await rm(tmpDir, { recursive: true, force: true });
   }
   const left = leftovers();
   if (left.length > 0) console.log(`processes left running (killed now): ${left.join(', ')}`);
@@ -183,7 +186,7 @@ async function main() {
 
 function cleanUp() {
   killEverything();
-  if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
+  if (scratchDir && !process.argv.includes('--keep')) rmSync(scratchDir, { recursive: true, force: true });
 }
 
 runBench(async () => {
