@@ -8,7 +8,7 @@
 //
 //   node bench/conformance/run-client.mjs [--set 2025-11-25|2026-07-28] [--only <scenario>[,…]]
 //        [--reference <checkout of modelcontextprotocol/conformance>] [--clients mcp-orch,reference]
-//        [--one-by-one] [--timeout <ms per scenario>] [--keep] [--json [file]]
+//        [--one-by-one [--jobs <n>]] [--timeout <ms per scenario>] [--keep] [--json [file]]
 //
 // Without --only and --one-by-one, each set is one `--requirements` run (the suite starts every
 // scenario at once); --only (or --one-by-one) runs the scenarios one after another with
@@ -53,6 +53,7 @@ function readOptions(argv = process.argv.slice(2)) {
     else if (arg === '--clients') options.clients = value().split(',');
     else if (arg === '--one-by-one') options.oneByOne = true;
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--jobs') options.jobs = Number(value());
     else if (arg === '--timeout') options.timeoutMs = Number(value());
     else if (arg === '--json') options.json = argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : true;
     else throw new Error(`unknown argument: ${arg}`);
@@ -60,6 +61,7 @@ function readOptions(argv = process.argv.slice(2)) {
   if (options.sets.some((set) => !REQUIREMENT_SETS.includes(set))) throw new Error(`--set takes ${REQUIREMENT_SETS.join(' or ')}`);
   if (options.clients.some((id) => !CLIENTS.includes(id))) throw new Error(`--clients takes ${CLIENTS.join(',')}`);
   if (!(options.timeoutMs > 0)) throw new Error('--timeout takes milliseconds');
+  if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new Error('--jobs takes a whole number ≥ 1');
   return options;
 }
 
@@ -84,17 +86,23 @@ async function measure(id, command, set, requirements, options, tools, tmpDir) {
   const scenarios = options.only ? all.filter((name) => options.only.includes(name)) : all;
   const started = Date.now();
   if (options.only || options.oneByOne) {
-    for (const scenario of scenarios) {
-      await runClientSet(tools, { command, set, outDir, timeoutMs: options.timeoutMs, scenario });
-      process.stderr.write(`  ${id} ${set} ${scenario} (load ${load().join(' ')})\n`);
-    }
+    // --jobs scenarios at a time, each its own suite run (and, for mcp-orch, its own daemon).
+    const queue = [...scenarios];
+    const worker = async () => {
+      for (let scenario = queue.shift(); scenario !== undefined; scenario = queue.shift()) {
+        await runClientSet(tools, { command, set, outDir, timeoutMs: options.timeoutMs, scenario });
+        process.stderr.write(`  ${id} ${set} ${scenario} (load ${load().join(' ')})\n`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(options.jobs, scenarios.length) }, worker));
   } else {
     await runClientSet(tools, { command, set, outDir, timeoutMs: options.timeoutMs });
   }
   const score = await scoreSet(requirements, outDir, 'client');
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   process.stderr.write(`${id} ${set}: ${score.scored.passed}/${score.scored.total} scored (${seconds} s, load ${load().join(' ')})\n`);
-  return { ...score, seconds, mode: options.only || options.oneByOne ? 'one-by-one' : 'requirements', loadAverage: load() };
+  const mode = options.only || options.oneByOne ? `one-by-one, ${options.jobs} at a time` : 'requirements';
+  return { ...score, seconds, mode, loadAverage: load() };
 }
 
 function mark(result, name) {
