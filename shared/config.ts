@@ -25,6 +25,45 @@ const transportName = z.string().refine((value) => value in TRANSPORT_ALIASES, {
 
 const stringMap = z.record(z.string(), z.string());
 
+/** `${env:NAME}` or `${secret:NAME}` (the OS keychain of the desktop app): where a credential comes from. */
+export const CREDENTIAL_REFERENCE = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]{0,127})\}$/;
+
+/** A credential in the file: only a reference, so the file never holds a key in clear. The message never repeats the value. */
+const credentialReference = z.string().refine((value) => CREDENTIAL_REFERENCE.test(value), {
+  message: 'a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
+});
+
+/** The token endpoint authentication methods a pre-registered client may use. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+
+/** An https URL with a path: a Client ID Metadata Document's address (it is the client's id). */
+const clientMetadataUrl = z
+  .url({ protocol: /^https$/ })
+  .refine((value) => new URL(value).pathname.length > 1, { message: 'a Client ID Metadata Document URL needs a path' });
+
+/**
+ * `mcpServers.<name>.oauth`: how MCP Orch signs in to a remote server that asks for it (the MCP
+ * authorization spec, OAuth 2.1). Without it, sign-in still works with dynamic registration or the
+ * default client metadata document; `false` turns sign-in off (a 401 is then an error).
+ */
+export const serverOAuthSchema = z.union([
+  z.literal(false),
+  z.looseObject({
+    /** A client registered with the authorization server beforehand. */
+    clientId: z.string().min(1).max(512).optional(),
+    /** Its secret, as a reference: `${secret:NAME}` or `${env:NAME}`. */
+    clientSecret: credentialReference.optional(),
+    /** How a pre-registered client authenticates at the token endpoint; default: what the server supports. */
+    tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).optional(),
+    /** Scopes to ask for when neither the server's challenge nor its metadata names any. */
+    scopes: z.array(z.string().min(1).max(256)).max(64).optional(),
+    /** This server's Client ID Metadata Document URL, instead of `orch.oauth.clientMetadataUrl`. */
+    clientMetadataUrl: clientMetadataUrl.optional(),
+  }),
+]);
+
+export type ServerOAuthConfig = z.infer<typeof serverOAuthSchema>;
+
 export const serverConfigSchema = z
   .looseObject({
     command: z.string().min(1).optional(),
@@ -48,6 +87,8 @@ export const serverConfigSchema = z
      * Default: `auto` for Streamable HTTP, `2025` for stdio and legacy SSE.
      */
     protocol: z.enum(['auto', '2025', '2026-07-28']).optional(),
+    /** Sign-in to a remote server (see `serverOAuthSchema`). */
+    oauth: serverOAuthSchema.optional(),
   })
   .superRefine((server, ctx) => {
     const named = server.transportType ?? server.type;
@@ -59,6 +100,12 @@ export const serverConfigSchema = z
     if (transport !== 'stdio' && !server.url) {
       ctx.addIssue({ code: 'custom', path: ['url'], message: `a ${transport} server needs "url"` });
     }
+    if (transport === 'stdio' && server.oauth) {
+      ctx.addIssue({ code: 'custom', path: ['oauth'], message: 'sign-in is for remote servers: a stdio server has no "oauth"' });
+    }
+    if (server.oauth && server.oauth.clientSecret && !server.oauth.clientId) {
+      ctx.addIssue({ code: 'custom', path: ['oauth', 'clientSecret'], message: '"clientSecret" needs "clientId"' });
+    }
   });
 
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
@@ -66,14 +113,6 @@ export type ServerConfig = z.infer<typeof serverConfigSchema>;
 /** The model providers the planner can use. */
 export const PLANNER_PROVIDERS = ['azure', 'bedrock', 'openai', 'anthropic', 'openai-compatible'] as const;
 export type PlannerProvider = (typeof PLANNER_PROVIDERS)[number];
-
-/** `${env:NAME}` or `${secret:NAME}` (the OS keychain of the desktop app): where a credential comes from. */
-export const CREDENTIAL_REFERENCE = /^\$\{(env|secret):([A-Za-z_][A-Za-z0-9_.-]{0,127})\}$/;
-
-/** A credential in the file: only a reference, so the file never holds a key in clear. The message never repeats the value. */
-const credentialReference = z.string().refine((value) => CREDENTIAL_REFERENCE.test(value), {
-  message: 'a credential must be a reference, "${env:NAME}" or "${secret:NAME}"; a literal key in the file is refused',
-});
 
 /** `orch.planner`: the model that turns a request into a batch plan. */
 export const plannerConfigSchema = z
@@ -182,6 +221,8 @@ export const orchConfigSchema = z.looseObject({
   llm: z.looseObject({}).optional(),
   /** The LLM planner (`plan_and_execute`, `POST /api/runs {request}`). */
   planner: plannerConfigSchema.optional(),
+  /** Sign-in to remote servers: the Client ID Metadata Document URL MCP Orch uses by default (`false`: none). */
+  oauth: z.looseObject({ clientMetadataUrl: z.union([clientMetadataUrl, z.literal(false)]).optional() }).optional(),
 });
 
 export type OrchConfig = z.infer<typeof orchConfigSchema>;

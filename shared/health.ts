@@ -9,7 +9,7 @@ export type HealthLevel = 'ok' | 'busy' | 'warn' | 'error' | 'off';
 
 /** What to do about it: the one action that most likely helps. */
 export type HealthAction =
-  | { kind: 'start' | 'enable' | 'restart' | 'viewLogs' | 'fixConfig'; label: string }
+  | { kind: 'start' | 'enable' | 'restart' | 'viewLogs' | 'fixConfig' | 'signIn'; label: string }
   | { kind: 'setVariable'; label: string; variable: string };
 
 export interface Health {
@@ -25,9 +25,13 @@ export interface HealthInput {
   restarts: number;
   lastError?: string | undefined;
   retryInMs?: number | undefined;
+  /** A remote server's sign-in: `problem` says why one is needed now. */
+  signIn?: { problem?: string | undefined; pending?: boolean } | undefined;
   /** Problems of the config file on disk (the last reload that failed), at JSON paths. */
   configIssues?: readonly { path: string; message: string }[];
 }
+
+const SIGN_IN: HealthAction = { kind: 'signIn', label: 'Sign in' };
 
 const MISSING_VARIABLE = /environment variable (\S+) is not set/;
 
@@ -66,7 +70,14 @@ export function serverHealth(server: HealthInput): Health {
         return { level: 'error', reason: error, action: { kind: 'fixConfig', label: 'Fix the command' } };
       }
       return { level: 'error', reason: error ?? 'failed', action: { kind: 'viewLogs', label: 'View logs' } };
+    case 'needs-sign-in':
+      return {
+        level: 'warn',
+        reason: server.signIn?.pending ? 'waiting for the sign-in to finish in the browser' : (error ?? 'needs sign-in'),
+        action: SIGN_IN,
+      };
     case 'running':
+      if (server.signIn?.problem) return { level: 'warn', reason: server.signIn.problem, action: SIGN_IN };
       if (issue)
         return {
           level: 'warn',

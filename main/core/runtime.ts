@@ -39,6 +39,9 @@ import { RuntimeCredentials } from './config/credentials.js';
 import { PlannerService, type PlannerServiceOptions } from './planner/planner-service.js';
 import type { OperationDeps } from './operations/deps.js';
 import { orchVersion } from './version.js';
+import { createOAuthCallback } from './oauth/callback-route.js';
+import { afterSignIn, createSignIns } from './oauth/runtime-sign-ins.js';
+import type { SecretCodec } from './secrets/file-secrets.js';
 
 export interface RuntimeOptions {
   /** Config file; default `MCP_ORCH_CONFIG` or the app-data default (created on first start). */
@@ -65,6 +68,10 @@ export interface RuntimeOptions {
   watchConfig?: boolean;
   /** Overrides `orch.mode` until the config's mode changes (`serve --mode`). */
   mode?: OrchMode;
+  /** Opens the system browser for a sign-in; default `BROWSER`, else the platform's opener (the app: its shell). */
+  openBrowser?: (url: string) => Promise<boolean>;
+  /** How sign-in tokens are protected in `<data>/oauth.json`; plain (the file is 0600) by default (the app: the OS keychain). */
+  oauthCodec?: SecretCodec;
   /** How the planner reaches its model and where its warnings go (tests). */
   planner?: Partial<Pick<PlannerServiceOptions, 'model' | 'credentials' | 'onWarning'>>;
 }
@@ -129,7 +136,17 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   store.onDidError((error) => console.error(`mcp-orch: store: ${error.message}`));
   const sessionToken = writeSessionToken(paths.dataDir);
   const tokens = new TokenService({ tokens: store.tokens, bootstrapToken: bootstrapTokenFromEnv(env), sessionToken });
-  const supervisor = new Supervisor({ ...options.supervisor, env, version });
+  let url = '';
+  const signIns = createSignIns({
+    dataDir: paths.dataDir,
+    env,
+    version,
+    codec: options.oauthCodec,
+    openBrowser: options.openBrowser,
+    baseUrl: () => url,
+    supervisor: () => supervisor,
+  });
+  const supervisor = new Supervisor({ ...options.supervisor, env, version, signIns });
   const logFiles = new LogFiles(logDir);
   const registry = new ToolRegistry({ disabledTools: config.orch.disabledTools, cache: catalogCache(store) });
   const view = new AggregateView(registry, config.orch.namespaceSeparator);
@@ -140,7 +157,6 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   registry.watchAll(supervisor);
   const stopRecording = recordActivity(store, supervisor);
 
-  let url = '';
   const reload = new HotReload(config, { supervisor, registry, view, env, secrets }, configText);
   const batch = new BatchService({
     mode: options.mode ?? config.orch.mode,
@@ -173,6 +189,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     env,
     secrets,
     version,
+    signIns,
     baseUrl: () => url,
   };
   const events = new LiveEvents(deps);
@@ -222,6 +239,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       allowedOrigins: config.orch.allowedOrigins,
       tokens,
       limiter: new RateLimiter(),
+      oauthCallback: createOAuthCallback({ signIns, onSignedIn: (name) => afterSignIn(supervisor, name) }),
     }),
   );
   http.keepAliveTimeout = 65_000;
@@ -292,6 +310,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
         http.closeAllConnections();
         await new Promise<void>((resolve) => http.close(() => resolve()));
         await supervisor.dispose();
+        signIns.dispose();
         registry.dispose();
         stopRecording();
         store.close();

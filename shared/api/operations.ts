@@ -21,6 +21,8 @@ const OPERATION_LIST = [
   serverOperations.restart,
   serverOperations.enable,
   serverOperations.disable,
+  serverOperations.signIn,
+  serverOperations.signOut,
   serverOperations.logs,
   toolOperations.list,
   toolOperations.enable,

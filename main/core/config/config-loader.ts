@@ -22,6 +22,15 @@ import { environmentSecrets } from '../secrets/environment-secrets.js';
 import type { SecretReader } from '../secrets/secret-provider.js';
 import { interpolateDeep, type InterpolationIssue, type InterpolationSources } from './interpolate.js';
 
+/** A remote server's sign-in settings, resolved (the client secret read from its reference). */
+export interface ResolvedOAuth {
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  tokenEndpointAuthMethod?: 'none' | 'client_secret_basic' | 'client_secret_post' | undefined;
+  scopes?: string[] | undefined;
+  clientMetadataUrl?: string | undefined;
+}
+
 export interface ResolvedServer {
   name: string;
   transport: TransportKind;
@@ -38,6 +47,8 @@ export interface ResolvedServer {
   sessionMode: 'shared' | 'per-session';
   /** The MCP generation to speak to it (see `protocol` in shared/config.ts), resolved. */
   protocol: 'auto' | '2025' | '2026-07-28';
+  /** Sign-in settings of a remote server (its client secret resolved); undefined: stdio, or `oauth: false`. */
+  oauth?: ResolvedOAuth | undefined;
 }
 
 export interface ResolvedOrch {
@@ -134,6 +145,25 @@ function resolveServer(
     disabled: server.disabled ?? false,
     sessionMode: server.sessionMode ?? 'shared',
     protocol: server.protocol ?? (transportOf(server) === 'streamableHttp' ? 'auto' : '2025'),
+    oauth: resolveOAuth(server, sources, at('oauth'), issues),
+  };
+}
+
+/** A remote server's sign-in settings: on unless `oauth: false`, the client secret read from its reference. */
+function resolveOAuth(
+  server: ServerConfig,
+  sources: InterpolationSources,
+  at: (string | number)[],
+  issues: InterpolationIssue[],
+): ResolvedOAuth | undefined {
+  if (transportOf(server) === 'stdio' || server.oauth === false) return undefined;
+  const { clientId, clientSecret, tokenEndpointAuthMethod, scopes, clientMetadataUrl } = server.oauth ?? {};
+  return {
+    clientId,
+    clientSecret: clientSecret ? interpolateDeep(clientSecret, sources, [...at, 'clientSecret'], issues) : undefined,
+    tokenEndpointAuthMethod,
+    scopes,
+    clientMetadataUrl,
   };
 }
 
@@ -180,6 +210,9 @@ export function parseConfig(text: string, options: LoadOptions = {}): ResolvedCo
       options.source,
     );
   }
+  // A server without a Client ID Metadata Document URL of its own uses the default one.
+  const metadataUrl = parsed.data.orch?.oauth?.clientMetadataUrl;
+  if (metadataUrl) for (const server of servers) if (server.oauth) server.oauth.clientMetadataUrl ??= metadataUrl;
   return { file: parsed.data, servers, orch: resolveOrch(parsed.data) };
 }
 

@@ -22,6 +22,8 @@ export interface HttpAppOptions extends HostGuardOptions {
   rest: Koa.Middleware<AuthState>;
   tokens: TokenService;
   limiter: RateLimiter;
+  /** `/oauth/callback`, where a sign-in's browser comes back: no key (its single-use `state` is the proof). */
+  oauthCallback?: Koa.Middleware;
 }
 
 /** `/mcp[/<name>]`, `/sse[/<name>]`, `/messages[/<name>]`: the kind of endpoint and the server name (none: the aggregate). */
@@ -42,7 +44,9 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
     }
   });
   app.use(createHostGuard(options));
+  // Before the dashboard's files, which answer any other path with the page.
   // The dashboard's own files hold no secrets: served without a token (the page brings one).
+  if (options.oauthCallback) app.use(options.oauthCallback);
   app.use(createStaticFiles());
   app.use(createAuthGuard(options));
   app.use(options.rest);

@@ -8,6 +8,7 @@ import type { HotReload } from '../hot-reload.js';
 import type { PlannerService } from '../planner/planner-service.js';
 import type { AggregateView } from '../registry/aggregate-view.js';
 import type { ToolRegistry } from '../registry/tool-registry.js';
+import type { SignIns } from '../oauth/sign-ins.js';
 import type { SecretProvider } from '../secrets/secret-provider.js';
 import type { Store } from '../store/store.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -30,6 +31,8 @@ export interface OperationDeps {
   /** Where `${secret:X}` is looked up, and `secrets.*` store. */
   secrets: SecretProvider;
   version: string;
+  /** Sign-in to remote servers (OAuth). */
+  signIns: SignIns;
   /** `http://host:port` of the daemon. */
   baseUrl(): string;
 }

@@ -1,6 +1,7 @@
 /** `servers.*`: status, lifecycle, enable/disable (through the config file) and logs. */
 import { endpointUrl } from '../../../shared/client-config.js';
 import type { ResolvedServer } from '../config/config-loader.js';
+import { SignInError } from '../oauth/sign-ins.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { OperationDeps, Handlers } from './deps.js';
 import { OperationError } from './operation-error.js';
@@ -92,6 +93,8 @@ export function serverHandlers(
   | 'servers.enable'
   | 'servers.disable'
   | 'servers.logs'
+  | 'servers.signIn'
+  | 'servers.signOut'
 > {
   const summary = (server: ServerSupervisor) => serverSummary(deps, server);
   const configured = (name: string): ServerSupervisor => {
@@ -117,7 +120,39 @@ export function serverHandlers(
     return server;
   };
 
+  /** A server that signs in: remote, `oauth` not false, enabled. */
+  const signingServer = (name: string, action: string) => {
+    const server = enabledServer(name, action);
+    const { oauth, url } = server.config;
+    if (!oauth || !url)
+      throw new OperationError(
+        'conflict',
+        server.config.transport === 'stdio'
+          ? `the server "${name}" runs on this machine (stdio): it has no sign-in`
+          : `sign-in is off for the server "${name}" ("oauth": false in the config)`,
+      );
+    return { server, target: { name, url, oauth } };
+  };
+
   return {
+    'servers.signIn': async ({ name, openBrowser }) => {
+      const { server, target } = signingServer(name, 'sign in to');
+      try {
+        const result = await deps.signIns.begin(target, { openBrowser: openBrowser ?? true });
+        if (result.status === 'signed-in' && server.state !== 'running') void server.restart();
+        return result;
+      } catch (error) {
+        if (error instanceof SignInError) throw new OperationError('server_unavailable', error.message);
+        throw error;
+      }
+    },
+    'servers.signOut': async ({ name }) => {
+      const { server, target } = signingServer(name, 'sign out of');
+      await deps.signIns.signOut(target);
+      // The connection holds no token of its own, but a session may: start again without one.
+      await server.restart();
+      return summary(server);
+    },
     'servers.list': () => ({ servers: deps.supervisor.list().map(summary) }),
     'servers.status': ({ name }) => {
       const server = serverOf(deps, name);

@@ -6,7 +6,7 @@
  * 2026-07-28 server it also sends the SEP-2243 `Mcp-Param-*` headers its tools ask for, and hides the
  * tools whose `x-mcp-header` marks are invalid (param-headers.ts).
  */
-import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { OAuthClientProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { hasModernEnvelope } from '../protocol/versions.js';
@@ -21,7 +21,26 @@ export interface RemoteChannelOptions {
   url: string;
   headers: Record<string, string>;
   logs: LogSink;
+  /** Sign-in (OAuth) for a server that asks for it; none: a 401 is an error like any other. */
+  auth?: ChannelAuth;
 }
+
+/** What a channel needs of sign-in: the SDK's provider, and where to say what the server asked. */
+export interface ChannelAuth {
+  provider: OAuthClientProvider;
+  /** A 401 or 403 of the server with `WWW-Authenticate`: what it said. */
+  noteChallenge(challenge: {
+    status: number;
+    error?: string | undefined;
+    scope?: string | undefined;
+    resourceMetadataUrl?: URL | undefined;
+  }): void;
+  /** Why the server needs a sign-in now, in words; undefined when it does not. */
+  problem(): string | undefined;
+}
+
+/** The JSON-RPC error code of a request refused because the server needs a sign-in. */
+export const NEEDS_SIGN_IN = -32041;
 
 export class RemoteChannel implements MessageChannel {
   onmessage?: (message: RpcMessage, size: number) => void;
@@ -37,18 +56,26 @@ export class RemoteChannel implements MessageChannel {
   private readonly toolLists = new Set<RequestId>();
   /** The marks of each tool last listed in 2026-07-28, by name. */
   private readonly headerScans = new Map<string, HeaderScan>();
+  private fetch: typeof jsonLinesAsEvents = jsonLinesAsEvents;
 
   constructor(private readonly options: RemoteChannelOptions) {}
 
   async start(): Promise<void> {
-    const { url, headers, transport: kind, logs, name } = this.options;
+    const { url, headers, transport: kind, logs, name, auth } = this.options;
     const requestInit: RequestInit = { headers };
     // Loaded on first use: most setups have no remote server, and the client transports are heavy.
-    if (kind === 'streamableHttp') this.streamableTransport = (await import('@modelcontextprotocol/client')).StreamableHTTPClientTransport;
+    const client = await import('@modelcontextprotocol/client');
+    this.streamableTransport = client.StreamableHTTPClientTransport;
+    if (auth) this.fetch = noticingChallenges(url, auth, client.extractWWWAuthenticateParams);
+    const authProvider = auth?.provider;
     const transport: Transport =
       kind === 'sse'
-        ? new (await import('@modelcontextprotocol/sdk/client/sse.js')).SSEClientTransport(new URL(url), { requestInit })
-        : new this.streamableTransport!(new URL(url), { requestInit, fetch: jsonLinesAsEvents });
+        ? new client.SSEClientTransport(new URL(url), {
+            requestInit,
+            fetch: this.fetch,
+            ...(authProvider ? { authProvider } : {}),
+          })
+        : new this.streamableTransport(new URL(url), { requestInit, fetch: this.fetch, ...(authProvider ? { authProvider } : {}) });
     transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
@@ -74,6 +101,21 @@ export class RemoteChannel implements MessageChannel {
     ) => Promise<void>;
     sendWith(message as JSONRPCMessage, headers ? { headers } : undefined).catch((error: unknown) => {
       const text = (error as Error).message;
+      const auth = this.options.auth;
+      if (auth && isRequest(message) && isAuthFailure(error)) {
+        // This request needs a sign-in: it alone fails, saying so; the connection stays.
+        const { name } = this.options;
+        const why = auth.problem() ?? text;
+        this.onmessage?.(
+          errorResponse(
+            message.id,
+            NEEDS_SIGN_IN,
+            `server "${name}" needs sign-in: ${why} (an admin signs in from the dashboard, the tray or \`mcp-orch login ${name}\`)`,
+          ),
+          0,
+        );
+        return;
+      }
       if (isRequest(message) && (message.method === 'server/discover' || modern)) {
         // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
         // when it gave one) answers this request only. The question whether the server speaks it is
@@ -118,8 +160,12 @@ export class RemoteChannel implements MessageChannel {
   /** A second Streamable HTTP transport to the same URL, with no session: made on first use. */
   private statelessTransport(): Transport {
     if (!this.stateless) {
-      const { url, headers, logs, name } = this.options;
-      const transport = new this.streamableTransport!(new URL(url), { requestInit: { headers }, fetch: jsonLinesAsEvents });
+      const { url, headers, logs, name, auth } = this.options;
+      const transport = new this.streamableTransport!(new URL(url), {
+        requestInit: { headers },
+        fetch: this.fetch,
+        ...(auth ? { authProvider: auth.provider } : {}),
+      });
       transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
       transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
       this.stateless = transport;
@@ -156,6 +202,33 @@ export class RemoteChannel implements MessageChannel {
     void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }
+}
+
+/** Whether a transport's error means the server wants a (new) sign-in. */
+function isAuthFailure(error: unknown): boolean {
+  const { name, status } = (error ?? {}) as { name?: unknown; status?: unknown };
+  if (name === 'UnauthorizedError' || name === 'InsufficientScopeError') return true;
+  return name === 'SdkHttpError' && (status === 401 || status === 403);
+}
+
+/** `fetch` that tells `auth` what the server's 401 and 403 challenges said (scope, metadata URL). */
+function noticingChallenges(
+  url: string,
+  auth: ChannelAuth,
+  parse: (response: Response) => { resourceMetadataUrl?: URL | undefined; scope?: string | undefined; error?: string | undefined },
+): typeof jsonLinesAsEvents {
+  const server = new URL(url);
+  return async (input, init) => {
+    const response = await jsonLinesAsEvents(input, init);
+    if ((response.status === 401 || response.status === 403) && response.headers.has('www-authenticate')) {
+      const target = new URL(input instanceof Request ? input.url : input.toString());
+      if (target.origin === server.origin && target.pathname === server.pathname) {
+        const { resourceMetadataUrl, scope, error } = parse(response);
+        auth.noteChallenge({ status: response.status, error, scope, resourceMetadataUrl });
+      }
+    }
+    return response;
+  };
 }
 
 /** The answer to a request the server refused over HTTP: its own JSON-RPC error when the body held one. */

@@ -18,6 +18,17 @@ export interface ServerStatus {
   signal?: string | null | undefined;
   /** Milliseconds until the next start, in `backoff`. */
   retryInMs?: number | undefined;
+  /** A remote server's sign-in (OAuth), where it has one. */
+  signIn?: SignInStatus | undefined;
+}
+
+/** Where a remote server's sign-in stands; never a token. */
+export interface SignInStatus {
+  signedIn: boolean;
+  problem?: string;
+  scope?: string;
+  expiresAt?: number;
+  pending: boolean;
 }
 
 export interface StateChange {

@@ -21,8 +21,9 @@ import { announceListsChanged, shakeHands } from './upstream-handshake.js';
 import { listenUpstream } from './upstream-modern.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
-import type { CatalogKind, ProcessEvent, ServerState, ServerStatus, StateChange } from './server-status.js';
+import type { CatalogKind, ProcessEvent, ServerState, ServerStatus, SignInStatus, StateChange } from './server-status.js';
 import { UpstreamRouter, type CallRecord } from './upstream-router.js';
+import { routerReady, settled } from './state-waits.js';
 
 export type { CatalogKind, ProcessEvent, ServerState, ServerStatus, StateChange } from './server-status.js';
 
@@ -37,10 +38,16 @@ export interface ServerSupervisorOptions {
   startTimeoutMs?: number;
   logs?: LogBuffer;
   version?: string;
+  /** Sign-in of remote servers: status, and why one is needed. */
+  signIn?: SignInLookup;
+}
+
+export interface SignInLookup {
+  status(server: ResolvedServer): SignInStatus | undefined;
+  problem(server: ResolvedServer): string | undefined;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 120_000;
-const WAITING_STATES: ReadonlySet<ServerState> = new Set(['starting', 'crashed', 'backoff']);
 
 export class ServerSupervisor {
   readonly logs: LogBuffer;
@@ -113,7 +120,13 @@ export class ServerSupervisor {
       exitCode: this.lastExit.code,
       signal: this.lastExit.signal,
       retryInMs: this.stateValue === 'backoff' && this.retryAt ? Math.max(0, this.retryAt - Date.now()) : undefined,
+      signIn: this.options.signIn?.status(this.server),
     };
+  }
+
+  /** Tells the listeners of state changes that the sign-in status changed (the state may not have). */
+  signInChanged(): void {
+    this.stateEmitter.fire({ status: this.status(), previous: this.stateValue });
   }
 
   /**
@@ -126,7 +139,7 @@ export class ServerSupervisor {
       return;
     }
     if (this.stateValue === 'running' || this.stateValue === 'starting') {
-      await this.whenSettled();
+      await settled(this.onDidChangeState, () => this.stateValue);
       return;
     }
     this.clearBackoff();
@@ -241,7 +254,7 @@ export class ServerSupervisor {
       // A command that cannot be spawned will not fix itself by retrying.
       this.lastError = (error as Error).message;
       this.channel = undefined;
-      this.setState('failed');
+      if (!this.waitForSignIn()) this.setState('failed');
       return;
     }
     const pid = channel.pid;
@@ -272,7 +285,7 @@ export class ServerSupervisor {
       router.close('failed to initialize');
       this.channel = undefined;
       await channel.close().catch(() => undefined);
-      this.afterCrash();
+      if (!this.waitForSignIn()) this.afterCrash();
       return;
     }
     this.initialize = response.result;
@@ -309,8 +322,29 @@ export class ServerSupervisor {
     }
     this.lastError = `exited unexpectedly: ${info.reason}`;
     this.logs.append('system', this.lastError);
+    if (this.waitForSignIn()) return;
     this.setState('crashed');
     this.afterCrash();
+  }
+
+  /** Waits until a router exists; returns the reason in words when it will not within `timeoutMs`. */
+  private waitForRouter(timeoutMs: number): Promise<string | undefined> {
+    const describe = (): string =>
+      `server "${this.server.name}" ${this.stateValue === 'needs-sign-in' ? 'needs sign-in' : `is ${this.stateValue}`}${this.lastError ? `: ${this.lastError}` : ''}`;
+    return routerReady(
+      this.onDidChangeState,
+      { hasRouter: () => this.router !== undefined, state: () => this.stateValue, describe },
+      timeoutMs,
+    );
+  }
+
+  /** When a sign-in is what the server lacks, waits for one (`needs-sign-in`) instead of retrying. */
+  private waitForSignIn(): boolean {
+    const problem = this.options.signIn?.problem(this.server);
+    if (!problem) return false;
+    this.lastError = problem;
+    this.setState('needs-sign-in');
+    return true;
   }
 
   private afterCrash(): void {
@@ -353,40 +387,5 @@ export class ServerSupervisor {
     if (previous === state && state !== 'backoff') return;
     this.stateValue = state;
     this.stateEmitter.fire({ status: this.status(), previous });
-  }
-
-  private whenSettled(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stateValue !== 'starting') return resolve();
-      const dispose = this.onDidChangeState(({ status }) => {
-        if (status.state === 'starting') return;
-        dispose();
-        resolve();
-      });
-    });
-  }
-
-  /** Waits until a router exists; returns the reason in words when it will not within `timeoutMs`. */
-  private waitForRouter(timeoutMs: number): Promise<string | undefined> {
-    const describe = (): string => `server "${this.server.name}" is ${this.stateValue}${this.lastError ? `: ${this.lastError}` : ''}`;
-    if (this.router) return Promise.resolve(undefined);
-    if (!WAITING_STATES.has(this.stateValue)) return Promise.resolve(describe());
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        dispose();
-        resolve(`${describe()} (waited ${Math.round(timeoutMs / 1000)} s)`);
-      }, timeoutMs);
-      const dispose = this.onDidChangeState(({ status }) => {
-        if (this.router) {
-          clearTimeout(timer);
-          dispose();
-          resolve(undefined);
-        } else if (!WAITING_STATES.has(status.state)) {
-          clearTimeout(timer);
-          dispose();
-          resolve(describe());
-        }
-      });
-    });
   }
 }

@@ -9,8 +9,9 @@ import type { MessageChannel } from './channel.js';
 import { childEnv } from './child-env.js';
 import { buildSearchPath, loginShellPath } from './command-resolver.js';
 import type { LogBuffer } from './log-buffer.js';
-import { RemoteChannel } from './remote-channel.js';
-import { ServerSupervisor, type StateChange } from './server-supervisor.js';
+import type { SignIns } from '../oauth/sign-ins.js';
+import { RemoteChannel, type ChannelAuth } from './remote-channel.js';
+import { ServerSupervisor, type SignInLookup, type StateChange } from './server-supervisor.js';
 import { StdioChannel } from './stdio-channel.js';
 
 export interface SupervisorOptions {
@@ -18,6 +19,8 @@ export interface SupervisorOptions {
   version?: string;
   /** Overrides how channels are made (tests). */
   createChannel?: (server: ResolvedServer, logs: LogBuffer) => MessageChannel;
+  /** Sign-in to remote servers that ask for it (OAuth); none: a 401 is an error like any other. */
+  signIns?: SignIns;
   /** Stop timeouts for stdio children. */
   stdinGraceMs?: number;
   termGraceMs?: number;
@@ -63,6 +66,7 @@ export class Supervisor {
       createChannel: this.options.createChannel ?? ((config, logs) => this.createChannel(config, logs)),
       initializeParams,
       version: this.options.version,
+      ...(this.options.signIns ? { signIn: signInLookup(this.options.signIns) } : {}),
     });
     this.createEmitter.fire(created);
     return created;
@@ -107,9 +111,28 @@ export class Supervisor {
     this.createEmitter.dispose();
   }
 
+  private channelAuth(server: ResolvedServer): ChannelAuth | undefined {
+    const signIns = this.options.signIns;
+    if (!signIns || !server.oauth || !server.url) return undefined;
+    const { name } = server;
+    return {
+      provider: signIns.connectionProvider({ name, url: server.url, oauth: server.oauth }),
+      noteChallenge: (challenge) => signIns.noteChallenge(name, challenge),
+      problem: () => signIns.problem(name),
+    };
+  }
+
   private createChannel(server: ResolvedServer, logs: LogBuffer): MessageChannel {
     if (server.transport !== 'stdio') {
-      return new RemoteChannel({ name: server.name, transport: server.transport, url: server.url!, headers: server.headers, logs });
+      const auth = this.channelAuth(server);
+      return new RemoteChannel({
+        name: server.name,
+        transport: server.transport,
+        url: server.url!,
+        headers: server.headers,
+        logs,
+        ...(auth ? { auth } : {}),
+      });
     }
     const env = this.options.env ?? process.env;
     this.searchPath ??= buildSearchPath(env.PATH ?? env.Path ?? '', undefined, env.HOME ?? homedir());
@@ -124,4 +147,13 @@ export class Supervisor {
       ...(this.options.termGraceMs !== undefined ? { termGraceMs: this.options.termGraceMs } : {}),
     });
   }
+}
+
+/** What a server's supervisor asks of sign-in: its status, and whether it is what stops the server. */
+function signInLookup(signIns: SignIns): SignInLookup {
+  return {
+    status: (server) =>
+      server.oauth && server.url ? signIns.status({ name: server.name, url: server.url, oauth: server.oauth }) : undefined,
+    problem: (server) => (server.oauth ? signIns.problem(server.name) : undefined),
+  };
 }

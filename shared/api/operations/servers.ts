@@ -4,10 +4,26 @@ import { TRANSPORTS } from '../../config.js';
 import { defineOperation } from '../contract.js';
 import { durationMs, serverName, timestamp } from './common.js';
 
-/** `stopped → starting → running → (crashed → backoff → starting) | failed`, and `disabled`. */
-export const SERVER_STATES = ['stopped', 'starting', 'running', 'crashed', 'backoff', 'failed', 'disabled'] as const;
+/**
+ * `stopped → starting → running → (crashed → backoff → starting) | failed`, and `disabled`;
+ * `needs-sign-in`: a remote server that asks for a sign-in waits for one (it is not retried).
+ */
+export const SERVER_STATES = ['stopped', 'starting', 'running', 'crashed', 'backoff', 'failed', 'disabled', 'needs-sign-in'] as const;
 export const serverStateSchema = z.enum(SERVER_STATES);
 
+/** A remote server's sign-in (OAuth), as anyone who may see the server may see it: never a token. */
+export const serverSignInSchema = z.object({
+  /** Whether MCP Orch holds an access token (or a refresh token) for the server. */
+  signedIn: z.boolean(),
+  /** Why a sign-in is needed now, and what to do; absent while none is. */
+  problem: z.string().optional(),
+  /** The scopes granted, as the authorization server said. */
+  scope: z.string().optional(),
+  /** When the access token expires (it is refreshed on its own while a refresh token is held). */
+  expiresAt: timestamp.optional(),
+  /** A sign-in was started and waits for the browser's redirect. */
+  pending: z.boolean(),
+});
 /** `ServerSupervisor.status()`. */
 export const serverStatusSchema = z.object({
   name: serverName,
@@ -23,6 +39,8 @@ export const serverStatusSchema = z.object({
   signal: z.string().nullable().optional(),
   /** Milliseconds until the next start, in `backoff`. */
   retryInMs: durationMs.optional(),
+  /** Remote servers that sign in with OAuth: where the sign-in stands. */
+  signIn: serverSignInSchema.optional(),
 });
 
 /** A server as the list shows it: its status plus what the dashboard's cards need. */
@@ -155,6 +173,41 @@ export const serverOperations = {
     input: byName,
     output: serverSummarySchema,
     errors: ['unknown_server', 'invalid_config', 'conflict'],
+  }),
+  signIn: defineOperation({
+    id: 'servers.signIn',
+    method: 'POST',
+    path: '/api/servers/{name}/sign-in',
+    summary: 'Start signing in to a remote server (OAuth): opens the system browser at the authorization page',
+    description:
+      'Answers the authorization URL (also when `openBrowser` is false, for a person to open it). The browser comes back to ' +
+      "the daemon's `/oauth/callback`; the server then reconnects. `signed-in`: a saved refresh token sufficed. Admin only.",
+    role: 'admin',
+    mutating: true,
+    input: byName.extend({ openBrowser: z.boolean().optional().describe('open the system browser (default true)') }),
+    output: z.discriminatedUnion('status', [
+      z.object({
+        status: z.literal('redirect'),
+        authorizationUrl: z.string(),
+        /** When this sign-in's link stops working. */
+        expiresAt: timestamp,
+        /** Whether a browser was opened. */
+        opened: z.boolean(),
+      }),
+      z.object({ status: z.literal('signed-in') }),
+    ]),
+    errors: ['unknown_server', 'conflict', 'server_unavailable'],
+  }),
+  signOut: defineOperation({
+    id: 'servers.signOut',
+    method: 'POST',
+    path: '/api/servers/{name}/sign-out',
+    summary: "Forget a remote server's tokens (and registered client); it then needs a sign-in again",
+    role: 'admin',
+    mutating: true,
+    input: byName,
+    output: serverSummarySchema,
+    errors: ['unknown_server', 'conflict'],
   }),
   logs: defineOperation({
     id: 'servers.logs',

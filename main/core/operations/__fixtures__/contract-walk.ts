@@ -10,6 +10,7 @@ import { pathParamNames, restInput, type Operation } from '../../../../shared/ap
 import type { OperationId } from '../../../../shared/api/operations.js';
 import { TEST_TOKEN, exampleServer, fixtureServer, startHarness, type Harness } from '../../__fixtures__/runtime-harness.js';
 import { pollFor } from '../../__fixtures__/wait.js';
+import { startOAuthServer } from '../../oauth/__fixtures__/start-oauth-server.js';
 
 const BATCH_SERVER = new URL('../../batch/__fixtures__/batch-server.mjs', import.meta.url).pathname;
 
@@ -40,9 +41,11 @@ export async function startWalkHarness(): Promise<Harness> {
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
   };
+  // `signed`: a remote server that asks for a sign-in (the browser is never opened).
+  const signed = await startOAuthServer();
   const harness = await startHarness(
-    { example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER) },
-    { runtime: { env } },
+    { example: exampleServer(), second: exampleServer(), secretive, batchy: fixtureServer(BATCH_SERVER), signed: { url: signed.url } },
+    { runtime: { env, openBrowser: () => Promise.resolve(false) } },
   );
   // Runs name tools of the aggregate: wait until the catalogs they use are known.
   const known = () => new Set(harness.runtime.view.tools.map((tool) => tool.name));
@@ -52,6 +55,7 @@ export async function startWalkHarness(): Promise<Harness> {
     ...harness,
     dispose: async () => {
       await dispose();
+      signed.stop();
       await rm(home, { recursive: true, force: true });
     },
   };
@@ -87,6 +91,8 @@ export function validInputs(
     'servers.enable': () => ({ name: 'second' }),
     'servers.disable': () => ({ name: 'second' }),
     'servers.logs': () => ({ name: 'example', limit: 5 }),
+    'servers.signIn': () => ({ name: 'signed' }),
+    'servers.signOut': () => ({ name: 'signed' }),
     'tools.list': () => ({ server: 'example' }),
     'tools.enable': () => ({ server: 'example', tool: 'now' }),
     'tools.disable': () => ({ server: 'example', tool: 'now' }),

@@ -1,0 +1,2 @@
+/** See follow.mjs. */
+export function followToCallback(start: string): Promise<string>;
