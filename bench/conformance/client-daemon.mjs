@@ -86,9 +86,18 @@ export async function settledServer(daemon, { until = (server) => SETTLED.has(se
   throw new Error(`server "${SERVER}" did not settle in ${STATE_TIMEOUT_MS} ms: ${JSON.stringify(server)}`);
 }
 
-/** Whether the server waits for a user to sign in (first sign-in, or more scope asked for). */
+/** Whether the server waits for a user to sign in (first sign-in, or more scope asked for): `GET /api/servers/<name>`'s state and `signIn`. */
 export function wantsSignIn(server) {
-  return server.state === 'needs-sign-in' || Boolean(server.oauth?.problem) || server.oauth?.signedIn === false;
+  return server.state === 'needs-sign-in' || Boolean(server.signIn?.problem);
+}
+
+/** Whether a sign-in just started has ended: the browser's redirect came back (or the sign-in failed) and the server settled. */
+export function signInEnded(server) {
+  if (server.signIn?.pending) return false;
+  if (server.state === 'failed') return true;
+  if (server.state === 'running') return true;
+  // Still (or again) waiting for a sign-in: this one did not do it.
+  return server.state === 'needs-sign-in' && Boolean(server.signIn?.problem);
 }
 
 /**
@@ -100,5 +109,7 @@ export async function signIn(daemon, log) {
   const answer = await api(daemon, 'POST', `/api/servers/${SERVER}/sign-in`, {});
   log(`sign-in: ${JSON.stringify({ status: answer?.status, opened: answer?.opened })}`);
   if (answer?.status === 'redirect' && answer.opened === false) throw new Error('the daemon could not open the authorization URL');
-  return settledServer(daemon, { until: (server) => server.state === 'running' || server.state === 'failed' });
+  const server = await settledServer(daemon, { until: signInEnded });
+  log(`after sign-in: ${server.state} ${JSON.stringify(server.signIn ?? {})}`);
+  return server;
 }
