@@ -37,6 +37,8 @@ function readOptions(argv = process.argv.slice(2)) {
     reference: undefined,
     clients: CLIENTS,
     oneByOne: false,
+    jobs: 1,
+    keep: false,
     timeoutMs: DEFAULT_TIMEOUT_MS,
     json: undefined,
   };
