@@ -97,15 +97,15 @@ export async function ensureTools(dir = toolsDir()) {
   return { dir, node: nodePath, nodeVersion: version, cli, nodeModules: join(dir, 'node_modules') };
 }
 
-/** The server scenarios a set scores, and those it runs without scoring (with the reason). */
-export function readRequirements(tools, set) {
+/** The scenarios of a `leg` (`server`, or `client` for `conformance client`) a set scores, and those it runs without scoring (with the reason). */
+export function readRequirements(tools, set, leg = 'server') {
   const yaml = createRequire(join(tools.nodeModules, 'index.js'))('yaml');
   const file = join(tools.nodeModules, '@modelcontextprotocol', 'conformance', 'requirements', `${set}.yaml`);
   const parsed = yaml.parse(readFileSync(file, 'utf8'));
   const unscored = (parsed.not_scored ?? [])
-    .filter((entry) => entry.leg === 'server')
+    .filter((entry) => entry.leg === leg)
     .map((entry) => ({ scenario: entry.scenario, reason: entry.reason }));
-  return { scored: parsed.server ?? [], unscored };
+  return { scored: parsed[leg] ?? [], unscored };
 }
 
 /**
@@ -121,14 +121,44 @@ export async function runSet(tools, { url, set, outDir, preload, env = {} }) {
   return { ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
-/** The checks of each scenario run into `outDir` (folders `server-<scenario>-<timestamp>`). */
-async function readChecks(outDir) {
+/**
+ * Runs `conformance client --command <command>` into `outDir`: the whole set (`--requirements
+ * <set>`, every scenario at once, as the suite runs it), or, with `scenario`, that one scenario at
+ * the set's wire version (`--scenario <s> --spec-version <set> --force`, what the set runs it with).
+ */
+export async function runClientSet(tools, { command, set, outDir, timeoutMs, scenario }) {
+  await mkdir(outDir, { recursive: true });
+  const selection = scenario ? ['--scenario', scenario, '--spec-version', set, '--force'] : ['--requirements', set];
+  const args = [tools.cli, 'client', '--command', command, ...selection, '--timeout', String(timeoutMs), '-o', outDir];
+  const started = Date.now();
+  const result = await run(tools.node, args, { timeoutMs: SET_TIMEOUT_MS, env: process.env });
+  const name = scenario ? `suite-output-${scenario.replaceAll('/', '_')}.txt` : 'suite-output.txt';
+  await writeFile(join(outDir, name), result.output);
+  return { ...result, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+const RESULT_FOLDER = /^(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/;
+
+/**
+ * The checks of each scenario run into `outDir`: folders `server-<scenario>-<timestamp>` (server
+ * leg), or `<scenario>-<timestamp>` with `auth/…` scenarios one folder down (client leg).
+ */
+async function readChecks(outDir, leg = 'server') {
   const byScenario = new Map();
-  for (const entry of await readdir(outDir)) {
-    const match = /^server-(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/.exec(entry);
+  const folders = [];
+  for (const entry of await readdir(outDir, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    if (leg === 'client' && !RESULT_FOLDER.test(entry.name)) {
+      for (const inner of await readdir(join(outDir, entry.name))) folders.push(`${entry.name}/${inner}`);
+    } else folders.push(entry.name);
+  }
+  for (const folder of folders) {
+    const match = RESULT_FOLDER.exec(folder);
     if (!match) continue;
+    const name = leg === 'server' ? /^server-(.+)$/.exec(match[1])?.[1] : match[1];
+    if (!name) continue;
     try {
-      byScenario.set(match[1], JSON.parse(await readFile(join(outDir, entry, 'checks.json'), 'utf8')));
+      byScenario.set(name, JSON.parse(await readFile(join(outDir, folder, 'checks.json'), 'utf8')));
     } catch {
       // No checks written: the scenario counts as not passed.
     }
@@ -149,13 +179,20 @@ function outcome(checks) {
     // The checks that decide or warn; the rest are in `counts`.
     checks: checks
       .filter((check) => check.status === 'FAILURE' || check.status === 'WARNING')
-      .map((check) => ({ id: check.id, name: check.name, status: check.status, errorMessage: clip(check.errorMessage) })),
+      .map((check) => ({
+        id: check.id,
+        name: check.name,
+        status: check.status,
+        errorMessage: clip(check.errorMessage),
+        // What the check asked, for the checks that fail without a message.
+        ...(check.errorMessage ? {} : { description: clip(check.description) }),
+      })),
   };
 }
 
-/** Scores a set's results in `outDir` against its requirements. */
-export async function scoreSet(requirements, outDir) {
-  const checks = await readChecks(outDir);
+/** Scores a set's results in `outDir` against its requirements (of the `leg` they were run for). */
+export async function scoreSet(requirements, outDir, leg = 'server') {
+  const checks = await readChecks(outDir, leg);
   const tally = (names) => {
     const scenarios = Object.fromEntries(names.map((name) => [name, outcome(checks.get(name))]));
     const passed = names.filter((name) => scenarios[name].passed).length;
@@ -171,6 +208,6 @@ export function failureLine(result) {
   if (result.note) return result.note;
   const failed = result.checks.filter((check) => check.status === 'FAILURE');
   const first = failed[0];
-  const message = (first?.errorMessage ?? '').replace(/\s+/g, ' ').slice(0, 160);
+  const message = (first?.errorMessage ?? first?.description ?? '').replace(/\s+/g, ' ').slice(0, 160);
   return `${failed.length} failed check(s); first ${first?.id}: ${message}`;
 }

@@ -22,6 +22,7 @@ interface SuiteModule {
   scoreSet(
     requirements: { scored: string[]; unscored: { scenario: string; reason: string }[] },
     outDir: string,
+    leg?: 'server' | 'client',
   ): Promise<{ scored: Tally; unscored: Tally }>;
 }
 
@@ -70,5 +71,31 @@ describe('scoreSet', () => {
     expect(score.scored.scenarios['prompts-list']?.passed).toBe(false);
     expect(score.scored.scenarios['prompts-list']?.note).toContain('no result');
     expect(score.unscored).toMatchObject({ passed: 0, total: 1, scenarios: { 'tasks-lifecycle': { passed: false, reason: 'extension' } } });
+  });
+
+  it('reads the client leg: folders without the server- prefix, auth/… scenarios one folder down', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'conformance-score-'));
+    await writeChecks(dir, 'tools_call-2026-12-07T19-50-10-168Z', ['SUCCESS']);
+    await writeChecks(dir, 'http-custom-headers-2026-12-07T19-50-10-187Z', ['SUCCESS', 'FAILURE']);
+    await writeChecks(dir, 'auth/basic-cimd-2026-12-07T19-50-10-186Z', ['SUCCESS', 'INFO']);
+    await writeChecks(dir, 'auth/dpop-2026-12-07T19-50-10-186Z', ['FAILURE']);
+    // A server-leg folder is not a client scenario's result.
+    await writeChecks(dir, 'server-tools_call-2026-12-07T19-50-10-168Z', ['FAILURE']);
+
+    const score = await suite.scoreSet(
+      {
+        scored: ['tools_call', 'http-custom-headers', 'auth/basic-cimd', 'auth/pre-registration'],
+        unscored: [{ scenario: 'auth/dpop', reason: 'extension' }],
+      },
+      dir,
+      'client',
+    );
+
+    expect(score.scored.passed).toBe(2);
+    expect(score.scored.scenarios.tools_call?.passed).toBe(true);
+    expect(score.scored.scenarios['auth/basic-cimd']?.passed).toBe(true);
+    expect(score.scored.scenarios['http-custom-headers']?.passed).toBe(false);
+    expect(score.scored.scenarios['auth/pre-registration']?.note).toContain('no result');
+    expect(score.unscored.scenarios['auth/dpop']).toMatchObject({ passed: false, reason: 'extension' });
   });
 });

@@ -2,7 +2,9 @@
  * A channel to a remote MCP server over Streamable HTTP or legacy SSE, on the SDK's client
  * transports (they handle sessions, reconnection and the SSE framing). Streamable HTTP uses the
  * SDK v2 transport, which speaks both generations: a 2025 session, or 2026-07-28 requests with the
- * headers it derives from each request's `_meta` (MCP-Protocol-Version, Mcp-Method, Mcp-Name).
+ * headers it derives from each request's `_meta` (MCP-Protocol-Version, Mcp-Method, Mcp-Name). To a
+ * 2026-07-28 server it also sends the SEP-2243 `Mcp-Param-*` headers its tools ask for, and hides the
+ * tools whose `x-mcp-header` marks are invalid (param-headers.ts).
  */
 import type { OAuthClientProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -11,6 +13,7 @@ import { hasModernEnvelope } from '../protocol/versions.js';
 import { errorResponse, isRequest, isResponse, type RequestId, type RpcResponse } from '../protocol/jsonrpc.js';
 import type { RpcMessage } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo, LogSink, MessageChannel } from './channel.js';
+import { paramHeaders, scanParamHeaders, type HeaderScan } from './param-headers.js';
 
 export interface RemoteChannelOptions {
   name: string;
@@ -49,6 +52,10 @@ export class RemoteChannel implements MessageChannel {
   private closing = false;
   private ended = false;
   private streamableTransport: typeof StreamableHTTPClientTransport | undefined;
+  /** Ids of the 2026-07-28 `tools/list` requests in flight, whose answers are scanned for `x-mcp-header` marks. */
+  private readonly toolLists = new Set<RequestId>();
+  /** The marks of each tool last listed in 2026-07-28, by name. */
+  private readonly headerScans = new Map<string, HeaderScan>();
   private fetch: typeof jsonLinesAsEvents = jsonLinesAsEvents;
 
   constructor(private readonly options: RemoteChannelOptions) {}
@@ -63,13 +70,13 @@ export class RemoteChannel implements MessageChannel {
     const authProvider = auth?.provider;
     const transport: Transport =
       kind === 'sse'
-        ? (new client.SSEClientTransport(new URL(url), {
+        ? new client.SSEClientTransport(new URL(url), {
             requestInit,
             fetch: this.fetch,
             ...(authProvider ? { authProvider } : {}),
-          }))
+          })
         : new this.streamableTransport(new URL(url), { requestInit, fetch: this.fetch, ...(authProvider ? { authProvider } : {}) });
-    transport.onmessage = (message: JSONRPCMessage) => this.onmessage?.(message as RpcMessage, 0);
+    transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
     transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
     this.transport = transport;
@@ -86,7 +93,13 @@ export class RemoteChannel implements MessageChannel {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
     const modern = isRequest(message) && hasModernEnvelope(message);
     const transport = modern && this.sessionOpened ? this.statelessTransport() : this.transport;
-    transport.send(message as JSONRPCMessage).catch((error: unknown) => {
+    const headers = modern && this.options.transport === 'streamableHttp' ? this.customHeaders(message) : undefined;
+    // The SDK v2 transport takes per-request headers as a send option (the v1 type does not say so).
+    const sendWith = transport.send.bind(transport) as (
+      message: JSONRPCMessage,
+      options?: { headers?: Record<string, string> },
+    ) => Promise<void>;
+    sendWith(message as JSONRPCMessage, headers ? { headers } : undefined).catch((error: unknown) => {
       const text = (error as Error).message;
       const auth = this.options.auth;
       if (auth && isRequest(message) && isAuthFailure(error)) {
@@ -117,6 +130,33 @@ export class RemoteChannel implements MessageChannel {
     return 0;
   }
 
+  /** The `Mcp-Param-*` headers of a 2026-07-28 request (a `tools/call` of a listed tool); notes a `tools/list` to scan its answer. */
+  private customHeaders(message: RpcMessage): Record<string, string> | undefined {
+    if (!isRequest(message)) return undefined;
+    if (message.method === 'tools/list') this.toolLists.add(message.id);
+    if (message.method !== 'tools/call' || typeof message.params?.name !== 'string') return undefined;
+    const headers = paramHeaders(this.headerScans.get(message.params.name), message.params.arguments);
+    return Object.keys(headers).length > 0 ? headers : undefined;
+  }
+
+  /** A message from the server: a 2026-07-28 tools list is scanned, its invalid tools left out, before it is passed on. */
+  private receive(message: RpcMessage): void {
+    if (isResponse(message) && message.id !== null && this.toolLists.delete(message.id) && 'result' in message) {
+      const tools = (message.result as { tools?: unknown } | undefined)?.tools;
+      if (Array.isArray(tools)) {
+        const kept = tools.filter((tool: { name?: unknown; inputSchema?: unknown }) => {
+          if (typeof tool?.name !== 'string') return true;
+          const scan = scanParamHeaders(tool.inputSchema);
+          this.headerScans.set(tool.name, scan);
+          if (!scan.ok) this.options.logs.append('system', `${this.options.name}: tool "${tool.name}" left out: ${scan.reason}`);
+          return scan.ok;
+        });
+        if (kept.length !== tools.length) message = { ...message, result: { ...(message.result as object), tools: kept } };
+      }
+    }
+    this.onmessage?.(message, 0);
+  }
+
   /** A second Streamable HTTP transport to the same URL, with no session: made on first use. */
   private statelessTransport(): Transport {
     if (!this.stateless) {
@@ -126,7 +166,7 @@ export class RemoteChannel implements MessageChannel {
         fetch: this.fetch,
         ...(auth ? { authProvider: auth.provider } : {}),
       });
-      transport.onmessage = (message: JSONRPCMessage) => this.onmessage?.(message as RpcMessage, 0);
+      transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
       transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
       this.stateless = transport;
     }
