@@ -114,6 +114,13 @@ export class SignIns {
     state.challenge = challenge;
   }
 
+  /** The server refused a request's token even after a refresh: it needs a sign-in. Answers the reason shown. */
+  refused(server: string, detail: string): string {
+    const problem = `the server refused the sign-in (${detail}): sign in again`;
+    this.setProblem(server, problem);
+    return problem;
+  }
+
   /** Why `server` needs a sign-in now, and what to do; undefined when it does not. */
   problem(server: string): string | undefined {
     return this.servers.get(server)?.problem;
@@ -144,6 +151,8 @@ export class SignIns {
     const provider = new ServerOAuth(this.providerOptions(server), attempt);
     const challenge = this.servers.get(server.name)?.challenge;
     const granted = this.options.store.read(server.name, server.url).scope;
+    // A person's sign-in discovers afresh: the server may have moved to another authorization server.
+    await this.options.store.update(server.name, server.url, (record) => ({ ...record, discovery: undefined }));
     const scope = unionOf(granted, challenge?.scope);
     let result: 'AUTHORIZED' | 'REDIRECT';
     try {

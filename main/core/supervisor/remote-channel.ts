@@ -37,6 +37,8 @@ export interface ChannelAuth {
   }): void;
   /** Why the server needs a sign-in now, in words; undefined when it does not. */
   problem(): string | undefined;
+  /** The server refused the sign-in without asking for a new one (a 401 after a refresh): the reason now shown. */
+  refused(detail: string): string;
 }
 
 /** The JSON-RPC error code of a request refused because the server needs a sign-in. */
@@ -105,7 +107,7 @@ export class RemoteChannel implements MessageChannel {
       if (auth && isRequest(message) && isAuthFailure(error)) {
         // This request needs a sign-in: it alone fails, saying so; the connection stays.
         const { name } = this.options;
-        const why = auth.problem() ?? text;
+        const why = auth.problem() ?? auth.refused(text);
         this.onmessage?.(
           errorResponse(
             message.id,

@@ -119,6 +119,7 @@ export class Supervisor {
       provider: signIns.connectionProvider({ name, url: server.url, oauth: server.oauth }),
       noteChallenge: (challenge) => signIns.noteChallenge(name, challenge),
       problem: () => signIns.problem(name),
+      refused: (detail) => signIns.refused(name, detail),
     };
   }
 
