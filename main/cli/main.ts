@@ -9,6 +9,7 @@ import { batchCommand } from './batch.command.js';
 import { planCommand } from './plan.command.js';
 import { auditCommand } from './audit.command.js';
 import { callCommand } from './call.command.js';
+import { loginCommand, logoutCommand } from './login.command.js';
 import { logsCommand } from './logs.command.js';
 import { serversCommand } from './servers.command.js';
 import { statusCommand } from './status.command.js';
@@ -40,7 +41,16 @@ program
 
 program.addCommand(clientConfigCommand());
 program.addCommand(tokenCommand());
-for (const command of [statusCommand(), serversCommand(), toolsCommand(), callCommand(), logsCommand(), auditCommand()])
+for (const command of [
+  statusCommand(),
+  serversCommand(),
+  toolsCommand(),
+  callCommand(),
+  logsCommand(),
+  auditCommand(),
+  loginCommand(),
+  logoutCommand(),
+])
   program.addCommand(command);
 
 program.addCommand(batchCommand());

@@ -6,7 +6,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRuntime, type Runtime } from '../core/runtime.js';
 import { environmentSecrets } from '../core/shell-surface.js';
 import { MemoryDispatcher } from './__fixtures__/memory-dispatcher.js';
-import { appRootOf, desktopDefaultConfig, desktopEnvironment, explainCoreError, startCore, unpackedPath } from './core-host.js';
+import {
+  appRootOf,
+  desktopDefaultConfig,
+  desktopEnvironment,
+  explainCoreError,
+  shellBrowser,
+  startCore,
+  unpackedPath,
+} from './core-host.js';
+import { keychainCodec } from './keychain-secrets.js';
 import { checkForUpdates, updatesConfigured } from './updates.js';
 
 /** The example server from source (its dependencies resolve from the repository's node_modules). */
@@ -91,6 +100,37 @@ describe('starting the core', () => {
     expect(core).toMatchObject({ dispatcher, configPath: '/c/mcp-config.json', logDir: '/l', url: 'http://127.0.0.1:8000' });
     await core.dispose();
     expect(disposed.count).toBe(1);
+  });
+
+  it("gives sign-ins the shell's browser (http and https links only) and the keychain for their tokens", async () => {
+    const { runtime } = fakeRuntime(new MemoryDispatcher({}));
+    const opened: string[] = [];
+    const codec = keychainCodec(
+      {
+        isEncryptionAvailable: () => true,
+        encryptString: (text) => Buffer.from(`sealed:${text}`),
+        decryptString: (sealed) => sealed.toString().replace(/^sealed:/, ''),
+      },
+      'darwin',
+    );
+    let given: { openBrowser?: (url: string) => Promise<boolean>; oauthCodec?: unknown } = {};
+    await startCore({
+      createRuntime: (options) => ((given = options), Promise.resolve(runtime)),
+      env: { MCP_ORCH_HOME: home },
+      secrets: environmentSecrets({}),
+      exampleServer: EXAMPLE_SERVER,
+      openExternal: (url) => (url.includes('refused') ? Promise.reject(new Error('no handler')) : (opened.push(url), Promise.resolve())),
+      oauthCodec: codec,
+    });
+    expect(given.oauthCodec).toBe(codec);
+    const open = given.openBrowser!;
+    expect(await open('https://auth.example/authorize?state=s')).toBe(true);
+    expect(await open('http://127.0.0.1:9000/authorize')).toBe(true);
+    expect(await open('file:///etc/passwd')).toBe(false);
+    expect(await open('javascript:alert(1)')).toBe(false);
+    expect(await open('https://refused.example/')).toBe(false);
+    expect(opened).toEqual(['https://auth.example/authorize?state=s', 'http://127.0.0.1:9000/authorize']);
+    expect(await shellBrowser(() => Promise.resolve())('HTTPS://UPPER.example/')).toBe(true);
   });
 
   it('explains better-sqlite3 built for the wrong runtime, and passes other errors through', async () => {

@@ -1,6 +1,7 @@
 /**
  * Starts the daemon core inside the app's main process, with the environment a terminal would
- * give it (the login shell's, read once) and the keychain for `${secret:X}`.
+ * give it (the login shell's, read once) and the keychain for `${secret:X}` and for the tokens of
+ * sign-ins to remote servers, which open the browser through the shell (`shell.openExternal`).
  *
  * In-process, not in a utilityProcess: a utility process runs Electron's own Node too, so
  * better-sqlite3 would need Electron's ABI there as well (rebuilding is needed either way), and it
@@ -17,6 +18,7 @@ import {
   configPathFrom,
   defaultConfig,
   ensureConfigFile,
+  type SecretCodec,
   type SecretProvider,
   buildSearchPath,
   type LoginShellEnvResult,
@@ -106,6 +108,21 @@ export interface StartCoreOptions {
   secrets: SecretProvider;
   /** The bundled example server (outside the asar), written into the config of a first start. */
   exampleServer: string;
+  /** `shell.openExternal`: how a sign-in opens the browser in the app. */
+  openExternal?: (url: string) => Promise<void>;
+  /** How sign-in tokens are encrypted at rest (the OS keychain, `keychainCodec`). */
+  oauthCodec?: SecretCodec;
+}
+
+/** A sign-in's browser in the app: `openExternal`, for http(s) links only; false when it could not open one. */
+export function shellBrowser(openExternal: (url: string) => Promise<void>): (url: string) => Promise<boolean> {
+  return (url) =>
+    /^https?:\/\//i.test(url)
+      ? openExternal(url).then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(false);
 }
 
 export async function startCore(options: StartCoreOptions): Promise<CoreHandle> {
@@ -113,7 +130,12 @@ export async function startCore(options: StartCoreOptions): Promise<CoreHandle> 
   try {
     if (!options.env.MCP_ORCH_CONFIG)
       await ensureConfigFile(configPathFrom(undefined, options.env), desktopDefaultConfig(options.exampleServer));
-    runtime = await options.createRuntime({ env: options.env, secrets: options.secrets });
+    runtime = await options.createRuntime({
+      env: options.env,
+      secrets: options.secrets,
+      ...(options.openExternal ? { openBrowser: shellBrowser(options.openExternal) } : {}),
+      ...(options.oauthCodec ? { oauthCodec: options.oauthCodec } : {}),
+    });
   } catch (error) {
     throw new Error(explainCoreError(error));
   }

@@ -29,7 +29,7 @@ import { APP_SCHEME_PRIVILEGES, serveRenderer } from './app-protocol.js';
 import { registerBridgeHandlers } from './bridge.ipc.js';
 import { appRootOf, corePathsFrom, desktopEnvironment, startCore, unpackedPath } from './core-host.js';
 import { DesktopApp } from './desktop-app.js';
-import { keychainSecrets } from './keychain-secrets.js';
+import { keychainCodec, keychainSecrets } from './keychain-secrets.js';
 import { LoginItem } from './login-item.js';
 import { MainWindow } from './main-window.js';
 import { Notifier } from './notifier.js';
@@ -154,7 +154,14 @@ function main(): void {
         platform: process.platform,
       });
       const exampleServer = unpackedPath(join(appRoot, 'dist', 'example-server', 'example-server.mjs'));
-      return startCore({ createRuntime, env, secrets, exampleServer });
+      return startCore({
+        createRuntime,
+        env,
+        secrets,
+        exampleServer,
+        openExternal: (url) => shell.openExternal(url),
+        oauthCodec: keychainCodec(safeStorage, process.platform),
+      });
     },
     async connect(core) {
       dispatcher = core.dispatcher;

@@ -57,6 +57,19 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction) => Promi
       case 'server':
         await call(`servers.${action.verb}`, { name: action.server });
         return;
+      case 'signIn': {
+        const result = await call<{ status: 'signed-in' } | { status: 'redirect'; authorizationUrl: string; opened: boolean }>(
+          'servers.signIn',
+          { name: action.server, openBrowser: true },
+        );
+        if (result.status === 'signed-in') deps.notify(`Signed in to ${action.server}`, 'A saved sign-in sufficed: it reconnects now.');
+        else if (!result.opened) {
+          // No browser could be opened: the link goes to the clipboard, for a person to open.
+          deps.writeClipboard(result.authorizationUrl);
+          deps.notify(`Sign in to ${action.server}`, 'No browser opened: the sign-in link is copied, paste it into a browser.');
+        }
+        return;
+      }
       case 'copyClientConfig': {
         const snippet = await call<{ text: string }>('clientConfig.get', { client: action.client });
         deps.writeClipboard(snippet.text);

@@ -40,6 +40,8 @@ export function describeAction(action: TrayAction): string {
       return `switch to ${action.mode} mode`;
     case 'server':
       return `${action.verb} ${action.server}`;
+    case 'signIn':
+      return `sign in to ${action.server}`;
     case 'copyClientConfig':
       return 'copy the client configuration';
     case 'openDashboard':

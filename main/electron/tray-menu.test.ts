@@ -108,6 +108,34 @@ describe('the tray menu', () => {
     expect(trayTooltip(state)).toBe('MCP Orch: 1 running, 1 starting, 2 failing, 2 stopped · proxy mode');
   });
 
+  it('offers "Sign in to <name>" for a server that needs a sign-in, or a step-up, and not otherwise', () => {
+    const state: TrayState = {
+      ...base,
+      servers: [
+        { name: 'docs', state: 'needs-sign-in', restarts: 0, lastError: 'the server asks you to sign in' },
+        running('tracker', { signIn: { problem: 'the tool "write" needs more access (mcp:write): sign in again', pending: false } }),
+        running('github', { signIn: { pending: false } }),
+      ],
+    };
+    expect(find(trayMenu(state), 'Servers').submenu!.map((item) => item.label)).toEqual([
+      'docs — needs-sign-in',
+      'tracker — running',
+      'github — running',
+    ]);
+    expect(labels(serverMenu(state, 'docs'))).toEqual([
+      'the server asks you to sign in',
+      'Sign in to docs',
+      '---',
+      'Start',
+      'Stop',
+      'Restart',
+    ]);
+    expect(find(serverMenu(state, 'docs'), 'Sign in to docs').action).toEqual({ kind: 'signIn', server: 'docs' });
+    expect(find(serverMenu(state, 'tracker'), 'Sign in to tracker').action).toEqual({ kind: 'signIn', server: 'tracker' });
+    expect(labels(serverMenu(state, 'github'))).toEqual(['running', '---', 'Start', 'Stop', 'Restart']);
+    expect(trayIconKind(state)).toBe('failing');
+  });
+
   it('says when there are no servers, and does not offer to copy a configuration of nothing', () => {
     const state = { ...base, servers: [] };
     expect(labels(find(trayMenu(state), 'Servers').submenu!)).toEqual(['No servers configured']);

@@ -13,6 +13,7 @@ export type Mode = (typeof MODES)[number];
 export type TrayAction =
   | { kind: 'setMode'; mode: Mode }
   | { kind: 'server'; verb: 'start' | 'stop' | 'restart'; server: string }
+  | { kind: 'signIn'; server: string }
   | { kind: 'copyClientConfig'; client: ClientKind }
   | { kind: 'openDashboard' }
   | { kind: 'openConfig' }
@@ -147,11 +148,15 @@ function serverItems(state: TrayState): MenuItemModel[] {
       enabled,
       action: { kind: 'server', verb: action, server: name },
     });
+    // The browser opens through the shell (the core's openBrowser); the state events then show the outcome.
+    const signIn: MenuItemModel[] =
+      health.action?.kind === 'signIn' ? [{ label: `Sign in to ${menuText(name)}`, action: { kind: 'signIn', server: name } }] : [];
     return {
       label: `${menuText(name)} — ${now}`,
       type: 'submenu',
       submenu: [
         { label: menuText(shorten(health.reason)), enabled: false },
+        ...signIn,
         { label: '', type: 'separator' },
         verb('Start', 'start', canStart),
         verb('Stop', 'stop', canStop),

@@ -18,6 +18,7 @@ function entryOf(status: {
   restarts: number;
   lastError?: string | undefined;
   retryInMs?: number | undefined;
+  signIn?: { problem?: string | undefined; pending: boolean } | undefined;
 }): ServerEntry {
   return {
     name: status.name,
@@ -25,6 +26,8 @@ function entryOf(status: {
     restarts: status.restarts,
     ...(status.lastError !== undefined ? { lastError: status.lastError } : {}),
     ...(status.retryInMs !== undefined ? { retryInMs: status.retryInMs } : {}),
+    // A remote server's sign-in: its problem is what puts "Sign in to …" in the menu.
+    ...(status.signIn ? { signIn: { problem: status.signIn.problem, pending: status.signIn.pending } } : {}),
   };
 }
 

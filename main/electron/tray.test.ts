@@ -9,10 +9,17 @@ import { TrayModel } from './tray-state.js';
 
 const principal = localPrincipal('desktop');
 
-const status = (name: string, state: 'running' | 'failed' | 'stopped', extra: object = {}) => ({ name, state, restarts: 0, ...extra });
+const status = (name: string, state: 'running' | 'failed' | 'stopped' | 'needs-sign-in', extra: object = {}) => ({
+  name,
+  state,
+  restarts: 0,
+  ...extra,
+});
 
 function core() {
   const servers = [status('github', 'running'), status('memory', 'stopped')];
+  /** What servers.signIn answers: a browser opened, or none could be. */
+  const signIn = { opened: true };
   let mode: 'proxy' | 'batch' = 'proxy';
   const dispatcher = new MemoryDispatcher({
     'servers.list': () => ({ servers }),
@@ -31,9 +38,15 @@ function core() {
       return {};
     },
     'servers.restart': () => ({}),
+    'servers.signIn': () => ({
+      status: 'redirect',
+      authorizationUrl: 'https://auth.example/authorize?client_id=c',
+      expiresAt: 2,
+      opened: signIn.opened,
+    }),
     'clientConfig.get': (input) => ({ client: input.client, format: 'json', text: `{"mcpServers":{"for":"${String(input.client)}"}}` }),
   });
-  return { dispatcher, servers };
+  return { dispatcher, servers, signIn };
 }
 
 class FakeTray {
@@ -79,7 +92,7 @@ const defaultPaths = { configPath: '/home/ada/.config/mcp-orch/mcp-config.json',
 async function setup(
   options: { dispatcher?: MemoryDispatcher | undefined; paths?: { configPath: string; logDir: string } | undefined } = {},
 ) {
-  const { dispatcher, servers } = core();
+  const { dispatcher, servers, signIn } = core();
   const used = 'dispatcher' in options ? options.dispatcher : dispatcher;
   const model = new TrayModel({ openAtLogin: false });
   const tray = new FakeTray();
@@ -119,7 +132,7 @@ async function setup(
     await Promise.all(settled);
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { dispatcher: used, servers, model, tray, errors, done, controller, stop, idle };
+  return { dispatcher: used, servers, signIn, model, tray, errors, done, controller, stop, idle };
 }
 
 describe('the tray, wired to the operations layer', () => {
@@ -181,6 +194,33 @@ describe('the tray, wired to the operations layer', () => {
         message: 'server "memory": cannot start "npx": command not found (searched PATH: /usr/bin, /bin)',
       },
     ]);
+  });
+
+  it('signs in to a server that asks for it (the core opens the browser); copies the link when no browser opened', async () => {
+    const { tray, dispatcher, done, errors, signIn, idle } = await setup();
+    dispatcher!.emit({
+      type: 'server.state',
+      time: 2,
+      status: status('docs', 'needs-sign-in', { lastError: 'the server asks you to sign in', signIn: { signedIn: false, pending: false } }),
+      previous: 'starting',
+    });
+    tray.click('Servers', 'docs — needs-sign-in', 'Sign in to docs');
+    await idle();
+    expect(dispatcher!.calls.at(-1)).toMatchObject({ id: 'servers.signIn', input: { name: 'docs', openBrowser: true } });
+    expect(done).toEqual([]);
+    signIn.opened = false;
+    tray.click('Servers', 'docs — needs-sign-in', 'Sign in to docs');
+    await idle();
+    expect(done).toEqual(['clipboard https://auth.example/authorize?client_id=c', 'notify Sign in to docs']);
+    expect(errors).toEqual([]);
+    // Signed in: the state event takes the item away.
+    dispatcher!.emit({
+      type: 'server.state',
+      time: 3,
+      status: status('docs', 'running', { signIn: { signedIn: true, pending: false } }),
+      previous: 'needs-sign-in',
+    });
+    expect(() => tray.click('Servers', 'docs — running', 'Sign in to docs')).toThrow(/no "Sign in to docs"/);
   });
 
   it("copies a client's configuration to the clipboard and says so", async () => {

@@ -90,6 +90,8 @@ export class SignInError extends Error {
 export class SignIns {
   private readonly servers = new Map<string, ServerState>();
   private readonly pending = new Map<string, Pending>();
+  /** Servers whose browser came back and whose code is being exchanged for tokens. */
+  private readonly exchanging = new Set<string>();
   private readonly changeEmitter = new Emitter<string>();
   private readonly now: () => number;
 
@@ -136,7 +138,9 @@ export class SignIns {
       ...(problem ? { problem } : {}),
       ...(tokens?.scope ? { scope: tokens.scope } : {}),
       ...(expiresIn !== undefined && record.tokensAt !== undefined ? { expiresAt: record.tokensAt + expiresIn * 1000 } : {}),
-      pending: [...this.pending.values()].some((entry) => entry.server.name === server.name && entry.expiresAt > this.now()),
+      pending:
+        this.exchanging.has(server.name) ||
+        [...this.pending.values()].some((entry) => entry.server.name === server.name && entry.expiresAt > this.now()),
     };
   }
 
@@ -196,8 +200,18 @@ export class SignIns {
     const entry = this.pending.get(state);
     if (!entry) throw new SignInError('this sign-in link is unknown, already used or expired: start the sign-in again');
     this.pending.delete(state);
-    const { server, provider, scope } = entry;
-    this.changeEmitter.fire(server.name);
+    const { server } = entry;
+    // Still pending while the code is exchanged: else a watcher sees "not signed in, nothing pending" and takes it for a failure.
+    this.exchanging.add(server.name);
+    try {
+      return await this.exchange(entry, query);
+    } finally {
+      this.exchanging.delete(server.name);
+      this.changeEmitter.fire(server.name);
+    }
+  }
+
+  private async exchange({ server, provider, scope }: Pending, query: URLSearchParams): Promise<string> {
     const refused = query.get('error');
     if (refused) {
       const description = query.get('error_description');

@@ -2,9 +2,12 @@
 import { createStore } from 'zustand/vanilla';
 import type { OrchClient } from '@shared/api/client';
 import type { Reporter } from './report';
-import type { EventOf, Issue, LoadStatus, LogEntry, ProcessSample, ServerDetail, ServerSummary } from './types';
+import type { EventOf, Issue, LoadStatus, LogEntry, ProcessSample, ServerDetail, ServerSummary, SignInStart } from './types';
 
-export type ServerAction = 'start' | 'stop' | 'restart' | 'enable' | 'disable';
+export type ServerAction = 'start' | 'stop' | 'restart' | 'enable' | 'disable' | 'signOut';
+
+/** A sign-in link the page shows while the browser signs in. */
+export type SignInLink = Extract<SignInStart, { status: 'redirect' }>;
 
 /** Log lines kept per server in the page. */
 export const MAX_LOG_LINES = 2_000;
@@ -21,10 +24,14 @@ export interface ServersState {
   /** Problems of the config file the daemon refused last; empty once one is applied. */
   configIssues: Issue[];
   logs: Record<string, LogEntry[] | undefined>;
+  /** The authorization link of the last sign-in started from this page, per server. */
+  signInLinks: Record<string, SignInLink | undefined>;
   load(): Promise<void>;
   loadDetail(name: string): Promise<void>;
   loadLogs(name: string): Promise<void>;
   act(name: string, action: ServerAction): Promise<boolean>;
+  /** Starts a sign-in (the daemon opens the browser); the answer's link is kept for the page. */
+  signIn(name: string): Promise<SignInStart>;
   applyState(event: EventOf<'server.state'>): void;
   applyResources(samples: readonly ProcessSample[]): void;
   appendLog(event: EventOf<'server.log'>): void;
@@ -42,6 +49,7 @@ export function createServersStore(client: OrchClient, report: Reporter) {
     pending: {},
     configIssues: [],
     logs: {},
+    signInLinks: {},
     async load() {
       if (get().status !== 'ready') set({ status: 'loading' });
       try {
@@ -82,6 +90,16 @@ export function createServersStore(client: OrchClient, report: Reporter) {
         throw new Error(report(error));
       } finally {
         set((state) => ({ pending: { ...state.pending, [name]: undefined } }));
+      }
+    },
+    async signIn(name) {
+      set((state) => ({ signInLinks: { ...state.signInLinks, [name]: undefined } }));
+      try {
+        const result = await client.servers.signIn({ name, openBrowser: true });
+        if (result.status === 'redirect') set((state) => ({ signInLinks: { ...state.signInLinks, [name]: result } }));
+        return result;
+      } catch (error) {
+        throw new Error(report(error));
       }
     },
     applyState({ status }) {

@@ -4,6 +4,7 @@ import type { OrchEvent } from '@shared/api/events';
 
 export type ServerSummary = OutputOf<'servers.list'>['servers'][number];
 export type ServerDetail = OutputOf<'servers.status'>;
+export type SignInStart = OutputOf<'servers.signIn'>;
 export type LogEntry = OutputOf<'servers.logs'>['entries'][number];
 export type ProcessSample = OutputOf<'metrics.processes'>['samples'][number];
 export type Series = OutputOf<'metrics.series'>;

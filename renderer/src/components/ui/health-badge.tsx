@@ -19,12 +19,12 @@ export function StateBadge({ state }: { state: string }) {
       ? 'ok'
       : state === 'failed'
         ? 'bad'
-        : state === 'crashed' || state === 'backoff'
+        : state === 'crashed' || state === 'backoff' || state === 'needs-sign-in'
           ? 'warn'
           : state === 'starting'
             ? 'busy'
             : 'muted';
-  return <Badge tone={tone}>{state}</Badge>;
+  return <Badge tone={tone}>{state === 'needs-sign-in' ? 'needs sign-in' : state}</Badge>;
 }
 
 export type { Health };

@@ -5,6 +5,7 @@ import { toast } from 'sonner';
 import { Button } from '../../components/ui/button';
 import { useDomain, useStores } from '../../stores/context';
 import type { ServerSummary } from '../../stores/types';
+import { SignInAction } from './sign-in';
 
 export function useHealth(server: ServerSummary): Health {
   const issues = useDomain('servers', (state) => state.configIssues);
@@ -14,6 +15,7 @@ export function useHealth(server: ServerSummary): Health {
     restarts: server.restarts,
     lastError: server.lastError,
     retryInMs: server.retryInMs,
+    signIn: server.signIn,
     configIssues: issues,
   });
 }
@@ -24,6 +26,7 @@ export function HealthActionButton({ server, health }: { server: ServerSummary; 
   const pending = useDomain('servers', (state) => state.pending[server.name]);
   const action = health.action;
   if (!action) return null;
+  if (action.kind === 'signIn') return <SignInAction server={server} label={action.label} />;
   const run = async () => {
     switch (action.kind) {
       case 'start':

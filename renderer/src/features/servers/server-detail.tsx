@@ -14,6 +14,7 @@ import type { ServerAction } from '../../stores/servers.store';
 import type { ServerSummary } from '../../stores/types';
 import { HealthActionButton, useHealth } from './health-action';
 import { LogTail } from './log-tail';
+import { SignInSection } from './sign-in';
 
 /** A word that needs quoting in a shell is shown quoted, so the line can be pasted. */
 function quote(word: string): string {
@@ -123,6 +124,7 @@ export function ServerDetailView({ server }: { server: ServerSummary }) {
       </div>
       <Controls server={server} />
       {error ? <ErrorState message={error} /> : null}
+      <SignInSection server={server} />
       <Card>
         <CardTitle>{config?.command ? 'Command line' : 'URL'}</CardTitle>
         {config ? (
