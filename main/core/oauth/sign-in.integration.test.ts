@@ -160,8 +160,21 @@ describe('a remote server that asks for a sign-in', () => {
       await followToCallback(url);
       return true;
     };
+    // The live events, read raw from before the sign-in until the server runs.
+    const abort = new AbortController();
+    let events = '';
+    const stream = await fetch(harness.bareUrl('/api/events'), { headers: AUTH_HEADERS, signal: abort.signal });
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) events += decoder.decode(chunk, { stream: true });
+    })().catch(() => undefined);
     await signIn('docs');
     await pollFor('docs runs', async () => (await status('docs')).state === 'running');
+    await pollFor('the events say docs runs', () =>
+      /"name":"docs"[^\n]*"state":"running"|"state":"running"[^\n]*"name":"docs"/.test(events),
+    );
+    abort.abort();
+    await reading;
     const stored = JSON.parse(await readFile(join(harness.dir, 'oauth.json'), 'utf8')) as Record<string, { value: string }>;
     const tokens = Object.values(stored).flatMap((entry) => {
       const record = JSON.parse(entry.value) as { tokens?: { access_token: string; refresh_token?: string } };
@@ -169,6 +182,7 @@ describe('a remote server that asks for a sign-in', () => {
     });
     expect(tokens.length).toBeGreaterThan(0);
     const seen = [
+      events,
       JSON.stringify((await api('/api/servers')).body),
       JSON.stringify((await api('/api/servers/docs')).body),
       JSON.stringify((await api('/api/audit?limit=100')).body),
