@@ -38,6 +38,7 @@ export interface Challenge {
   resourceMetadataUrl?: URL | undefined;
 }
 
+/** Where a remote server's sign-in stands; never a token. */
 export interface SignInStatus {
   signedIn: boolean;
   problem?: string;

@@ -1,5 +1,6 @@
 /** What a supervised server reports about itself: its state, its status, and its events' payloads. */
 import type { SERVER_STATES } from '../../../shared/api/operations/servers.js';
+import type { SignInStatus } from '../oauth/sign-ins.js';
 
 /** `stopped → starting → running → (crashed → backoff → starting) | failed`, and `disabled`. */
 export type ServerState = (typeof SERVER_STATES)[number];
@@ -22,14 +23,7 @@ export interface ServerStatus {
   signIn?: SignInStatus | undefined;
 }
 
-/** Where a remote server's sign-in stands; never a token. */
-export interface SignInStatus {
-  signedIn: boolean;
-  problem?: string;
-  scope?: string;
-  expiresAt?: number;
-  pending: boolean;
-}
+export type { SignInStatus };
 
 export interface StateChange {
   status: ServerStatus;
