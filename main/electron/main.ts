@@ -80,7 +80,8 @@ function main(): void {
   // The config file and log folder of the environment the core is started with, once it is known.
   let corePaths: ReturnType<typeof corePathsFrom> | undefined = undefined;
 
-  const openExternal = (url: string): void => void shell.openExternal(url);
+  const openInBrowser = (url: string): Promise<void> => shell.openExternal(url);
+  const openExternal = (url: string): void => void openInBrowser(url);
   // Every web contents, the window's and any made later, gets the navigation and window-open policy.
   guardEveryWebContents(app, openExternal, () => coreOrigin);
 
@@ -159,7 +160,7 @@ function main(): void {
         env,
         secrets,
         exampleServer,
-        openExternal: (url) => shell.openExternal(url),
+        openExternal: openInBrowser,
         oauthCodec: keychainCodec(safeStorage, process.platform),
       });
     },
