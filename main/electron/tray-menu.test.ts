@@ -118,7 +118,7 @@ describe('the tray menu', () => {
       ],
     };
     expect(find(trayMenu(state), 'Servers').submenu!.map((item) => item.label)).toEqual([
-      'docs — needs-sign-in',
+      'docs — needs sign-in',
       'tracker — running',
       'github — running',
     ]);

@@ -152,7 +152,7 @@ function serverItems(state: TrayState): MenuItemModel[] {
     const signIn: MenuItemModel[] =
       health.action?.kind === 'signIn' ? [{ label: `Sign in to ${menuText(name)}`, action: { kind: 'signIn', server: name } }] : [];
     return {
-      label: `${menuText(name)} — ${now}`,
+      label: `${menuText(name)} — ${now === 'needs-sign-in' ? 'needs sign-in' : now}`,
       type: 'submenu',
       submenu: [
         { label: menuText(shorten(health.reason)), enabled: false },

@@ -204,12 +204,12 @@ describe('the tray, wired to the operations layer', () => {
       status: status('docs', 'needs-sign-in', { lastError: 'the server asks you to sign in', signIn: { signedIn: false, pending: false } }),
       previous: 'starting',
     });
-    tray.click('Servers', 'docs — needs-sign-in', 'Sign in to docs');
+    tray.click('Servers', 'docs — needs sign-in', 'Sign in to docs');
     await idle();
     expect(dispatcher!.calls.at(-1)).toMatchObject({ id: 'servers.signIn', input: { name: 'docs', openBrowser: true } });
     expect(done).toEqual([]);
     signIn.opened = false;
-    tray.click('Servers', 'docs — needs-sign-in', 'Sign in to docs');
+    tray.click('Servers', 'docs — needs sign-in', 'Sign in to docs');
     await idle();
     expect(done).toEqual(['clipboard https://auth.example/authorize?client_id=c', 'notify Sign in to docs']);
     expect(errors).toEqual([]);
