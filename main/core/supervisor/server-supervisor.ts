@@ -270,6 +270,8 @@ export class ServerSupervisor {
     const { response, generations } = await shakeHands(router, {
       ...(this.server.transport === 'streamableHttp' ? { sessionOpened: () => channel.sessionOpened === true } : {}),
       protocol: this.server.protocol,
+      // Behind a sign-in, the first request's 401 is answered by discovery and registration first.
+      discoverTimeoutMs: this.server.oauth ? timeoutMs : undefined,
       version: this.options.version,
       initializeParams: this.options.initializeParams,
       timeoutMs,

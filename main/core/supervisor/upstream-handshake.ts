@@ -14,6 +14,8 @@ export interface HandshakeOptions {
   version: string | undefined;
   initializeParams?: Record<string, unknown> | undefined;
   timeoutMs: number;
+  /** How long `server/discover` may take; default 10 s (a server that asks for a sign-in needs longer: see ServerSupervisor). */
+  discoverTimeoutMs?: number | undefined;
   log(line: string): void;
 }
 
@@ -41,7 +43,7 @@ export async function shakeHands(
     );
   if (options.protocol === '2025') return { response: await initialize(), generations: '2025' };
   const envelope = modernEnvelope(options.version);
-  const discovered = await discoverModern(router, envelope, options.timeoutMs);
+  const discovered = await discoverModern(router, envelope, options.timeoutMs, options.discoverTimeoutMs);
   if (!discovered) {
     options.log('does not speak MCP 2026-07-28 (server/discover): spoken to in 2025');
     if (options.protocol === '2026-07-28') {

@@ -58,8 +58,9 @@ export async function discoverModern(
   router: Forwarder,
   envelope: Record<string, unknown>,
   timeoutMs: number,
+  boundMs = DISCOVER_TIMEOUT_MS,
 ): Promise<Record<string, unknown> | undefined> {
-  const response = await router.forward(discoverRequest(envelope), undefined, Math.min(timeoutMs, DISCOVER_TIMEOUT_MS));
+  const response = await router.forward(discoverRequest(envelope), undefined, Math.min(timeoutMs, boundMs));
   return speaksModern(response) ? response.result : undefined;
 }
 
