@@ -166,8 +166,9 @@ export class SignIns {
         serverUrl: server.url,
         ...(scope ? { scope } : {}),
         ...(challenge?.resourceMetadataUrl ? { resourceMetadataUrl: challenge.resourceMetadataUrl } : {}),
-        // A sign-in asked for by a person asks again, even when a refresh could keep the old scopes.
-        forceReauthorization: challenge?.status === 403,
+        // A person signing in to fix a problem (more scope, a refused token) authorizes anew: a
+        // refresh could only hand back what the server refuses.
+        forceReauthorization: challenge?.status === 403 || this.problem(server.name) !== undefined,
       });
     } catch (error) {
       const message = describeSignInFailure(error);
