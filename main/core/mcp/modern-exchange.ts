@@ -250,9 +250,8 @@ export class ModernExchange implements DownstreamChannel, SendSession, WaitingCa
       text = stringifyMessage({ ...response, id: this.answerId });
     } else {
       // A big answer read raw keeps its bytes: the additions are decided from its result's top-level fields.
-      text =
-        serializeRawResultWith(this.answerId, response, resultAdditions(this.request.method, resultFields(response))) ??
-        stringifyResultWith(this.answerId, response.result, resultAdditions(this.request.method, response.result));
+      const additions = resultAdditions(this.request.method, resultFields(response));
+      text = serializeRawResultWith(this.answerId, response, additions) ?? stringifyResultWith(this.answerId, response.result, additions);
     }
     this.write(status, text);
     this.finish();

@@ -1,6 +1,7 @@
 /** `servers.*`: status, lifecycle, enable/disable (through the config file) and logs. */
 import { endpointUrl } from '../../../shared/client-config.js';
 import type { ResolvedServer } from '../config/config-loader.js';
+import { afterSignIn } from '../oauth/runtime-sign-ins.js';
 import { SignInError } from '../oauth/sign-ins.js';
 import type { ServerSupervisor } from '../supervisor/server-supervisor.js';
 import type { OperationDeps, Handlers } from './deps.js';
@@ -136,10 +137,10 @@ export function serverHandlers(
 
   return {
     'servers.signIn': async ({ name, openBrowser }) => {
-      const { server, target } = signingServer(name, 'sign in to');
+      const { target } = signingServer(name, 'sign in to');
       try {
         const result = await deps.signIns.begin(target, { openBrowser: openBrowser ?? true });
-        if (result.status === 'signed-in' && server.state !== 'running') void server.restart();
+        if (result.status === 'signed-in') afterSignIn(deps.supervisor, name);
         return result;
       } catch (error) {
         if (error instanceof SignInError) throw new OperationError('server_unavailable', error.message);

@@ -41,6 +41,8 @@ export interface ChannelAuth {
   refused(detail: string): string;
 }
 
+type SendWithHeaders = (message: JSONRPCMessage, options?: { headers?: Record<string, string> }) => Promise<void>;
+
 /** The JSON-RPC error code of a request refused because the server needs a sign-in. */
 export const NEEDS_SIGN_IN = -32041;
 
@@ -97,38 +99,37 @@ export class RemoteChannel implements MessageChannel {
     const transport = modern && this.sessionOpened ? this.statelessTransport() : this.transport;
     const headers = modern && this.options.transport === 'streamableHttp' ? this.customHeaders(message) : undefined;
     // The SDK v2 transport takes per-request headers as a send option (the v1 type does not say so).
-    const sendWith = transport.send.bind(transport) as (
-      message: JSONRPCMessage,
-      options?: { headers?: Record<string, string> },
-    ) => Promise<void>;
-    sendWith(message as JSONRPCMessage, headers ? { headers } : undefined).catch((error: unknown) => {
-      const text = (error as Error).message;
-      const auth = this.options.auth;
-      if (auth && isRequest(message) && isAuthFailure(error)) {
-        // This request needs a sign-in: it alone fails, saying so; the connection stays.
-        const { name } = this.options;
-        const why = auth.problem() ?? auth.refused(text);
-        this.onmessage?.(
-          errorResponse(
-            message.id,
-            NEEDS_SIGN_IN,
-            `server "${name}" needs sign-in: ${why} (an admin signs in from the dashboard, the tray or \`mcp-orch login ${name}\`)`,
-          ),
-          0,
-        );
-        return;
-      }
-      if (isRequest(message) && (message.method === 'server/discover' || modern)) {
-        // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
-        // when it gave one) answers this request only. The question whether the server speaks it is
-        // answered the same way, not with a broken connection.
-        this.onmessage?.(refusalOf(message.id, text), 0);
-        return;
-      }
-      this.options.logs.append('system', `send failed: ${text}`);
-      // A request that could not be sent gets no answer: end the channel so it fails at once.
-      if (isRequest(message)) this.end(`send failed: ${text}`);
-    });
+    (transport.send as SendWithHeaders)
+      .call(transport, message as JSONRPCMessage, headers ? { headers } : undefined)
+      .catch((error: unknown) => {
+        const text = (error as Error).message;
+        if (isRequest(message)) this.toolLists.delete(message.id);
+        const auth = this.options.auth;
+        if (auth && isRequest(message) && isAuthFailure(error)) {
+          // This request needs a sign-in: it alone fails, saying so; the connection stays.
+          const { name } = this.options;
+          const why = auth.problem() ?? auth.refused(text);
+          this.onmessage?.(
+            errorResponse(
+              message.id,
+              NEEDS_SIGN_IN,
+              `server "${name}" needs sign-in: ${why} (an admin signs in from the dashboard, the tray or \`mcp-orch login ${name}\`)`,
+            ),
+            0,
+          );
+          return;
+        }
+        if (isRequest(message) && (message.method === 'server/discover' || modern)) {
+          // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
+          // when it gave one) answers this request only. The question whether the server speaks it is
+          // answered the same way, not with a broken connection.
+          this.onmessage?.(refusalOf(message.id, text), 0);
+          return;
+        }
+        this.options.logs.append('system', `send failed: ${text}`);
+        // A request that could not be sent gets no answer: end the channel so it fails at once.
+        if (isRequest(message)) this.end(`send failed: ${text}`);
+      });
     return 0;
   }
 
