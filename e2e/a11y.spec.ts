@@ -1,4 +1,4 @@
-import { AxeBuilder } from '@axe-core/playwright';
+import { seriousViolations } from './fixtures/axe.js';
 import { expect, test } from './fixtures/orch-fixture.js';
 
 const PAGES = [
@@ -22,16 +22,7 @@ for (const scheme of ['light', 'dark'] as const) {
     for (const [path, ready] of PAGES) {
       await dashboard.open(path);
       await expect(page.getByText(ready).first()).toBeVisible();
-      const results = await new AxeBuilder({ page }).analyze();
-      const serious = results.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map(
-          (violation) =>
-            `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes
-              .map((node) => node.target.join(' '))
-              .slice(0, 3)
-              .join(', ')}`,
-        );
+      const serious = await seriousViolations(page);
       expect(serious, `${path} (${scheme})`).toEqual([]);
     }
   });

@@ -7,6 +7,7 @@
  */
 import type { Page, TestInfo } from '@playwright/test';
 import { startOAuthServer, type OAuthFixture } from '../main/core/oauth/__fixtures__/start-oauth-server.js';
+import { seriousViolations } from './fixtures/axe.js';
 import { defaultServers } from './fixtures/daemon.js';
 import { expect, test as base } from './fixtures/orch-fixture.js';
 import { ServersPage } from './pages/servers.page.js';
@@ -23,11 +24,15 @@ const test = base.extend<{ remote: OAuthFixture }>({
   },
 });
 
-/** Pictures of a part of the page in both themes, into the test's output folder (docs/screenshots/ takes the good ones). */
+/**
+ * Pictures of a part of the page in both themes, into the test's output folder (docs/screenshots/
+ * takes the good ones), and the page checked with axe in each: no serious or critical violation.
+ */
 async function pictures(page: Page, info: TestInfo, name: string, part: () => ReturnType<Page['locator']>): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await part().screenshot({ path: info.outputPath(`${name}-${scheme}.png`), animations: 'disabled' });
+    expect(await seriousViolations(page), `${name} (${scheme})`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
