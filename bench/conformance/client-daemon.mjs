@@ -5,7 +5,7 @@
 // presses Sign in; the daemon opens the authorization URL with `$BROWSER`, which is
 // follow-redirects.mjs here.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,7 +53,9 @@ export async function startDaemon(config, env = {}) {
   };
   try {
     const [, base] = await proc.waitForOutput(/MCP Orch listening on (http:\/\/127\.0\.0\.1:\d+)/, READY_TIMEOUT_MS);
-    return { base, token, proc, stop, output: () => proc.output() };
+    // The server's own log (stderr and MCP Orch's notes on the connection), for a failure's report.
+    const serverLog = () => readFile(join(home, 'logs', `${SERVER}.log`), 'utf8').catch(() => '');
+    return { base, token, proc, stop, output: () => proc.output(), serverLog };
   } catch (error) {
     await stop();
     throw error;

@@ -114,12 +114,13 @@ async function main() {
     await drive(daemon, plan);
   } catch (error) {
     failed = error;
-  } finally {
-    await daemon.stop();
   }
+  const serverLog = failed ? await daemon.serverLog() : '';
+  await daemon.stop();
   if (failed) {
     log(`failed: ${failed instanceof Error ? failed.message : String(failed)}`);
     log(`daemon output (last lines):\n${daemon.output().split('\n').slice(-25).join('\n')}`);
+    log(`server log (last lines):\n${serverLog.split('\n').slice(-25).join('\n')}`);
     process.exitCode = 1;
   }
 }

@@ -34,6 +34,12 @@ export interface MessageChannel {
   readonly pid?: number | undefined;
   /** Streamable HTTP: whether the server opened a 2025 session (gave a session id). */
   readonly sessionOpened?: boolean;
+  /**
+   * Streamable HTTP, after `notifications/initialized`: resolves once the session's own stream (the
+   * GET the transport opens then, with or without a session) is open or refused, or after `boundMs`;
+   * what the server sends on it from the start then reaches MCP Orch before any client's request goes out.
+   */
+  sessionStream?(boundMs: number): Promise<void>;
 }
 
 /** Where a channel writes what is not protocol: stderr lines, stray stdout lines, its own notices. */

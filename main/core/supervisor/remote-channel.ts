@@ -61,6 +61,9 @@ export class RemoteChannel implements MessageChannel {
   /** The marks of each tool last listed in 2026-07-28, by name. */
   private readonly headerScans = new Map<string, HeaderScan>();
   private fetch: typeof jsonLinesAsEvents = jsonLinesAsEvents;
+  /** Whether the session's stream has its answer (see sessionStream), and who waits for it. */
+  private streamKnown = false;
+  private streamWaiters: (() => void)[] = [];
 
   constructor(private readonly options: RemoteChannelOptions) {}
 
@@ -70,7 +73,8 @@ export class RemoteChannel implements MessageChannel {
     // Loaded on first use: most setups have no remote server, and the client transports are heavy.
     const client = await import('@modelcontextprotocol/client');
     this.streamableTransport = client.StreamableHTTPClientTransport;
-    if (auth) this.fetch = noticingChallenges(url, auth, client.extractWWWAuthenticateParams);
+    const fetch = auth ? noticingChallenges(url, auth, client.extractWWWAuthenticateParams) : jsonLinesAsEvents;
+    this.fetch = this.watchingTheStream(this.resendingOnce(fetch));
     const authProvider = auth?.provider;
     const transport: Transport =
       kind === 'sse'
@@ -81,7 +85,7 @@ export class RemoteChannel implements MessageChannel {
           })
         : new this.streamableTransport(new URL(url), { requestInit, fetch: this.fetch, ...(authProvider ? { authProvider } : {}) });
     transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
-    transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
+    transport.onerror = (error) => logs.append('system', `${name}: ${withCause(error)}`);
     transport.onclose = () => this.end(this.closing ? 'stopped' : 'the connection closed');
     this.transport = transport;
     try {
@@ -102,7 +106,7 @@ export class RemoteChannel implements MessageChannel {
     (transport.send as SendWithHeaders)
       .call(transport, message as JSONRPCMessage, headers ? { headers } : undefined)
       .catch((error: unknown) => {
-        const text = (error as Error).message;
+        const text = withCause(error);
         if (isRequest(message)) this.toolLists.delete(message.id);
         const auth = this.options.auth;
         if (auth && isRequest(message) && isAuthFailure(error)) {
@@ -119,7 +123,7 @@ export class RemoteChannel implements MessageChannel {
           );
           return;
         }
-        if (isRequest(message) && (message.method === 'server/discover' || modern)) {
+        if (isRequest(message) && (message.method === 'server/discover' || hasModernEnvelope(message))) {
           // 2026-07-28 requests stand alone: a refusal (an error status, with the server's JSON-RPC error
           // when it gave one) answers this request only. The question whether the server speaks it is
           // answered the same way, not with a broken connection.
@@ -131,6 +135,63 @@ export class RemoteChannel implements MessageChannel {
         if (isRequest(message)) this.end(`send failed: ${text}`);
       });
     return 0;
+  }
+
+  /**
+   * `fetch` that sends a request once more when its connection broke before any answer: a kept-alive
+   * connection the server closed (its idle timeout) as the request went out, which the server never
+   * read. Browsers do the same. A second break is the answer (the server is gone).
+   */
+  private resendingOnce(inner: typeof jsonLinesAsEvents): typeof jsonLinesAsEvents {
+    return async (input, init) => {
+      try {
+        return await inner(input, init);
+      } catch (error) {
+        const body = init?.body;
+        if (!brokeBeforeAnswer(error) || init?.signal?.aborted || (body !== undefined && body !== null && typeof body !== 'string'))
+          throw error;
+        this.options.logs.append('system', `${this.options.name}: the connection broke before an answer (${withCause(error)}): sent again`);
+        return inner(input, init);
+      }
+    };
+  }
+
+  /**
+   * `fetch` that also notes when the session's stream (a GET without Last-Event-ID) has its answer,
+   * and when the server answered `notifications/initialized` with anything but 202 (then the
+   * transport opens no stream).
+   */
+  private watchingTheStream(inner: typeof jsonLinesAsEvents): typeof jsonLinesAsEvents {
+    return async (input, init) => {
+      const headers = new Headers(init?.headers);
+      const opensStream = init?.method === 'GET' && !headers.has('last-event-id');
+      const initialized = init?.method === 'POST' && typeof init.body === 'string' && init.body.includes('"notifications/initialized"');
+      try {
+        const response = await inner(input, init);
+        if (opensStream || (initialized && response.status !== 202)) this.streamSettled();
+        return response;
+      } catch (error) {
+        if (opensStream || initialized) this.streamSettled();
+        throw error;
+      }
+    };
+  }
+
+  private streamSettled(): void {
+    this.streamKnown = true;
+    for (const resolve of this.streamWaiters.splice(0)) resolve();
+  }
+
+  sessionStream(boundMs: number): Promise<void> {
+    if (this.streamKnown || this.options.transport !== 'streamableHttp') return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, boundMs);
+      timer.unref?.();
+      this.streamWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The `Mcp-Param-*` headers of a 2026-07-28 request (a `tools/call` of a listed tool); notes a `tools/list` to scan its answer. */
@@ -170,7 +231,7 @@ export class RemoteChannel implements MessageChannel {
         ...(auth ? { authProvider: auth.provider } : {}),
       });
       transport.onmessage = (message: JSONRPCMessage) => this.receive(message as RpcMessage);
-      transport.onerror = (error) => logs.append('system', `${name}: ${error.message}`);
+      transport.onerror = (error) => logs.append('system', `${name}: ${withCause(error)}`);
       this.stateless = transport;
     }
     return this.stateless;
@@ -205,6 +266,22 @@ export class RemoteChannel implements MessageChannel {
     void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }
+}
+
+/** An error's message with what caused it: fetch's "fetch failed" says nothing without its cause (e.g. "other side closed"). */
+export function withCause(error: unknown): string {
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: { message?: unknown; code?: unknown } };
+  const text = typeof message === 'string' ? message : String(error);
+  if (!cause || typeof cause.message !== 'string' || text.includes(cause.message)) return text;
+  return `${text} (${cause.message}${typeof cause.code === 'string' ? `, ${cause.code}` : ''})`;
+}
+
+/** Whether fetch failed because the connection broke before any answer (reset, or closed by the server). */
+export function brokeBeforeAnswer(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (!(error instanceof TypeError) || !cause) return false;
+  if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return true;
+  return cause.code === 'UND_ERR_SOCKET' && cause.message === 'other side closed';
 }
 
 /** Whether a transport's error means the server wants a (new) sign-in. */

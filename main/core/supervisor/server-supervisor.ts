@@ -298,6 +298,9 @@ export class ServerSupervisor {
       const version = response.result.protocolVersion;
       if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
       router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      // Bounded by the start timeout, not less: a busy machine delays the stream, not the server.
+      await channel.sessionStream?.(timeoutMs);
+      if (generation !== this.generation) return;
     }
     this.router = router;
     const rerun = this.startedAt !== undefined;
