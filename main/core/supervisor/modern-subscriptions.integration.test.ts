@@ -4,7 +4,7 @@
  * carries every URI some session holds in its `subscriptions/listen`, replaced as the set changes
  * (the fixture says which listens it holds open); each update reaches the sessions subscribed to
  * it and nobody else, a key with tool patterns included; a restart opens the listen again with what
- * the sessions still hold.
+ * the sessions still hold. A 2026 client's own listen at MCP Orch is carried the same way.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -12,6 +12,7 @@ import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { pollFor } from '../__fixtures__/wait.js';
+import { frames } from '../__fixtures__/sse-frames.js';
 
 const WATCHED = new URL('../mcp/__fixtures__/watched-server.mjs', import.meta.url).pathname;
 const MODERN = new URL('../mcp/__fixtures__/modern-server.mjs', import.meta.url).pathname;
@@ -107,6 +108,45 @@ describe('resource subscriptions of 2025 clients on a 2026-07-28 server', () => 
     expect(a.updates).toEqual(['note://a', 'note://d', 'note://d', 'note://d']);
     expect(b.updates).toEqual(['note://b', 'note://d', 'note://d', 'note://b', 'note://d']);
     await Promise.all([a.client.close(), b.client.close()]);
+  });
+
+  it("carries a 2026 client's resourceSubscriptions, from its listen at MCP Orch, the same way", async () => {
+    const control = await harness.connect('watched', 'streamable', undefined, 'control-2026');
+    const listens = async () => textOf(await control.callTool({ name: 'listens', arguments: {} }));
+    const response = await fetch(harness.url('/mcp/watched'), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2026-07-28',
+        'mcp-method': 'subscriptions/listen',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'mine',
+        method: 'subscriptions/listen',
+        params: {
+          notifications: { resourceSubscriptions: ['note://c'] },
+          _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} },
+        },
+      }),
+    });
+    const stream = frames(response);
+    const tagged = { _meta: { 'io.modelcontextprotocol/subscriptionId': 'mine' } };
+    expect(await stream.next()).toMatchObject({ method: 'notifications/subscriptions/acknowledged', params: tagged });
+    try {
+      // The listener's session subscribes upstream after the acknowledgement.
+      await pollFor('the listen carrying note://c', async () => (await listens()).includes('note://c'));
+      await control.callTool({ name: 'touch', arguments: { uri: 'note://c' } });
+      expect(await stream.next()).toEqual({
+        jsonrpc: '2.0',
+        method: 'notifications/resources/updated',
+        params: { uri: 'note://c', ...tagged },
+      });
+    } finally {
+      await stream.stop();
+    }
+    await pollFor('the listen without note://c', async () => !(await listens()).includes('note://c'));
   });
 
   it('refuses a subscribe, with the reason, when the server does not offer subscriptions', async () => {
