@@ -9,6 +9,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { pollFor } from '../__fixtures__/wait.js';
@@ -18,16 +21,22 @@ const WATCHED = new URL('../mcp/__fixtures__/watched-server.mjs', import.meta.ur
 const MODERN = new URL('../mcp/__fixtures__/modern-server.mjs', import.meta.url).pathname;
 
 let harness: Harness;
+let remote: ChildProcess | undefined;
 
 beforeAll(async () => {
+  // The same server over Streamable HTTP, which MCP Orch asks by default.
+  remote = spawn(process.execPath, [WATCHED, '--http'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(createInterface({ input: remote.stdout! }), 'line')) as [string];
   harness = await startHarness({
     watched: fixtureServer(WATCHED, [], { protocol: 'auto' }),
+    watchedRemote: { url: `${/listening on (\S+)/.exec(line)![1]}/mcp` },
     modern: fixtureServer(MODERN, [], { protocol: 'auto' }),
   });
 });
 
 afterAll(async () => {
   await harness?.dispose();
+  remote?.kill();
 });
 
 const textOf = (result: unknown) => (result as { content: { text: string }[] }).content[0]!.text;
@@ -47,68 +56,79 @@ async function connect(server: string, headers: Record<string, string>, name: st
 }
 
 describe('resource subscriptions of 2025 clients on a 2026-07-28 server', () => {
-  it('are carried in one listen, replaced as the set changes; each update reaches its subscribers alone', async () => {
-    const control = await harness.connect('watched', 'streamable', undefined, 'control');
-    const listens = async () => JSON.parse(textOf(await control.callTool({ name: 'listens', arguments: {} }))) as string[][];
-    const touch = (uri: string) => control.callTool({ name: 'touch', arguments: { uri } });
-    expect(harness.runtime.supervisor.get('watched')?.initializeResult?.protocolVersion).toBe('2026-07-28');
-    // Before any subscription: the listen for the list changes the server announces, no URI.
-    expect(await listens()).toEqual([[]]);
+  it.each(['watched', 'watchedRemote'])(
+    'are carried in one listen, replaced as the set changes; each update reaches its subscribers alone (%s)',
+    async (server) => {
+      const control = await harness.connect(server, 'streamable', undefined, 'control');
+      const listens = async () => JSON.parse(textOf(await control.callTool({ name: 'listens', arguments: {} }))) as string[][];
+      // Over HTTP the server hears of a listen, and of its end, on a connection of its own: waited for.
+      const untilListens = (expected: string[][]) =>
+        pollFor(
+          `the open listens to be ${JSON.stringify(expected)}`,
+          async () => JSON.stringify(await listens()) === JSON.stringify(expected),
+        );
+      const touch = (uri: string) => control.callTool({ name: 'touch', arguments: { uri } });
+      expect(harness.runtime.supervisor.get(server)?.initializeResult?.protocolVersion).toBe('2026-07-28');
+      // Before any subscription: the listen for the list changes the server announces, no URI.
+      await untilListens([[]]);
 
-    const { token } = harness.runtime.tokens.createToken({ name: 'listens-only', role: 'operator', allow: ['watched__listens'] });
-    const a = await connect('watched', AUTH_HEADERS, 'a');
-    const b = await connect('watched', { Authorization: `Bearer ${token}` }, 'b');
-    const c = await connect('watched', AUTH_HEADERS, 'c');
-    // The key with a tool pattern still sees and calls only its tool.
-    expect((await b.client.listTools()).tools.map((tool) => tool.name)).toEqual(['listens']);
-    await expect(b.client.callTool({ name: 'touch', arguments: { uri: 'note://b' } })).rejects.toThrow(/not allowed for this key/);
+      const { token } = harness.runtime.tokens.createToken({
+        name: `listens-only-${server}`,
+        role: 'operator',
+        allow: [`${server}__listens`],
+      });
+      const a = await connect(server, AUTH_HEADERS, 'a');
+      const b = await connect(server, { Authorization: `Bearer ${token}` }, 'b');
+      const c = await connect(server, AUTH_HEADERS, 'c');
+      // The key with a tool pattern still sees and calls only its tool.
+      expect((await b.client.listTools()).tools.map((tool) => tool.name)).toEqual(['listens']);
+      await expect(b.client.callTool({ name: 'touch', arguments: { uri: 'note://b' } })).rejects.toThrow(/not allowed for this key/);
 
-    // note://d is every session's marker: each gets its updates in order, so once it has d's,
-    // anything else the round sent it is already there.
-    for (const [session, uris] of [
-      [a, ['note://a', 'note://d']],
-      [b, ['note://b', 'note://d']],
-      [c, ['note://c', 'note://d']],
-    ] as const) {
-      for (const uri of uris) expect(await session.client.subscribeResource({ uri })).toEqual({});
-    }
-    // Each subscribe is answered once the listen carrying it is sent; the old one is cancelled.
-    expect(await listens()).toEqual([['note://a', 'note://b', 'note://c', 'note://d']]);
+      // note://d is every session's marker: each gets its updates in order, so once it has d's,
+      // anything else the round sent it is already there.
+      for (const [session, uris] of [
+        [a, ['note://a', 'note://d']],
+        [b, ['note://b', 'note://d']],
+        [c, ['note://c', 'note://d']],
+      ] as const) {
+        for (const uri of uris) expect(await session.client.subscribeResource({ uri })).toEqual({});
+      }
+      // Each subscribe is answered once the listen carrying it is sent; the old one is cancelled.
+      await untilListens([['note://a', 'note://b', 'note://c', 'note://d']]);
 
-    for (const uri of ['note://a', 'note://b', 'note://c', 'note://d']) await touch(uri);
-    await Promise.all([a.until('note://d', 1), b.until('note://d', 1), c.until('note://d', 1)]);
-    expect(a.updates).toEqual(['note://a', 'note://d']);
-    expect(b.updates).toEqual(['note://b', 'note://d']);
-    expect(c.updates).toEqual(['note://c', 'note://d']);
-    expect((await a.client.readResource({ uri: 'note://a' })).contents).toEqual([{ uri: 'note://a', text: 'a v2' }]);
+      for (const uri of ['note://a', 'note://b', 'note://c', 'note://d']) await touch(uri);
+      await Promise.all([a.until('note://d', 1), b.until('note://d', 1), c.until('note://d', 1)]);
+      expect(a.updates).toEqual(['note://a', 'note://d']);
+      expect(b.updates).toEqual(['note://b', 'note://d']);
+      expect(c.updates).toEqual(['note://c', 'note://d']);
+      expect((await a.client.readResource({ uri: 'note://a' })).contents).toEqual([{ uri: 'note://a', text: 'a v2' }]);
 
-    // The last subscriber of a URI leaves it: the listen no longer carries it, nobody hears of it.
-    expect(await a.client.unsubscribeResource({ uri: 'note://a' })).toEqual({});
-    expect(await listens()).toEqual([['note://b', 'note://c', 'note://d']]);
-    await touch('note://a');
-    await touch('note://d');
-    await a.until('note://d', 2);
-    expect(a.updates).toEqual(['note://a', 'note://d', 'note://d']);
+      // The last subscriber of a URI leaves it: the listen no longer carries it, nobody hears of it.
+      expect(await a.client.unsubscribeResource({ uri: 'note://a' })).toEqual({});
+      await untilListens([['note://b', 'note://c', 'note://d']]);
+      await touch('note://a');
+      await touch('note://d');
+      await a.until('note://d', 2);
+      expect(a.updates).toEqual(['note://a', 'note://d', 'note://d']);
 
-    // A session that ends takes its subscriptions with it.
-    await (c.client.transport as StreamableHTTPClientTransport).terminateSession();
-    await c.client.close();
-    expect(await pollFor('the listen without note://c', async () => JSON.stringify(await listens()) === '[["note://b","note://d"]]')).toBe(
-      true,
-    );
+      // A session that ends takes its subscriptions with it.
+      await (c.client.transport as StreamableHTTPClientTransport).terminateSession();
+      await c.client.close();
+      await untilListens([['note://b', 'note://d']]);
 
-    // A restarted server is listened to again with what the sessions still hold.
-    const watched = harness.runtime.supervisor.get('watched')!;
-    await watched.restart();
-    expect(watched.state).toBe('running');
-    expect(await listens()).toEqual([['note://b', 'note://d']]);
-    await touch('note://b');
-    await touch('note://d');
-    await Promise.all([a.until('note://d', 3), b.until('note://d', 3)]);
-    expect(a.updates).toEqual(['note://a', 'note://d', 'note://d', 'note://d']);
-    expect(b.updates).toEqual(['note://b', 'note://d', 'note://d', 'note://b', 'note://d']);
-    await Promise.all([a.client.close(), b.client.close()]);
-  });
+      // A restarted server is listened to again with what the sessions still hold.
+      const watched = harness.runtime.supervisor.get(server)!;
+      await watched.restart();
+      expect(watched.state).toBe('running');
+      await untilListens([['note://b', 'note://d']]);
+      await touch('note://b');
+      await touch('note://d');
+      await Promise.all([a.until('note://d', 3), b.until('note://d', 3)]);
+      expect(a.updates).toEqual(['note://a', 'note://d', 'note://d', 'note://d']);
+      expect(b.updates).toEqual(['note://b', 'note://d', 'note://d', 'note://b', 'note://d']);
+      await Promise.all([a.client.close(), b.client.close()]);
+    },
+  );
 
   it("carries a 2026 client's resourceSubscriptions, from its listen at MCP Orch, the same way", async () => {
     const control = await harness.connect('watched', 'streamable', undefined, 'control-2026');
