@@ -45,14 +45,16 @@ const textOf = (result: unknown) => (result as { content: { text: string }[] }).
 async function connect(server: string, headers: Record<string, string>, name: string) {
   const client = new Client({ name, version: '1.0.0' });
   const updates: string[] = [];
+  const params: unknown[] = [];
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
     updates.push(notification.params.uri);
+    params.push(notification.params);
   });
   await client.connect(new StreamableHTTPClientTransport(new URL(`/mcp/${server}`, harness.runtime.url), { requestInit: { headers } }));
   /** Resolves once `count` updates of `uri` came: anything sent to this session before them is in `updates` too. */
   const until = (uri: string, count: number) =>
     pollFor(`${name} to get ${count} update(s) of ${uri}`, () => updates.filter((one) => one === uri).length >= count);
-  return { client, updates, until };
+  return { client, updates, params, until };
 }
 
 describe('resource subscriptions of 2025 clients on a 2026-07-28 server', () => {
@@ -101,6 +103,8 @@ describe('resource subscriptions of 2025 clients on a 2026-07-28 server', () => 
       expect(a.updates).toEqual(['note://a', 'note://d']);
       expect(b.updates).toEqual(['note://b', 'note://d']);
       expect(c.updates).toEqual(['note://c', 'note://d']);
+      // As from a 2025 server: the listen's subscription id is not passed on.
+      expect(a.params[0]).toEqual({ uri: 'note://a' });
       expect((await a.client.readResource({ uri: 'note://a' })).contents).toEqual([{ uri: 'note://a', text: 'a v2' }]);
 
       // The last subscriber of a URI leaves it: the listen no longer carries it, nobody hears of it.
