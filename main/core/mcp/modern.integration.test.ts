@@ -8,6 +8,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_HEADERS, exampleServer, fixtureServer, startHarness, type Harness } from '../__fixtures__/runtime-harness.js';
 import { localPrincipal } from '../auth/roles.js';
+import { frames } from '../__fixtures__/sse-frames.js';
 
 const FIXTURE = new URL('./__fixtures__/conformance-server.mjs', import.meta.url).pathname;
 const META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
@@ -160,31 +161,6 @@ describe('a key restricted by tool patterns, on 2026-07-28', () => {
     await expect(aggregate.callTool({ name: 'conf__test_simple_text', arguments: {} })).rejects.toThrow(/Unknown tool|not allowed/);
   });
 });
-
-/** Reads an SSE response frame by frame: `next()` resolves with the next `data:` message. */
-function frames(response: Response): { next(): Promise<Record<string, unknown>>; stop(): Promise<void> } {
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next() {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end !== -1) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event.split('\n').find((line) => line.startsWith('data: '));
-          if (data) return JSON.parse(data.slice('data: '.length)) as Record<string, unknown>;
-          continue;
-        }
-        const { value, done } = await reader.read();
-        if (done) throw new Error('the stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    stop: () => reader.cancel(),
-  };
-}
 
 describe('subscriptions/listen', () => {
   const listen = (path: string, notifications: Record<string, unknown>) =>

@@ -84,6 +84,10 @@ describe('a 2026-07-28 server behind MCP Orch', () => {
     const legacy = await harness.connect('dual', 'streamable', { capabilities: { elicitation: {} } });
     legacy.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { name: 'Ada' } }));
     expect(textOf(await legacy.callTool({ name: 'ask_name', arguments: {} }))).toBe('Hello Ada (2025 session)');
+    // A 2025 client's subscribe goes to its session (this one has no resources), not to MCP Orch's listen.
+    const subscribe = legacy.subscribeResource({ uri: 'note://a' });
+    await expect(subscribe).rejects.toThrow(/-32601/);
+    await expect(subscribe).rejects.not.toThrow(/does not offer resource subscriptions/);
 
     // A 2026 client's requests go without the session: this server (as the conformance reference
     // does) takes a request with a session id for a 2025 one.

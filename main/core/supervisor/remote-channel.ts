@@ -4,7 +4,8 @@
  * SDK v2 transport, which speaks both generations: a 2025 session, or 2026-07-28 requests with the
  * headers it derives from each request's `_meta` (MCP-Protocol-Version, Mcp-Method, Mcp-Name). To a
  * 2026-07-28 server it also sends the SEP-2243 `Mcp-Param-*` headers its tools ask for, and hides the
- * tools whose `x-mcp-header` marks are invalid (param-headers.ts).
+ * tools whose `x-mcp-header` marks are invalid (param-headers.ts); a 2026-07-28 request is cancelled
+ * by closing its response stream, as that generation does over HTTP.
  */
 import type { OAuthClientProvider, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -41,7 +42,10 @@ export interface ChannelAuth {
   refused(detail: string): string;
 }
 
-type SendWithHeaders = (message: JSONRPCMessage, options?: { headers?: Record<string, string> }) => Promise<void>;
+type SendWithHeaders = (
+  message: JSONRPCMessage,
+  options?: { headers?: Record<string, string>; requestSignal?: AbortSignal },
+) => Promise<void>;
 
 /** The JSON-RPC error code of a request refused because the server needs a sign-in. */
 export const NEEDS_SIGN_IN = -32041;
@@ -61,6 +65,11 @@ export class RemoteChannel implements MessageChannel {
   /** The marks of each tool last listed in 2026-07-28, by name. */
   private readonly headerScans = new Map<string, HeaderScan>();
   private fetch: typeof jsonLinesAsEvents = jsonLinesAsEvents;
+  /**
+   * The 2026-07-28 requests in flight over Streamable HTTP, by id: there a request is cancelled by
+   * closing its stream (a listen ends so), not by a `notifications/cancelled` POST.
+   */
+  private readonly openStreams = new Map<RequestId, AbortController>();
   /** Whether the session's stream has its answer (see sessionStream), and who waits for it. */
   private streamKnown = false;
   private streamWaiters: (() => void)[] = [];
@@ -99,15 +108,23 @@ export class RemoteChannel implements MessageChannel {
 
   send(message: RpcMessage): number {
     if (!this.transport || this.ended) throw new Error(`server "${this.options.name}" is not connected`);
+    if (this.closedStream(message)) return 0;
     const modern = isRequest(message) && hasModernEnvelope(message);
     const transport = modern && this.sessionOpened ? this.statelessTransport() : this.transport;
-    const headers = modern && this.options.transport === 'streamableHttp' ? this.customHeaders(message) : undefined;
-    // The SDK v2 transport takes per-request headers as a send option (the v1 type does not say so).
+    const overHttp = modern && this.options.transport === 'streamableHttp';
+    const headers = overHttp ? this.customHeaders(message) : undefined;
+    const stream = overHttp ? new AbortController() : undefined;
+    if (stream && isRequest(message)) this.openStreams.set(message.id, stream);
+    // The SDK v2 transport takes per-request headers and the request's signal as send options (the v1 type does not say so).
     (transport.send as SendWithHeaders)
-      .call(transport, message as JSONRPCMessage, headers ? { headers } : undefined)
+      .call(transport, message as JSONRPCMessage, { ...(headers ? { headers } : {}), ...(stream ? { requestSignal: stream.signal } : {}) })
       .catch((error: unknown) => {
+        if (stream?.signal.aborted) return; // cancelled: the router has already ended it
         const text = withCause(error);
-        if (isRequest(message)) this.toolLists.delete(message.id);
+        if (isRequest(message)) {
+          this.toolLists.delete(message.id);
+          this.openStreams.delete(message.id);
+        }
         const auth = this.options.auth;
         if (auth && isRequest(message) && isAuthFailure(error)) {
           // This request needs a sign-in: it alone fails, saying so; the connection stays.
@@ -203,8 +220,20 @@ export class RemoteChannel implements MessageChannel {
     return Object.keys(headers).length > 0 ? headers : undefined;
   }
 
+  /** A cancellation of a 2026-07-28 request over Streamable HTTP: its stream is closed instead (true). */
+  private closedStream(message: RpcMessage): boolean {
+    if (!('method' in message) || message.method !== 'notifications/cancelled' || 'id' in message) return false;
+    const id = message.params?.requestId as RequestId | undefined;
+    const stream = id === undefined ? undefined : this.openStreams.get(id);
+    if (!stream) return false;
+    this.openStreams.delete(id!);
+    stream.abort();
+    return true;
+  }
+
   /** A message from the server: a 2026-07-28 tools list is scanned, its invalid tools left out, before it is passed on. */
   private receive(message: RpcMessage): void {
+    if (isResponse(message) && message.id !== null) this.openStreams.delete(message.id);
     if (isResponse(message) && message.id !== null && this.toolLists.delete(message.id) && 'result' in message) {
       const tools = (message.result as { tools?: unknown } | undefined)?.tools;
       if (Array.isArray(tools)) {
@@ -263,6 +292,7 @@ export class RemoteChannel implements MessageChannel {
   private end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
+    this.openStreams.clear();
     void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }

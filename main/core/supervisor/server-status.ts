@@ -1,5 +1,7 @@
 /** What a supervised server reports about itself: its state, its status, and its events' payloads. */
 import type { SERVER_STATES } from '../../../shared/api/operations/servers.js';
+import type { ResolvedServer } from '../config/config-loader.js';
+import type { MessageChannel } from './channel.js';
 import type { SignInStatus } from '../oauth/sign-ins.js';
 
 /** `stopped → starting → running → (crashed → backoff → starting) | failed`, and `disabled`. */
@@ -37,4 +39,16 @@ export interface ProcessEvent {
   pid: number;
   kind: 'spawned' | 'exited';
   command?: string | undefined;
+}
+
+/** Reports the child process of a run (a stdio server's): spawned now, exited when its channel closes. */
+export function reportProcess(channel: MessageChannel, server: ResolvedServer, fire: (event: ProcessEvent) => void): void {
+  const pid = channel.pid;
+  if (pid === undefined) return;
+  fire({ server: server.name, pid, kind: 'spawned', command: server.command });
+  const previousOnClose = channel.onclose;
+  channel.onclose = (info) => {
+    fire({ server: server.name, pid, kind: 'exited' });
+    previousOnClose?.(info);
+  };
 }

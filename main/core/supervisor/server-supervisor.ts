@@ -18,10 +18,11 @@ import type { ChannelCloseInfo, MessageChannel } from './channel.js';
 import { CrashPolicy, type CrashPolicyOptions } from './crash-policy.js';
 import { LogBuffer } from './log-buffer.js';
 import { announceListsChanged, shakeHands } from './upstream-handshake.js';
-import { listenUpstream } from './upstream-modern.js';
+import { UpstreamListen } from './upstream-listen.js';
 import type { UpstreamPeer } from './upstream-peer.js';
 import { ResourceSubscriptions } from './resource-subscriptions.js';
 import type { CatalogKind, ProcessEvent, ServerState, ServerStatus, SignInStatus, StateChange } from './server-status.js';
+import { reportProcess } from './server-status.js';
 import { UpstreamRouter, type CallRecord } from './upstream-router.js';
 import { routerReady, settled } from './state-waits.js';
 
@@ -68,6 +69,11 @@ export class ServerSupervisor {
   private readonly crashPolicy: CrashPolicy;
   private readonly peers = new Set<UpstreamPeer>();
   private readonly subscriptions = new ResourceSubscriptions();
+  /** Carries the sessions' resource subscriptions to a server spoken to in 2026-07-28 only. */
+  private readonly listen = new UpstreamListen(this.subscriptions, {
+    name: () => this.server.name,
+    log: (line) => this.logs.append('system', line),
+  });
   private readonly stateEmitter = new Emitter<StateChange>();
   private readonly catalogEmitter = new Emitter<CatalogKind>();
   private readonly notificationEmitter = new Emitter<RpcNotification>();
@@ -194,6 +200,8 @@ export class ServerSupervisor {
       const problem = await this.waitForRouter(timeoutMs);
       if (problem) return errorResponse(request.id, RpcErrorCode.ConnectionClosed, problem);
     }
+    const answered = this.listen.answer(request, peer);
+    if (answered) return answered;
     this.subscriptions.track(request, peer);
     return this.router!.forward(request, peer, timeoutMs);
   }
@@ -257,15 +265,7 @@ export class ServerSupervisor {
       if (!this.waitForSignIn()) this.setState('failed');
       return;
     }
-    const pid = channel.pid;
-    if (pid !== undefined) {
-      this.processEmitter.fire({ server: this.server.name, pid, kind: 'spawned', command: this.server.command });
-      const previousOnClose = channel.onclose;
-      channel.onclose = (info) => {
-        this.processEmitter.fire({ server: this.server.name, pid, kind: 'exited' });
-        previousOnClose?.(info);
-      };
-    }
+    reportProcess(channel, this.server, (event) => this.processEmitter.fire(event));
     if (generation !== this.generation) return;
     const { response, generations } = await shakeHands(router, {
       ...(this.server.transport === 'streamableHttp' ? { sessionOpened: () => channel.sessionOpened === true } : {}),
@@ -292,9 +292,9 @@ export class ServerSupervisor {
     }
     this.initialize = response.result;
     const modernOnly = generations === '2026-07-28';
-    if (modernOnly) {
-      listenUpstream(router, response.result.capabilities);
-    } else {
+    // A 2026-only server hears of the sessions' subscriptions in MCP Orch's listen, opened now.
+    this.listen.attach(modernOnly ? router : undefined, response.result.capabilities);
+    if (!modernOnly) {
       const version = response.result.protocolVersion;
       if (typeof version === 'string') (channel as { setProtocolVersion?: (v: string) => void }).setProtocolVersion?.(version);
       router.notify({ jsonrpc: '2.0', method: 'notifications/initialized' });

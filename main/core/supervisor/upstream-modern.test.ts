@@ -5,6 +5,7 @@ import {
   dress,
   initializeResultOf,
   internalNotification,
+  listenFilter,
   internalResult,
   modernEnvelope,
   speaksModern,
@@ -74,6 +75,24 @@ describe('the upstream edge for 2026-07-28 servers', () => {
         params: { _meta: { 'io.modelcontextprotocol/subscriptionId': 0 } },
       }),
     ).toEqual({ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: {} });
+    // An update from MCP Orch's listen: its uri kept, the subscription id taken off.
+    expect(
+      internalNotification({
+        jsonrpc: '2.0',
+        method: 'notifications/resources/updated',
+        params: { uri: 'note://a', _meta: { 'io.modelcontextprotocol/subscriptionId': 3, kept: true } },
+      }),
+    ).toEqual({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'note://a', _meta: { kept: true } } });
+  });
+
+  it('asks in its listen for the list changes offered and the resources held', () => {
+    expect(listenFilter({ tools: { listChanged: true }, resources: { subscribe: true } }, [])).toEqual({ toolsListChanged: true });
+    expect(listenFilter({ prompts: { listChanged: true }, resources: { listChanged: true } }, ['note://a'])).toEqual({
+      promptsListChanged: true,
+      resourcesListChanged: true,
+      resourceSubscriptions: ['note://a'],
+    });
+    expect(listenFilter({ tools: {} }, [])).toBeUndefined();
   });
 
   it("asks the call's client each question and gathers its answers under the server's keys", async () => {

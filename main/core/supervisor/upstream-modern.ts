@@ -65,18 +65,19 @@ export async function discoverModern(
 }
 
 /**
- * Subscribes MCP Orch to the list changes a 2026 server announces (`subscriptions/listen`, its
- * replacement for notifications on a session): they reach the registry and the sessions as a 2025
- * server's would. The request stays open as long as the server runs.
+ * What MCP Orch asks a 2026 server for in its `subscriptions/listen` (its replacement for
+ * notifications on a session), so they reach the registry and the sessions as a 2025 server's
+ * would: the list changes its capabilities say it announces, and updates of `resources` (the URIs
+ * client sessions subscribed to, upstream-listen.ts). Undefined when there is nothing to ask for.
  */
-export function listenUpstream(router: Forwarder, capabilities: unknown): void {
+export function listenFilter(capabilities: unknown, resources: readonly string[]): Record<string, unknown> | undefined {
   const offered = (capabilities ?? {}) as Record<string, { listChanged?: unknown } | undefined>;
-  const notifications: Record<string, boolean> = {};
+  const notifications: Record<string, unknown> = {};
   if (offered.tools?.listChanged) notifications.toolsListChanged = true;
   if (offered.prompts?.listChanged) notifications.promptsListChanged = true;
   if (offered.resources?.listChanged) notifications.resourcesListChanged = true;
-  if (Object.keys(notifications).length === 0) return;
-  void router.forward({ jsonrpc: '2.0', id: 0, method: 'subscriptions/listen', params: { notifications } }, undefined, 0);
+  if (resources.length > 0) notifications.resourceSubscriptions = [...resources];
+  return Object.keys(notifications).length > 0 ? notifications : undefined;
 }
 
 /** Whether a discover answer says 2026-07-28. */
