@@ -81,5 +81,8 @@ describe('sign-in helpers', () => {
     expect(describeSignInFailure(Object.assign(new Error('bad'), { code: 'invalid_grant' }))).toMatch(/refused .*sign in again/);
     expect(describeSignInFailure(new Error('Protected resource https://x does not match expected https://y'))).toMatch(/another resource/);
     expect(describeSignInFailure(new TypeError('fetch failed'))).toMatch(/could not be reached/);
+    expect(describeSignInFailure(new Error('Incompatible auth server: does not support dynamic client registration'))).toMatch(
+      /set its id as "oauth.clientId"/,
+    );
   });
 });

@@ -20,6 +20,8 @@ export function describeSignInFailure(error: unknown): string {
     case 'UnauthorizedError':
       return `the server refused the new sign-in (${detail}): sign in again, or check the account`;
   }
+  if (/does not support dynamic client registration/i.test(detail))
+    return `the authorization server does not let MCP Orch register itself as a client (no dynamic client registration): register a client there and set its id as "oauth.clientId" (and "clientSecret") for this server`;
   if (/does not match expected|resource .*not allowed|Protected resource/i.test(detail))
     return `the server's metadata names another resource (${detail}): MCP Orch will not send it tokens; check the server's URL`;
   if (code === 'invalid_grant') return `the authorization server refused the code or the saved sign-in (${detail}): sign in again`;

@@ -15,6 +15,7 @@ import { startOAuthServer, type OAuthFixture } from './__fixtures__/start-oauth-
 let harness: Harness;
 let plain: OAuthFixture;
 let stepUp: OAuthFixture;
+let closed: OAuthFixture;
 /** The browser: off until a test opens it, so sign-ins wait for their test. */
 let browser: ((url: string) => Promise<boolean>) | undefined;
 const opened: string[] = [];
@@ -32,12 +33,13 @@ const signIn = (name: string) => api(`/api/servers/${name}/sign-in`, { method: '
 const stats = async (remote: { base: string }) => (await (await fetch(`${remote.base}/admin/stats`)).json()) as Record<string, number>;
 
 beforeAll(async () => {
-  [plain, stepUp] = await Promise.all([
+  [plain, stepUp, closed] = await Promise.all([
     startOAuthServer(),
     startOAuthServer(['--scopes', 'mcp:read mcp:write', '--challenge-scope', 'mcp:read', '--step-up', 'write=mcp:write']),
+    startOAuthServer(['--no-registration']),
   ]);
   harness = await startHarness(
-    { docs: { url: plain.url }, tracker: { url: stepUp.url } },
+    { docs: { url: plain.url }, tracker: { url: stepUp.url }, closed: { url: closed.url } },
     {
       runtime: {
         openBrowser: async (url) => {
@@ -53,6 +55,7 @@ afterAll(async () => {
   await harness?.dispose();
   plain?.stop();
   stepUp?.stop();
+  closed?.stop();
 });
 
 describe('a remote server that asks for a sign-in', () => {
@@ -65,6 +68,17 @@ describe('a remote server that asks for a sign-in', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await stats(plain)).mcpRequests).toBe(before.mcpRequests);
     expect(opened).toEqual([]);
+  });
+
+  it('whose authorization server cannot register MCP Orch waits in needs-sign-in saying what to set, and is not retried', async () => {
+    await pollFor('closed needs sign-in', async () => (await status('closed')).state === 'needs-sign-in');
+    const server = await status('closed');
+    expect(server.lastError).toMatch(/no dynamic client registration\): register a client there and set its id as "oauth.clientId"/);
+    expect(server.signIn).toMatchObject({ signedIn: false, problem: server.lastError });
+    const before = await stats(closed);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await stats(closed)).toEqual(before);
+    expect((await status('closed')).state).toBe('needs-sign-in');
   });
 
   it('tells a client that connects what to do', async () => {

@@ -124,6 +124,16 @@ export class SignIns {
     return problem;
   }
 
+  /**
+   * The connection's sign-in flow failed before a browser was wanted (the authorization server
+   * cannot register MCP Orch, say): a person must act first. Answers the reason shown.
+   */
+  failed(server: string, error: unknown): string {
+    const problem = describeSignInFailure(error);
+    this.setProblem(server, problem);
+    return problem;
+  }
+
   /** Why `server` needs a sign-in now, and what to do; undefined when it does not. */
   problem(server: string): string | undefined {
     return this.servers.get(server)?.problem;

@@ -40,6 +40,8 @@ export interface ChannelAuth {
   problem(): string | undefined;
   /** The server refused the sign-in without asking for a new one (a 401 after a refresh): the reason now shown. */
   refused(detail: string): string;
+  /** The sign-in flow failed before a browser was wanted (no way to register, say): the reason now shown. */
+  failed(error: unknown): string;
 }
 
 type SendWithHeaders = (
@@ -126,10 +128,11 @@ export class RemoteChannel implements MessageChannel {
           this.openStreams.delete(message.id);
         }
         const auth = this.options.auth;
-        if (auth && isRequest(message) && isAuthFailure(error)) {
+        const flowFailed = isSignInFlowFailure(error);
+        if (auth && isRequest(message) && (isAuthFailure(error) || flowFailed)) {
           // This request needs a sign-in: it alone fails, saying so; the connection stays.
           const { name } = this.options;
-          const why = auth.problem() ?? auth.refused(text);
+          const why = flowFailed ? auth.failed(error) : (auth.problem() ?? auth.refused(text));
           this.onmessage?.(
             errorResponse(
               message.id,
@@ -312,6 +315,17 @@ export function brokeBeforeAnswer(error: unknown): boolean {
   if (!(error instanceof TypeError) || !cause) return false;
   if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return true;
   return cause.code === 'UND_ERR_SOCKET' && cause.message === 'other side closed';
+}
+
+/**
+ * Whether a transport's error is its sign-in flow failing on what only a person can change (the
+ * authorization server cannot register MCP Orch, or names another issuer): a sign-in problem to
+ * show, not a crash to retry.
+ */
+function isSignInFlowFailure(error: unknown): boolean {
+  const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+  if (name === 'RegistrationRejectedError' || name === 'IssuerMismatchError' || name === 'InsecureTokenEndpointError') return true;
+  return typeof message === 'string' && /does not support dynamic client registration/.test(message);
 }
 
 /** Whether a transport's error means the server wants a (new) sign-in. */

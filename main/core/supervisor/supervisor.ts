@@ -120,6 +120,7 @@ export class Supervisor {
       noteChallenge: (challenge) => signIns.noteChallenge(name, challenge),
       problem: () => signIns.problem(name),
       refused: (detail) => signIns.refused(name, detail),
+      failed: (error) => signIns.failed(name, error),
     };
   }
 

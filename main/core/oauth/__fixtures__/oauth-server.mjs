@@ -4,7 +4,7 @@
 // 127.0.0.1 in one process.
 //
 //   node oauth-server.mjs [--consent] [--scopes "mcp:read mcp:write"] [--challenge-scope mcp:read]
-//                         [--step-up write=mcp:write] [--ttl 3600]
+//                         [--step-up write=mcp:write] [--ttl 3600] [--no-registration]
 //
 // Prints one JSON line `{ "url", "base" }` when it listens. `--consent`: the authorization page asks
 // (an Approve button) instead of approving at once. `--step-up tool=scope`: calling `tool` needs
@@ -29,6 +29,8 @@ const scopesSupported = (option('scopes') ?? 'mcp:read').split(' ');
 const [stepUpTool, stepUpScope] = (option('step-up') ?? '=').split('=');
 const ttlSeconds = Number(option('ttl') ?? 3600);
 const challengeScope = option('challenge-scope');
+// `--no-registration`: the authorization server offers no dynamic client registration (a client must be pre-registered).
+const registration = !process.argv.includes('--no-registration');
 
 const secret = () => randomBytes(24).toString('base64url');
 const clients = new Map();
@@ -48,11 +50,15 @@ const issue = (clientId, scopes, resource) => {
 const provider = {
   clientsStore: {
     getClient: async (id) => clients.get(id),
-    registerClient: async (client) => {
-      stats.registrations++;
-      clients.set(client.client_id, client);
-      return client;
-    },
+    ...(registration
+      ? {
+          registerClient: async (client) => {
+            stats.registrations++;
+            clients.set(client.client_id, client);
+            return client;
+          },
+        }
+      : {}),
   },
   async authorize(client, params, res) {
     stats.authorizations++;
