@@ -11,6 +11,8 @@ test.describe('with the reference servers', () => {
     const overview = new OverviewPage(dashboard.page);
     for (const name of ['example', 'everything', 'memory', 'crasher']) await expect(overview.card(name)).toBeVisible();
     await expect(overview.card('example').getByText('Healthy')).toBeVisible();
+    // The state is said once, by its badge, not again as the health's reason.
+    await expect(overview.card('example').getByText('running', { exact: true })).toHaveCount(1);
     await expect(overview.card('example').getByText('Tools').locator('xpath=following-sibling::dd')).toHaveText('3');
     // CPU and memory of the child arrive over the event stream (or the first load).
     await expect(overview.card('example').getByText('Memory').locator('xpath=following-sibling::dd')).toHaveText(/\d+(\.\d)? MB/);

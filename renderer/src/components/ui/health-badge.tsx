@@ -24,7 +24,12 @@ export function StateBadge({ state }: { state: string }) {
           : state === 'starting'
             ? 'busy'
             : 'muted';
-  return <Badge tone={tone}>{state === 'needs-sign-in' ? 'needs sign-in' : state}</Badge>;
+  return <Badge tone={tone}>{stateWord(state)}</Badge>;
+}
+
+/** A server's state as a word (the badge's text). */
+export function stateWord(state: string): string {
+  return state === 'needs-sign-in' ? 'needs sign-in' : state;
 }
 
 export type { Health };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Card } from '../../components/ui/card';
-import { HealthBadge, StateBadge } from '../../components/ui/health-badge';
+import { HealthBadge, StateBadge, stateWord } from '../../components/ui/health-badge';
 import { formatDuration } from '@shared/duration';
 import { formatBytes } from '../../lib/format';
 import { useDomain } from '../../stores/context';
@@ -22,6 +22,8 @@ function useNow(active: boolean): number {
 export function ServerCard({ server }: { server: ServerSummary }) {
   const health = useHealth(server);
   const usage = useDomain('servers', (state) => state.resources[server.name]);
+  // The state is the badge above: a reason that only repeats it ("running") is not said twice.
+  const reason = health.reason === stateWord(server.state) ? undefined : health.reason;
   const now = useNow(server.state === 'running');
   const facts = [
     ['Tools', String(server.toolCount)],
@@ -40,7 +42,7 @@ export function ServerCard({ server }: { server: ServerSummary }) {
       </div>
       <div className="flex items-start gap-2">
         <HealthBadge level={health.level} />
-        <p className="min-w-0 flex-1 break-words text-xs text-muted">{health.reason}</p>
+        {reason && <p className="min-w-0 flex-1 break-words text-xs text-muted">{reason}</p>}
       </div>
       <dl className="grid grid-cols-5 gap-1 text-xs">
         {facts.map(([label, value]) => (
