@@ -296,6 +296,7 @@ export class RemoteChannel implements MessageChannel {
     if (this.ended) return;
     this.ended = true;
     this.openStreams.clear();
+    this.streamSettled(); // nobody waits for the stream of a connection that is gone
     void this.stateless?.close().catch(() => undefined);
     this.onclose?.({ reason, requested: this.closing });
   }
