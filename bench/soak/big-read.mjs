@@ -11,11 +11,16 @@
 //           code), copied into one reused arena per line;
 //   copy    the stream's buffers copied into one reused arena as they come (no reuse of reads).
 //
-//   node bench/soak/big-read.mjs [--lines 10] [--bytes 10000000] [--rounds 2]
+//   node bench/soak/big-read.mjs [--lines 10] [--bytes 10000000] [--rounds 2] [--json <file>]
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { provenance } from '../provenance.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +28,7 @@ const { values } = parseArgs({
     bytes: { type: 'string', default: '10000000' },
     rounds: { type: 'string', default: '2' },
     mode: { type: 'string' },
+    json: { type: 'string' },
   },
 });
 const lines = Number(values.lines);
@@ -118,6 +124,8 @@ if (values.mode) {
   const result = await measure(values.mode, Number(process.env.BIG_READ_SINK_PORT));
   console.log(JSON.stringify(result));
 } else {
+  const meta = { ...provenance(resolve(dirname(fileURLToPath(import.meta.url)), '../..')), lines, bytes, loadAverageBefore: loadavg() };
+  const runs = [];
   const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise((resolve) => sink.stdout.once('data', (data) => resolve(Number(String(data).trim()))));
   try {
@@ -135,10 +143,12 @@ if (values.mode) {
         run.stdout.on('data', (data) => (out += data));
         await new Promise((resolve) => run.once('exit', resolve));
         const { cpuMs, gcMs } = JSON.parse(out);
+        runs.push({ round, mode, cpuMs, gcMs, load: loadavg()[0] });
         console.log(`round ${round}  ${mode.padEnd(6)}  CPU ${cpuMs.toFixed(1)} ms/line  GC ${gcMs.toFixed(1)} ms/line`);
       }
     }
   } finally {
     sink.kill();
   }
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ ...meta, loadAverageAfter: loadavg(), runs }, null, 1)}\n`);
 }
