@@ -9,6 +9,17 @@ export function formatMs(ms: number | undefined): string {
   return formatDuration(ms, 'approximate');
 }
 
+/**
+ * A batch run against its tasks one by one (`speedup` = sum of the tasks' times ÷ the run's wall
+ * time), in words that stay true when the run was the slower one.
+ */
+export function formatSpeedup(speedup: number): string {
+  if (!Number.isFinite(speedup) || speedup <= 0) return '–';
+  if (speedup.toFixed(2) === '1.00') return 'as fast as one by one';
+  if (speedup > 1) return `${speedup.toFixed(2)}× faster than one by one`;
+  return `${(1 / speedup).toFixed(2)}× slower than one by one`;
+}
+
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '–';
   if (bytes < 1024) return `${bytes} B`;

@@ -1,7 +1,7 @@
 /** One run's tasks: arguments, results, errors and timings; for a planned run, its request and how it was planned. */
 import { Card, CardTitle } from '../../components/ui/card';
 import { Table, Td, Th } from '../../components/ui/table';
-import { formatMs, formatTime } from '../../lib/format';
+import { formatMs, formatSpeedup, formatTime } from '../../lib/format';
 import type { Run } from '../../stores/types';
 
 function resultText(task: Run['tasks'][number]): string {
@@ -25,7 +25,7 @@ export function RunDetail({ run }: { run: Run }) {
         Started {formatTime(run.startedAt ?? run.createdAt)}
         {run.wallMs !== undefined ? ` · wall ${formatMs(run.wallMs)}` : ''}
         {run.sumTaskMs !== undefined ? ` · sum of tasks ${formatMs(run.sumTaskMs)}` : ''}
-        {run.speedup !== undefined ? ` · ${run.speedup.toFixed(2)}× faster than one by one` : ''}
+        {run.speedup !== undefined ? ` · ${formatSpeedup(run.speedup)}` : ''}
         {run.error ? ` · ${run.error}` : ''}
       </p>
       {run.request !== undefined ? (
