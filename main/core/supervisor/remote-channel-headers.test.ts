@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RpcMessage, RpcRequest } from '../protocol/jsonrpc.js';
 import { META } from '../protocol/versions.js';
-import { RemoteChannel } from './remote-channel.js';
+import { openRemoteChannel } from './__fixtures__/open-remote-channel.js';
+import type { RemoteChannel } from './remote-channel.js';
 
 const TOOLS = [
   {
@@ -56,24 +57,9 @@ afterEach(async () => {
 });
 
 async function open(): Promise<{ ask(request: RpcRequest): Promise<RpcMessage> }> {
-  const opened = new RemoteChannel({
-    name: 'remote',
-    transport: 'streamableHttp',
-    url,
-    headers: {},
-    logs: { append: (_s, line) => logs.push(line) },
-  });
-  channel = opened;
-  const waiting = new Map<unknown, (message: RpcMessage) => void>();
-  opened.onmessage = (message) => waiting.get((message as { id?: unknown }).id)?.(message);
-  await opened.start();
-  return {
-    ask: (request) =>
-      new Promise((resolve) => {
-        waiting.set(request.id, resolve);
-        opened.send(request);
-      }),
-  };
+  const opened = await openRemoteChannel(url, logs);
+  channel = opened.channel;
+  return { ask: opened.ask };
 }
 
 const modern = (id: number, method: string, params: Record<string, unknown> = {}): RpcRequest => ({

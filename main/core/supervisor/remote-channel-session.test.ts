@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RpcMessage, RpcRequest } from '../protocol/jsonrpc.js';
 import type { ChannelCloseInfo } from './channel.js';
-import { RemoteChannel } from './remote-channel.js';
+import { openRemoteChannel } from './__fixtures__/open-remote-channel.js';
+import type { RemoteChannel } from './remote-channel.js';
 
 let server: Server;
 let url: string;
@@ -75,23 +76,8 @@ afterEach(async () => {
 
 /** A started channel with an initialized session. */
 async function session(): Promise<{ opened: RemoteChannel; ask: (request: RpcRequest) => Promise<RpcMessage> }> {
-  const opened = new RemoteChannel({
-    name: 'remote',
-    transport: 'streamableHttp',
-    url,
-    headers: {},
-    logs: { append: (_s, line) => logs.push(line) },
-  });
+  const { channel: opened, ask } = await openRemoteChannel(url, logs, (info) => (closed = info));
   channel = opened;
-  const waiting = new Map<unknown, (message: RpcMessage) => void>();
-  opened.onmessage = (message) => waiting.get((message as { id?: unknown }).id)?.(message);
-  opened.onclose = (info) => (closed = info);
-  await opened.start();
-  const ask = (request: RpcRequest) =>
-    new Promise<RpcMessage>((resolve) => {
-      waiting.set(request.id, resolve);
-      opened.send(request);
-    });
   await ask({
     jsonrpc: '2.0',
     id: 0,
